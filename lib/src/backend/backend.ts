@@ -1,0 +1,117 @@
+// The one backend selector. MILAB_BACKEND = tensorflow | webgpu | wasm | cpu | auto (default).
+// auto: a real tfjs-node(-gpu) if the user installed one, else WebGPU on a hardware adapter,
+// else wasm (SIMD), else the pure-JS cpu backend. The choice is reported once.
+import * as tf from '@tensorflow/tfjs';
+import { registerFastKernels } from './kernels';
+import { initWebgpu } from './webgpu';
+
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Human-readable description: device/adapter, threads, SIMD. */
+  detail: string;
+}
+
+export interface BackendOptions {
+  /** Overrides MILAB_BACKEND. */
+  backend?: BackendName | 'auto';
+  /** Suppress the one-line report. */
+  quiet?: boolean;
+}
+
+let current: BackendInfo | undefined;
+let pending: Promise<BackendInfo> | undefined;
+
+/** Initialise (once) and return the active backend. Safe to call from every module and cell. */
+export function useBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  const requested = parseRequest(options.backend ?? process.env.MILAB_BACKEND);
+  if (current && (requested === 'auto' || requested === current.name)) return Promise.resolve(current);
+  if (pending && !current) return pending;
+  pending = select(requested).then((info) => {
+    current = info;
+    if (!options.quiet && !process.env.MILAB_QUIET) console.log(`milab: backend ${info.name} (${info.detail})`);
+    return info;
+  });
+  return pending;
+}
+
+/** The active backend, or undefined before useBackend() resolved. */
+export function activeBackend(): BackendInfo | undefined {
+  return current;
+}
+
+function parseRequest(value: string | undefined): BackendName | 'auto' {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'auto') return 'auto';
+  if ((BACKEND_NAMES as readonly string[]).includes(v)) return v as BackendName;
+  throw new Error(`MILAB_BACKEND must be one of auto, ${BACKEND_NAMES.join(', ')}; got '${value}'`);
+}
+
+async function select(requested: BackendName | 'auto'): Promise<BackendInfo> {
+  if (requested !== 'auto') {
+    const info = await tryInit(requested, true);
+    if (!info) throw new Error(`backend '${requested}' could not be initialised`);
+    return info;
+  }
+  for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
+    const info = await tryInit(name, false);
+    if (info) return info;
+  }
+  throw new Error('no TensorFlow.js backend could be initialised');
+}
+
+async function tryInit(name: BackendName, explicit: boolean): Promise<BackendInfo | null> {
+  try {
+    let detail: string | null;
+    switch (name) {
+      case 'tensorflow':
+        detail = loadTfjsNode();
+        break;
+      case 'webgpu':
+        // Auto-selection only takes a hardware adapter; asking for webgpu explicitly also accepts
+        // Dawn's software (llvmpipe) path, which is how CI checks the backend's correctness.
+        detail = await initWebgpu({ allowSoftware: explicit });
+        break;
+      case 'wasm':
+        detail = await initWasm();
+        break;
+      case 'cpu':
+        detail = 'pure JavaScript';
+        break;
+    }
+    if (detail === null) return null;
+    if (!(await tf.setBackend(name))) return null;
+    await tf.ready();
+    registerFastKernels(name);
+    return { name, detail };
+  } catch (err) {
+    if (explicit) throw new Error(`backend '${name}' failed to initialise: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+/** The real tfjs-node(-gpu), if installed. The project's own shim of tfjs-node does not count. */
+function loadTfjsNode(): string | null {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    let manifest: { private?: boolean; version?: string };
+    try {
+      manifest = require(`${pkg}/package.json`);
+    } catch {
+      continue;
+    }
+    if (manifest.private) continue; // environment/tfjs-node-shim
+    require(pkg);
+    return `${pkg} ${manifest.version}`;
+  }
+  return null;
+}
+
+async function initWasm(): Promise<string> {
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  // Threads need blob: workers, which Node does not provide; SIMD works.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  void wasm;
+  return 'WebAssembly SIMD, 1 thread';
+}

@@ -1,0 +1,2 @@
+// data: see the files in this folder.
+export {};

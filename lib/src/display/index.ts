@@ -1,0 +1,2 @@
+// display: see the files in this folder.
+export {};

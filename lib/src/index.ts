@@ -1,0 +1,11 @@
+// milab: mutual information for deep learning in TypeScript.
+export * as tf from '@tensorflow/tfjs';
+export { useBackend, activeBackend, BACKEND_NAMES } from './backend/backend';
+export type { BackendName, BackendInfo, BackendOptions } from './backend/backend';
+export { Rng } from './random/rng';
+export { MilabInputError } from './errors';
+export * from './mi';
+export * from './data';
+export * from './display';
+export * from './report';
+export * from './nn';

@@ -1,0 +1,2 @@
+// mi: see the files in this folder.
+export {};

@@ -1,0 +1,2 @@
+// nn: see the files in this folder.
+export {};

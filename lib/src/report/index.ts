@@ -1,0 +1,2 @@
+// report: see the files in this folder.
+export {};
