@@ -1,2 +1,2 @@
-// mi: see the files in this folder.
-export {};
+// mi: mutual information estimators. Every value is in nats.
+export * from './matrix';
