@@ -31,7 +31,7 @@ export function toMatrix(input: SampleInput, name: string): Matrix {
   } else if (input instanceof tf.Tensor) {
     if (input.rank !== 1 && input.rank !== 2) inputError(`${name} must be a 1-D or 2-D tensor, got shape [${input.shape}]`);
     const rows = input.shape[0];
-    const cols = input.rank === 2 ? input.shape[1] : 1;
+    const cols = input.rank === 2 ? (input.shape[1] as number) : 1;
     m = { data: Float64Array.from(input.dataSync()), rows, cols };
   } else if (input == null || typeof (input as ArrayLike<unknown>).length !== 'number') {
     inputError(`${name} must be an array of rows, a flat array, or a tensor`);
