@@ -1,0 +1,64 @@
+// Seeded train/validation/test splits of example indices, optionally stratified by label so each
+// part keeps the class balance (IMDB, for one, is stored sorted by label).
+import { inputError } from '../errors';
+import { Rng } from '../random/rng';
+
+export interface IndexSplit {
+  readonly train: Int32Array;
+  readonly val: Int32Array;
+  readonly test: Int32Array;
+}
+
+export interface SplitOptions {
+  seed: number;
+  /** Fractions of the examples for validation and test (train gets the rest). */
+  val: number;
+  test: number;
+  /** Class labels: split each class separately so every part has the same class proportions. */
+  stratify?: ArrayLike<number>;
+}
+
+/** Disjoint index sets covering 0..n-1, each in seeded random order. */
+export function trainValTestSplit(n: number, options: SplitOptions): IndexSplit {
+  const { seed, val, test, stratify } = options;
+  if (!Number.isInteger(n) || n < 1) inputError(`trainValTestSplit: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(seed)) inputError(`trainValTestSplit: seed must be an integer, got ${seed}`);
+  if (!(val >= 0 && test >= 0 && val + test < 1)) inputError(`trainValTestSplit: need val >= 0, test >= 0 and val + test < 1; got val ${val}, test ${test}`);
+  if (stratify && stratify.length !== n) inputError(`trainValTestSplit: stratify has ${stratify.length} labels for n = ${n}`);
+  const rng = new Rng(seed);
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = stratify ? stratify[i] : 0;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(i);
+  }
+  const parts = { train: [] as number[], val: [] as number[], test: [] as number[] };
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    const members = rng.shuffleInPlace(groups.get(key)!);
+    const nVal = Math.round(members.length * val);
+    const nTest = Math.round(members.length * test);
+    parts.val.push(...members.slice(0, nVal));
+    parts.test.push(...members.slice(nVal, nVal + nTest));
+    parts.train.push(...members.slice(nVal + nTest));
+  }
+  // Shuffle again so the classes are interleaved rather than in blocks.
+  return {
+    train: rng.shuffleInPlace(Int32Array.from(parts.train)),
+    val: rng.shuffleInPlace(Int32Array.from(parts.val)),
+    test: rng.shuffleInPlace(Int32Array.from(parts.test)),
+  };
+}
+
+/** The texts and labels of a text dataset at `indices` (e.g. one part of a split). */
+export function subsetTexts<T extends { texts: readonly string[]; labels: Uint8Array; count: number }>(dataset: T, indices: ArrayLike<number>): T {
+  const texts: string[] = new Array(indices.length);
+  const labels = new Uint8Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const k = indices[i];
+    if (!Number.isInteger(k) || k < 0 || k >= dataset.count) inputError(`subsetTexts: index ${k} at position ${i} is outside 0..${dataset.count - 1}`);
+    texts[i] = dataset.texts[k];
+    labels[i] = dataset.labels[k];
+  }
+  return { ...dataset, count: indices.length, texts, labels };
+}
