@@ -1,0 +1,83 @@
+// Command-line flags: --name value, --name=value, and bare boolean flags. Anything not declared is
+// an input error, so a typo never silently falls back to a default.
+import { inputError } from '../errors';
+
+export interface FlagSpec {
+  /** Flags that take a value. */
+  values: readonly string[];
+  /** Flags that may be given more than once (their values accumulate). */
+  repeatable?: readonly string[];
+  /** Flags without a value. */
+  booleans: readonly string[];
+}
+
+export interface ParsedArgs {
+  positional: string[];
+  values: Map<string, string[]>;
+  booleans: Set<string>;
+}
+
+export function parseArgs(argv: readonly string[], spec: FlagSpec, command: string): ParsedArgs {
+  const parsed: ParsedArgs = { positional: [], values: new Map(), booleans: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--') || arg === '--') {
+      parsed.positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (spec.booleans.includes(name)) {
+      if (eq >= 0) inputError(`--${name} takes no value`);
+      parsed.booleans.add(name);
+    } else if (spec.values.includes(name) || spec.repeatable?.includes(name)) {
+      let value: string;
+      if (eq >= 0) value = arg.slice(eq + 1);
+      else {
+        if (i + 1 >= argv.length) inputError(`--${name} needs a value`);
+        value = argv[++i];
+      }
+      const list = parsed.values.get(name) ?? [];
+      if (list.length > 0 && !spec.repeatable?.includes(name)) inputError(`--${name} is given more than once`);
+      parsed.values.set(name, [...list, value]);
+    } else {
+      inputError(`unknown option '--${name}' (see milab ${command} --help)`);
+    }
+  }
+  return parsed;
+}
+
+/** The single value of a flag, or undefined. */
+export function flagValue(args: ParsedArgs, name: string): string | undefined {
+  return args.values.get(name)?.[0];
+}
+
+/** An integer flag within [min, max], or the fallback when absent. */
+export function integerFlag(args: ParsedArgs, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = flagValue(args, name);
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max) {
+    inputError(`--${name} must be an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` >= ${min}`}, got '${raw}'`);
+  }
+  return v;
+}
+
+/** A comma-separated list of column names (empty entries dropped). */
+export function columnList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** --option key=value: a number, true/false, or a string. */
+export function parseOptionAssignment(text: string): [string, number | boolean | string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) inputError(`--option expects key=value, got '${text}'`);
+  const key = text.slice(0, eq).trim();
+  const raw = text.slice(eq + 1).trim();
+  if (raw === 'true' || raw === 'false') return [key, raw === 'true'];
+  const n = Number(raw);
+  return [key, raw !== '' && Number.isFinite(n) ? n : raw];
+}

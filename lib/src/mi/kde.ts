@@ -1,0 +1,145 @@
+// Kernel estimators, O(N^2) time and O(N) memory (pairwise distances are never stored).
+//
+// kdeMi: resubstitution estimate with Gaussian kernels, I = H(X) + H(Y) - H(X,Y), each entropy the
+// leave-one-out average -log p_hat(x_i). The joint kernel is the product of the marginal kernels
+// with one shared bandwidth, so the kernel normalising constants cancel exactly.
+//
+// kdeLayerBounds: the quantity of Saxe et al. (ICLR 2018) for a layer with additive noise,
+// T = h(X) + N(0, sigma^2 I), X uniform over the N inputs. T is then a mixture of N Gaussians and
+// Kolchinsky & Tracey (Entropy 2017) bound its entropy with pairwise distances between components:
+//   I(X;T) <= -1/N sum_i log 1/N sum_j exp(-||h_i - h_j||^2 / (2 sigma^2))   (KL divergence)
+//   I(X;T) >= -1/N sum_i log 1/N sum_j exp(-||h_i - h_j||^2 / (8 sigma^2))   (Bhattacharyya)
+// Both lie in [0, log N].
+import { inputError } from '../errors';
+import { rowSymbols } from './binning';
+import { checkPaired, Matrix, SampleInput, standardize, takeRows, toMatrix } from './matrix';
+
+export interface KdeOptions {
+  /** Kernel standard deviation on standardised data. Default: Scott's factor N^(-1/(dx+dy+4)). */
+  bandwidth?: number;
+  /** Standardise each column first (default true). */
+  standardize?: boolean;
+}
+
+export interface KdeEstimate {
+  mi: number;
+  n: number;
+  bandwidth: number;
+}
+
+/** I(X;Y) by Gaussian kernel density estimates (leave-one-out resubstitution). */
+export function kdeMi(x: SampleInput, y: SampleInput, options: KdeOptions = {}): KdeEstimate {
+  let mx = toMatrix(x, 'x');
+  let my = toMatrix(y, 'y');
+  checkPaired(mx, my);
+  const n = mx.rows;
+  if (n < 3) inputError(`the KDE estimator needs at least 3 rows, got ${n}`);
+  if (options.standardize !== false) {
+    mx = standardize(mx, 'x');
+    my = standardize(my, 'y');
+  }
+  const bandwidth = options.bandwidth ?? Math.pow(n, -1 / (mx.cols + my.cols + 4));
+  if (!(bandwidth > 0) || !Number.isFinite(bandwidth)) inputError(`bandwidth must be a positive number, got ${bandwidth}`);
+  const scale = 1 / (2 * bandwidth * bandwidth);
+  const sx = new Float64Array(n);
+  const sy = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    squaredDistancesFrom(mx, i, sx);
+    squaredDistancesFrom(my, i, sy);
+    // log sum_j exp(-s_j * scale) for j != i, shifted by the nearest neighbour to avoid underflow.
+    let minX = Infinity;
+    let minY = Infinity;
+    let minXY = Infinity;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      if (sx[j] < minX) minX = sx[j];
+      if (sy[j] < minY) minY = sy[j];
+      if (sx[j] + sy[j] < minXY) minXY = sx[j] + sy[j];
+    }
+    let sumX = 0;
+    let sumY = 0;
+    let sumXY = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      sumX += Math.exp(-(sx[j] - minX) * scale);
+      sumY += Math.exp(-(sy[j] - minY) * scale);
+      sumXY += Math.exp(-(sx[j] + sy[j] - minXY) * scale);
+    }
+    const logX = Math.log(sumX) - minX * scale;
+    const logY = Math.log(sumY) - minY * scale;
+    const logXY = Math.log(sumXY) - minXY * scale;
+    total += logXY - logX - logY;
+  }
+  return { mi: total / n + Math.log(n - 1), n, bandwidth };
+}
+
+export interface LayerBoundsOptions {
+  /** Standard deviation of the Gaussian noise added to the layer (in the layer's units). */
+  noiseSd: number;
+  /** Optional labels (N values or one-hot rows): adds an estimate of I(T;Y). */
+  labels?: SampleInput;
+}
+
+export interface LayerBounds {
+  /** Upper bound on I(X;T) (pairwise KL). */
+  upper: number;
+  /** Lower bound on I(X;T) (pairwise Bhattacharyya). */
+  lower: number;
+  /** I(T;Y) = H(T) - sum_c p(c) H(T | Y = c), each entropy by the upper-bound form (as Saxe et
+   * al. do): an estimate, not a bound. Present when labels were given. */
+  ity?: number;
+  n: number;
+}
+
+/** Kolchinsky-Tracey bounds on I(X;T) for the noisy layer T = h(X) + N(0, noiseSd^2 I). */
+export function kdeLayerBounds(h: SampleInput, options: LayerBoundsOptions): LayerBounds {
+  const m = toMatrix(h, 'layer');
+  const sd = options.noiseSd;
+  if (!(sd > 0) || !Number.isFinite(sd)) inputError(`noiseSd must be a positive number, got ${sd}`);
+  const upper = pairwiseMixtureInformation(m, 1 / (2 * sd * sd));
+  const lower = pairwiseMixtureInformation(m, 1 / (8 * sd * sd));
+  const result: LayerBounds = { upper, lower, n: m.rows };
+  if (options.labels !== undefined) {
+    const labels = toMatrix(options.labels, 'labels');
+    checkPaired(m, labels, ['layer', 'labels']);
+    const { symbols, count } = rowSymbols(labels);
+    let conditional = 0;
+    for (let c = 0; c < count; c++) {
+      const members: number[] = [];
+      for (let i = 0; i < symbols.length; i++) if (symbols[i] === c) members.push(i);
+      conditional += (members.length / m.rows) * pairwiseMixtureInformation(takeRows(m, members), 1 / (2 * sd * sd));
+    }
+    result.ity = upper - conditional;
+  }
+  return result;
+}
+
+/** -1/N sum_i log 1/N sum_j exp(-scale ||h_i - h_j||^2), j including i. */
+function pairwiseMixtureInformation(m: Matrix, scale: number): number {
+  const n = m.rows;
+  const s = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    squaredDistancesFrom(m, i, s);
+    // The j = i term is exp(0) = 1, the largest, so no shift is needed against underflow.
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += Math.exp(-s[j] * scale);
+    total += Math.log(sum / n);
+  }
+  return Math.max(0, -total / n);
+}
+
+function squaredDistancesFrom(m: Matrix, i: number, out: Float64Array): void {
+  const d = m.cols;
+  const base = i * d;
+  for (let j = 0; j < m.rows; j++) {
+    let s = 0;
+    const other = j * d;
+    for (let a = 0; a < d; a++) {
+      const diff = m.data[base + a] - m.data[other + a];
+      s += diff * diff;
+    }
+    out[j] = s;
+  }
+}
