@@ -1,0 +1,96 @@
+// Fashion-MNIST as MMIM's experiments use it: the 60k training images split (stratified, seeded)
+// into training and a validation part for choosing lambda, and the 10k test images. Smaller
+// profiles take seeded stratified subsets of each part.
+import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../errors';
+import { Rng } from '../random/rng';
+import { loadFashionMnist } from '../data/mnist';
+import { ImageDataset, imagesAsFloat32, subsetImages } from '../data/images';
+import { trainValTestSplit } from '../data/split';
+import { MmimData, MmimSplit } from './mmim-experiment';
+
+export interface MmimDataOptions {
+  /** Validation images taken out of the 60k training set. Default 5000 (protocol). */
+  valSize?: number;
+  /** Training images used (default: all that remain, 55000). */
+  trainSize?: number;
+  /** Test images used (default: all 10000). */
+  testSize?: number;
+  /** Seed of the split and of the subsets. Default 0. */
+  seed?: number;
+  dataDir?: string;
+}
+
+export interface MmimDataInfo {
+  trainSize: number;
+  valSize: number;
+  testSize: number;
+  /** True when the run uses the paper's full training set and test set. */
+  fullScale: boolean;
+}
+
+/** A stratified seeded subset of `count` indices out of `indices`. */
+function stratifiedSubset(indices: Int32Array, labels: Uint8Array, count: number, rng: Rng): Int32Array {
+  if (count >= indices.length) return indices;
+  const byClass = new Map<number, number[]>();
+  for (const i of indices) {
+    let g = byClass.get(labels[i]);
+    if (!g) byClass.set(labels[i], (g = []));
+    g.push(i);
+  }
+  const picked: number[] = [];
+  const classes = [...byClass.keys()].sort((a, b) => a - b);
+  classes.forEach((c, k) => {
+    const members = rng.shuffleInPlace(byClass.get(c)!);
+    // Spread the remainder over the first classes so the total is exactly `count`.
+    const share = Math.floor(count / classes.length) + (k < count % classes.length ? 1 : 0);
+    picked.push(...members.slice(0, share));
+  });
+  return rng.shuffleInPlace(Int32Array.from(picked));
+}
+
+function toSplit(dataset: ImageDataset, indices: Int32Array): MmimSplit {
+  const part = subsetImages(dataset, indices);
+  const labels = Int32Array.from(part.labels);
+  return {
+    x: tf.tensor2d(imagesAsFloat32(part), [part.count, part.height * part.width * part.channels]),
+    y: tf.tensor1d(labels, 'int32'),
+    labels,
+  };
+}
+
+export async function loadMmimData(options: MmimDataOptions = {}): Promise<{ data: MmimData; info: MmimDataInfo }> {
+  const seed = options.seed ?? 0;
+  const valSize = options.valSize ?? 5000;
+  const trainAll = await loadFashionMnist({ split: 'train', dataDir: options.dataDir });
+  const testAll = await loadFashionMnist({ split: 'test', dataDir: options.dataDir });
+  if (!Number.isInteger(valSize) || valSize < 10 || valSize >= trainAll.count) {
+    inputError(`valSize must be an integer in 10..${trainAll.count - 1}, got ${valSize}`);
+  }
+  const split = trainValTestSplit(trainAll.count, { seed, val: valSize / trainAll.count, test: 0, stratify: trainAll.labels });
+  const trainSize = options.trainSize ?? split.train.length;
+  const testSize = options.testSize ?? testAll.count;
+  for (const [name, v, max] of [['trainSize', trainSize, split.train.length], ['testSize', testSize, testAll.count]] as const) {
+    if (!Number.isInteger(v) || v < 10 || v > max) inputError(`${name} must be an integer in 10..${max}, got ${v}`);
+  }
+  const rng = new Rng(seed).fork('subsets');
+  const trainIdx = stratifiedSubset(split.train, trainAll.labels, trainSize, rng);
+  const testIdx = stratifiedSubset(Int32Array.from({ length: testAll.count }, (_, i) => i), testAll.labels, testSize, rng);
+  const data: MmimData = {
+    train: toSplit(trainAll, trainIdx),
+    val: toSplit(trainAll, split.val),
+    test: toSplit(testAll, testIdx),
+    classes: trainAll.classNames.length,
+  };
+  const info = {
+    trainSize: trainIdx.length,
+    valSize: split.val.length,
+    testSize: testIdx.length,
+    fullScale: trainIdx.length === split.train.length && testIdx.length === testAll.count && split.train.length >= 50000,
+  };
+  return { data, info };
+}
+
+export function disposeMmimData(data: MmimData): void {
+  for (const s of [data.train, data.val, data.test]) tf.dispose([s.x, s.y]);
+}

@@ -1,0 +1,114 @@
+// The whole MMIM experiment: for each network, the baseline on every seed; for each regularised
+// method, lambda chosen on the validation split with the first seed, then every seed at that lambda
+// (the selection run is reused as the first seed's run: it saw only the validation split). Each run
+// goes through runOnce, so an interrupted full run resumes where it stopped.
+import { inputError } from '../errors';
+import { runOnce } from '../report/runs';
+import { MmimDataInfo } from './mmim-data';
+import {
+  MMIM_METHODS,
+  MMIM_NETS,
+  MmimData,
+  MmimMethod,
+  MmimNet,
+  MmimRunConfig,
+  MmimRunResult,
+  mmimRowName,
+  runMmimConfiguration,
+} from './mmim-experiment';
+import type { LayerIdentityOptions } from './identity';
+
+export type MmimRunSettings = Omit<MmimRunConfig, 'net' | 'method' | 'lambda' | 'seed' | 'monitorTerms' | 'identity'>;
+
+export interface MmimStudyPlan {
+  nets: readonly MmimNet[];
+  /** Must include 'baseline'. */
+  methods: readonly MmimMethod[];
+  /** Candidate penalty weights, chosen per (net, method) on validation accuracy. */
+  lambdas: readonly number[];
+  /** The first seed also selects lambda. */
+  seeds: readonly number[];
+  settings: MmimRunSettings;
+  /** Identity check on the layer of each network's first-seed baseline (omit to skip). */
+  identity?: LayerIdentityOptions;
+}
+
+export interface MmimStudy {
+  plan: MmimStudyPlan;
+  dataInfo: MmimDataInfo;
+  /** Every run, the lambda sweep included. */
+  runs: MmimRunResult[];
+  /** The selected lambda per network and method. */
+  chosenLambda: Partial<Record<MmimNet, Partial<Record<MmimMethod, number>>>>;
+}
+
+type Progress = (p: { step: number; total: number; metrics: Record<string, number> }) => void;
+
+export interface MmimStudyOptions {
+  /** runOnce's notebook name, e.g. '000-mmim'. */
+  notebook: string;
+  /** A progress callback per run (e.g. label => progressReporter(label)). */
+  progress?: (label: string) => Progress;
+}
+
+function checkPlan(plan: MmimStudyPlan): void {
+  if (plan.nets.length === 0 || plan.nets.some((n) => !MMIM_NETS.includes(n))) inputError(`nets must be a non-empty subset of ${MMIM_NETS.join(', ')}`);
+  if (plan.methods.some((m) => !MMIM_METHODS.includes(m))) inputError(`methods must be among ${MMIM_METHODS.join(', ')}`);
+  if (!plan.methods.includes('baseline')) inputError('methods must include the baseline');
+  if (plan.lambdas.length === 0 || plan.lambdas.some((l) => !(l > 0 && Number.isFinite(l)))) inputError('lambdas must be positive numbers');
+  if (plan.seeds.length === 0 || plan.seeds.some((s) => !Number.isInteger(s))) inputError('seeds must be integers');
+  if (new Set(plan.seeds).size !== plan.seeds.length) inputError('seeds must be distinct');
+}
+
+/** The run's cache key names everything that changes its result. */
+function runKey(config: MmimRunConfig, info: MmimDataInfo): string {
+  return JSON.stringify({ ...config, data: info });
+}
+
+export async function runMmimStudy(data: MmimData, dataInfo: MmimDataInfo, plan: MmimStudyPlan, options: MmimStudyOptions): Promise<MmimStudy> {
+  checkPlan(plan);
+  const runs: MmimRunResult[] = [];
+  const chosenLambda: MmimStudy['chosenLambda'] = {};
+  const run = async (net: MmimNet, method: MmimMethod, lambda: number, seed: number): Promise<MmimRunResult> => {
+    const first = seed === plan.seeds[0];
+    const config: MmimRunConfig = {
+      ...plan.settings,
+      net,
+      method,
+      lambda,
+      seed,
+      // The baseline's first seed also trains C1's critics (no penalty) for the MI-term curves.
+      monitorTerms: method === 'baseline' && first,
+      identity: first && method === 'baseline' ? plan.identity : undefined,
+    };
+    const label = `${mmimRowName(net, method)}${method === 'baseline' ? '' : ` λ=${lambda}`} seed ${seed}`;
+    const result = await runOnce(options.notebook, runKey(config, dataInfo), () => runMmimConfiguration(data, config, options.progress?.(label)));
+    runs.push(result);
+    return result;
+  };
+  for (const net of plan.nets) {
+    chosenLambda[net] = {};
+    for (const seed of plan.seeds) await run(net, 'baseline', 0, seed);
+    for (const method of plan.methods) {
+      if (method === 'baseline') continue;
+      let best: MmimRunResult | null = null;
+      for (const lambda of plan.lambdas) {
+        const r = await run(net, method, lambda, plan.seeds[0]);
+        if (!best || r.valAccuracy > best.valAccuracy) best = r;
+      }
+      const lambda = best!.config.lambda;
+      chosenLambda[net]![method] = lambda;
+      for (const seed of plan.seeds.slice(1)) await run(net, method, lambda, seed);
+    }
+  }
+  return { plan, dataInfo, runs, chosenLambda };
+}
+
+/** The runs that count for a (net, method): the selected lambda, every seed, in seed order. */
+export function finalRuns(study: MmimStudy, net: MmimNet, method: MmimMethod): MmimRunResult[] {
+  const lambda = method === 'baseline' ? 0 : study.chosenLambda[net]?.[method];
+  if (lambda === undefined) return [];
+  return study.plan.seeds
+    .map((seed) => study.runs.find((r) => r.config.net === net && r.config.method === method && r.config.lambda === lambda && r.config.seed === seed))
+    .filter((r): r is MmimRunResult => r !== undefined);
+}

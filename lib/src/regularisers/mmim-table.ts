@@ -1,0 +1,183 @@
+// Table 1 of Xie & Hou (2021) rebuilt from a study: per row our mean +- sd over seeds, the paired
+// improvement over the baseline, and verdicts computed by the rules in verdicts.ts; plus the
+// paper's claims, each with its verdict and evidence. Rows and claims come out in the shared
+// results format (report/results.ts).
+import type { Claim, ResultRow, Verdict } from '../report/results';
+import { summarize, type Summary } from '../report/results';
+import { MMIM_PAPER_TABLE1, MmimMethod, MmimNet, mmimRowName } from './mmim-experiment';
+import { MmimStudy, finalRuns } from './mmim-study';
+import { PairedComparison, pairedComparison } from './paired-stats';
+import { combineVerdicts, judgeBaselineRow, judgeBeatsBaseline, judgeImprovementRow } from './verdicts';
+
+export const MMIM_TABLE = 'Table 1';
+export const MMIM_METRIC = 'test accuracy %';
+
+export interface MmimTableRow {
+  net: MmimNet;
+  method: MmimMethod;
+  row: string;
+  paper: number | null;
+  lambda: number | null;
+  ours: Summary;
+  /** Paired improvement over the baseline (methods only). */
+  improvement?: PairedComparison;
+  paperImprovement?: number;
+  verdict: Verdict;
+  evidence: string;
+}
+
+export interface MmimTable {
+  rows: MmimTableRow[];
+  /** The rows that the paper reports, in the results format. */
+  results: ResultRow[];
+  claims: Claim[];
+  /** True when the run had the paper's scale (full training and test sets). */
+  comparable: boolean;
+}
+
+const accuracies = (study: MmimStudy, net: MmimNet, method: MmimMethod) => finalRuns(study, net, method).map((r) => r.testAccuracy);
+
+export function mmimTable(study: MmimStudy): MmimTable {
+  const comparable = study.dataInfo.fullScale;
+  const rows: MmimTableRow[] = [];
+  const claims: Claim[] = [];
+  for (const net of study.plan.nets) {
+    const paper = MMIM_PAPER_TABLE1[net];
+    const base = accuracies(study, net, 'baseline');
+    if (base.length === 0) continue;
+    const baseJudged = judgeBaselineRow(paper.baseline!, base, comparable);
+    rows.push({ net, method: 'baseline', row: mmimRowName(net, 'baseline'), paper: paper.baseline!, lambda: null, ours: summarize(base), ...baseJudged });
+    for (const method of study.plan.methods) {
+      if (method === 'baseline') continue;
+      const ours = accuracies(study, net, method);
+      if (ours.length === 0 || ours.length !== base.length) continue;
+      const paperValue = paper[method];
+      const row: MmimTableRow = {
+        net,
+        method,
+        row: mmimRowName(net, method),
+        paper: paperValue ?? null,
+        lambda: study.chosenLambda[net]?.[method] ?? null,
+        ours: summarize(ours),
+        improvement: pairedComparison(ours, base),
+        verdict: 'inconclusive',
+        evidence: 'the paper reports no number for this row',
+      };
+      if (paperValue !== undefined) {
+        row.paperImprovement = paperValue - paper.baseline!;
+        const judged = judgeImprovementRow(row.paperImprovement, ours, base, comparable);
+        row.verdict = judged.verdict;
+        row.evidence = judged.evidence;
+      }
+      rows.push(row);
+    }
+  }
+  const find = (net: MmimNet, method: MmimMethod) => rows.find((r) => r.net === net && r.method === method);
+  const beats = (net: MmimNet, method: MmimMethod, over: MmimMethod) => {
+    const a = accuracies(study, net, method);
+    const b = accuracies(study, net, over);
+    const paper = MMIM_PAPER_TABLE1[net];
+    return judgeBeatsBaseline(paper[method]! - paper[over]!, a, b, comparable);
+  };
+  for (const net of study.plan.nets) {
+    if (!find(net, 'MMIM') || !find(net, 'baseline')) continue;
+    const j = beats(net, 'MMIM', 'baseline');
+    claims.push({ claim: `${net}: MMIM beats the baseline`, verdict: j.verdict, evidence: j.evidence });
+  }
+  const single = study.plan.nets.flatMap((net) =>
+    (['C4', 'C5', 'C6'] as const).filter((m) => find(net, m)).map((m) => ({ net, m, j: beats(net, m, 'baseline') })),
+  );
+  if (single.length > 0) {
+    claims.push({
+      claim: 'Each of C4, C5 and C6 alone beats the baseline',
+      verdict: combineVerdicts(single.map((s) => s.j.verdict)),
+      evidence: single.map((s) => `${s.net} ${s.m}: ${s.j.verdict} (${s.j.comparison.meanDiff.toFixed(2)} points, 95% CI ${s.j.comparison.ci95.map((v) => v.toFixed(2)).join(' .. ')})`).join('; '),
+    });
+  }
+  const best = study.plan.nets.flatMap((net) =>
+    (['C4', 'C5', 'C6'] as const).filter((m) => find(net, m) && find(net, 'MMIM')).map((m) => ({ net, m, j: beats(net, 'MMIM', m) })),
+  );
+  if (best.length > 0) {
+    claims.push({
+      claim: 'MMIM beats each single term (C4, C5, C6)',
+      verdict: combineVerdicts(best.map((s) => s.j.verdict)),
+      evidence: best.map((s) => `${s.net} vs ${s.m}: ${s.j.verdict} (${s.j.comparison.meanDiff.toFixed(2)} points)`).join('; '),
+    });
+  }
+  const results: ResultRow[] = rows
+    .filter((r) => r.paper !== null)
+    .map((r) => ({ table: MMIM_TABLE, row: r.row, metric: MMIM_METRIC, paper: r.paper, ours: r.ours, verdict: r.verdict }));
+  return { rows, results, claims, comparable };
+}
+
+const fmt = (v: number | null | undefined, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '');
+
+/** Table 1 as display records: paper vs ours, the paired improvement and the verdict. */
+export function mmimTableRecords(table: MmimTable): Record<string, string | number>[] {
+  return table.rows.map((r) => ({
+    row: r.row,
+    'paper %': r.paper ?? '',
+    'ours % (mean ± sd)': `${fmt(r.ours.mean)} ± ${fmt(r.ours.sd)}`,
+    seeds: r.ours.n,
+    lambda: r.lambda ?? '',
+    'paper gain': fmt(r.paperImprovement),
+    'our gain (95% CI)': !r.improvement
+      ? ''
+      : r.improvement.n < 2
+        ? `${fmt(r.improvement.meanDiff)} (one seed: no interval)`
+        : `${fmt(r.improvement.meanDiff)} (${fmt(r.improvement.ci95[0])} .. ${fmt(r.improvement.ci95[1])})`,
+    verdict: r.verdict,
+  }));
+}
+
+/** The paired comparisons against the baseline, one record per method row. */
+export function mmimPairedRecords(table: MmimTable): Record<string, string | number>[] {
+  return table.rows
+    .filter((r) => r.improvement)
+    .map((r) => {
+      const c = r.improvement!;
+      return {
+        row: r.row,
+        'mean diff': fmt(c.meanDiff),
+        'sd diff': fmt(c.sdDiff),
+        n: c.n,
+        t: fmt(c.t),
+        'p (paired t)': fmt(c.pT, 3),
+        'better / worse / tied': `${c.wins} / ${c.losses} / ${c.ties}`,
+        'p (sign test)': fmt(c.pSign, 3),
+      };
+    });
+}
+
+/** Where MMIM's gain comes from: test accuracy of the baseline, of the baseline with its last
+ * layer retrained (with and without the C3 term, the controls for step 2's extra training), of
+ * MMIM after step 1 only and of full MMIM, each with its paired difference to the baseline. */
+export function mmimAblationRecords(study: MmimStudy): Record<string, string | number>[] {
+  const out: Record<string, string | number>[] = [];
+  for (const net of study.plan.nets) {
+    const base = finalRuns(study, net, 'baseline');
+    const mmim = finalRuns(study, net, 'MMIM');
+    const variants: [string, number[]][] = [
+      ['baseline', base.map((r) => r.testAccuracy)],
+      ['baseline + last layer retrained (no KL)', base.map((r) => r.lastLayerControls?.withoutKl.testAccuracy ?? NaN)],
+      ['baseline + step 2 (C3)', base.map((r) => r.lastLayerControls?.withC3.testAccuracy ?? NaN)],
+      ['MMIM step 1 only (C1)', mmim.map((r) => r.step1?.testAccuracy ?? NaN)],
+      ['MMIM (C1, then C3)', mmim.map((r) => r.testAccuracy)],
+    ];
+    const baseAcc = variants[0][1];
+    for (const [variant, acc] of variants) {
+      if (acc.length === 0 || acc.some((v) => !Number.isFinite(v))) continue;
+      const s = summarize(acc);
+      const paired = acc.length === baseAcc.length && variant !== 'baseline' ? pairedComparison(acc, baseAcc) : null;
+      out.push({
+        net,
+        variant,
+        'test % (mean ± sd)': `${fmt(s.mean)} ± ${fmt(s.sd)}`,
+        seeds: s.n,
+        'minus baseline': paired ? fmt(paired.meanDiff) : '',
+        'seeds better': paired ? `${paired.wins}/${paired.n}` : '',
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+// MMIM's experiment pieces: a tiny end-to-end run (step 1 with a penalty, step 2 on the last layer),
+// the lambda selection of a study, and Table 1's rows and verdicts from given accuracies.
+// Needs the Fashion-MNIST files (Debian dataset-fashion-mnist, installed by the set-up).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  tf,
+  useBackend,
+  loadMmimData,
+  disposeMmimData,
+  runMmimConfiguration,
+  runMmimStudy,
+  finalRuns,
+  mmimTable,
+  mmimRowName,
+  MMIM_PAPER_TABLE1,
+} from 'milab';
+import type { MmimData, MmimDataInfo, MmimMethod, MmimNet, MmimRunResult, MmimStudy } from 'milab';
+
+let data: MmimData;
+let info: MmimDataInfo;
+
+before(async () => {
+  await useBackend({ quiet: true });
+  process.env.MILAB_PROFILE = 'smoke'; // runOnce must not cache
+  ({ data, info } = await loadMmimData({ trainSize: 200, valSize: 100, testSize: 100, seed: 0 }));
+});
+
+const settings = { epochs: 1, batchSize: 32, learningRate: 1e-3, maxStepsPerEpoch: 3, criticSteps: 1, c3Epochs: 1, c3LearningRate: 1e-3 };
+
+test('the data split is stratified and sized as asked, and flagged as a subset', () => {
+  assert.deepEqual([data.train.labels.length, data.val.labels.length, data.test.labels.length], [200, 100, 100]);
+  assert.equal(info.fullScale, false);
+  for (const split of [data.train, data.val, data.test]) {
+    const counts = new Array(10).fill(0);
+    split.labels.forEach((y) => counts[y]++);
+    assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `balanced classes: ${counts}`);
+    assert.deepEqual(split.x.shape, [split.labels.length, 784]);
+  }
+});
+
+test('one MMIM run: penalty terms recorded, step 2 on the last layer, no tensors left', async () => {
+  const before = tf.memory().numTensors;
+  const r = await runMmimConfiguration(data, { ...settings, net: 'DNN', method: 'MMIM', lambda: 0.1, seed: 3, monitorTerms: false });
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(r.testAccuracy >= 0 && r.testAccuracy <= 100 && r.step1 !== undefined);
+  assert.equal(r.c3Curve?.length, 1);
+  assert.ok(r.c3Curve![0].c3Bound > 0);
+  assert.deepEqual(Object.keys(r.curve[0].terms).sort(), ['conditionalTc', 'tc', 'unitLabelMi']);
+  assert.ok(Object.values(r.curve[0].terms).every(Number.isFinite));
+  const again = await runMmimConfiguration(data, { ...settings, net: 'DNN', method: 'MMIM', lambda: 0.1, seed: 3, monitorTerms: false });
+  assert.equal(again.testAccuracy, r.testAccuracy, 'same seed, same run');
+});
+
+test('a study picks lambda on validation accuracy and reuses the selection run as the first seed', async () => {
+  const plan = { nets: ['DNN'] as MmimNet[], methods: ['baseline', 'C4'] as MmimMethod[], lambdas: [0.01, 1], seeds: [1, 2], settings };
+  const study = await runMmimStudy(data, info, plan, { notebook: '000-mmim' });
+  assert.equal(study.runs.length, 2 + 2 + 1);
+  const sweep = study.runs.filter((r) => r.config.method === 'C4' && r.config.seed === 1);
+  const best = sweep.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a));
+  assert.equal(study.chosenLambda.DNN?.C4, best.config.lambda);
+  const final = finalRuns(study, 'DNN', 'C4');
+  assert.deepEqual(final.map((r) => r.config.seed), [1, 2]);
+  assert.ok(final.every((r) => r.config.lambda === best.config.lambda));
+  await assert.rejects(runMmimStudy(data, info, { ...plan, methods: ['C4'] }, { notebook: '000-mmim' }), /must include the baseline/);
+});
+
+/** A study with given test accuracies per (net, method), one per seed. */
+function fakeStudy(accuracy: Record<string, number[]>, fullScale: boolean): MmimStudy {
+  const methods: MmimMethod[] = ['baseline', 'MMIM', 'C4', 'C5', 'C6'];
+  const nets: MmimNet[] = ['DNN', 'CNN'];
+  const seeds = [1, 2, 3];
+  const runs: MmimRunResult[] = [];
+  for (const net of nets) {
+    for (const method of methods) {
+      seeds.forEach((seed, k) => {
+        const config = { ...settings, net, method, lambda: method === 'baseline' ? 0 : 0.01, seed, monitorTerms: false };
+        runs.push({ config, valAccuracy: 0, testAccuracy: accuracy[`${net} ${method}`][k], curve: [], seconds: 0 });
+      });
+    }
+  }
+  const chosen = Object.fromEntries(methods.filter((m) => m !== 'baseline').map((m) => [m, 0.01]));
+  return {
+    plan: { nets, methods, lambdas: [0.01], seeds, settings },
+    dataInfo: { trainSize: fullScale ? 55000 : 2000, valSize: 5000, testSize: 10000, fullScale },
+    runs,
+    chosenLambda: { DNN: chosen, CNN: chosen },
+  };
+}
+
+test('Table 1: exact row names, paper numbers, and verdicts computed from the accuracies', () => {
+  // Ours = the paper's numbers plus small seed noise: every row and claim should be reproduced.
+  const noise = [-0.05, 0, 0.05];
+  const accuracy: Record<string, number[]> = {};
+  for (const net of ['DNN', 'CNN'] as MmimNet[]) {
+    for (const [method, value] of Object.entries(MMIM_PAPER_TABLE1[net])) accuracy[`${net} ${method}`] = noise.map((e) => value! + e);
+  }
+  const full = mmimTable(fakeStudy(accuracy, true));
+  assert.deepEqual(full.results.map((r) => r.row), [
+    'DNN baseline', 'DNN with MMIM', 'DNN with C4', 'DNN with C5', 'DNN with C6',
+    'CNN baseline', 'CNN with MMIM', 'CNN with C4', 'CNN with C5', 'CNN with C6',
+  ]);
+  assert.equal(full.results[1].paper, 90.82);
+  assert.equal(mmimRowName('CNN', 'C6'), 'CNN with C6');
+  assert.ok(full.results.every((r) => r.verdict === 'reproduced'), JSON.stringify(full.results.map((r) => r.verdict)));
+  assert.ok(full.claims.every((c) => c.verdict === 'reproduced'), JSON.stringify(full.claims));
+
+  // The same numbers on a training subset decide nothing.
+  const subset = mmimTable(fakeStudy(accuracy, false));
+  assert.ok([...subset.results, ...subset.claims].every((r) => r.verdict === 'inconclusive'));
+
+  // No improvement at all: the method rows and the claims fail.
+  const flat: Record<string, number[]> = {};
+  for (const key of Object.keys(accuracy)) flat[key] = accuracy[key.replace(/ \w+$/, ' baseline')].map((v, k) => v + [0.02, -0.01, 0][k]);
+  const none = mmimTable(fakeStudy(flat, true));
+  assert.equal(none.results.find((r) => r.row === 'DNN with MMIM')!.verdict, 'not reproduced');
+  assert.equal(none.claims.find((c) => c.claim === 'DNN: MMIM beats the baseline')!.verdict, 'not reproduced');
+});
+
+after(() => {
+  disposeMmimData(data);
+});
