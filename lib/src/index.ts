@@ -9,3 +9,5 @@ export * from './data';
 export * from './display';
 export * from './report';
 export * from './nn';
+export * from './regularisers';
+export * from './infoplane';

@@ -1,2 +1,7 @@
-// report: see the files in this folder.
-export {};
+// report: profiles, the shared results format, report folders and resumable runs.
+export { profile, perProfile, PROFILES } from './profile';
+export type { Profile } from './profile';
+export { reportDir, reportsRoot, resultsRoot } from './paths';
+export { writeResults, readResults, validateResults, summarize, currentCommit, VERDICTS } from './results';
+export type { Verdict, Summary, ResultRow, Claim, Results, ResultsInput, WrittenResults } from './results';
+export { runOnce, runCacheDir } from './runs';

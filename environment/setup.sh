@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# One idempotent set-up for every entry point (npm start / test / lab / bench / full). Fast when
+# everything is in place; each step says what it checks and only acts when something is missing.
+#   --for-tests  also make sure Chromium is there for the browser test
+#   --quiet      print only what is being installed or built
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+FOR_TESTS=0
+QUIET=0
+for arg in "$@"; do
+  case "$arg" in
+    --for-tests) FOR_TESTS=1 ;;
+    --quiet) QUIET=1 ;;
+    *) echo "setup: unknown option '$arg' (expected --for-tests, --quiet)" >&2; exit 2 ;;
+  esac
+done
+
+say() { [ "$QUIET" = 1 ] || echo "setup: $*"; }
+QUIET_FLAG=()
+if [ "$QUIET" = 1 ]; then QUIET_FLAG=(--quiet); fi
+act() { echo "setup: $*"; }
+fail() { echo "setup: error: $*" >&2; exit 1; }
+
+is_debian_root() { [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; }
+
+# apt-get install, refreshing the package lists only when the install cannot find something.
+apt_install() {
+  local opts=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install "${opts[@]}" "$@" >/tmp/milab-apt.log 2>&1; then
+    act "apt-get update (package lists are missing or stale)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q -o DPkg::Lock::Timeout=600 >>/tmp/milab-apt.log 2>&1 \
+      || { tail -5 /tmp/milab-apt.log >&2; fail "apt-get update failed (log: /tmp/milab-apt.log)"; }
+    DEBIAN_FRONTEND=noninteractive apt-get install "${opts[@]}" "$@" >>/tmp/milab-apt.log 2>&1 \
+      || { tail -5 /tmp/milab-apt.log >&2; fail "apt-get install $* failed (log: /tmp/milab-apt.log)"; }
+  fi
+}
+
+# 1. Node.js
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+  || fail "Node.js >= 20.19 is needed (found $(node --version)); install it from https://nodejs.org or your package manager"
+
+# 2. npm packages, only when node_modules does not match package-lock.json
+if reason=$(node environment/deps-fresh.js); then
+  say "npm packages up to date"
+else
+  act "npm ci ($reason)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# 3. TypeScript build (incremental): lib -> lib/dist, tests/scripts/bench -> dist
+say "building (tsc -b)"
+node_modules/.bin/tsc -b || fail "TypeScript build failed (errors above)"
+if [ -f lib/dist/cli/main.js ]; then chmod +x lib/dist/cli/main.js; fi
+
+# 4. Jupyter: a Python that can run notebooks headlessly (nbclient + nbconvert)
+has_jupyter() { "$1" -c 'import nbclient, nbconvert, nbformat, jupyter_client' >/dev/null 2>&1; }
+find_python() {
+  local candidates=() jupyter_bin
+  if jupyter_bin=$(command -v jupyter 2>/dev/null); then
+    # The interpreter of the `jupyter` on PATH, from its #! line.
+    candidates+=("$(head -1 "$jupyter_bin" | sed -n 's/^#![[:space:]]*//p' | awk '$1 ~ /\/env$/ {print $2; next} {print $1}')")
+  fi
+  candidates+=("$(command -v python3 2>/dev/null || true)" "$(command -v python 2>/dev/null || true)" /usr/bin/python3)
+  for py in "${candidates[@]}"; do
+    [ -n "$py" ] || continue
+    py=$(command -v "$py" 2>/dev/null || true)
+    if [ -n "$py" ] && [ -x "$py" ] && has_jupyter "$py"; then echo "$py"; return 0; fi
+  done
+  return 1
+}
+JUPYTER_DEBS=(jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook)
+if ! PYTHON=$(find_python); then
+  if is_debian_root; then
+    act "installing Jupyter from Debian packages: ${JUPYTER_DEBS[*]}"
+    apt_install "${JUPYTER_DEBS[@]}"
+    PYTHON=$(find_python) || fail "Jupyter was installed but no Python can import nbclient and nbconvert"
+  else
+    fail "Jupyter is missing (no Python can import nbclient and nbconvert). Install it with
+    python3 -m pip install --user jupyterlab nbclient nbconvert
+  or, on Debian/Ubuntu: sudo apt-get install ${JUPYTER_DEBS[*]}"
+  fi
+fi
+say "Jupyter: $PYTHON"
+
+# 5. The tslab kernel, in a project-local Jupyter data dir (JUPYTER_PATH), never installed globally
+JUPYTER_DIR="$ROOT/.cache/jupyter"
+mkdir -p "$JUPYTER_DIR/kernels/tslab"
+KERNEL_JSON=$(cat <<JSON
+{
+  "argv": ["$ROOT/node_modules/.bin/tslab", "kernel", "--config-path", "{connection_file}"],
+  "display_name": "TypeScript (tslab, milab)",
+  "language": "typescript"
+}
+JSON
+)
+if [ "$(cat "$JUPYTER_DIR/kernels/tslab/kernel.json" 2>/dev/null)" != "$KERNEL_JSON" ]; then
+  printf '%s\n' "$KERNEL_JSON" >"$JUPYTER_DIR/kernels/tslab/kernel.json"
+  act "tslab kernelspec written to .cache/jupyter/kernels/tslab"
+else
+  say "tslab kernelspec in place"
+fi
+# What the scripts read: which Python runs notebooks, where the kernelspec lives.
+ENV_JSON="{\"python\": \"$PYTHON\", \"jupyterPath\": \"$JUPYTER_DIR\"}"
+if [ "$(cat .cache/milab-env.json 2>/dev/null)" != "$ENV_JSON" ]; then printf '%s\n' "$ENV_JSON" >.cache/milab-env.json; fi
+
+# 6. Datasets (the data scripts check, verify and say what they do)
+if [ -f dist/scripts/prepare-data.js ]; then
+  node dist/scripts/prepare-data.js "${QUIET_FLAG[@]}"
+fi
+
+# 7. WebGPU native dependencies, only when that backend is wanted
+if { [ "${MILAB_BACKEND:-}" = webgpu ] || [ "${MILAB_TEST_WEBGPU:-}" = 1 ]; } && [ -f environment/webgpu-deps.sh ]; then
+  bash environment/webgpu-deps.sh "${QUIET_FLAG[@]}"
+fi
+
+# 8. Chromium for the browser test (test/browser.test.ts)
+if [ "$FOR_TESTS" = 1 ]; then
+  if command -v chromium >/dev/null || [ -x /usr/bin/chromium ]; then
+    say "Chromium: $(command -v chromium || echo /usr/bin/chromium)"
+  elif is_debian_root; then
+    act "installing Chromium (Debian package chromium) for the browser test"
+    apt_install chromium
+  else
+    echo "setup: Chromium is missing: the browser test will be skipped (install it: sudo apt-get install chromium)"
+  fi
+fi
+say "ready"

@@ -1,0 +1,121 @@
+// Plotly charts as ONE display bundle that renders wherever a notebook is opened:
+// - application/vnd.plotly.v1+json (the figure object): VS Code, JupyterLab with the plotly extension;
+// - text/html (a div and a script calling Plotly.newPlot): classic Notebook and nbconvert's HTML
+//   export; plotly.js is inlined from the npm package (offline), once per kernel process;
+// - text/plain: terminals and anything else.
+import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { inputError } from '../errors';
+import { inKernel, sendBundle } from './kernel';
+
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+export interface PlotlyFigure {
+  data: Array<Record<string, unknown>>;
+  layout?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+export interface PlotBundle {
+  [PLOTLY_MIME]: PlotlyFigure;
+  'text/html': string;
+  'text/plain': string;
+}
+
+let plotlySource: string | undefined;
+let plotlyShown = false;
+
+function plotlyLibrary(): string {
+  if (plotlySource === undefined) {
+    const source = fs.readFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), 'utf8');
+    // Inlined inside <script>: these sequences would end or confuse the element.
+    if (/<\/script|<!--/i.test(source)) throw new Error('plotly.min.js cannot be inlined in a <script> element');
+    plotlySource = source;
+  }
+  return plotlySource;
+}
+
+/** The figure as plain JSON: typed arrays become arrays, NaN/Infinity become null (gaps). */
+function toJsonFigure(figure: PlotlyFigure): PlotlyFigure {
+  if (figure === null || typeof figure !== 'object' || !Array.isArray(figure.data)) {
+    inputError('a Plotly figure needs a data array: { data: [{ x, y, type }], layout? }');
+  }
+  const json = JSON.stringify(figure, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value));
+  return JSON.parse(json) as PlotlyFigure;
+}
+
+/** Build the bundle. `includeLibrary` prepends plotly.js (needed once per page). */
+export function plotBundle(figure: PlotlyFigure, options: { includeLibrary?: boolean } = {}): PlotBundle {
+  const fig = toJsonFigure(figure);
+  const id = `milab-plot-${randomBytes(6).toString('hex')}`;
+  const height = typeof fig.layout?.height === 'number' ? fig.layout.height : 420;
+  // '<' escaped as \u003c keeps the JSON valid and the <script> element intact.
+  const payload = JSON.stringify(fig).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const draw =
+    `(function(){var fig=${payload};var tries=0;` +
+    `function draw(){var el=document.getElementById('${id}');if(!el)return;` +
+    `if(!window.Plotly){if(++tries<50){setTimeout(draw,100);}else{el.textContent='plotly.js is not loaded: run the notebook again to see this chart.';}return;}` +
+    `window.Plotly.newPlot(el,fig.data,fig.layout||{},Object.assign({responsive:true,displaylogo:false},fig.config||{}));}` +
+    `draw();})();`;
+  const library = options.includeLibrary ? `<script type="text/javascript">${plotlyLibrary()}</script>\n` : '';
+  const html = `${library}<div id="${id}" class="milab-plot" style="width:100%;height:${height}px"></div>\n<script type="text/javascript">${draw}</script>`;
+  return { [PLOTLY_MIME]: fig, 'text/html': html, 'text/plain': describeFigure(fig) };
+}
+
+/** Show a Plotly figure in the notebook; outside a notebook print a one-line description. */
+export function showPlot(figure: PlotlyFigure): void {
+  if (!inKernel()) {
+    console.log(describeFigure(toJsonFigure(figure)));
+    return;
+  }
+  const bundle = plotBundle(figure, { includeLibrary: !plotlyShown });
+  sendBundle(bundle as unknown as Record<string, unknown>);
+  plotlyShown = true;
+}
+
+function describeFigure(fig: PlotlyFigure): string {
+  const layoutTitle = fig.layout?.title;
+  const title = typeof layoutTitle === 'string' ? layoutTitle : (layoutTitle as { text?: unknown } | undefined)?.text;
+  const names = fig.data.map((trace, i) => (typeof trace.name === 'string' ? trace.name : `trace ${i + 1}`));
+  return `[Plotly chart${typeof title === 'string' && title !== '' ? `: ${title}` : ''} — ${names.length} trace${names.length === 1 ? '' : 's'}: ${names.join(', ')}]`;
+}
+
+export interface LineSeries {
+  name: string;
+  y: ArrayLike<number>;
+  /** Defaults to 0, 1, 2, ... */
+  x?: ArrayLike<number>;
+  /** Error bars (e.g. sd over seeds). */
+  error?: ArrayLike<number>;
+}
+
+export interface LineChartOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  logY?: boolean;
+  height?: number;
+}
+
+/** A line chart (lines + markers), one trace per series. */
+export function lineChart(series: readonly LineSeries[], options: LineChartOptions = {}): PlotlyFigure {
+  if (!Array.isArray(series) || series.length === 0) inputError('lineChart needs at least one series');
+  const data = series.map((s, i) => {
+    if (!s || typeof s.name !== 'string' || !s.y) inputError(`lineChart: series ${i} needs a name and y values`);
+    const y = Array.from(s.y);
+    const x = s.x ? Array.from(s.x) : y.map((_, j) => j);
+    if (x.length !== y.length) inputError(`lineChart: series '${s.name}' has ${x.length} x values but ${y.length} y values`);
+    const trace: Record<string, unknown> = { type: 'scatter', mode: 'lines+markers', name: s.name, x, y };
+    if (s.error) trace.error_y = { type: 'data', array: Array.from(s.error), visible: true };
+    return trace;
+  });
+  const layout: Record<string, unknown> = {
+    title: { text: options.title ?? '' },
+    xaxis: { title: { text: options.xTitle ?? '' } },
+    yaxis: { title: { text: options.yTitle ?? '' }, type: options.logY ? 'log' : 'linear' },
+    margin: { t: 50, r: 20 },
+  };
+  if (options.height) layout.height = options.height;
+  return { data, layout };
+}
+

@@ -1,0 +1,198 @@
+// The shared results format: one JSON file per notebook run, read by reports/index.html and, for
+// the full profile, committed under results/. The shape is checked strictly so that every notebook
+// writes the same thing:
+// {"notebook","profile","backend","commit",
+//  "rows":[{"table","row","metric","paper","ours":{"mean","sd","n"},"verdict"}],
+//  "claims":[{"claim","verdict","evidence"}]}
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { activeBackend } from '../backend/backend';
+import { inputError } from '../errors';
+import { checkNotebookName, projectRoot, reportDir, resultsRoot, writeFileAtomic } from './paths';
+import { PROFILES, profile, type Profile } from './profile';
+
+export type Verdict = 'reproduced' | 'not reproduced' | 'inconclusive';
+export const VERDICTS: readonly Verdict[] = ['reproduced', 'not reproduced', 'inconclusive'];
+
+/** Mean, sample standard deviation (n - 1; 0 when n = 1) and count of repeated runs. */
+export interface Summary {
+  mean: number;
+  sd: number;
+  n: number;
+}
+
+export interface ResultRow {
+  /** The paper's table or figure, e.g. 'Table 1'. */
+  table: string;
+  /** The row as the paper names it, e.g. 'DNN with MMIM'. */
+  row: string;
+  /** What is measured, with its unit, e.g. 'test accuracy %'. */
+  metric: string;
+  /** The paper's number, a string when it reports no plain number, null when it reports none. */
+  paper: number | string | null;
+  ours: Summary;
+  verdict: Verdict;
+}
+
+export interface Claim {
+  claim: string;
+  verdict: Verdict;
+  /** One or two sentences: the numbers or test behind the verdict. */
+  evidence: string;
+}
+
+export interface Results {
+  notebook: string;
+  profile: Profile;
+  backend: string;
+  commit: string;
+  rows: ResultRow[];
+  claims: Claim[];
+}
+
+export interface ResultsInput {
+  /** The notebook's name without .ipynb, e.g. '000-mmim'. */
+  notebook: string;
+  rows: ResultRow[];
+  claims?: Claim[];
+  /** Defaults to the active backend's name. */
+  backend?: string;
+}
+
+export interface WrittenResults {
+  results: Results;
+  /** reports/<notebook>/results.json */
+  path: string;
+  /** results/<notebook>.json, written for the full profile only. */
+  committedPath?: string;
+}
+
+export function summarize(values: readonly number[]): Summary {
+  if (!Array.isArray(values) || values.length === 0) inputError('summarize needs at least one value');
+  values.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) inputError(`summarize: value ${i} is ${v}, not a finite number`);
+  });
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, sd, n };
+}
+
+/** Validate, stamp (profile, backend, commit) and write the notebook's results atomically. */
+export function writeResults(input: ResultsInput): WrittenResults {
+  if (input === null || typeof input !== 'object') inputError('writeResults needs { notebook, rows, claims? }');
+  const results = validateResults({
+    notebook: input.notebook,
+    profile: profile(),
+    backend: input.backend ?? activeBackend()?.name ?? 'none',
+    commit: currentCommit(),
+    rows: input.rows,
+    claims: input.claims ?? [],
+  });
+  const text = JSON.stringify(results, null, 2) + '\n';
+  const file = path.join(reportDir(results.notebook), 'results.json');
+  writeFileAtomic(file, text);
+  if (results.profile !== 'full') return { results, path: file };
+  const committedPath = path.join(resultsRoot(), `${results.notebook}.json`);
+  writeFileAtomic(committedPath, text);
+  return { results, path: file, committedPath };
+}
+
+export function readResults(file: string): Results {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    inputError(`cannot read results ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return validateResults(parsed);
+  } catch (err) {
+    return inputError(`${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Check the exact shape; the first problem is reported in one line naming where it is. */
+export function validateResults(value: unknown): Results {
+  const r = object(value, 'results', ['notebook', 'profile', 'backend', 'commit', 'rows', 'claims']);
+  checkNotebookName(r.notebook as string);
+  oneOf(r.profile, PROFILES, 'profile');
+  text(r.backend, 'backend');
+  text(r.commit, 'commit');
+  if (!Array.isArray(r.rows)) inputError(`rows must be an array, got ${describe(r.rows)}`);
+  if (!Array.isArray(r.claims)) inputError(`claims must be an array, got ${describe(r.claims)}`);
+  r.rows.forEach((raw, i) => {
+    const at = `rows[${i}]`;
+    const row = object(raw, at, ['table', 'row', 'metric', 'paper', 'ours', 'verdict']);
+    for (const key of ['table', 'row', 'metric'] as const) text(row[key], `${at}.${key}`);
+    const paper = row.paper;
+    if (paper !== null && typeof paper !== 'string' && !(typeof paper === 'number' && Number.isFinite(paper))) {
+      inputError(`${at}.paper must be a finite number, a string or null, got ${describe(paper)}`);
+    }
+    const ours = object(row.ours, `${at}.ours`, ['mean', 'sd', 'n']);
+    finite(ours.mean, `${at}.ours.mean`);
+    finite(ours.sd, `${at}.ours.sd`);
+    if ((ours.sd as number) < 0) inputError(`${at}.ours.sd must be >= 0, got ${ours.sd}`);
+    if (!Number.isInteger(ours.n) || (ours.n as number) < 1) inputError(`${at}.ours.n must be an integer >= 1, got ${describe(ours.n)}`);
+    oneOf(row.verdict, VERDICTS, `${at}.verdict`);
+  });
+  r.claims.forEach((raw, i) => {
+    const at = `claims[${i}]`;
+    const claim = object(raw, at, ['claim', 'verdict', 'evidence']);
+    text(claim.claim, `${at}.claim`);
+    oneOf(claim.verdict, VERDICTS, `${at}.verdict`);
+    text(claim.evidence, `${at}.evidence`);
+  });
+  return r as unknown as Results;
+}
+
+function object(value: unknown, at: string, keys: readonly string[]): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) inputError(`${at} must be an object, got ${describe(value)}`);
+  const record = value as Record<string, unknown>;
+  for (const key of keys) if (!(key in record) || record[key] === undefined) inputError(`${at}.${key} is missing`);
+  for (const key of Object.keys(record)) {
+    if (!keys.includes(key)) inputError(`${at} has unknown field '${key}' (expected ${keys.join(', ')})`);
+  }
+  return record;
+}
+
+function text(value: unknown, at: string): void {
+  if (typeof value !== 'string' || value.trim() === '') inputError(`${at} must be a non-empty string, got ${describe(value)}`);
+}
+
+function finite(value: unknown, at: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) inputError(`${at} must be a finite number, got ${describe(value)}`);
+}
+
+function oneOf(value: unknown, allowed: readonly string[], at: string): void {
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    inputError(`${at} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${describe(value)}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (value === undefined) return 'undefined';
+  const json = JSON.stringify(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+let commitCache: string | undefined;
+
+/** The checked-out commit (short), '+dirty' when tracked files differ from it; 'unknown' without git. */
+export function currentCommit(): string {
+  if (commitCache === undefined) commitCache = readCommit();
+  return commitCache;
+}
+
+function readCommit(): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const head = git('rev-parse', '--short=12', 'HEAD');
+    return git('status', '--porcelain', '--untracked-files=no') === '' ? head : `${head}+dirty`;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lineChart, MilabInputError, plotBundle, showPlot, PLOTLY_MIME, type PlotlyFigure } from 'milab';
+import { installFakeKernel } from './display-fake-kernel';
+
+const figure: PlotlyFigure = {
+  data: [{ type: 'scatter', name: 'loss', x: [0, 1, 2], y: new Float32Array([1, 0.5, NaN]) as unknown as number[] }],
+  layout: { title: { text: 'Loss' }, height: 300 },
+};
+
+/** The JSON literal the HTML's script passes to Plotly.newPlot. */
+function embeddedFigure(html: string): unknown {
+  const match = /var fig=(.*?);var tries=/.exec(html);
+  assert.ok(match, 'the HTML embeds the figure');
+  return JSON.parse(match[1]);
+}
+
+test('showPlot sends one bundle per chart in a kernel, inlining plotly.js only the first time', () => {
+  const kernel = installFakeKernel();
+  try {
+    showPlot(figure);
+    showPlot(lineChart([{ name: 'accuracy', y: [50, 70, 80] }], { title: 'Accuracy' }));
+  } finally {
+    kernel.uninstall();
+  }
+  assert.equal(kernel.sent.length, 2);
+  const [first, second] = kernel.sent;
+  for (const message of kernel.sent) {
+    assert.deepEqual(Object.keys(message.data).sort(), [PLOTLY_MIME, 'text/html', 'text/plain'].sort());
+    const json = message.data[PLOTLY_MIME] as PlotlyFigure;
+    assert.equal(typeof json, 'object', 'the Plotly MIME type carries a JSON object, not a string');
+    assert.ok(Array.isArray(json.data));
+    assert.equal(message.update, false);
+  }
+  const firstHtml = first.data['text/html'] as string;
+  const secondHtml = second.data['text/html'] as string;
+  assert.match(firstHtml, /plotly\.js v3/, 'the first chart carries plotly.js');
+  assert.ok(firstHtml.length > 1_000_000);
+  assert.doesNotMatch(secondHtml, /plotly\.js v3/, 'later charts reuse the loaded library');
+  assert.ok(secondHtml.length < 10_000);
+  // Typed arrays became arrays, NaN a gap (null), in both the JSON and the HTML.
+  const expected = { data: [{ type: 'scatter', name: 'loss', x: [0, 1, 2], y: [1, 0.5, null] }], layout: { title: { text: 'Loss' }, height: 300 } };
+  assert.deepEqual(first.data[PLOTLY_MIME], expected);
+  assert.deepEqual(embeddedFigure(firstHtml), expected);
+  assert.match(firstHtml, /height:300px/);
+  assert.equal(first.data['text/plain'], '[Plotly chart: Loss — 1 trace: loss]');
+});
+
+test('plotBundle keeps markup in trace names from ending the script element', () => {
+  const bundle = plotBundle({ data: [{ name: '</script><b>x</b>', y: [1] }] });
+  const html = bundle['text/html'];
+  assert.equal(html.match(/<\/script>/g)?.length, 1, 'only the closing tag of the drawing script');
+  assert.deepEqual(embeddedFigure(html), { data: [{ name: '</script><b>x</b>', y: [1] }] });
+  assert.match(html, /<div id="milab-plot-[0-9a-f]+" class="milab-plot"/);
+  assert.match(html, /Plotly\.newPlot/);
+});
+
+test('showPlot outside a kernel prints one line and does not throw', (t) => {
+  const lines: string[] = [];
+  t.mock.method(console, 'log', (line: string) => lines.push(line));
+  showPlot(figure);
+  assert.deepEqual(lines, ['[Plotly chart: Loss — 1 trace: loss]']);
+});
+
+test('lineChart builds one trace per series and checks its input', () => {
+  const fig = lineChart([{ name: 'a', x: [1, 2], y: [3, 4], error: [0.1, 0.2] }], { xTitle: 'epoch', logY: true });
+  assert.deepEqual(fig.data[0], { type: 'scatter', mode: 'lines+markers', name: 'a', x: [1, 2], y: [3, 4], error_y: { type: 'data', array: [0.1, 0.2], visible: true } });
+  assert.equal((fig.layout!.yaxis as { type: string }).type, 'log');
+  assert.throws(() => lineChart([{ name: 'b', x: [1], y: [1, 2] }]), (err: Error) => err instanceof MilabInputError && /1 x values but 2 y values/.test(err.message));
+  assert.throws(() => lineChart([]), MilabInputError);
+  assert.throws(() => plotBundle({} as PlotlyFigure), /needs a data array/);
+});

@@ -1,0 +1,74 @@
+// Every notebook executes in the smoke profile, through the same runner as `npm start`, into a
+// temporary reports folder: no error output, at least one Plotly JSON bundle, a valid results file
+// if it writes one. Takes seconds to a minute per notebook. Also: a failing cell is reported with
+// the notebook, the cell and the error, and leaves the previous report untouched.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook } from '../scripts/notebook-runner';
+
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+}
+
+const reportsRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'milab-smoke-'));
+test.after(() => fs.rmSync(reportsRoot, { recursive: true, force: true }));
+
+for (const file of listNotebooks()) {
+  test(`${notebookName(file)} runs in the smoke profile`, async () => {
+    const run = await runNotebook(file, { profile: 'smoke', reportsRoot, log: () => {} });
+    assert.ok(fs.existsSync(run.html), 'HTML export written');
+    const executed = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as { cells: Array<{ cell_type: string; outputs?: Output[] }> };
+    const outputs = executed.cells.flatMap((c) => c.outputs ?? []);
+    const errors = outputs.filter((o) => o.output_type === 'error');
+    assert.deepEqual(errors, [], 'no error outputs');
+    const stderr = outputs
+      .filter((o) => o.output_type === 'stream' && o.name === 'stderr')
+      .map((o) => (Array.isArray(o.text) ? o.text.join('') : o.text ?? ''))
+      .join('');
+    assert.doesNotMatch(stderr, /^\s*\w*(Error|Exception)\b/m, 'no error text on stderr');
+    const plots = outputs.filter((o) => o.data && typeof o.data['application/vnd.plotly.v1+json'] === 'object');
+    assert.ok(plots.length >= 1, 'at least one Plotly JSON bundle');
+    if (run.results) assert.equal(run.results.profile, 'smoke');
+  });
+}
+
+test('a failing cell names notebook, cell and error, and keeps the previous report', async () => {
+  fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
+  // Inside the repository so that tslab resolves 'milab' from the notebook's folder.
+  const dir = fs.mkdtempSync(path.join(ROOT, '.cache', 'failing-notebook-'));
+  try {
+    const cell = (source: string) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source });
+    const file = path.join(dir, '98-failing.ipynb');
+    fs.writeFileSync(file, JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 4,
+      metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: '# fails' },
+        cell("import { summarize } from 'milab';\nconsole.log('fine');"),
+        cell('summarize([]);'),
+        cell("console.log('never');"),
+      ],
+    }));
+    const previous = path.join(reportsRoot, '98-failing');
+    fs.mkdirSync(previous, { recursive: true });
+    fs.writeFileSync(path.join(previous, 'results.json'), 'old');
+    await assert.rejects(
+      runNotebook(file, { profile: 'smoke', reportsRoot, log: () => {} }),
+      (err: unknown) =>
+        err instanceof NotebookFailure &&
+        /98-failing\.ipynb: cell 3\/4 failed: MilabInputError: summarize needs at least one value\n    in: summarize\(\[\]\);$/.test(err.message),
+    );
+    assert.deepEqual(fs.readdirSync(previous), ['results.json']);
+    assert.equal(fs.readFileSync(path.join(previous, 'results.json'), 'utf8'), 'old');
+    assert.deepEqual(fs.readdirSync(reportsRoot).filter((f) => f.startsWith('.staging')), [], 'no staging left');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,66 @@
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { reportDir, runCacheDir, runOnce } from 'milab';
+
+let dir: string;
+const saved = { ...process.env };
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'milab-runs-'));
+  process.env.MILAB_CACHE_DIR = dir;
+  process.env.MILAB_REPORTS_DIR = path.join(dir, 'reports');
+  delete process.env.MILAB_FRESH;
+});
+
+afterEach(() => {
+  process.env = { ...saved };
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('in the full profile a finished run is stored and not computed again', async () => {
+  process.env.MILAB_PROFILE = 'full';
+  let calls = 0;
+  const compute = async () => {
+    calls += 1;
+    return { accuracy: [0.5, 0.75], seed: 1, gap: NaN };
+  };
+  const first = await runOnce('000-mmim', 'dnn lambda=0.01 seed=1', compute);
+  const second = await runOnce('000-mmim', 'dnn lambda=0.01 seed=1', compute);
+  assert.equal(calls, 1);
+  assert.deepEqual(first, { accuracy: [0.5, 0.75], seed: 1, gap: null }, 'JSON round trip, also when computed');
+  assert.deepEqual(second, first);
+  const files = fs.readdirSync(runCacheDir('000-mmim'));
+  assert.equal(files.length, 1);
+  assert.match(files[0], /^dnn_lambda_0\.01_seed_1-[0-9a-f]{12}\.json$/);
+  assert.equal(runCacheDir('000-mmim'), path.join(dir, 'runs', '000-mmim', 'full'));
+
+  await runOnce('000-mmim', 'dnn lambda=0.01 seed=2', compute);
+  assert.equal(calls, 2, 'another key is another run');
+  process.env.MILAB_FRESH = '1';
+  await runOnce('000-mmim', 'dnn lambda=0.01 seed=1', compute);
+  assert.equal(calls, 3, 'MILAB_FRESH recomputes');
+});
+
+test('quick and smoke runs always compute and store nothing', async () => {
+  for (const p of ['quick', 'smoke']) {
+    process.env.MILAB_PROFILE = p;
+    let calls = 0;
+    await runOnce('000-mmim', 'k', () => ++calls);
+    await runOnce('000-mmim', 'k', () => ++calls);
+    assert.equal(calls, 2);
+  }
+  assert.ok(!fs.existsSync(path.join(dir, 'runs')));
+});
+
+test('bad keys and unserialisable results are refused; a failed run stores nothing', async () => {
+  process.env.MILAB_PROFILE = 'full';
+  await assert.rejects(runOnce('000-mmim', '', () => 1), /non-empty key/);
+  await assert.rejects(runOnce('000-mmim', 'f', () => undefined), /not JSON-serialisable/);
+  await assert.rejects(runOnce('000-mmim', 'g', () => { throw new Error('diverged'); }), /diverged/);
+  assert.deepEqual(fs.existsSync(runCacheDir('000-mmim')) ? fs.readdirSync(runCacheDir('000-mmim')) : [], []);
+  assert.equal(reportDir('000-mmim'), path.join(dir, 'reports', '000-mmim'));
+  assert.ok(fs.statSync(reportDir('000-mmim')).isDirectory());
+});
