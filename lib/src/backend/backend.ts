@@ -3,6 +3,7 @@
 // else wasm (SIMD), else the pure-JS cpu backend. The choice is reported once.
 import * as tf from '@tensorflow/tfjs';
 import { registerFastKernels } from './kernels';
+import { prepareWasmThreads } from './kernels/wasm-threads';
 import { initWebgpu } from './webgpu';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -109,9 +110,7 @@ function loadTfjsNode(): string | null {
 }
 
 async function initWasm(): Promise<string> {
-  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-  // Threads need blob: workers, which Node does not provide; SIMD works.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  void wasm;
-  return 'WebAssembly SIMD, 1 thread';
+  // SIMD, and threads (MILAB_WASM_THREADS; default 1 on <= 2 cores, else the cores) through
+  // kernels/wasm-threads.ts, since Node cannot start TF.js's pthread workers unaided.
+  return prepareWasmThreads();
 }

@@ -1,9 +1,42 @@
 // Kernels milab registers on top of TF.js backends (missing gradients, fast paths). One place for all.
+// wasm: BatchMatMul/_FusedMatMul routed to XNNPACK when transposed or batched; Conv2DBackpropFilter
+// (missing) and Conv2DBackpropInput as im2col + XNNPACK products; MaxPoolGrad (the stock one is
+// wrong); UnsortedSegmentSum (missing: gather's gradient); Transpose and leading-axis Sum through
+// milab's SIMD loops (simd/kernels.c); Identity sharing data instead of copying; contiguous Slice and
+// row GatherV2 as block copies; a fused Adam step (MilabAdam); cpu-backend fallbacks for the other
+// missing kernels.
 import type { BackendName } from '../backend';
+import { registerWasmAdam } from './adam';
+import { registerWasmConv } from './conv';
+import { registerWasmCpuFallbacks } from './cpu-fallback';
+import { registerWasmIdentity } from './identity';
+import { registerWasmMatMul } from './matmul';
+import { registerWasmPool } from './pool';
+import { registerWasmSegmentSum } from './segment';
+import { registerWasmSlicing } from './slice';
+import { registerWasmSum } from './sum';
+import { registerWasmTranspose } from './transpose';
+import { finishWasmThreadSetup } from './wasm-threads';
+
+export { ADAM_KERNEL } from './adam';
+export type { AdamKernelAttrs } from './adam';
 
 const registered = new Set<BackendName>();
 
 export function registerFastKernels(backend: BackendName): void {
+  finishWasmThreadSetup(); // whichever backend won, the wasm set-up's temporary patches end here
   if (registered.has(backend)) return;
   registered.add(backend);
+  if (backend === 'wasm') {
+    registerWasmMatMul();
+    registerWasmConv();
+    registerWasmPool();
+    registerWasmSegmentSum();
+    registerWasmTranspose();
+    registerWasmSum();
+    registerWasmAdam();
+    registerWasmIdentity();
+    registerWasmSlicing();
+    registerWasmCpuFallbacks();
+  }
 }

@@ -1,0 +1,53 @@
+"""`lenet` workload in PyTorch: LeNet-5 (conv 20@5x5 ReLU, maxpool 2, conv 50@5x5 ReLU, maxpool 2,
+dense 500 ReLU, dense 10), batch 64 of 28x28x1 inputs, softmax cross-entropy, Adam 1e-3.
+Inputs: a fixed pool of 16 batches of N(0,1) images labelled by a fixed random linear teacher
+(argmax of 10 projections), so the loss can fall; the project uses the same recipe."""
+from common import THREADS, parse_args, report, timed
+import torch
+import torch.nn.functional as F
+
+args = parse_args(default_steps=100, default_warmup=10)
+torch.set_num_threads(THREADS)
+torch.manual_seed(args.seed)
+
+BATCH, POOL_BATCHES, CLASSES = 64, 16, 10
+
+
+class LeNet5(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(1, 20, 5)
+        self.conv2 = torch.nn.Conv2d(20, 50, 5)
+        self.fc1 = torch.nn.Linear(800, 500)
+        self.fc2 = torch.nn.Linear(500, CLASSES)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = F.relu(self.fc1(torch.flatten(x, 1)))
+        return self.fc2(x)
+
+
+images = torch.randn(POOL_BATCHES * BATCH, 1, 28, 28)
+teacher = torch.randn(28 * 28, CLASSES)
+labels = (images.reshape(len(images), -1) @ teacher).argmax(1)
+
+model = LeNet5()
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+cursor = 0
+
+
+def step():
+    global cursor
+    start = (cursor % POOL_BATCHES) * BATCH
+    cursor += 1
+    x, y = images[start:start + BATCH], labels[start:start + BATCH]
+    loss = F.cross_entropy(model(x), y)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return loss.detach()
+
+
+seconds, last = timed(step, args.steps, args.warmup)
+report("lenet", f"pytorch-cpu-{THREADS}t", seconds, args.steps, args.warmup, last, {"torch": torch.__version__})

@@ -1,0 +1,304 @@
+// Memory-bound helper loops for milab's wasm kernels, compiled to WebAssembly SIMD (see build.sh).
+// The module imports the TF.js wasm backend's linear memory, so every pointer below is a tensor's
+// heap offset: no copies in or out. It must not touch memory it was not given: no static data and no
+// stack (build.sh checks both). Plain C loops: clang vectorises them to 128-bit SIMD at -O3.
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+// out[c * rows + r] = in[r * cols + c], in 32x32 tiles so that both sides stay in cache.
+EXPORT(transpose2d)
+void transpose2d(const float *restrict in, float *restrict out, int rows, int cols) {
+  const int tile = 32;
+  for (int r0 = 0; r0 < rows; r0 += tile) {
+    const int r1 = r0 + tile < rows ? r0 + tile : rows;
+    for (int c0 = 0; c0 < cols; c0 += tile) {
+      const int c1 = c0 + tile < cols ? c0 + tile : cols;
+      for (int c = c0; c < c1; c++) {
+        float *o = out + (int64_t)c * rows;
+        for (int r = r0; r < r1; r++) o[r] = in[(int64_t)r * cols + c];
+      }
+    }
+  }
+}
+
+// Geometry of an NHWC convolution, passed as one int array (see im2col.ts's PatchGeometry order).
+typedef struct {
+  int batch, in_h, in_w, channels, out_h, out_w, filter_h, filter_w, stride_h, stride_w, pad_top, pad_left;
+} geometry;
+
+// The receptive field of output pixel (n, oh, ow) in filter order (kh, kw, c): one row of the column
+// matrix cols[p, (kh, kw, c)] = x[n, oh*sh - top + kh, ow*sw - left + kw, c], zero outside the image.
+static inline void gather_patch(const float *restrict x, const geometry *g, int n, int oh, int ow, float *restrict dst) {
+  const int c = g->channels, fw = g->filter_w, row_len = fw * c;
+  const int h0 = oh * g->stride_h - g->pad_top, w0 = ow * g->stride_w - g->pad_left;
+  for (int kh = 0; kh < g->filter_h; kh++, dst += row_len) {
+    const int h = h0 + kh;
+    if (h < 0 || h >= g->in_h) {
+      __builtin_memset(dst, 0, sizeof(float) * row_len);
+      continue;
+    }
+    const float *row = x + ((int64_t)(n * g->in_h + h) * g->in_w) * c;
+    if (w0 >= 0 && w0 + fw <= g->in_w) {
+      __builtin_memcpy(dst, row + (int64_t)w0 * c, sizeof(float) * row_len);
+    } else {
+      for (int kw = 0; kw < fw; kw++) {
+        const int w = w0 + kw;
+        if (w < 0 || w >= g->in_w) __builtin_memset(dst + kw * c, 0, sizeof(float) * c);
+        else __builtin_memcpy(dst + kw * c, row + (int64_t)w * c, sizeof(float) * c);
+      }
+    }
+  }
+}
+
+// The column matrix TRANSPOSED, colsT[(kh, kw, c), p], so that the filter gradient colsT @ dY has its
+// large operand on the left: XNNPACK repacks the right operand of every product it has not seen, which
+// costs ~2x the product itself for a [4096, 500] right side. With several channels it is built one
+// output row at a time: the row's patches go to `tile` [out_w, K] (caller's scratch, contiguous
+// copies), which is then transposed into place. With fewer than 4 channels a patch row is too short
+// to copy in runs, and each colsT row is gathered directly.
+EXPORT(im2col_t)
+void im2col_t(const float *restrict x, float *restrict cols_t, const geometry *g, float *restrict tile) {
+  const int c = g->channels, k = g->filter_h * g->filter_w * c, ow_n = g->out_w;
+  const int64_t pixels = (int64_t)g->batch * g->out_h * ow_n;
+  if (c < 4) {
+    for (int j = 0; j < k; j++) {
+      const int kh = j / (g->filter_w * c), kw = (j / c) % g->filter_w, ch = j % c;
+      float *dst = cols_t + (int64_t)j * pixels;
+      for (int n = 0; n < g->batch; n++) {
+        for (int oh = 0; oh < g->out_h; oh++, dst += ow_n) {
+          const int h = oh * g->stride_h - g->pad_top + kh;
+          if (h < 0 || h >= g->in_h) {
+            __builtin_memset(dst, 0, sizeof(float) * ow_n);
+            continue;
+          }
+          const float *row = x + ((int64_t)(n * g->in_h + h) * g->in_w) * c + ch;
+          for (int ow = 0; ow < ow_n; ow++) {
+            const int w = ow * g->stride_w - g->pad_left + kw;
+            dst[ow] = (w >= 0 && w < g->in_w) ? row[(int64_t)w * c] : 0.0f;
+          }
+        }
+      }
+    }
+    return;
+  }
+  for (int n = 0; n < g->batch; n++) {
+    for (int oh = 0; oh < g->out_h; oh++) {
+      for (int ow = 0; ow < ow_n; ow++) gather_patch(x, g, n, oh, ow, tile + (int64_t)ow * k);
+      float *dst = cols_t + ((int64_t)n * g->out_h + oh) * ow_n;
+      for (int j = 0; j < k; j++, dst += pixels) {
+        for (int ow = 0; ow < ow_n; ow++) dst[ow] = tile[(int64_t)ow * k + j];
+      }
+    }
+  }
+}
+
+// The adjoint of im2col: dx[n, h, w, c] = sum of the cols entries im2col read from there (dx zeroed here).
+EXPORT(col2im)
+void col2im(const float *restrict cols, float *restrict dx, const geometry *g) {
+  const int c = g->channels, fw = g->filter_w, row_len = fw * c, k = g->filter_h * row_len;
+  __builtin_memset(dx, 0, sizeof(float) * (int64_t)g->batch * g->in_h * g->in_w * c);
+  int64_t p = 0;
+  for (int n = 0; n < g->batch; n++) {
+    for (int oh = 0; oh < g->out_h; oh++) {
+      const int h0 = oh * g->stride_h - g->pad_top;
+      for (int ow = 0; ow < g->out_w; ow++, p++) {
+        const int w0 = ow * g->stride_w - g->pad_left;
+        const float *src = cols + p * k;
+        for (int kh = 0; kh < g->filter_h; kh++, src += row_len) {
+          const int h = h0 + kh;
+          if (h < 0 || h >= g->in_h) continue;
+          float *row = dx + ((int64_t)(n * g->in_h + h) * g->in_w) * c;
+          if (w0 >= 0 && w0 + fw <= g->in_w) {
+            float *d = row + (int64_t)w0 * c;
+            for (int j = 0; j < row_len; j++) d[j] += src[j];
+          } else {
+            for (int kw = 0; kw < fw; kw++) {
+              const int w = w0 + kw;
+              if (w < 0 || w >= g->in_w) continue;
+              float *d = row + (int64_t)w * c;
+              const float *s = src + kw * c;
+              for (int j = 0; j < c; j++) d[j] += s[j];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Max-pool gradient (NHWC): each output's dy goes to the FIRST maximum of its window, as on the cpu
+// backend. Pool geometry: filter_h/w are the window, dilation 1. Channels go four at a time (SIMD),
+// tracking the running maximum and its flat index per lane; windows that do not overlap (stride >=
+// window, the usual 2x2/2) then write each dx entry once, overlapping ones add lane by lane.
+EXPORT(maxpool_grad)
+void maxpool_grad(const float *restrict x, const float *restrict dy, float *restrict dx, const geometry *g) {
+  const int c = g->channels;
+  const int disjoint = g->stride_h >= g->filter_h && g->stride_w >= g->filter_w;
+  const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
+  __builtin_memset(dx, 0, sizeof(float) * (int64_t)g->batch * g->in_h * g->in_w * c);
+  const float *o = dy;
+  for (int n = 0; n < g->batch; n++) {
+    for (int oh = 0; oh < g->out_h; oh++) {
+      const int h0 = oh * g->stride_h - g->pad_top;
+      const int kh0 = h0 < 0 ? -h0 : 0, kh1 = h0 + g->filter_h > g->in_h ? g->in_h - h0 : g->filter_h;
+      for (int ow = 0; ow < g->out_w; ow++, o += c) {
+        const int w0 = ow * g->stride_w - g->pad_left;
+        const int kw0 = w0 < 0 ? -w0 : 0, kw1 = w0 + g->filter_w > g->in_w ? g->in_w - w0 : g->filter_w;
+        int ch = 0;
+        for (; ch + 4 <= c; ch += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t where = wasm_i32x4_splat(-1);
+          for (int kh = kh0; kh < kh1; kh++) {
+            for (int kw = kw0; kw < kw1; kw++) {
+              const int32_t at = ((n * g->in_h + h0 + kh) * g->in_w + w0 + kw) * c + ch;
+              const v128_t v = wasm_v128_load(x + at);
+              const v128_t take = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, take);
+              where = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(at), lanes), where, take);
+            }
+          }
+          const v128_t grad = wasm_v128_load(o + ch);
+          if (disjoint) {
+            for (int kh = kh0; kh < kh1; kh++) {
+              for (int kw = kw0; kw < kw1; kw++) {
+                const int32_t at = ((n * g->in_h + h0 + kh) * g->in_w + w0 + kw) * c + ch;
+                const v128_t hit = wasm_i32x4_eq(wasm_i32x4_add(wasm_i32x4_splat(at), lanes), where);
+                wasm_v128_store(dx + at, wasm_v128_and(grad, hit));
+              }
+            }
+          } else {
+            const int32_t i0 = wasm_i32x4_extract_lane(where, 0), i1 = wasm_i32x4_extract_lane(where, 1);
+            const int32_t i2 = wasm_i32x4_extract_lane(where, 2), i3 = wasm_i32x4_extract_lane(where, 3);
+            if (i0 >= 0) dx[i0] += o[ch];
+            if (i1 >= 0) dx[i1] += o[ch + 1];
+            if (i2 >= 0) dx[i2] += o[ch + 2];
+            if (i3 >= 0) dx[i3] += o[ch + 3];
+          }
+        }
+        for (; ch < c; ch++) {
+          float best = -__builtin_inff();
+          int32_t where = -1;
+          for (int kh = kh0; kh < kh1; kh++) {
+            for (int kw = kw0; kw < kw1; kw++) {
+              const int32_t at = ((n * g->in_h + h0 + kh) * g->in_w + w0 + kw) * c + ch;
+              if (x[at] > best) {
+                best = x[at];
+                where = at;
+              }
+            }
+          }
+          if (where >= 0) dx[where] += o[ch];
+        }
+      }
+    }
+  }
+}
+
+// out[k, o] = sum_p a[k, p] b[p, o] for a small output (k_n rows of a, at most a few dozen): the filter
+// gradient of a first convolution layer (cols^T [KH*KW*C, P] with C = 1 or 3) against dY [P, O]. XNNPACK
+// would first repack all of b (P x O floats, e.g. 737k for LeNet-5's first layer), which costs more
+// than the product; here b is read in place. Blocks of 128 pixels keep both operands in L1 while
+// 4 rows x 8 columns of the output accumulate in SIMD registers.
+EXPORT(gemm_small_out)
+void gemm_small_out(const float *restrict a, const float *restrict b, float *restrict out, int k_n, int p_n, int o_n) {
+  const int block = 128;
+  __builtin_memset(out, 0, sizeof(float) * k_n * o_n);
+  for (int p0 = 0; p0 < p_n; p0 += block) {
+    const int p1 = p0 + block < p_n ? p0 + block : p_n;
+    int k = 0;
+    for (; k + 4 <= k_n; k += 4) {
+      const float *a0 = a + (int64_t)k * p_n, *a1 = a0 + p_n, *a2 = a1 + p_n, *a3 = a2 + p_n;
+      int o = 0;
+      for (; o + 8 <= o_n; o += 8) {
+        v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = p0; p < p1; p++) {
+          const v128_t b0 = wasm_v128_load(b + (int64_t)p * o_n + o), b1 = wasm_v128_load(b + (int64_t)p * o_n + o + 4);
+          const v128_t x0 = wasm_f32x4_splat(a0[p]), x1 = wasm_f32x4_splat(a1[p]);
+          const v128_t x2 = wasm_f32x4_splat(a2[p]), x3 = wasm_f32x4_splat(a3[p]);
+          c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));
+          c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));
+          c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));
+          c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, b1));
+          c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, b0));
+          c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, b1));
+          c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, b0));
+          c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));
+        }
+        float *r = out + (int64_t)k * o_n + o;
+        wasm_v128_store(r, wasm_f32x4_add(wasm_v128_load(r), c00));
+        wasm_v128_store(r + 4, wasm_f32x4_add(wasm_v128_load(r + 4), c01));
+        r += o_n;
+        wasm_v128_store(r, wasm_f32x4_add(wasm_v128_load(r), c10));
+        wasm_v128_store(r + 4, wasm_f32x4_add(wasm_v128_load(r + 4), c11));
+        r += o_n;
+        wasm_v128_store(r, wasm_f32x4_add(wasm_v128_load(r), c20));
+        wasm_v128_store(r + 4, wasm_f32x4_add(wasm_v128_load(r + 4), c21));
+        r += o_n;
+        wasm_v128_store(r, wasm_f32x4_add(wasm_v128_load(r), c30));
+        wasm_v128_store(r + 4, wasm_f32x4_add(wasm_v128_load(r + 4), c31));
+      }
+      for (; o < o_n; o++) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int p = p0; p < p1; p++) {
+          const float bv = b[(int64_t)p * o_n + o];
+          s0 += a0[p] * bv;
+          s1 += a1[p] * bv;
+          s2 += a2[p] * bv;
+          s3 += a3[p] * bv;
+        }
+        out[(int64_t)k * o_n + o] += s0;
+        out[(int64_t)(k + 1) * o_n + o] += s1;
+        out[(int64_t)(k + 2) * o_n + o] += s2;
+        out[(int64_t)(k + 3) * o_n + o] += s3;
+      }
+    }
+    for (; k < k_n; k++) {
+      const float *ak = a + (int64_t)k * p_n;
+      float *r = out + (int64_t)k * o_n;
+      for (int p = p0; p < p1; p++) {
+        const float x = ak[p];
+        const float *bp = b + (int64_t)p * o_n;
+        for (int o = 0; o < o_n; o++) r[o] += x * bp[o];
+      }
+    }
+  }
+}
+
+// out[i, :] = x[idx[i], :] for rows of `row` 4-byte values (batches drawn by index, embedding
+// lookups); the caller has checked every index.
+EXPORT(gather_rows)
+void gather_rows(const float *restrict x, const int32_t *restrict idx, float *restrict out, int count, int row) {
+  for (int i = 0; i < count; i++) __builtin_memcpy(out + (int64_t)i * row, x + (int64_t)idx[i] * row, sizeof(float) * row);
+}
+
+// out[j] = sum_i x[i * inner + j]: a reduction over leading axes (every bias gradient).
+EXPORT(sum_leading)
+void sum_leading(const float *restrict x, float *restrict out, int outer, int inner) {
+  __builtin_memset(out, 0, sizeof(float) * inner);
+  for (int i = 0; i < outer; i++) {
+    const float *row = x + (int64_t)i * inner;
+    for (int j = 0; j < inner; j++) out[j] += row[j];
+  }
+}
+
+// One Adam step for one variable, into new buffers (tensors are immutable, and XNNPACK caches packed
+// weights by tensor id, so updating in place would leave stale copies):
+//   m' = b1 m + (1 - b1) g,  v' = b2 v + (1 - b2) g^2,  w' = w - lr_t m' / (sqrt(v') + eps_t)
+// with lr_t = lr sqrt(1 - b2^t) / (1 - b1^t) and eps_t = eps sqrt(1 - b2^t) folded by the caller,
+// which is the same update as m-hat / (sqrt(v-hat) + eps).
+EXPORT(adam)
+void adam(const float *restrict w, const float *restrict g, const float *restrict m, const float *restrict v,
+          float *restrict w_out, float *restrict m_out, float *restrict v_out, int n,
+          float lr_t, float beta1, float beta2, float eps_t) {
+  const float c1 = 1.0f - beta1, c2 = 1.0f - beta2;
+  for (int i = 0; i < n; i++) {
+    const float gi = g[i];
+    const float mi = beta1 * m[i] + c1 * gi;
+    const float vi = beta2 * v[i] + c2 * gi * gi;
+    m_out[i] = mi;
+    v_out[i] = vi;
+    w_out[i] = w[i] - lr_t * mi / (__builtin_sqrtf(vi) + eps_t);
+  }
+}

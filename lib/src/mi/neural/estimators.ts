@@ -1,0 +1,258 @@
+// One-call neural MI estimates: standardise, split off held-out samples, train a critic on a bound
+// until the held-out estimate plateaus, report the best held-out estimate and the training curve.
+import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../../errors';
+import { Rng } from '../../random/rng';
+import { Matrix, SampleInput, checkPaired, matrixToTensor, standardize, toMatrix } from '../matrix';
+import { CriticScores, concatScores } from './bounds';
+import { Critic, CriticKind, Negatives, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
+import { Activation } from './mlp';
+import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
+import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from './batches';
+import { CurvePoint, TrainOptions, TrainTask, trainToPlateau } from './train';
+
+export interface NeuralMiOptions extends TrainOptions, BoundOptions {
+  /** Fixes the split, the initial weights, every batch and every shuffle. Default 0. */
+  seed?: number;
+  /** 'separable' (default: N x N scores from one matrix product), 'joint', or a Critic you built
+   * (e.g. to warm-start from an earlier estimate; it is trained further and not disposed). */
+  critic?: CriticKind | Critic;
+  /** Hidden widths of the critic's MLPs. Default [128, 128]. */
+  hidden?: readonly number[];
+  /** Separable critic embedding size. Default 32. */
+  embedDim?: number;
+  activation?: Activation;
+  /** 'all' N x N pairs (default) or in-batch 'shuffle's of y. */
+  negatives?: Negatives;
+  /** Shuffles per batch with negatives = 'shuffle'. Default 1 (2 for the alpha bound). */
+  shuffles?: number;
+  /** Default 128 (or the training set, if smaller). */
+  batchSize?: number;
+  /** Fraction of samples held out for evaluation and early stopping. Default 0.2. */
+  heldOut?: number;
+  /** Standardise each column of x and y first. Default true. */
+  standardize?: boolean;
+}
+
+export interface NeuralMiResult {
+  estimator: LowerBoundName;
+  /** The best held-out estimate (moving average of `smoothing` evaluations, see TrainOptions), nats. */
+  mi: number;
+  n: number;
+  trainN: number;
+  heldOutN: number;
+  batchSize: number;
+  /** Candidates per row minus one: the estimate of InfoNCE cannot exceed log(negatives + 1). */
+  negativesPerRow: number;
+  curve: CurvePoint[];
+  steps: number;
+  bestStep: number;
+  stopReason: 'plateau' | 'maxSteps';
+  recoveries: number;
+  seconds: number;
+}
+
+/** Shared option checks; returns the resolved sampling settings. */
+export function resolveSampling(n: number, o: NeuralMiOptions, minNegatives: number) {
+  const seed = o.seed ?? 0;
+  if (!Number.isFinite(seed)) inputError(`seed must be a finite number, got ${seed}`);
+  const negatives = o.negatives ?? 'all';
+  if (!(NEGATIVE_KINDS as readonly string[]).includes(negatives)) {
+    inputError(`negatives must be one of ${NEGATIVE_KINDS.join(', ')}; got '${negatives}'`);
+  }
+  const shuffles = o.shuffles ?? Math.max(1, minNegatives);
+  if (!Number.isInteger(shuffles) || shuffles < 1) inputError(`shuffles must be a positive integer, got ${shuffles}`);
+  const heldOut = o.heldOut ?? 0.2;
+  const rng = new Rng(seed);
+  const split = splitTrainHeldOut(n, heldOut, rng.fork('split'));
+  const requested = o.batchSize ?? 128;
+  if (!Number.isInteger(requested) || requested < 2) inputError(`batchSize must be an integer >= 2, got ${requested}`);
+  const batchSize = Math.min(requested, split.train.length);
+  const perRow = negatives === 'all' ? Math.min(batchSize, split.heldOut.length) - 1 : shuffles;
+  if (perRow < minNegatives) inputError(`this bound needs at least ${minNegatives} negatives per row, got ${perRow}`);
+  return { rng, split, batchSize, negatives, shuffles, negativesPerRow: perRow };
+}
+
+export function prepare(input: SampleInput, name: string, doStandardize: boolean): Matrix {
+  const m = toMatrix(input, name);
+  return doStandardize ? standardize(m, name) : m;
+}
+
+/** A critic with its way of scoring a set of samples (given by index) against their negatives. */
+export interface ScoringProblem {
+  readonly variables: tf.Variable[];
+  /** Scores of the samples `index`, with negatives drawn from `rng`; `rows` feeds the learned
+   * baseline a(.) of TUBA and the interpolated bound (the variable held fixed in each row). */
+  score(index: Int32Array, rng: Rng): { scores: CriticScores; rows: tf.Tensor2D };
+}
+
+/** Train `objective` on a scoring problem with held-out early stopping (the common core of every
+ * neural lower-bound estimate). */
+export async function fitLowerBound(
+  problem: ScoringProblem,
+  objective: LowerBoundObjective,
+  sampling: ReturnType<typeof resolveSampling>,
+  options: NeuralMiOptions,
+  n: number,
+): Promise<NeuralMiResult> {
+  const { rng, split, batchSize } = sampling;
+  const batcher = new EpochBatcher(split.train, batchSize, rng.fork('batches'));
+  const negativeRng = rng.fork('negatives');
+  const blocks = evaluationBlocks(split.heldOut, batchSize);
+  // Each evaluation redraws the same negatives, so the held-out curve moves only with the weights.
+  const evalSeed = rng.fork('evaluation').nextSeed();
+
+  const task: TrainTask = {
+    variables: [...problem.variables, ...objective.variables],
+    objective: () => {
+      const { scores, rows } = problem.score(batcher.next(), negativeRng);
+      return objective.train(scores, rows);
+    },
+    evaluate: () =>
+      tf.tidy(() => {
+        const evalRng = new Rng(evalSeed);
+        const parts = blocks.map((index) => problem.score(index, evalRng));
+        const rows = tf.concat(parts.map((p) => p.rows)) as tf.Tensor2D;
+        return objective.evaluate(concatScores(parts.map((p) => p.scores)), rows).dataSync()[0];
+      }),
+    onRestore: () => objective.resetState(),
+  };
+
+  const report = await trainToPlateau(task, options, objective.name);
+  return {
+    estimator: objective.name,
+    mi: report.best,
+    n,
+    trainN: split.train.length,
+    heldOutN: split.heldOut.length,
+    batchSize,
+    negativesPerRow: sampling.negativesPerRow,
+    curve: report.curve,
+    steps: report.steps,
+    bestStep: report.bestStep,
+    stopReason: report.stopReason,
+    recoveries: report.recoveries,
+    seconds: report.seconds,
+  };
+}
+
+/** The critic an estimate trains: the caller's own (kept, trained further: a warm start) or a new one. */
+export function criticFor(xDim: number, yDim: number, options: NeuralMiOptions, seed: number, defaultKind: CriticKind): { critic: Critic; owned: boolean } {
+  if (options.critic !== undefined && typeof options.critic !== 'string') return { critic: options.critic, owned: false };
+  const critic = createCritic(xDim, yDim, {
+    kind: options.critic ?? defaultKind,
+    hidden: options.hidden,
+    embedDim: options.embedDim,
+    activation: options.activation,
+    seed,
+  });
+  return { critic, owned: true };
+}
+
+/** Estimate I(X;Y) by maximising `bound` over a neural critic. */
+export async function neuralMi(
+  xInput: SampleInput,
+  yInput: SampleInput,
+  options: NeuralMiOptions & { bound: LowerBoundName },
+): Promise<NeuralMiResult> {
+  const bound = checkBoundName(options.bound);
+  const x = prepare(xInput, 'x', options.standardize ?? true);
+  const y = prepare(yInput, 'y', options.standardize ?? true);
+  checkPaired(x, y);
+  const sampling = resolveSampling(x.rows, options, bound === 'alpha' ? 2 : 1);
+  const { rng, negatives, shuffles } = sampling;
+  const { critic, owned } = criticFor(x.cols, y.cols, options, rng.fork('critic').nextSeed(), 'separable');
+  const objective = new LowerBoundObjective(bound, x.cols, rng.fork('baseline').nextSeed(), options);
+  const xs = new Float32Rows(x);
+  const ys = new Float32Rows(y);
+  const problem: ScoringProblem = {
+    variables: critic.variables,
+    score: (index, r) => {
+      const xb = xs.take(index);
+      const yb = ys.take(index);
+      const perms = negatives === 'shuffle' ? Array.from({ length: shuffles }, () => derangement(index.length, r)) : undefined;
+      return { scores: criticScores(critic, xb, yb, negatives, perms), rows: xb };
+    },
+  };
+  try {
+    return await fitLowerBound(problem, objective, sampling, options, x.rows);
+  } finally {
+    objective.dispose();
+    if (owned) critic.dispose();
+  }
+}
+
+/** Fresh samples for step `step` (infinite data, as in Poole et al.'s staircase). */
+export type BatchSampler = (batchSize: number, step: number) => { x: Matrix; y: Matrix };
+
+export interface StreamOptions extends Omit<NeuralMiOptions, 'heldOut' | 'standardize' | 'earlyStopping'> {
+  bound: LowerBoundName;
+  /** Training steps (no early stopping: the data may change over time). */
+  steps: number;
+  /** Steps averaged into one curve point. Default 20. */
+  window?: number;
+}
+
+export interface StreamResult {
+  estimator: LowerBoundName;
+  /** Mean training-batch estimate per window ([step, train]; heldOut = train). */
+  curve: CurvePoint[];
+  steps: number;
+  recoveries: number;
+  seconds: number;
+}
+
+/** Train a bound on a stream of fresh batches and record its estimate over training; no held-out
+ * split and no early stopping (the distribution may change, e.g. the MI staircase). */
+export async function neuralMiOnStream(sample: BatchSampler, options: StreamOptions): Promise<StreamResult> {
+  const bound = checkBoundName(options.bound);
+  const batchSize = options.batchSize ?? 64;
+  if (!Number.isInteger(batchSize) || batchSize < 3) inputError(`batchSize must be an integer >= 3, got ${batchSize}`);
+  if (options.negatives === 'shuffle') inputError("neuralMiOnStream scores all pairs; negatives must be 'all'");
+  const first = sample(batchSize, 0);
+  const rng = new Rng(options.seed ?? 0);
+  const { critic, owned } = criticFor(first.x.cols, first.y.cols, options, rng.fork('critic').nextSeed(), 'separable');
+  const objective = new LowerBoundObjective(bound, first.x.cols, rng.fork('baseline').nextSeed(), options);
+  const task: TrainTask = {
+    variables: [...critic.variables, ...objective.variables],
+    objective: (step) => {
+      const { x, y } = step === 0 ? first : sample(batchSize, step);
+      if (x.rows !== batchSize || y.rows !== batchSize) throw new Error(`the sampler returned ${x.rows} and ${y.rows} rows for a batch of ${batchSize}`);
+      const xb = matrixToTensor(x);
+      return objective.train(criticScores(critic, xb, matrixToTensor(y), 'all'), xb);
+    },
+    onRestore: () => objective.resetState(),
+  };
+  try {
+    const report = await trainToPlateau(
+      task,
+      { ...options, maxSteps: options.steps, evalEvery: options.window ?? 20, earlyStopping: false },
+      bound,
+    );
+    return { estimator: bound, curve: report.curve, steps: report.steps, recoveries: report.recoveries, seconds: report.seconds };
+  } finally {
+    objective.dispose();
+    if (owned) critic.dispose();
+  }
+}
+
+type BoundEstimator = (x: SampleInput, y: SampleInput, options?: NeuralMiOptions) => Promise<NeuralMiResult>;
+const estimatorFor =
+  (bound: LowerBoundName): BoundEstimator =>
+  (x, y, options = {}) =>
+    neuralMi(x, y, { ...options, bound });
+
+/** MINE: Donsker-Varadhan bound with the moving-average-corrected gradient. */
+export const mine = estimatorFor('mine');
+/** NWJ (MINE-f / f-divergence bound). */
+export const nwj = estimatorFor('nwj');
+/** InfoNCE (contrastive; capped at log of the candidates per row). */
+export const infonce = estimatorFor('infonce');
+/** SMILE with clipping tau (default 5). */
+export const smile = estimatorFor('smile');
+/** Jensen-Shannon-trained critic read out through NWJ. */
+export const js = estimatorFor('js');
+/** TUBA with a learned baseline. */
+export const tuba = estimatorFor('tuba');
+/** Poole et al.'s interpolated bound (alpha, default 0.01). */
+export const alpha = estimatorFor('alpha');

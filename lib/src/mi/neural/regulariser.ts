@@ -1,0 +1,171 @@
+// Bounds on I(X;Y) for use inside another model's training step. The critic (or q) has its own Adam
+// optimiser, stepped by updateCritic(x, y) with x and y as data; bound(x, y) returns the bound as a
+// scalar differentiable w.r.t. x and y for the host model's loss. The critic's variables are
+// non-trainable, so a host `optimizer.minimize(loss)` (which defaults to all trainable variables)
+// never moves them: only updateCritic does. Alternate the two (k critic steps per host step).
+//   lower bounds (mine, nwj, infonce, smile, js, dv, tuba, alpha): to MAXIMISE information;
+//   upper bounds (club, l1out): to MINIMISE it (pushing a lower bound down bounds nothing).
+// Scale the information gradient so it cannot swamp the task's (clipByGlobalNorm in train.ts), and
+// for a layer's activations consider small noise on the layer (MINE explodes without it on
+// deterministic layers).
+import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../../errors';
+import { Rng } from '../../random/rng';
+import { Critic, CriticKind, Negatives, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
+import { Activation } from './mlp';
+import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
+import { GaussianConditional, UPPER_BOUND_NAMES, UpperBoundName, upperBound } from './upper';
+import { ascendStep } from './train';
+
+export interface MiBoundRegulariser {
+  /** 'lower': bound <= I (maximise it); 'upper': bound >= I (minimise it). */
+  readonly direction: 'lower' | 'upper';
+  /** One step of the critic's own optimiser on this batch (x and y are treated as data). */
+  updateCritic(x: tf.Tensor2D, y: tf.Tensor2D): void;
+  /** The bound on this batch, nats: differentiable w.r.t. x and y; does not train the critic. */
+  bound(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar;
+  dispose(): void;
+}
+
+interface StepOptions {
+  /** Critic Adam learning rate. Default 1e-3. */
+  learningRate?: number;
+  /** Clip the critic's gradient norm. Default: none. */
+  clipGradNorm?: number;
+  seed?: number;
+}
+
+function checkBatch(x: tf.Tensor2D, y: tf.Tensor2D, dims: [number, number]): void {
+  if (x.rank !== 2 || x.shape[1] !== dims[0]) inputError(`x must be [batch, ${dims[0]}], got [${x.shape}]`);
+  if (y.rank !== 2 || y.shape[1] !== dims[1]) inputError(`y must be [batch, ${dims[1]}], got [${y.shape}]`);
+  if (x.shape[0] !== y.shape[0]) inputError(`x and y have mismatched batch sizes: ${x.shape[0]} vs ${y.shape[0]}`);
+  if (x.shape[0] < 3) inputError(`a batch needs at least 3 rows to form negatives, got ${x.shape[0]}`);
+}
+
+function resolveStep(options: StepOptions): { learningRate: number; clipGradNorm?: number; rng: Rng } {
+  const learningRate = options.learningRate ?? 1e-3;
+  if (!(learningRate > 0)) inputError(`learningRate must be positive, got ${learningRate}`);
+  if (options.clipGradNorm !== undefined && !(options.clipGradNorm > 0)) inputError(`clipGradNorm must be positive, got ${options.clipGradNorm}`);
+  return { learningRate, clipGradNorm: options.clipGradNorm, rng: new Rng(options.seed ?? 0) };
+}
+
+export interface NeuralMiLowerBoundOptions extends BoundOptions, StepOptions {
+  /** Default 'mine'. */
+  bound?: LowerBoundName;
+  /** 'separable' (default), 'joint', or your own Critic (not disposed with this object). */
+  critic?: CriticKind | Critic;
+  hidden?: readonly number[];
+  embedDim?: number;
+  activation?: Activation;
+  /** 'all' pairs (default) or 'shuffle'd y. */
+  negatives?: Negatives;
+  /** Shuffles per batch with 'shuffle' negatives. Default 1 (2 for alpha). */
+  shuffles?: number;
+}
+
+/** A variational lower bound whose critic trains alongside a host model. */
+export class NeuralMiLowerBound implements MiBoundRegulariser {
+  readonly direction = 'lower';
+  readonly critic: Critic;
+  private readonly ownsCritic: boolean;
+  private readonly objective: LowerBoundObjective;
+  private readonly optimizer: tf.Optimizer;
+  private readonly negatives: Negatives;
+  private readonly shuffles: number;
+  private readonly step: { learningRate: number; clipGradNorm?: number; rng: Rng };
+
+  constructor(readonly xDim: number, readonly yDim: number, options: NeuralMiLowerBoundOptions = {}) {
+    const name = checkBoundName(options.bound ?? 'mine');
+    this.step = resolveStep(options);
+    this.negatives = options.negatives ?? 'all';
+    if (!(NEGATIVE_KINDS as readonly string[]).includes(this.negatives)) inputError(`negatives must be one of ${NEGATIVE_KINDS.join(', ')}`);
+    this.shuffles = options.shuffles ?? (name === 'alpha' ? 2 : 1);
+    if (!Number.isInteger(this.shuffles) || this.shuffles < 1) inputError(`shuffles must be a positive integer, got ${this.shuffles}`);
+    if (name === 'alpha' && this.negatives === 'shuffle' && this.shuffles < 2) inputError('the alpha bound needs at least 2 shuffles');
+    const rng = this.step.rng;
+    if (options.critic !== undefined && typeof options.critic !== 'string') {
+      this.critic = options.critic;
+      this.ownsCritic = false;
+    } else {
+      this.critic = createCritic(xDim, yDim, {
+        kind: options.critic,
+        hidden: options.hidden,
+        embedDim: options.embedDim,
+        activation: options.activation,
+        seed: rng.nextSeed(),
+      });
+      this.ownsCritic = true;
+    }
+    this.objective = new LowerBoundObjective(name, xDim, rng.nextSeed(), options);
+    this.optimizer = tf.train.adam(this.step.learningRate);
+  }
+
+  get name(): LowerBoundName {
+    return this.objective.name;
+  }
+
+  updateCritic(x: tf.Tensor2D, y: tf.Tensor2D): void {
+    checkBatch(x, y, [this.xDim, this.yDim]);
+    const variables = [...this.critic.variables, ...this.objective.variables];
+    ascendStep(this.optimizer, variables, () => this.objective.train(this.scores(x, y), x), this.step.clipGradNorm).dispose();
+  }
+
+  bound(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+    checkBatch(x, y, [this.xDim, this.yDim]);
+    return tf.tidy(() => this.objective.evaluate(this.scores(x, y), x));
+  }
+
+  private scores(x: tf.Tensor2D, y: tf.Tensor2D) {
+    const n = x.shape[0];
+    const perms = this.negatives === 'shuffle' ? Array.from({ length: this.shuffles }, () => derangement(n, this.step.rng)) : undefined;
+    return criticScores(this.critic, x, y, this.negatives, perms);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.objective.dispose();
+    if (this.ownsCritic) this.critic.dispose();
+  }
+}
+
+export interface NeuralMiUpperBoundOptions extends StepOptions {
+  /** Default 'club'. */
+  bound?: UpperBoundName;
+  /** Hidden widths of q(y|x). Default [64]. */
+  hidden?: readonly number[];
+  activation?: Activation;
+}
+
+/** CLUB or L1Out with a Gaussian q(y|x) fitted alongside a host model (updateCritic = one maximum-
+ * likelihood step of q). */
+export class NeuralMiUpperBound implements MiBoundRegulariser {
+  readonly direction = 'upper';
+  readonly name: UpperBoundName;
+  readonly q: GaussianConditional;
+  private readonly optimizer: tf.Optimizer;
+  private readonly clipGradNorm?: number;
+
+  constructor(readonly xDim: number, readonly yDim: number, options: NeuralMiUpperBoundOptions = {}) {
+    this.name = options.bound ?? 'club';
+    if (!(UPPER_BOUND_NAMES as readonly string[]).includes(this.name)) inputError(`bound must be one of ${UPPER_BOUND_NAMES.join(', ')}; got '${this.name}'`);
+    const step = resolveStep(options);
+    this.clipGradNorm = step.clipGradNorm;
+    this.q = new GaussianConditional(xDim, yDim, { hidden: options.hidden, activation: options.activation, seed: step.rng.nextSeed() });
+    this.optimizer = tf.train.adam(step.learningRate);
+  }
+
+  updateCritic(x: tf.Tensor2D, y: tf.Tensor2D): void {
+    checkBatch(x, y, [this.xDim, this.yDim]);
+    ascendStep(this.optimizer, this.q.variables, () => this.q.logLikelihood(x, y), this.clipGradNorm).dispose();
+  }
+
+  bound(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+    checkBatch(x, y, [this.xDim, this.yDim]);
+    return upperBound(this.name, this.q, x, y);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.q.dispose();
+  }
+}

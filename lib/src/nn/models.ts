@@ -1,0 +1,195 @@
+// Seeded model builders for the notebooks. The same seed gives the same initial weights on every
+// backend. Activation names (what Classifier.forward returns) are listed in each builder's comment.
+import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../errors';
+import { Classifier, NamedLayer } from './classifier';
+import { InitSeeds, StepDropout } from './layers';
+
+export interface ModelOptions {
+  /** Seed of the initial weights and of the dropout masks' salt (default 0). */
+  seed?: number;
+  /** Number of classes (default 10; 2 for the text models). */
+  classes?: number;
+}
+
+export type HiddenActivation = 'relu' | 'tanh' | 'sigmoid' | 'elu';
+
+export interface MlpClassifierOptions extends ModelOptions {
+  /** Shape of one input row, e.g. 784 or [28, 28, 1] (flattened first). */
+  inputShape: number | readonly number[];
+  /** Widths of the hidden layers, e.g. [512, 256] or the information-plane [12, 10, 7, 5, 4, 3]. */
+  hidden: readonly number[];
+  activation?: HiddenActivation;
+  /** Dropout rate after each hidden layer (default 0). */
+  dropout?: number;
+}
+
+/** Fully connected classifier. Activations: [flatten,] hidden1, [dropout1,] hidden2, ..., logits, softmax. */
+export function mlpClassifier(options: MlpClassifierOptions): Classifier {
+  const inputShape = typeof options.inputShape === 'number' ? [options.inputShape] : [...options.inputShape];
+  checkShape('mlpClassifier', inputShape);
+  if (options.hidden.some((w) => !Number.isInteger(w) || w < 1)) {
+    inputError(`mlpClassifier: hidden widths must be positive integers, got [${options.hidden}]`);
+  }
+  const seeds = new InitSeeds(options.seed ?? 0);
+  const layers: NamedLayer[] = [];
+  if (inputShape.length > 1) layers.push({ name: 'flatten', layer: tf.layers.flatten() });
+  options.hidden.forEach((units, i) => {
+    const name = `hidden${i + 1}`;
+    layers.push({ name, layer: dense(seeds, name, units, options.activation ?? 'relu') });
+    if (options.dropout) layers.push(dropout(seeds, `dropout${i + 1}`, options.dropout));
+  });
+  const penultimate = options.hidden.length ? `hidden${options.hidden.length}` : undefined;
+  layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 10)) });
+  return attachDropout(new Classifier('mlp', inputShape, layers, { penultimate }));
+}
+
+/** LeNet-5 as in the Caffe/TF tutorials: conv 20@5x5 ReLU, maxpool 2, conv 50@5x5 ReLU, maxpool 2,
+ * dense 500 ReLU, dense classes. Activations: conv1, maxpool1, conv2, maxpool2, flatten, relu3,
+ * logits, softmax (penultimate: relu3). */
+export function lenet5(options: ModelOptions & { inputShape?: readonly number[] } = {}): Classifier {
+  const inputShape = [...(options.inputShape ?? [28, 28, 1])];
+  checkImageShape('lenet5', inputShape);
+  const seeds = new InitSeeds(options.seed ?? 0);
+  return new Classifier('lenet5', inputShape, [
+    { name: 'conv1', layer: conv(seeds, 'conv1', 20, 5) },
+    { name: 'maxpool1', layer: tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }) },
+    { name: 'conv2', layer: conv(seeds, 'conv2', 50, 5) },
+    { name: 'maxpool2', layer: tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }) },
+    { name: 'flatten', layer: tf.layers.flatten() },
+    { name: 'relu3', layer: dense(seeds, 'relu3', 500, 'relu') },
+    { name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 10)) },
+  ]);
+}
+
+/** The Keras MNIST CNN: conv 32@3x3 ReLU, maxpool 2, conv 64@3x3 ReLU, maxpool 2, dense 128 ReLU,
+ * [dropout,] dense classes. Activations: conv1, maxpool1, conv2, maxpool2, flatten, relu3,
+ * [dropout3,] logits, softmax (penultimate: relu3). */
+export function smallCnn(options: ModelOptions & { inputShape?: readonly number[]; dropout?: number } = {}): Classifier {
+  const inputShape = [...(options.inputShape ?? [28, 28, 1])];
+  checkImageShape('smallCnn', inputShape);
+  const seeds = new InitSeeds(options.seed ?? 0);
+  const layers: NamedLayer[] = [
+    { name: 'conv1', layer: conv(seeds, 'conv1', 32, 3) },
+    { name: 'maxpool1', layer: tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }) },
+    { name: 'conv2', layer: conv(seeds, 'conv2', 64, 3) },
+    { name: 'maxpool2', layer: tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }) },
+    { name: 'flatten', layer: tf.layers.flatten() },
+    { name: 'relu3', layer: dense(seeds, 'relu3', 128, 'relu') },
+  ];
+  if (options.dropout) layers.push(dropout(seeds, 'dropout3', options.dropout));
+  layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 10)) });
+  return attachDropout(new Classifier('smallCnn', inputShape, layers, { penultimate: 'relu3' }));
+}
+
+export interface TextModelOptions extends ModelOptions {
+  /** Token ids are in [0, vocabularySize). */
+  vocabularySize: number;
+  sequenceLength: number;
+  /** Embedding width (default 64). */
+  embeddingDim?: number;
+  /** Dropout before the logits (default 0). */
+  dropout?: number;
+}
+
+/** Embedding, Conv1D (filters@kernelSize ReLU), global max-pool over time, dense hidden ReLU,
+ * [dropout,] logits. Activations: embedding, conv, pool, hidden, [dropout,] logits, softmax. */
+export function textCnn(options: TextModelOptions & { filters?: number; kernelSize?: number; hidden?: number }): Classifier {
+  checkText('textCnn', options);
+  const seeds = new InitSeeds(options.seed ?? 0);
+  const layers: NamedLayer[] = [
+    { name: 'embedding', layer: embedding(seeds, options) },
+    {
+      name: 'conv',
+      layer: tf.layers.conv1d({
+        filters: options.filters ?? 128, kernelSize: options.kernelSize ?? 5, activation: 'relu',
+        kernelInitializer: seeds.glorot('conv'),
+      }),
+    },
+    { name: 'pool', layer: tf.layers.globalMaxPooling1d({}) },
+    { name: 'hidden', layer: dense(seeds, 'hidden', options.hidden ?? 64, 'relu') },
+  ];
+  if (options.dropout) layers.push(dropout(seeds, 'dropout', options.dropout));
+  layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 2)) });
+  return attachDropout(new Classifier('textCnn', [options.sequenceLength], layers, { inputDtype: 'int32', penultimate: 'hidden' }));
+}
+
+/** Embedding, GRU (units, last state), [dropout,] logits. Activations: embedding, gru, [dropout,]
+ * logits, softmax. The recurrent kernel starts orthogonal, as in Keras. */
+export function textGru(options: TextModelOptions & { units?: number }): Classifier {
+  checkText('textGru', options);
+  const seeds = new InitSeeds(options.seed ?? 0);
+  const units = options.units ?? 64;
+  const gru = tf.layers.gru({
+    units, kernelInitializer: seeds.glorot('gru'), recurrentInitializer: 'zeros',
+  });
+  const layers: NamedLayer[] = [{ name: 'embedding', layer: embedding(seeds, options) }, { name: 'gru', layer: gru }];
+  if (options.dropout) layers.push(dropout(seeds, 'dropout', options.dropout));
+  layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 2)) });
+  const model = attachDropout(new Classifier('textGru', [options.sequenceLength], layers, { inputDtype: 'int32', penultimate: 'gru' }));
+  // Weights exist once the chain is built: [kernel, recurrentKernel, bias]. setWeights assigns, and
+  // assigning a variable its own tensor would free it: pass copies.
+  const [kernel, , bias] = gru.getWeights().map((w) => tf.clone(w));
+  const orthogonal = seeds.orthogonal('gru', units, 3 * units);
+  gru.setWeights([kernel, orthogonal, bias]);
+  tf.dispose([kernel, orthogonal, bias]);
+  return model;
+}
+
+function dense(seeds: InitSeeds, name: string, units: number, activation?: HiddenActivation): tf.layers.Layer {
+  return tf.layers.dense({ units, activation, kernelInitializer: seeds.glorot(name), name: uniqueName(name) });
+}
+
+function conv(seeds: InitSeeds, name: string, filters: number, kernelSize: number): tf.layers.Layer {
+  return tf.layers.conv2d({
+    filters, kernelSize, activation: 'relu', padding: 'valid', kernelInitializer: seeds.glorot(name), name: uniqueName(name),
+  });
+}
+
+function embedding(seeds: InitSeeds, o: TextModelOptions): tf.layers.Layer {
+  return tf.layers.embedding({
+    inputDim: o.vocabularySize, outputDim: o.embeddingDim ?? 64, embeddingsInitializer: seeds.uniform('embedding', 0.05),
+  });
+}
+
+function dropout(seeds: InitSeeds, name: string, rate: number): NamedLayer {
+  return { name, layer: new StepDropout(rate, seeds.salt(name)) };
+}
+
+/** Point every StepDropout at the classifier whose forward pass carries the step seed. */
+function attachDropout(model: Classifier): Classifier {
+  for (const layer of model.model.layers) if (layer instanceof StepDropout) layer.attach(model);
+  return model;
+}
+
+let nameCounter = 0;
+/** tf.layers names must be unique per model; readable prefixes help model.summary(). */
+function uniqueName(name: string): string {
+  return `${name}_${++nameCounter}`;
+}
+
+function classesOf(options: ModelOptions, fallback: number): number {
+  const classes = options.classes ?? fallback;
+  if (!Number.isInteger(classes) || classes < 2) inputError(`classes must be an integer >= 2, got ${classes}`);
+  return classes;
+}
+
+function checkShape(model: string, shape: number[]): void {
+  if (shape.length < 1 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    inputError(`${model}: inputShape must be positive integers, got [${shape}]`);
+  }
+}
+
+function checkImageShape(model: string, shape: number[]): void {
+  checkShape(model, shape);
+  if (shape.length !== 3) inputError(`${model}: inputShape must be [height, width, channels], got [${shape}]`);
+}
+
+function checkText(model: string, o: TextModelOptions): void {
+  if (!Number.isInteger(o.vocabularySize) || o.vocabularySize < 2) {
+    inputError(`${model}: vocabularySize must be an integer >= 2, got ${o.vocabularySize}`);
+  }
+  if (!Number.isInteger(o.sequenceLength) || o.sequenceLength < 1) {
+    inputError(`${model}: sequenceLength must be a positive integer, got ${o.sequenceLength}`);
+  }
+}

@@ -1,0 +1,254 @@
+// Minibatch training of a Classifier with softmax cross-entropy. Per step: one gather of the batch,
+// one forward/backward, one optimizer update; the loss and accuracy stay on the device in running
+// sums that are read back only for progress reports (at most 4 per second) and at the end of each
+// epoch, so a step never waits on a read. Shuffling is drawn from a seeded Rng, dropout masks from
+// per-step seeds: the same seed gives the same run.
+import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../errors';
+import { Rng } from '../random/rng';
+import type { Activations, Classifier } from './classifier';
+import { ClassifierTrainer, StepResult, TrainerOptions } from './trainer';
+
+/** Inputs [N, ...inputShape] (or flattened rows) and labels: class ids [N] or one-hot [N, classes]. */
+export interface ClassifierData {
+  x: tf.Tensor;
+  y: tf.Tensor;
+}
+
+export interface StepBatch {
+  /** Every named activation of this step's forward pass (disposed after the callback returns). */
+  activations: Activations;
+  /** Class ids [batch] (int32). */
+  labels: tf.Tensor1D;
+  step: number;
+}
+
+export interface EpochSummary {
+  epoch: number;
+  /** Mean cross-entropy over the epoch's batches (nats). */
+  loss: number;
+  /** Mean extraLoss over the epoch, when one is given. */
+  extraLoss?: number;
+  /** Accuracy on the training batches as they were seen (model changing during the epoch). */
+  trainAccuracy: number;
+  validationAccuracy?: number;
+  steps: number;
+  seconds: number;
+}
+
+export interface TrainHistory {
+  epochs: EpochSummary[];
+  steps: number;
+  seconds: number;
+  stepsPerSecond: number;
+}
+
+export interface TrainClassifierOptions extends Omit<TrainerOptions, 'keepActivations'> {
+  epochs: number;
+  batchSize: number;
+  /** Seed of the shuffles and dropout masks (default 0). */
+  seed?: number;
+  /** Stop each epoch after this many steps (quick/smoke profiles); default: the whole epoch. */
+  maxStepsPerEpoch?: number;
+  /** Called after each optimizer step (e.g. to train a regulariser's critics on this batch). */
+  afterStep?: (batch: StepBatch) => void | Promise<void>;
+  /** Evaluated at the end of every epoch. */
+  validation?: ClassifierData;
+  onProgress?: (p: { step: number; total: number; metrics: Record<string, number> }) => void;
+  onEpochEnd?: (summary: EpochSummary) => void | Promise<void>;
+}
+
+const REPORT_INTERVAL_MS = 250;
+
+export async function trainClassifier(model: Classifier, data: ClassifierData, options: TrainClassifierOptions): Promise<TrainHistory> {
+  const n = checkData(model, data, 'data');
+  if (options.validation) checkData(model, options.validation, 'validation');
+  const { epochs, batchSize } = options;
+  if (!Number.isInteger(epochs) || epochs < 1) inputError(`epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) inputError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (batchSize > n) inputError(`batchSize ${batchSize} is larger than the ${n} training rows`);
+  const stepsPerEpoch = Math.min(Math.floor(n / batchSize), options.maxStepsPerEpoch ?? Infinity);
+  if (!(stepsPerEpoch >= 1)) inputError(`maxStepsPerEpoch must be >= 1, got ${options.maxStepsPerEpoch}`);
+
+  const rng = new Rng(options.seed ?? 0);
+  const trainer = new ClassifierTrainer(model, { ...options, seed: rng.nextSeed(), keepActivations: Boolean(options.afterStep) });
+  const labels = tf.tidy(() => classIds(data.y)); // may be data.y itself: dispose only a copy
+  const total = epochs * stepsPerEpoch;
+  const history: EpochSummary[] = [];
+  const started = performance.now();
+  let step = 0;
+  let lastReport = 0;
+  let metrics: Record<string, number> = {};
+
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const epochStart = performance.now();
+      const order = rng.permutation(n);
+      const sums = new RunningSums(batchSize);
+      let means: ReturnType<RunningSums['read']>;
+      try {
+        for (let s = 0; s < stepsPerEpoch; s++) {
+          const index = tf.tensor1d(order.subarray(s * batchSize, (s + 1) * batchSize), 'int32');
+          const xb = tf.gather(data.x, index);
+          const yb = tf.gather(labels, index) as tf.Tensor1D;
+          index.dispose();
+          try {
+            const result = trainer.step(xb, yb);
+            sums.add(result);
+            step++;
+            if (options.afterStep) {
+              try {
+                await options.afterStep({ activations: result.activations!, labels: yb, step });
+              } finally {
+                tf.dispose(result.activations!);
+              }
+            }
+          } finally {
+            tf.dispose([xb, yb]);
+          }
+          const now = performance.now();
+          if (now - lastReport >= REPORT_INTERVAL_MS || s === stepsPerEpoch - 1) {
+            lastReport = now;
+            metrics = { epoch, ...sums.read() };
+            options.onProgress?.({ step, total, metrics });
+            await yieldToEventLoop(); // lets a notebook flush the progress display
+          } else {
+            options.onProgress?.({ step, total, metrics });
+          }
+        }
+        means = sums.read();
+      } finally {
+        sums.dispose(); // also when a step or callback threw
+      }
+      const summary: EpochSummary = {
+        epoch,
+        loss: means.loss,
+        trainAccuracy: means.accuracy,
+        steps: stepsPerEpoch,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      if (means.extraLoss !== undefined) summary.extraLoss = means.extraLoss;
+      if (options.validation) summary.validationAccuracy = evaluateAccuracy(model, options.validation, { batchSize: Math.max(batchSize, 256) });
+      history.push(summary);
+      await options.onEpochEnd?.(summary);
+    }
+  } finally {
+    if (labels !== data.y) labels.dispose();
+    trainer.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { epochs: history, steps: step, seconds, stepsPerSecond: step / seconds };
+}
+
+/** Device-side sums of loss, correct predictions and extra loss over an epoch. */
+class RunningSums {
+  private loss: tf.Scalar = tf.scalar(0);
+  private correct: tf.Scalar = tf.scalar(0);
+  private extra: tf.Scalar | null = null;
+  private steps = 0;
+
+  constructor(private readonly batchSize: number) {}
+
+  add(r: StepResult): void {
+    this.steps++;
+    this.loss = this.swap(this.loss, tf.add(this.loss, r.loss));
+    this.correct = this.swap(this.correct, tf.add(this.correct, r.correct));
+    if (r.extra) this.extra = this.extra ? this.swap(this.extra, tf.add(this.extra, r.extra)) : tf.clone(r.extra);
+    tf.dispose([r.loss, r.correct, r.extra ?? []].flat());
+  }
+
+  read(): { loss: number; accuracy: number; extraLoss?: number } {
+    if (this.steps === 0) return { loss: NaN, accuracy: NaN };
+    const [loss, correct] = [this.loss.dataSync()[0], this.correct.dataSync()[0]];
+    const out: { loss: number; accuracy: number; extraLoss?: number } = {
+      loss: loss / this.steps,
+      accuracy: correct / (this.steps * this.batchSize),
+    };
+    if (this.extra) out.extraLoss = this.extra.dataSync()[0] / this.steps;
+    return out;
+  }
+
+  dispose(): void {
+    tf.dispose([this.loss, this.correct, this.extra ?? []].flat());
+  }
+
+  private swap(old: tf.Scalar, next: tf.Tensor): tf.Scalar {
+    old.dispose();
+    return next as tf.Scalar;
+  }
+}
+
+/** Fraction of rows whose arg-max class matches the label (inference mode, one read-back). */
+export function evaluateAccuracy(model: Classifier, data: ClassifierData, options: { batchSize?: number } = {}): number {
+  const n = checkData(model, data, 'data');
+  const batchSize = options.batchSize ?? 256;
+  let correct: tf.Scalar = tf.scalar(0);
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const next = tf.tidy(() => {
+      const logits = model.forward(tf.slice(data.x, start, size)).logits;
+      const ids = classIds(tf.slice(data.y, start, size));
+      return tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), ids), 'float32'))) as tf.Scalar;
+    });
+    correct.dispose();
+    correct = next;
+  }
+  const value = correct.dataSync()[0] / n;
+  correct.dispose();
+  return value;
+}
+
+/** Named activations of all rows of x (inference mode), computed in batches and concatenated.
+ * The caller owns the returned tensors. */
+export function collectActivations(model: Classifier, x: tf.Tensor, names: readonly string[], options: { batchSize?: number } = {}): Activations {
+  for (const name of names) {
+    if (!model.activationNames.includes(name)) {
+      inputError(`${model.name} has no activation '${name}'; it has ${model.activationNames.join(', ')}`);
+    }
+  }
+  const batchSize = options.batchSize ?? 256;
+  const parts: Record<string, tf.Tensor[]> = Object.fromEntries(names.map((k) => [k, []]));
+  for (let start = 0; start < x.shape[0]; start += batchSize) {
+    const size = Math.min(batchSize, x.shape[0] - start);
+    const picked = tf.tidy(() => {
+      const a = model.forward(tf.slice(x, start, size));
+      return names.map((k) => a[k]);
+    });
+    names.forEach((k, i) => parts[k].push(picked[i]));
+  }
+  const out: Activations = {};
+  for (const k of names) {
+    out[k] = parts[k].length === 1 ? parts[k][0] : tf.concat(parts[k]);
+    if (parts[k].length > 1) tf.dispose(parts[k]);
+  }
+  return out;
+}
+
+/** Labels as int32 class ids [N]: one-hot rows are arg-maxed. */
+function classIds(y: tf.Tensor): tf.Tensor1D {
+  if (y.rank === 2) return tf.argMax(y, -1) as tf.Tensor1D;
+  return (y.dtype === 'int32' ? y : tf.cast(y, 'int32')) as tf.Tensor1D;
+}
+
+function checkData(model: Classifier, data: ClassifierData, label: string): number {
+  const n = data.x.shape[0];
+  if (!(n >= 1)) inputError(`${label}.x has no rows`);
+  if (data.y.shape[0] !== n) inputError(`${label}.x has ${n} rows but ${label}.y has ${data.y.shape[0]}`);
+  if (data.y.rank > 2 || (data.y.rank === 2 && data.y.shape[1] !== model.classes)) {
+    inputError(`${label}.y must be class ids [N] or one-hot [N, ${model.classes}], got [${data.y.shape}]`);
+  }
+  const rowSize = data.x.shape.slice(1).reduce((a, b) => a * b, 1);
+  const expected = model.inputShape.reduce((a, b) => a * b, 1);
+  if (rowSize !== expected) inputError(`${label}.x rows have shape [${data.x.shape.slice(1)}], ${model.name} expects [${model.inputShape}]`);
+  if (data.y.rank === 1) {
+    const [min, max] = tf.tidy(() => [tf.min(data.y).dataSync()[0], tf.max(data.y).dataSync()[0]]);
+    if (!(min >= 0 && max < model.classes && Number.isInteger(min) && Number.isInteger(max))) {
+      inputError(`${label}.y class ids must be integers in [0, ${model.classes}), found range [${min}, ${max}]`);
+    }
+  }
+  return n;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,120 @@
+// One training step of a Classifier (softmax cross-entropy, optional extra loss) for loops that
+// drive batches themselves; trainClassifier runs epochs of it. A step returns device scalars and
+// reads nothing back, so the caller decides when (and whether) to wait for values.
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../random/rng';
+import { FusedAdam } from './adam';
+import type { Activations, Classifier } from './classifier';
+
+export interface TrainerOptions {
+  /** Default: Adam (FusedAdam: tf.train.adam's update, one kernel per variable) with `learningRate`.
+   * A given optimizer stays the caller's to dispose. */
+  optimizer?: tf.Optimizer;
+  /** Adam's learning rate when no optimizer is given (default 1e-3). */
+  learningRate?: number;
+  /** Seed of the per-step dropout masks (default 0). */
+  seed?: number;
+  /** An extra term added to the task loss, e.g. an MI regulariser on `activations[model.penultimate]`. */
+  extraLoss?: (activations: Activations, labels: tf.Tensor1D) => tf.Scalar;
+  /** Rescale the extra term's gradient to at most the task gradient's norm (global L2 over all
+   * weights), so the regulariser steers without swamping the task (default true). Costs a second
+   * forward/backward pass per step. */
+  capExtraGradient?: boolean;
+  /** Return the step's activations (for an afterStep hook). Default false. */
+  keepActivations?: boolean;
+}
+
+/** Device values of one step; the caller owns (and disposes) every tensor. */
+export interface StepResult {
+  /** Mean cross-entropy of the batch. */
+  loss: tf.Scalar;
+  /** Number of rows whose arg-max matches the label. */
+  correct: tf.Scalar;
+  /** The extra loss, when one is set. */
+  extra?: tf.Scalar;
+  activations?: Activations;
+}
+
+export class ClassifierTrainer {
+  readonly optimizer: tf.Optimizer;
+  private readonly ownsOptimizer: boolean;
+  private readonly variables: tf.Variable[];
+  private readonly rng: Rng;
+
+  constructor(readonly model: Classifier, private readonly options: TrainerOptions = {}) {
+    this.optimizer = options.optimizer ?? new FusedAdam(options.learningRate ?? 1e-3);
+    this.ownsOptimizer = !options.optimizer;
+    this.variables = model.trainableVariables;
+    this.rng = new Rng(options.seed ?? 0);
+  }
+
+  /** One optimizer step on a batch: inputs [batch, ...] and class ids [batch] (int32). */
+  step(x: tf.Tensor, labels: tf.Tensor1D): StepResult {
+    const { model, options } = this;
+    const seed = this.rng.nextSeed();
+    const out: Partial<StepResult> = {};
+    const forward = (record: boolean) => {
+      const activations = model.forward(x, { training: true, seed });
+      if (record) {
+        const hits = tf.equal(tf.argMax(activations.logits, -1), labels);
+        out.correct = tf.keep(tf.sum(tf.cast(hits, 'float32')) as tf.Scalar);
+        if (options.keepActivations) {
+          out.activations = Object.fromEntries(Object.entries(activations).map(([k, v]) => [k, tf.keep(v)]));
+        }
+      }
+      return activations;
+    };
+    const taskLoss = (a: Activations) =>
+      tf.losses.softmaxCrossEntropy(tf.oneHot(labels, model.classes), a.logits) as tf.Scalar;
+    const extraLoss = options.extraLoss;
+
+    let grads: tf.NamedTensorMap;
+    if (!extraLoss) {
+      const task = tf.variableGrads(() => taskLoss(forward(true)), this.variables);
+      out.loss = task.value;
+      grads = task.grads;
+    } else if (options.capExtraGradient === false) {
+      const both = tf.variableGrads(() => {
+        const a = forward(true);
+        const task = tf.keep(taskLoss(a));
+        const extra = tf.keep(extraLoss(a, labels));
+        out.loss = task;
+        out.extra = extra;
+        return tf.add(task, extra) as tf.Scalar;
+      }, this.variables);
+      both.value.dispose();
+      grads = both.grads;
+    } else {
+      const task = tf.variableGrads(() => taskLoss(forward(true)), this.variables);
+      const extra = tf.variableGrads(() => extraLoss(forward(false), labels), this.variables);
+      out.loss = task.value;
+      out.extra = extra.value;
+      grads = combineCapped(task.grads, extra.grads);
+    }
+    this.optimizer.applyGradients(grads);
+    tf.dispose(Object.values(grads));
+    return out as StepResult;
+  }
+
+  dispose(): void {
+    if (this.ownsOptimizer) this.optimizer.dispose();
+  }
+}
+
+/** task + min(1, |task| / |extra|) * extra, norms over all weights together. Disposes its inputs. */
+function combineCapped(task: tf.NamedTensorMap, extra: tf.NamedTensorMap): tf.NamedTensorMap {
+  const combined = tf.tidy(() => {
+    const norm = (g: tf.NamedTensorMap) => tf.sqrt(tf.addN(Object.values(g).map((t) => tf.sum(tf.square(t)))));
+    const scale: tf.Tensor = Object.keys(extra).length === 0 ? tf.scalar(0)
+      : tf.minimum(1, tf.div(norm(task), tf.add(norm(extra), 1e-12)));
+    const out: tf.NamedTensorMap = {};
+    for (const name of new Set([...Object.keys(task), ...Object.keys(extra)])) {
+      const t = task[name];
+      const e = extra[name];
+      out[name] = t && e ? tf.add(t, tf.mul(scale, e)) : t ? tf.clone(t) : tf.mul(scale, e);
+    }
+    return out;
+  });
+  tf.dispose([...Object.values(task), ...Object.values(extra)]);
+  return combined;
+}
