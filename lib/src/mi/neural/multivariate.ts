@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
-import { SampleInput, checkPaired, hstack, toMatrix } from '../matrix';
+import { Matrix, SampleInput, checkPaired, hstack, toMatrix } from '../matrix';
 import { DEFAULT_ACTIVATION, DEFAULT_HIDDEN, criticScores, derangement } from './critics';
 import { Float32Rows, oneHotRows, strata, stratifiedPermutation } from './batches';
 import { Mlp } from './mlp';
@@ -55,12 +55,15 @@ export interface NeuralTcOptions extends NeuralMiOptions {
 export async function neuralTotalCorrelation(xInput: SampleInput, options: NeuralTcOptions = {}): Promise<NeuralMiResult> {
   const bound = checkBoundName(options.bound ?? 'smile');
   if (bound === 'tuba' || bound === 'alpha') inputError(`total correlation supports mine, dv, nwj, infonce, js and smile, not ${bound}`);
-  const x = prepare(xInput, 'x', options.standardize ?? true);
+  const labels = options.labels === undefined ? undefined : labelStrata(options.labels, 'labels');
+  // Given the label, rescaling a coordinate is invertible, so TC(x | labels) allows standardising
+  // within each label (as for conditional MI) and TC(x) allows it globally.
+  const raw = toMatrix(xInput, 'x');
+  if (labels && labels.ids.length !== raw.rows) inputError(`labels has ${labels.ids.length} rows, x has ${raw.rows}`);
+  const x = !(options.standardize ?? true) ? raw : labels ? standardizeWithinStrata(raw, labels.ids, labels.count) : prepare(raw, 'x', true);
   if (x.cols < 2) inputError(`total correlation needs at least 2 columns, x has ${x.cols}`);
   if (options.critic !== undefined) inputError('total correlation uses its own critic (an MLP on the whole vector); drop the critic option');
   const sampling = resolveSampling(x.rows, { ...options, negatives: 'shuffle' }, 1);
-  const labels = options.labels === undefined ? undefined : labelStrata(options.labels, 'labels');
-  if (labels && labels.ids.length !== x.rows) inputError(`labels has ${labels.ids.length} rows, x has ${x.rows}`);
   const { rng, shuffles } = sampling;
   const critic = new Mlp(x.cols + (labels?.count ?? 0), options.hidden ?? DEFAULT_HIDDEN, 1, {
     activation: options.activation ?? DEFAULT_ACTIVATION,
@@ -91,13 +94,44 @@ export async function neuralTotalCorrelation(xInput: SampleInput, options: Neura
   }
 }
 
+/** Centre and scale each column within each stratum. Given z this is an invertible map of x, so
+ * I(X;Y|Z) is unchanged, and the critic no longer has to learn where each stratum sits (with raw
+ * inputs it stalls for hundreds of steps on a critic that ignores the strata). A column constant
+ * within a stratum is only centred there. */
+export function standardizeWithinStrata(m: Matrix, ids: Int32Array, count: number): Matrix {
+  if (ids.length !== m.rows) inputError(`z has ${ids.length} rows, the data ${m.rows}`);
+  const sum = new Float64Array(count * m.cols);
+  const sumSq = new Float64Array(count * m.cols);
+  const size = new Float64Array(count);
+  for (let i = 0; i < m.rows; i++) {
+    size[ids[i]]++;
+    for (let j = 0; j < m.cols; j++) {
+      const v = m.data[i * m.cols + j];
+      sum[ids[i] * m.cols + j] += v;
+      sumSq[ids[i] * m.cols + j] += v * v;
+    }
+  }
+  const data = new Float64Array(m.data.length);
+  for (let i = 0; i < m.rows; i++) {
+    const s = ids[i];
+    for (let j = 0; j < m.cols; j++) {
+      const mean = sum[s * m.cols + j] / size[s];
+      const variance = Math.max(0, sumSq[s * m.cols + j] / size[s] - mean * mean);
+      const sd = Math.sqrt(variance);
+      data[i * m.cols + j] = (m.data[i * m.cols + j] - mean) / (sd > 1e-12 * (1 + Math.abs(mean)) ? sd : 1);
+    }
+  }
+  return { data, rows: m.rows, cols: m.cols };
+}
+
 export interface NeuralCmiOptions extends NeuralMiOptions {
   /** Default 'smile'. */
   bound?: LowerBoundName;
 }
 
 /** I(X;Y|Z) for a discrete Z: negatives shuffle y among rows with the same z. The critic (default
- * 'joint', 4 shuffles per batch) scores (x, [y, onehot(z)]). */
+ * 'joint', 4 shuffles per batch) scores (x, [y, onehot(z)]); x and y are standardised within each
+ * stratum of z (standardize: false skips it). */
 export async function neuralConditionalMi(
   xInput: SampleInput,
   yInput: SampleInput,
@@ -105,10 +139,11 @@ export async function neuralConditionalMi(
   options: NeuralCmiOptions = {},
 ): Promise<NeuralMiResult> {
   const bound = checkBoundName(options.bound ?? 'smile');
-  const x = prepare(xInput, 'x', options.standardize ?? true);
-  const y = prepare(yInput, 'y', options.standardize ?? true);
-  checkPaired(x, y);
   const z = labelStrata(zInput, 'z');
+  const doStandardize = options.standardize ?? true;
+  const x = doStandardize ? standardizeWithinStrata(toMatrix(xInput, 'x'), z.ids, z.count) : toMatrix(xInput, 'x');
+  const y = doStandardize ? standardizeWithinStrata(toMatrix(yInput, 'y'), z.ids, z.count) : toMatrix(yInput, 'y');
+  checkPaired(x, y);
   if (z.ids.length !== x.rows) inputError(`x and z have mismatched lengths: ${x.rows} vs ${z.ids.length} rows`);
   if (options.negatives === 'all') inputError("conditional MI draws its negatives within strata of z; negatives must be 'shuffle'");
   const sampling = resolveSampling(x.rows, { ...options, negatives: 'shuffle', shuffles: options.shuffles ?? 4 }, bound === 'alpha' ? 2 : 1);
