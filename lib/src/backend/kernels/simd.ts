@@ -37,6 +37,7 @@ interface Exports {
 export class SimdKernels {
   private constructor(
     private readonly backend: BackendWasm,
+    private readonly memory: WebAssembly.Memory,
     readonly fn: Exports,
     private readonly geometryPtr: number,
   ) {}
@@ -55,7 +56,7 @@ export class SimdKernels {
       const bytes = Buffer.from(shared ? SIMD_WASM_SHARED : SIMD_WASM_PLAIN, 'base64');
       const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
       // 12 int32 geometry fields, allocated once for the backend's lifetime.
-      k = new SimdKernels(backend, instance.exports as unknown as Exports, module._malloc(12 * 4));
+      k = new SimdKernels(backend, memory, instance.exports as unknown as Exports, module._malloc(12 * 4));
       SimdKernels.instances.set(backend, k);
     }
     return k;
@@ -70,11 +71,13 @@ export class SimdKernels {
   geometry(g: PatchGeometry): number {
     const fields = [g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth, g.filterHeight,
       g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft];
-    new Int32Array(this.memoryBuffer(), this.geometryPtr, 12).set(fields);
+    new Int32Array(this.memory.buffer, this.geometryPtr, 12).set(fields);
     return this.geometryPtr;
   }
 
-  private memoryBuffer(): ArrayBufferLike {
-    return (this.backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
+  /** The whole heap as bytes, from the memory itself: a view kept from before the heap grew (which a
+   * pool thread's allocation can do) would be stale. */
+  heap(): Uint8Array {
+    return new Uint8Array(this.memory.buffer);
   }
 }

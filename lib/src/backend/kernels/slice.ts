@@ -16,9 +16,8 @@ export function registerWasmSlicing(): void {
     return withScratch(backend, (s) => {
       const out = s.alloc(run.shape, x.dtype);
       const simd = SimdKernels.of(s.backend);
-      const heap = (s.backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
       const from = simd.ptr(x) + 4 * run.offset;
-      heap.copyWithin(simd.ptr(out), from, from + 4 * run.length);
+      simd.heap().copyWithin(simd.ptr(out), from, from + 4 * run.length);
       return s.keep(out);
     });
   });

@@ -22,20 +22,23 @@ interface PendingSetup {
 
 let pending: PendingSetup | null = null;
 
-/** Requested thread count: MILAB_WASM_THREADS, else 1 on machines with at most 2 cores and the
+/** Thread count: MILAB_WASM_THREADS (at most the cores), else 1 on machines with at most 2 cores and the
  * number of cores (at most 8, TF.js's worker pool) above that. XNNPACK's pool synchronises every
  * operation across its threads, so when another process holds a core the pool waits for it: on a
  * 2-core machine shared with anything else (a notebook server, a test runner) 1 thread measured
  * faster (MINE: 30 vs 20 steps/s at load 5.5) and used half the CPU. */
 export function wasmThreadCount(): number {
-  const raw = process.env.MILAB_WASM_THREADS;
-  if (raw !== undefined && raw !== '') {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`MILAB_WASM_THREADS must be a positive integer, got '${raw}'`);
-    return Math.min(n, 8);
-  }
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return cores <= 2 ? 1 : Math.min(cores, 8);
+  const fallback = cores <= 2 ? 1 : Math.min(cores, 8);
+  const raw = process.env.MILAB_WASM_THREADS;
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    // A warning, not an error: the backend selector would swallow an error and fall back to cpu.
+    console.warn(`milab: MILAB_WASM_THREADS must be a positive integer, got '${raw}'; using ${fallback}`);
+    return fallback;
+  }
+  return Math.min(n, cores, 8); // TF.js caps at the cores too; say what it will run
 }
 
 /** Prepare the wasm backend's initialisation (call before tf.setBackend('wasm')); returns a
