@@ -43,7 +43,8 @@ export interface MeasureOptions {
   minDelta?: number;
   /** Default 128. */
   batchSize?: number;
-  /** Adam learning rate. Default 5e-4. */
+  /** Adam learning rate. Default 3e-3: these small statistics networks reached on LeNet-5's layers in
+   * 300 steps what 1e-3 had not reached (measured), without diverging under noise. */
   learningRate?: number;
   /** Fraction of the rows held out for the curve and the estimate. Default 0.2. */
   heldOut?: number;
@@ -238,7 +239,7 @@ function resolve(options: MeasureOptions): Required<Omit<MeasureOptions, 'onProg
     minEpochs: Math.min(options.minEpochs ?? 5, epochs),
     minDelta: options.minDelta ?? 0.01,
     batchSize: options.batchSize ?? 128,
-    learningRate: options.learningRate ?? 5e-4,
+    learningRate: options.learningRate ?? 3e-3,
     heldOut: options.heldOut ?? 0.2,
     negatives: options.negatives ?? 'all',
     onProgress: options.onProgress,
