@@ -52,7 +52,11 @@ fi
 # 3. TypeScript build (incremental): lib -> lib/dist, tests/scripts/bench -> dist
 say "building (tsc -b)"
 node_modules/.bin/tsc -b || fail "TypeScript build failed (errors above)"
-if [ -f lib/dist/cli/main.js ]; then chmod +x lib/dist/cli/main.js; fi
+# The CLI's file is built after npm links workspace bins, so npm may not have linked it: do it here.
+if [ -f lib/dist/cli/main.js ]; then
+  chmod +x lib/dist/cli/main.js
+  [ -e node_modules/.bin/milab ] || ln -sf ../../lib/dist/cli/main.js node_modules/.bin/milab
+fi
 
 # 4. Jupyter: a Python that can run notebooks headlessly (nbclient + nbconvert)
 has_jupyter() { "$1" -c 'import nbclient, nbconvert, nbformat, jupyter_client' >/dev/null 2>&1; }
