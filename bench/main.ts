@@ -16,6 +16,7 @@ import { DEFAULT_STEPS, WORKLOADS, WorkloadName, createWorkload } from './worklo
 interface RunResult {
   workload: string;
   backend: string;
+  backend_detail?: string;
   steps_per_s: number;
   ms_per_step: number;
   steps: number;
@@ -77,7 +78,9 @@ async function runProject(name: WorkloadName, args: Args): Promise<RunResult> {
   const steps = args.steps ?? DEFAULT_STEPS[name].steps;
   const warmup = args.warmup ?? DEFAULT_STEPS[name].warmup;
   const workload = createWorkload(name, args.seed);
-  const value = (v: tf.Scalar | number) => (typeof v === 'number' ? v : v.dataSync()[0]);
+  // An async read: GPU backends cannot read synchronously in Node, and the clock must run until the
+  // last step's result exists (GPU work is queued, not done, when step() returns).
+  const value = async (v: tf.Scalar | number) => (typeof v === 'number' ? v : (await v.data())[0]);
   const release = (v: tf.Scalar | number) => typeof v !== 'number' && v.dispose();
   for (let i = 0; i < warmup; i++) release(workload.step());
   const tensorsAfterWarmup = tf.memory().numTensors;
@@ -87,14 +90,15 @@ async function runProject(name: WorkloadName, args: Args): Promise<RunResult> {
     release(last);
     last = workload.step();
   }
-  const lastValue = value(last);
+  const lastValue = await value(last);
   const seconds = (performance.now() - start) / 1000;
   release(last);
   const tensorsAfterRun = tf.memory().numTensors;
   workload.dispose();
   return {
     workload: name,
-    backend: `${backend.name} (${backend.detail})`,
+    backend: backend.name,
+    backend_detail: backend.detail,
     steps_per_s: steps / seconds,
     ms_per_step: (1000 * seconds) / steps,
     steps,
