@@ -10,6 +10,8 @@ import {
   MilabInputError,
   registerEstimator,
   tf,
+  toMatrix,
+  toMatrixAsync,
   useBackend,
 } from 'milab';
 
@@ -52,6 +54,20 @@ test('inputs in every accepted form: nested arrays, flat arrays, tensors', async
   ty.dispose();
   assert.equal(fromArrays.mi, fromRows.mi);
   assert.ok(Math.abs(fromArrays.mi - fromTensors.mi) < 1e-6); // tensors are float32
+});
+
+test('toMatrixAsync reads a tensor like toMatrix, and a disposed tensor is an input error', async () => {
+  await useBackend({ quiet: true });
+  const t = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+  const fromAsync = await toMatrixAsync(t, 't');
+  assert.deepEqual(fromAsync, toMatrix(t, 't'));
+  assert.deepEqual({ rows: fromAsync.rows, cols: fromAsync.cols, data: Array.from(fromAsync.data) }, { rows: 3, cols: 2, data: [1, 2, 3, 4, 5, 6] });
+  const withNaN = tf.tensor1d([1, NaN]);
+  await assert.rejects(toMatrixAsync(withNaN, 'v'), /v has NaN at row 1/);
+  withNaN.dispose();
+  t.dispose();
+  assert.throws(() => toMatrix(t, 't'), (err: Error) => err instanceof MilabInputError && /t is a disposed tensor/.test(err.message));
+  await assert.rejects(toMatrixAsync(t, 't'), /t is a disposed tensor/);
 });
 
 test('bad inputs give one-line input errors', async () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ClassifierTrainer, MilabInputError, Rng, collectActivations, evaluateAccuracy, mlpClassifier, smallCnn,
+  ClassifierTrainer, MilabInputError, Rng, collectActivations, evaluateAccuracy, evaluateAccuracyAsync, mlpClassifier, smallCnn,
   textCnn, textGru, tf, trainClassifier, useBackend,
 } from 'milab';
 
@@ -41,7 +41,8 @@ test('trainClassifier learns, reports per epoch, and leaves no tensor behind', a
   assert.equal(progressCalls, history.steps);
   assert.ok(history.epochs[3].loss < history.epochs[0].loss);
   assert.ok(history.epochs[3].validationAccuracy! > 0.95, `validation accuracy ${history.epochs[3].validationAccuracy}`);
-  assert.ok(Math.abs(evaluateAccuracy(model, validation) - history.epochs[3].validationAccuracy!) < 1e-9);
+  assert.ok(Math.abs((await evaluateAccuracyAsync(model, validation)) - history.epochs[3].validationAccuracy!) < 1e-9);
+  assert.equal(evaluateAccuracy(model, validation), await evaluateAccuracyAsync(model, validation));
   tf.dispose([data.x, data.y, validation.x, validation.y]);
   model.dispose();
 });
@@ -100,8 +101,9 @@ test('afterStep sees the activations and labels of each step', async () => {
   const seen: number[][] = [];
   await trainClassifier(model, data, {
     epochs: 1, batchSize: 16, seed: 13,
-    afterStep: ({ activations, labels, step }) => {
+    afterStep: ({ activations, labels, labelIds, step }) => {
       seen.push([step, ...activations[model.penultimate].shape, labels.shape[0]]);
+      assert.deepEqual(labelIds, Int32Array.from(labels.dataSync()), 'labelIds are the batch labels');
     },
   });
   assert.deepEqual(seen, [1, 2, 3, 4].map((s) => [s, 16, 5, 16]));

@@ -58,7 +58,7 @@ test('stratified permutations only exchange rows with the same label', () => {
   }
 });
 
-test('every penalty is finite and differentiable w.r.t. the layer, and leaks no tensors', () => {
+test('every penalty is finite and differentiable w.r.t. the layer, and leaks no tensors', async () => {
   const h = tf.relu(tf.randomNormal([64, 12], 0, 1, 'float32', 3)) as tf.Tensor2D;
   const y = cyclicLabels(64, 4);
   for (const kind of LAYER_PENALTY_KINDS) {
@@ -80,7 +80,7 @@ test('every penalty is finite and differentiable w.r.t. the layer, and leaks no 
       tf.dispose([value, grads]);
     }
     assert.equal(tf.memory().numTensors, before, `${kind}: tensor count is flat`);
-    const estimates = reg.takeEstimates();
+    const estimates = await reg.takeEstimates();
     assert.deepEqual(Object.keys(estimates).sort(), [...reg.termNames].sort());
     for (const v of Object.values(estimates)) assert.ok(Number.isFinite(v));
     reg.dispose();

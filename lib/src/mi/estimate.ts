@@ -2,7 +2,8 @@
 // functions and notebooks that compare estimators.
 //   await estimate('ksg', x, y, { k: 5 })            I(X;Y)
 //   await estimate('ksg', x, y, { z })               I(X;Y|Z)
-// Inputs are validated once here (toMatrix, equal row counts); an estimator receives Matrix values.
+// Inputs are validated once here (toMatrixAsync, so a tensor on a GPU backend works; equal row counts);
+// an estimator receives Matrix values.
 // Estimators register themselves with registerEstimator (the non-neural ones at the bottom of this
 // file, the neural ones from ./neural); import the mi index (not this file alone) to get them all.
 import { inputError } from '../errors';
@@ -11,7 +12,7 @@ import { ksgConditionalMi } from './conditional';
 import { gaussianConditionalMi, gaussianMi } from './gaussian';
 import { kdeMi } from './kde';
 import { ksgMi } from './ksg';
-import { checkPaired, Matrix, SampleInput, toMatrix } from './matrix';
+import { checkPaired, Matrix, SampleInput, toMatrixAsync } from './matrix';
 
 export interface EstimateProgress {
   step: number;
@@ -101,8 +102,8 @@ export function estimatorSpec(name: string): RegisteredEstimator {
 /** Estimate I(X;Y), or I(X;Y|Z) when options.z is given, with a registered estimator. */
 export async function estimate(name: string, x: SampleInput, y: SampleInput, options: EstimateOptions = {}): Promise<MiEstimate> {
   const spec = estimatorSpec(name);
-  const mx = toMatrix(x, 'x');
-  const my = toMatrix(y, 'y');
+  const mx = await toMatrixAsync(x, 'x');
+  const my = await toMatrixAsync(y, 'y');
   checkPaired(mx, my);
   let result: MiResult;
   if (options.z !== undefined) {
@@ -110,7 +111,7 @@ export async function estimate(name: string, x: SampleInput, y: SampleInput, opt
       const able = [...registry.values()].filter((s) => s.conditional).map((s) => s.name);
       inputError(`estimator '${name}' does not estimate conditional MI; ones that do: ${able.join(', ')}`);
     }
-    const mz = toMatrix(options.z, 'z');
+    const mz = await toMatrixAsync(options.z, 'z');
     checkPaired(mx, mz, ['x', 'z']);
     result = await spec.conditional(mx, my, mz, options);
   } else {

@@ -23,16 +23,42 @@ export function matrix(data: Float64Array, rows: number, cols: number): Matrix {
   return { data, rows, cols };
 }
 
-/** Convert and validate: non-empty, rectangular, finite. `name` appears in error messages (e.g. 'x'). */
+/** Convert and validate: non-empty, rectangular, finite. `name` appears in error messages (e.g. 'x').
+ * A tensor is read synchronously, which a GPU backend (webgpu) cannot do: use toMatrixAsync there. */
 export function toMatrix(input: SampleInput, name: string): Matrix {
+  if (!(input instanceof tf.Tensor)) return arrayMatrix(input, name);
+  const cols = tensorColumns(input, name);
+  let values: tf.TypedArray;
+  try {
+    values = input.dataSync() as tf.TypedArray;
+  } catch (err) {
+    return inputError(
+      `${name} is a tensor the ${tf.getBackend()} backend cannot read synchronously (${(err as Error).message}); ` +
+        `convert it with \`await toMatrixAsync(${name}, '${name}')\` or pass it to an async estimator such as estimate()`,
+    );
+  }
+  return checkedMatrix({ data: Float64Array.from(values), rows: input.shape[0], cols }, name);
+}
+
+/** toMatrix for every backend: a tensor is read with `await tensor.data()` (what webgpu needs). */
+export async function toMatrixAsync(input: SampleInput, name: string): Promise<Matrix> {
+  if (!(input instanceof tf.Tensor)) return arrayMatrix(input, name);
+  const cols = tensorColumns(input, name);
+  const values = (await input.data()) as tf.TypedArray;
+  return checkedMatrix({ data: Float64Array.from(values), rows: input.shape[0], cols }, name);
+}
+
+/** Columns of a 1-D or 2-D tensor (a 1-D tensor is one column). */
+function tensorColumns(input: tf.Tensor, name: string): number {
+  if (input.isDisposed) inputError(`${name} is a disposed tensor`);
+  if (input.rank !== 1 && input.rank !== 2) inputError(`${name} must be a 1-D or 2-D tensor, got shape [${input.shape}]`);
+  return input.rank === 2 ? (input.shape[1] as number) : 1;
+}
+
+function arrayMatrix(input: Exclude<SampleInput, tf.Tensor>, name: string): Matrix {
   let m: Matrix;
   if (isMatrix(input)) {
     m = input;
-  } else if (input instanceof tf.Tensor) {
-    if (input.rank !== 1 && input.rank !== 2) inputError(`${name} must be a 1-D or 2-D tensor, got shape [${input.shape}]`);
-    const rows = input.shape[0];
-    const cols = input.rank === 2 ? (input.shape[1] as number) : 1;
-    m = { data: Float64Array.from(input.dataSync()), rows, cols };
   } else if (input == null || typeof (input as ArrayLike<unknown>).length !== 'number') {
     inputError(`${name} must be an array of rows, a flat array, or a tensor`);
   } else {
@@ -60,6 +86,10 @@ export function toMatrix(input: SampleInput, name: string): Matrix {
       m = { data, rows, cols };
     }
   }
+  return checkedMatrix(m, name);
+}
+
+function checkedMatrix(m: Matrix, name: string): Matrix {
   if (m.rows === 0 || m.cols === 0) inputError(`${name} is empty (shape ${m.rows}x${m.cols})`);
   for (let i = 0; i < m.data.length; i++) {
     const v = m.data[i];

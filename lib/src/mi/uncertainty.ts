@@ -18,7 +18,7 @@ import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import { rowSymbols } from './binning';
 import { EstimateOptions, estimate, EstimatorFn, estimatorSpec, MiResult } from './estimate';
-import { checkPaired, Matrix, SampleInput, takeRows, toMatrix } from './matrix';
+import { checkPaired, Matrix, SampleInput, takeRows, toMatrixAsync } from './matrix';
 
 export type Resampling = 'replacement' | 'subsample';
 
@@ -71,7 +71,7 @@ export async function permutationTest(
 ): Promise<PermutationResult> {
   const { permutations: b = 100, observed: known, onProgress, ...rest } = options;
   positiveInteger(b, 'permutations');
-  const data = paired(x, y, rest.z);
+  const data = await paired(x, y, rest.z);
   const run = runner(estimator, rest);
   const observed = known ?? (await run(data.x, data.y, data.z));
   const strata = data.z ? discreteStrata(data.z) : [Array.from({ length: data.x.rows }, (_, i) => i)];
@@ -107,7 +107,7 @@ export async function bootstrapCi(
   if (resampling !== 'replacement' && resampling !== 'subsample') {
     inputError(`resampling must be 'replacement' or 'subsample', got '${resampling}'`);
   }
-  const data = paired(x, y, rest.z);
+  const data = await paired(x, y, rest.z);
   const n = data.x.rows;
   const run = runner(estimator, rest);
   const full = observed ?? (await run(data.x, data.y, data.z));
@@ -137,12 +137,12 @@ interface Paired {
   z?: Matrix;
 }
 
-function paired(x: SampleInput, y: SampleInput, z: SampleInput | undefined): Paired {
-  const mx = toMatrix(x, 'x');
-  const my = toMatrix(y, 'y');
+async function paired(x: SampleInput, y: SampleInput, z: SampleInput | undefined): Promise<Paired> {
+  const mx = await toMatrixAsync(x, 'x');
+  const my = await toMatrixAsync(y, 'y');
   checkPaired(mx, my);
   if (z === undefined) return { x: mx, y: my };
-  const mz = toMatrix(z, 'z');
+  const mz = await toMatrixAsync(z, 'z');
   checkPaired(mx, mz, ['x', 'z']);
   return { x: mx, y: my, z: mz };
 }

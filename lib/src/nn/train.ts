@@ -1,9 +1,12 @@
 // Minibatch training of a Classifier with softmax cross-entropy. Per step: one gather of the batch,
 // one forward/backward, one optimizer update; the loss and accuracy stay on the device in running
 // sums that are read back only for progress reports (at most 4 per second) and at the end of each
-// epoch, so a step never waits on a read. Shuffling is drawn from a seeded Rng, dropout masks from
-// per-step seeds: the same seed gives the same run.
+// epoch, so a step never waits on a read. Every read is asynchronous (a GPU backend has no other
+// kind); the class ids are read once, so hooks get each batch's labels on the JS side too.
+// Shuffling is drawn from a seeded Rng, dropout masks from per-step seeds: the same seed gives the
+// same run.
 import * as tf from '@tensorflow/tfjs';
+import { readScalars, takeScalar } from '../backend/read';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import type { Activations, Classifier } from './classifier';
@@ -20,6 +23,8 @@ export interface StepBatch {
   activations: Activations;
   /** Class ids [batch] (int32). */
   labels: tf.Tensor1D;
+  /** The same class ids on the JS side (no read-back needed). */
+  labelIds: Int32Array;
   step: number;
 }
 
@@ -61,8 +66,8 @@ export interface TrainClassifierOptions extends Omit<TrainerOptions, 'keepActiva
 const REPORT_INTERVAL_MS = 250;
 
 export async function trainClassifier(model: Classifier, data: ClassifierData, options: TrainClassifierOptions): Promise<TrainHistory> {
-  const n = checkData(model, data, 'data');
-  if (options.validation) checkData(model, options.validation, 'validation');
+  const n = checkShapes(model, data, 'data');
+  if (options.validation) checkShapes(model, options.validation, 'validation');
   const { epochs, batchSize } = options;
   if (!Number.isInteger(epochs) || epochs < 1) inputError(`epochs must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) inputError(`batchSize must be a positive integer, got ${batchSize}`);
@@ -70,9 +75,11 @@ export async function trainClassifier(model: Classifier, data: ClassifierData, o
   const stepsPerEpoch = Math.min(Math.floor(n / batchSize), options.maxStepsPerEpoch ?? Infinity);
   if (!(stepsPerEpoch >= 1)) inputError(`maxStepsPerEpoch must be >= 1, got ${options.maxStepsPerEpoch}`);
 
+  const ids = await classIds(model, data.y, 'data');
+  if (options.validation) await classIds(model, options.validation.y, 'validation');
   const rng = new Rng(options.seed ?? 0);
   const trainer = new ClassifierTrainer(model, { ...options, seed: rng.nextSeed(), keepActivations: Boolean(options.afterStep) });
-  const labels = tf.tidy(() => classIds(data.y)); // may be data.y itself: dispose only a copy
+  const labels = tf.tensor1d(ids, 'int32');
   const total = epochs * stepsPerEpoch;
   const history: EpochSummary[] = [];
   const started = performance.now();
@@ -85,20 +92,22 @@ export async function trainClassifier(model: Classifier, data: ClassifierData, o
       const epochStart = performance.now();
       const order = rng.permutation(n);
       const sums = new RunningSums(batchSize);
-      let means: ReturnType<RunningSums['read']>;
+      let means: Awaited<ReturnType<RunningSums['read']>>;
       try {
         for (let s = 0; s < stepsPerEpoch; s++) {
-          const index = tf.tensor1d(order.subarray(s * batchSize, (s + 1) * batchSize), 'int32');
+          const rows = order.subarray(s * batchSize, (s + 1) * batchSize);
+          const labelIds = Int32Array.from(rows, (i) => ids[i]);
+          const index = tf.tensor1d(rows, 'int32');
           const xb = tf.gather(data.x, index);
           const yb = tf.gather(labels, index) as tf.Tensor1D;
           index.dispose();
           try {
-            const result = trainer.step(xb, yb);
+            const result = trainer.step(xb, yb, labelIds);
             sums.add(result);
             step++;
             if (options.afterStep) {
               try {
-                await options.afterStep({ activations: result.activations!, labels: yb, step });
+                await options.afterStep({ activations: result.activations!, labels: yb, labelIds, step });
               } finally {
                 tf.dispose(result.activations!);
               }
@@ -109,14 +118,14 @@ export async function trainClassifier(model: Classifier, data: ClassifierData, o
           const now = performance.now();
           if (now - lastReport >= REPORT_INTERVAL_MS || s === stepsPerEpoch - 1) {
             lastReport = now;
-            metrics = { epoch, ...sums.read() };
+            metrics = { epoch, ...(await sums.read()) };
             options.onProgress?.({ step, total, metrics });
             await yieldToEventLoop(); // lets a notebook flush the progress display
           } else {
             options.onProgress?.({ step, total, metrics });
           }
         }
-        means = sums.read();
+        means = await sums.read();
       } finally {
         sums.dispose(); // also when a step or callback threw
       }
@@ -128,12 +137,15 @@ export async function trainClassifier(model: Classifier, data: ClassifierData, o
         seconds: (performance.now() - epochStart) / 1000,
       };
       if (means.extraLoss !== undefined) summary.extraLoss = means.extraLoss;
-      if (options.validation) summary.validationAccuracy = evaluateAccuracy(model, options.validation, { batchSize: Math.max(batchSize, 256) });
+      if (options.validation) {
+        const correct = correctCount(model, options.validation, Math.max(batchSize, 256)); // checked before training
+        summary.validationAccuracy = (await takeScalar(correct)) / options.validation.x.shape[0];
+      }
       history.push(summary);
       await options.onEpochEnd?.(summary);
     }
   } finally {
-    if (labels !== data.y) labels.dispose();
+    labels.dispose();
     trainer.dispose();
   }
   const seconds = (performance.now() - started) / 1000;
@@ -157,14 +169,15 @@ class RunningSums {
     tf.dispose([r.loss, r.correct, r.extra ?? []].flat());
   }
 
-  read(): { loss: number; accuracy: number; extraLoss?: number } {
+  /** The means so far, in one read-back. */
+  async read(): Promise<{ loss: number; accuracy: number; extraLoss?: number }> {
     if (this.steps === 0) return { loss: NaN, accuracy: NaN };
-    const [loss, correct] = [this.loss.dataSync()[0], this.correct.dataSync()[0]];
+    const [loss, correct, extra] = await readScalars(this.extra ? [this.loss, this.correct, this.extra] : [this.loss, this.correct]);
     const out: { loss: number; accuracy: number; extraLoss?: number } = {
       loss: loss / this.steps,
       accuracy: correct / (this.steps * this.batchSize),
     };
-    if (this.extra) out.extraLoss = this.extra.dataSync()[0] / this.steps;
+    if (this.extra) out.extraLoss = extra / this.steps;
     return out;
   }
 
@@ -179,23 +192,39 @@ class RunningSums {
 }
 
 /** Fraction of rows whose arg-max class matches the label (inference mode, one read-back). */
+export async function evaluateAccuracyAsync(model: Classifier, data: ClassifierData, options: { batchSize?: number } = {}): Promise<number> {
+  const n = checkShapes(model, data, 'data');
+  await classIds(model, data.y, 'data');
+  return (await takeScalar(correctCount(model, data, options.batchSize ?? 256))) / n;
+}
+
+/** evaluateAccuracyAsync with synchronous reads: not on a GPU backend (webgpu cannot read
+ * synchronously).
+ * @deprecated use evaluateAccuracyAsync; kept until its last caller (infoplane) moves over. */
 export function evaluateAccuracy(model: Classifier, data: ClassifierData, options: { batchSize?: number } = {}): number {
-  const n = checkData(model, data, 'data');
-  const batchSize = options.batchSize ?? 256;
+  const n = checkShapes(model, data, 'data');
+  checkClassIds(model, data.y.rank === 2 ? null : data.y.dataSync(), 'data');
+  const correct = correctCount(model, data, options.batchSize ?? 256);
+  const value = correct.dataSync()[0] / n;
+  correct.dispose();
+  return value;
+}
+
+/** Device-side count of rows whose arg-max class matches the label (caller disposes). */
+function correctCount(model: Classifier, data: ClassifierData, batchSize: number): tf.Scalar {
+  const n = data.x.shape[0];
   let correct: tf.Scalar = tf.scalar(0);
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const next = tf.tidy(() => {
       const logits = model.forward(tf.slice(data.x, start, size)).logits;
-      const ids = classIds(tf.slice(data.y, start, size));
+      const ids = deviceClassIds(tf.slice(data.y, start, size));
       return tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), ids), 'float32'))) as tf.Scalar;
     });
     correct.dispose();
     correct = next;
   }
-  const value = correct.dataSync()[0] / n;
-  correct.dispose();
-  return value;
+  return correct;
 }
 
 /** Named activations of all rows of x (inference mode), computed in batches and concatenated.
@@ -224,13 +253,43 @@ export function collectActivations(model: Classifier, x: tf.Tensor, names: reado
   return out;
 }
 
-/** Labels as int32 class ids [N]: one-hot rows are arg-maxed. */
-function classIds(y: tf.Tensor): tf.Tensor1D {
+/** Labels as int32 class ids [N] on the device: one-hot rows are arg-maxed. */
+function deviceClassIds(y: tf.Tensor): tf.Tensor1D {
   if (y.rank === 2) return tf.argMax(y, -1) as tf.Tensor1D;
   return (y.dtype === 'int32' ? y : tf.cast(y, 'int32')) as tf.Tensor1D;
 }
 
-function checkData(model: Classifier, data: ClassifierData, label: string): number {
+/** Labels as class ids on the JS side (one asynchronous read), checked like checkClassIds. */
+async function classIds(model: Classifier, y: tf.Tensor, label: string): Promise<Int32Array> {
+  if (y.rank === 2) {
+    const argMax = tf.argMax(y, -1);
+    try {
+      return Int32Array.from(await argMax.data());
+    } finally {
+      argMax.dispose();
+    }
+  }
+  const values = await y.data();
+  checkClassIds(model, values, label);
+  return Int32Array.from(values);
+}
+
+/** Class ids (rank-1 labels; null for one-hot rows, which need no check) must be integers in [0, classes). */
+function checkClassIds(model: Classifier, values: ArrayLike<number> | null, label: string): void {
+  if (values === null) return;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    min = Math.min(min, values[i]);
+    max = Math.max(max, values[i]);
+  }
+  if (!(min >= 0 && max < model.classes && Number.isInteger(min) && Number.isInteger(max))) {
+    inputError(`${label}.y class ids must be integers in [0, ${model.classes}), found range [${min}, ${max}]`);
+  }
+}
+
+/** Row counts and shapes of x and y agree with each other and with the model; returns N. */
+function checkShapes(model: Classifier, data: ClassifierData, label: string): number {
   const n = data.x.shape[0];
   if (!(n >= 1)) inputError(`${label}.x has no rows`);
   if (data.y.shape[0] !== n) inputError(`${label}.x has ${n} rows but ${label}.y has ${data.y.shape[0]}`);
@@ -240,12 +299,6 @@ function checkData(model: Classifier, data: ClassifierData, label: string): numb
   const rowSize = data.x.shape.slice(1).reduce((a, b) => a * b, 1);
   const expected = model.inputShape.reduce((a, b) => a * b, 1);
   if (rowSize !== expected) inputError(`${label}.x rows have shape [${data.x.shape.slice(1)}], ${model.name} expects [${model.inputShape}]`);
-  if (data.y.rank === 1) {
-    const [min, max] = tf.tidy(() => [tf.min(data.y).dataSync()[0], tf.max(data.y).dataSync()[0]]);
-    if (!(min >= 0 && max < model.classes && Number.isInteger(min) && Number.isInteger(max))) {
-      inputError(`${label}.y class ids must be integers in [0, ${model.classes}), found range [${min}, ${max}]`);
-    }
-  }
   return n;
 }
 

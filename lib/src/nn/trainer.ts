@@ -14,8 +14,10 @@ export interface TrainerOptions {
   learningRate?: number;
   /** Seed of the per-step dropout masks (default 0). */
   seed?: number;
-  /** An extra term added to the task loss, e.g. an MI regulariser on `activations[model.penultimate]`. */
-  extraLoss?: (activations: Activations, labels: tf.Tensor1D) => tf.Scalar;
+  /** An extra term added to the task loss, e.g. an MI regulariser on `activations[model.penultimate]`.
+   * `labelIds` are the batch's class ids on the JS side when the caller of step() gave them
+   * (trainClassifier does): the loss runs inside the gradient tape, where nothing can be read back. */
+  extraLoss?: (activations: Activations, labels: tf.Tensor1D, labelIds?: Int32Array) => tf.Scalar;
   /** Rescale the extra term's gradient to at most the task gradient's norm (global L2 over all
    * weights), so the regulariser steers without swamping the task (default true). Costs a second
    * forward/backward pass per step. */
@@ -48,8 +50,9 @@ export class ClassifierTrainer {
     this.rng = new Rng(options.seed ?? 0);
   }
 
-  /** One optimizer step on a batch: inputs [batch, ...] and class ids [batch] (int32). */
-  step(x: tf.Tensor, labels: tf.Tensor1D): StepResult {
+  /** One optimizer step on a batch: inputs [batch, ...] and class ids [batch] (int32), optionally
+   * also on the JS side for extraLoss. */
+  step(x: tf.Tensor, labels: tf.Tensor1D, labelIds?: Int32Array): StepResult {
     const { model, options } = this;
     const seed = this.rng.nextSeed();
     const out: Partial<StepResult> = {};
@@ -77,7 +80,7 @@ export class ClassifierTrainer {
       const both = tf.variableGrads(() => {
         const a = forward(true);
         const task = tf.keep(taskLoss(a));
-        const extra = tf.keep(extraLoss(a, labels));
+        const extra = tf.keep(extraLoss(a, labels, labelIds));
         out.loss = task;
         out.extra = extra;
         return tf.add(task, extra) as tf.Scalar;
@@ -86,7 +89,7 @@ export class ClassifierTrainer {
       grads = both.grads;
     } else {
       const task = tf.variableGrads(() => taskLoss(forward(true)), this.variables);
-      const extra = tf.variableGrads(() => extraLoss(forward(false), labels), this.variables);
+      const extra = tf.variableGrads(() => extraLoss(forward(false), labels, labelIds), this.variables);
       out.loss = task.value;
       out.extra = extra.value;
       grads = combineCapped(task.grads, extra.grads);

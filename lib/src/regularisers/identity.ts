@@ -6,7 +6,7 @@
 // different biases per term, so the two sides differ by more than their noise when those biases do.
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
-import { Matrix, SampleInput, column, columnStats, takeRows, toMatrix } from '../mi/matrix';
+import { Matrix, SampleInput, column, columnStats, takeRows, toMatrix, toMatrixAsync } from '../mi/matrix';
 import { covarianceMatrix, digamma, logDetSpd, range } from '../mi/special';
 import { ksgTotalCorrelation } from '../mi/tc';
 import { countNeighboursWithin, kthNeighbourDistances } from '../mi/kdtree';
@@ -261,7 +261,7 @@ export async function layerIdentityCheck(
   classes: number,
   options: LayerIdentityOptions = {},
 ): Promise<LayerIdentityReport> {
-  const m = toMatrix(features, 'features');
+  const m = await toMatrixAsync(features, 'features');
   const parts = options.parts ?? 4;
   const seed = options.seed ?? 0;
   const all = prepareFeatures(m, { seed, noise: 0.1 });

@@ -1,9 +1,11 @@
 // Estimates of the layer terms on fixed features (a trained network's layer on a data set), with the
 // same critics the regularisers train: each term's critic is trained on part of the rows and read out
 // on the rest, once per seed, so the spread over seeds shows the estimator's own variability.
+import * as tf from '@tensorflow/tfjs';
+import { readScalars } from '../backend/read';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
-import { SampleInput, toMatrix } from '../mi/matrix';
+import { SampleInput, toMatrixAsync } from '../mi/matrix';
 import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from '../mi/neural/batches';
 import { LAYER_TERM_NAMES, LayerTermName, LayerTermOptions, createLayerTerm } from './layer-terms';
 
@@ -42,7 +44,7 @@ export async function estimateLayerInformation(
   classes: number,
   options: LayerTermEstimateOptions = {},
 ): Promise<Partial<Record<LayerTermName, SeedSummary>>> {
-  const m = toMatrix(features, 'features');
+  const m = await toMatrixAsync(features, 'features');
   if (labels.length !== m.rows) inputError(`features have ${m.rows} rows but there are ${labels.length} labels`);
   const y = Int32Array.from(labels);
   const terms = options.terms ?? LAYER_TERM_NAMES;
@@ -72,19 +74,13 @@ export async function estimateLayerInformation(
           h.dispose();
           done++;
           if (s % 50 === 49) {
-            options.onProgress?.({ step: done, total, metrics: { [name]: term.takeAverage() } });
+            options.onProgress?.({ step: done, total, metrics: { [name]: await term.takeAverage() } });
             await new Promise<void>((resolve) => setImmediate(resolve));
           }
         }
-        let sum = 0;
-        for (const block of blocks) {
-          const h = rows.take(block);
-          const value = term.estimate(h, takeLabels(y, block));
-          sum += value.dataSync()[0];
-          value.dispose();
-          h.dispose();
-        }
-        (values[name] ??= []).push(sum / blocks.length);
+        const estimates = blocks.map((block) => tf.tidy(() => term.estimate(rows.take(block), takeLabels(y, block))));
+        const read = await readScalars(estimates).finally(() => tf.dispose(estimates));
+        (values[name] ??= []).push(read.reduce((a, v) => a + v, 0) / blocks.length);
       } finally {
         term.dispose();
       }

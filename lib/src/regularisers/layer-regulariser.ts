@@ -81,9 +81,10 @@ export class LayerMiRegulariser {
   }
 
   /** Per-term mean of the critic-step estimates since the previous call (nats; for MI-term curves). */
-  takeEstimates(): Partial<Record<LayerTermName, number>> {
+  async takeEstimates(): Promise<Partial<Record<LayerTermName, number>>> {
     const out: Partial<Record<LayerTermName, number>> = {};
-    for (const { term } of this.terms) out[term.name] = term.takeAverage();
+    const averages = await Promise.all(this.terms.map(({ term }) => term.takeAverage()));
+    this.terms.forEach(({ term }, i) => (out[term.name] = averages[i]));
     return out;
   }
 

@@ -22,12 +22,14 @@ import { Rng } from '../random/rng';
 import { BatchedMlp, Mlp } from '../mi/neural/mlp';
 import { CriticScores, MineEma, mineBound, stopGradient } from '../mi/neural/bounds';
 import { ascendStep } from '../mi/neural/train';
+import { takeScalar } from '../backend/read';
 import { columnPermutations, shuffleColumns, stratifiedColumnPermutations } from './column-shuffle';
 
 export type LayerTermName = 'tc' | 'conditionalTc' | 'unitLabelMi' | 'labelMi';
 export const LAYER_TERM_NAMES: readonly LayerTermName[] = ['tc', 'conditionalTc', 'unitLabelMi', 'labelMi'];
 
-/** Integer class labels of a batch: on the JS side (needed for strata) or as an int32 tensor. */
+/** Integer class labels of a batch: on the JS side (needed for strata), or as an int32 tensor, which
+ * is read synchronously (so not on a GPU backend; trainClassifier's hooks get the JS-side labelIds). */
 export type BatchLabels = Int32Array | tf.Tensor1D;
 
 export interface LayerTermOptions {
@@ -52,17 +54,29 @@ export interface LayerTerm {
   /** The bound on this batch (nats), differentiable w.r.t. h. Does not change the critic. */
   estimate(h: tf.Tensor2D, labels: BatchLabels): tf.Scalar;
   /** Mean of the estimates seen by updateCritic since the previous call (one read-back), or NaN. */
-  takeAverage(): number;
+  takeAverage(): Promise<number>;
   dispose(): void;
 }
 
 export function toLabelArray(labels: BatchLabels, rows: number, classes: number): Int32Array {
-  const arr = labels instanceof tf.Tensor ? Int32Array.from(labels.dataSync()) : labels;
+  const arr = labels instanceof tf.Tensor ? readLabelsSync(labels) : labels;
   if (arr.length !== rows) inputError(`the batch has ${rows} rows but ${arr.length} labels`);
   for (let i = 0; i < arr.length; i++) {
     if (!(Number.isInteger(arr[i]) && arr[i] >= 0 && arr[i] < classes)) inputError(`label ${arr[i]} at row ${i} is outside 0..${classes - 1}`);
   }
   return arr;
+}
+
+function readLabelsSync(labels: tf.Tensor1D): Int32Array {
+  if (labels.isDisposed) inputError('the label tensor is disposed');
+  try {
+    return Int32Array.from(labels.dataSync());
+  } catch (err) {
+    return inputError(
+      `the ${tf.getBackend()} backend cannot read label tensors synchronously (${(err as Error).message}); ` +
+        "pass the batch's labels as an Int32Array (trainClassifier's afterStep and extraLoss get them as labelIds)",
+    );
+  }
 }
 
 function checkLayer(h: tf.Tensor2D, units: number): void {
@@ -132,13 +146,12 @@ abstract class TermBase implements LayerTerm {
     return this.objective(h, toLabelArray(labels, h.shape[0], this.classes), false);
   }
 
-  takeAverage(): number {
+  async takeAverage(): Promise<number> {
     if (!this.sum || this.count === 0) return NaN;
-    const mean = this.sum.dataSync()[0] / this.count;
-    this.sum.dispose();
-    this.sum = null;
+    const [sum, count] = [this.sum, this.count];
+    this.sum = null; // steps taken while the read is pending start the next average
     this.count = 0;
-    return mean;
+    return (await takeScalar(sum)) / count;
   }
 
   dispose(): void {

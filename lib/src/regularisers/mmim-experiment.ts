@@ -11,12 +11,13 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Classifier } from '../nn/classifier';
 import { mlpClassifier, smallCnn } from '../nn/models';
-import { EpochSummary, collectActivations, evaluateAccuracy, trainClassifier } from '../nn/train';
+import { EpochSummary, collectActivations, evaluateAccuracyAsync, trainClassifier } from '../nn/train';
 import { BayesLastLayer, C3EpochPoint, trainBayesLastLayer } from './bayes-last-layer';
 import { LayerMiRegulariser, LayerPenaltyKind } from './layer-regulariser';
 import { LayerTermName, LayerTermOptions } from './layer-terms';
 import { LayerIdentityOptions, LayerIdentityReport, layerIdentityCheck } from './identity';
-import { toMatrix } from '../mi/matrix';
+import { toMatrixAsync } from '../mi/matrix';
+import { takeScalar } from '../backend/read';
 
 export type MmimNet = 'DNN' | 'CNN';
 export const MMIM_NETS: readonly MmimNet[] = ['DNN', 'CNN'];
@@ -144,20 +145,20 @@ export async function runMmimConfiguration(data: MmimData, config: MmimRunConfig
       maxStepsPerEpoch: config.maxStepsPerEpoch,
       validation: { x: data.val.x, y: data.val.y },
       extraLoss: penalty
-        ? (activations, labels) => tf.mul(config.lambda, penalty.penalty(activations[model.penultimate] as tf.Tensor2D, labels)) as tf.Scalar
+        ? (activations, labels, labelIds) =>
+            tf.mul(config.lambda, penalty.penalty(activations[model.penultimate] as tf.Tensor2D, labelIds ?? labels)) as tf.Scalar
         : undefined,
       capExtraGradient: true,
       afterStep: penalty || monitor
-        ? ({ activations, labels }) => {
+        ? ({ activations, labelIds }) => {
             const h = activations[model.penultimate] as tf.Tensor2D;
-            const y = Int32Array.from(labels.dataSync());
-            penalty?.updateCritic(h, y);
-            monitor?.updateCritic(h, y);
+            penalty?.updateCritic(h, labelIds);
+            monitor?.updateCritic(h, labelIds);
           }
         : undefined,
       onProgress,
-      onEpochEnd: (s: EpochSummary) => {
-        const terms = { ...monitor?.takeEstimates(), ...penalty?.takeEstimates() };
+      onEpochEnd: async (s: EpochSummary) => {
+        const terms = { ...(await monitor?.takeEstimates()), ...(await penalty?.takeEstimates()) };
         curve.push({
           epoch: s.epoch,
           loss: s.loss,
@@ -170,8 +171,8 @@ export async function runMmimConfiguration(data: MmimData, config: MmimRunConfig
       },
     });
     const identity = config.identity ? await checkIdentity(model, data, config.identity) : undefined;
-    let valAccuracy = 100 * evaluateAccuracy(model, { x: data.val.x, y: data.val.y });
-    let testAccuracy = 100 * evaluateAccuracy(model, { x: data.test.x, y: data.test.y });
+    let valAccuracy = 100 * (await evaluateAccuracyAsync(model, { x: data.val.x, y: data.val.y }));
+    let testAccuracy = 100 * (await evaluateAccuracyAsync(model, { x: data.test.x, y: data.test.y }));
     let lastLayerControls: MmimRunResult['lastLayerControls'];
     if (config.method === 'MMIM') {
       step1 = { valAccuracy, testAccuracy };
@@ -202,8 +203,7 @@ function penultimateWidth(model: Classifier): number {
 
 async function checkIdentity(model: Classifier, data: MmimData, options: LayerIdentityOptions): Promise<LayerIdentityReport> {
   const h = collectActivations(model, data.test.x, [model.penultimate])[model.penultimate];
-  const features = toMatrix(h, 'penultimate features');
-  h.dispose();
+  const features = await toMatrixAsync(h, 'penultimate features').finally(() => h.dispose());
   return layerIdentityCheck(features, data.test.labels, data.classes, options);
 }
 
@@ -223,13 +223,13 @@ async function retrainLastLayer(model: Classifier, data: MmimData, config: MmimR
       lambda: klWeight,
       seed: config.seed,
     });
-    const accuracy = (split: MmimSplit) => {
+    const accuracy = async (split: MmimSplit) => {
       const h = features(split);
-      const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(layer.meanLogits(h), 1), split.y), 'float32')).dataSync()[0]);
+      const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(layer.meanLogits(h), 1), split.y), 'float32')) as tf.Scalar);
       h.dispose();
-      return (100 * correct) / split.labels.length;
+      return (100 * (await takeScalar(correct))) / split.labels.length;
     };
-    return { curve, valAccuracy: accuracy(data.val), testAccuracy: accuracy(data.test) };
+    return { curve, valAccuracy: await accuracy(data.val), testAccuracy: await accuracy(data.test) };
   } finally {
     layer.dispose();
     train.dispose();

@@ -5,7 +5,7 @@
 // exact for Gaussian Y and otherwise an upper bound on H(Y) (the estimate is then no longer a bound).
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
-import { Matrix, SampleInput, checkPaired, columnStats, toMatrix, standardize } from '../matrix';
+import { Matrix, SampleInput, checkPaired, columnStats, toMatrixAsync, standardize } from '../matrix';
 import { covarianceMatrix, logDetSpd } from '../special';
 import { Activation, Mlp } from './mlp';
 import { EpochBatcher, Float32Rows, evaluationBlocks } from './batches';
@@ -105,8 +105,8 @@ export interface BarberAgakovResult {
 /** Fit q(y|x) by maximum likelihood with held-out early stopping; report H(Y) + held-out E[log q]. */
 export async function barberAgakov(xInput: SampleInput, yInput: SampleInput, options: BarberAgakovOptions = {}): Promise<BarberAgakovResult> {
   const doStandardize = options.standardize ?? true;
-  const rawX = toMatrix(xInput, 'x');
-  const rawY = toMatrix(yInput, 'y');
+  const rawX = await toMatrixAsync(xInput, 'x');
+  const rawY = await toMatrixAsync(yInput, 'y');
   checkPaired(rawX, rawY);
   if (options.entropyY !== undefined && !Number.isFinite(options.entropyY)) inputError(`entropyY must be a finite number, got ${options.entropyY}`);
   const entropyY = options.entropyY ?? gaussianEntropy(rawY);
@@ -130,7 +130,7 @@ export async function barberAgakov(xInput: SampleInput, yInput: SampleInput, opt
           return q.logLikelihood(xs.take(index), ys.take(index));
         },
         evaluate: () =>
-          tf.tidy(() => tf.mean(tf.stack(blocks.map((b) => q.logLikelihood(xs.take(b), ys.take(b))))).dataSync()[0]),
+          tf.tidy(() => tf.mean(tf.stack(blocks.map((b) => q.logLikelihood(xs.take(b), ys.take(b))))) as tf.Scalar),
       },
       { learningRate: 1e-3, ...options },
       'ba',

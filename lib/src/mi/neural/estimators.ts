@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
-import { Matrix, SampleInput, checkPaired, matrixToTensor, standardize, toMatrix } from '../matrix';
+import { Matrix, SampleInput, checkPaired, matrixToTensor, standardize, toMatrixAsync } from '../matrix';
 import { CriticScores, concatScores } from './bounds';
 import { Critic, CriticKind, Negatives, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
 import { Activation } from './mlp';
@@ -73,8 +73,9 @@ export function resolveSampling(n: number, o: NeuralMiOptions, minNegatives: num
   return { rng, split, batchSize, negatives, shuffles, negativesPerRow: perRow };
 }
 
-export function prepare(input: SampleInput, name: string, doStandardize: boolean): Matrix {
-  const m = toMatrix(input, name);
+/** The input as a checked (and by default standardised) Matrix; a tensor is read asynchronously. */
+export async function prepare(input: SampleInput, name: string, doStandardize: boolean): Promise<Matrix> {
+  const m = await toMatrixAsync(input, name);
   return doStandardize ? standardize(m, name) : m;
 }
 
@@ -113,7 +114,7 @@ export async function fitLowerBound(
         const evalRng = new Rng(evalSeed);
         const parts = blocks.map((index) => problem.score(index, evalRng));
         const rows = tf.concat(parts.map((p) => p.rows)) as tf.Tensor2D;
-        return objective.evaluate(concatScores(parts.map((p) => p.scores)), rows).dataSync()[0];
+        return objective.evaluate(concatScores(parts.map((p) => p.scores)), rows);
       }),
     onRestore: () => objective.resetState(),
   };
@@ -156,8 +157,8 @@ export async function neuralMi(
   options: NeuralMiOptions & { bound: LowerBoundName },
 ): Promise<NeuralMiResult> {
   const bound = checkBoundName(options.bound);
-  const x = prepare(xInput, 'x', options.standardize ?? true);
-  const y = prepare(yInput, 'y', options.standardize ?? true);
+  const x = await prepare(xInput, 'x', options.standardize ?? true);
+  const y = await prepare(yInput, 'y', options.standardize ?? true);
   checkPaired(x, y);
   const sampling = resolveSampling(x.rows, options, bound === 'alpha' ? 2 : 1);
   const { rng, negatives, shuffles } = sampling;

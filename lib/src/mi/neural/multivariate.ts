@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
-import { Matrix, SampleInput, checkPaired, hstack, toMatrix } from '../matrix';
+import { Matrix, SampleInput, checkPaired, hstack, toMatrixAsync } from '../matrix';
 import { DEFAULT_ACTIVATION, DEFAULT_HIDDEN, criticScores, derangement } from './critics';
 import { Float32Rows, oneHotRows, strata, stratifiedPermutation } from './batches';
 import { Mlp } from './mlp';
@@ -19,8 +19,8 @@ import { NeuralMiOptions, NeuralMiResult, ScoringProblem, criticFor, fitLowerBou
 export const MAX_STRATA = 256;
 
 /** Discrete labels -> stratum ids, with a clear error for continuous-looking input. */
-export function labelStrata(labels: SampleInput, name: string): { ids: Int32Array; count: number } {
-  const m = toMatrix(labels, name);
+export async function labelStrata(labels: SampleInput, name: string): Promise<{ ids: Int32Array; count: number }> {
+  const m = await toMatrixAsync(labels, name);
   const { ids, count, sizes } = strata(m);
   if (count > MAX_STRATA) {
     inputError(`${name} has ${count} distinct values: it must be discrete (at most ${MAX_STRATA} values)`);
@@ -55,12 +55,12 @@ export interface NeuralTcOptions extends NeuralMiOptions {
 export async function neuralTotalCorrelation(xInput: SampleInput, options: NeuralTcOptions = {}): Promise<NeuralMiResult> {
   const bound = checkBoundName(options.bound ?? 'smile');
   if (bound === 'tuba' || bound === 'alpha') inputError(`total correlation supports mine, dv, nwj, infonce, js and smile, not ${bound}`);
-  const labels = options.labels === undefined ? undefined : labelStrata(options.labels, 'labels');
+  const labels = options.labels === undefined ? undefined : await labelStrata(options.labels, 'labels');
   // Given the label, rescaling a coordinate is invertible, so TC(x | labels) allows standardising
   // within each label (as for conditional MI) and TC(x) allows it globally.
-  const raw = toMatrix(xInput, 'x');
+  const raw = await toMatrixAsync(xInput, 'x');
   if (labels && labels.ids.length !== raw.rows) inputError(`labels has ${labels.ids.length} rows, x has ${raw.rows}`);
-  const x = !(options.standardize ?? true) ? raw : labels ? standardizeWithinStrata(raw, labels.ids, labels.count) : prepare(raw, 'x', true);
+  const x = !(options.standardize ?? true) ? raw : labels ? standardizeWithinStrata(raw, labels.ids, labels.count) : await prepare(raw, 'x', true);
   if (x.cols < 2) inputError(`total correlation needs at least 2 columns, x has ${x.cols}`);
   if (options.critic !== undefined) inputError('total correlation uses its own critic (an MLP on the whole vector); drop the critic option');
   const sampling = resolveSampling(x.rows, { ...options, negatives: 'shuffle' }, 1);
@@ -139,10 +139,12 @@ export async function neuralConditionalMi(
   options: NeuralCmiOptions = {},
 ): Promise<NeuralMiResult> {
   const bound = checkBoundName(options.bound ?? 'smile');
-  const z = labelStrata(zInput, 'z');
+  const z = await labelStrata(zInput, 'z');
   const doStandardize = options.standardize ?? true;
-  const x = doStandardize ? standardizeWithinStrata(toMatrix(xInput, 'x'), z.ids, z.count) : toMatrix(xInput, 'x');
-  const y = doStandardize ? standardizeWithinStrata(toMatrix(yInput, 'y'), z.ids, z.count) : toMatrix(yInput, 'y');
+  const rawX = await toMatrixAsync(xInput, 'x');
+  const rawY = await toMatrixAsync(yInput, 'y');
+  const x = doStandardize ? standardizeWithinStrata(rawX, z.ids, z.count) : rawX;
+  const y = doStandardize ? standardizeWithinStrata(rawY, z.ids, z.count) : rawY;
   checkPaired(x, y);
   if (z.ids.length !== x.rows) inputError(`x and z have mismatched lengths: ${x.rows} vs ${z.ids.length} rows`);
   if (options.negatives === 'all') inputError("conditional MI draws its negatives within strata of z; negatives must be 'shuffle'");

@@ -1,8 +1,10 @@
 // The training loop shared by every neural estimator: Adam on a scalar to maximise, evaluation on
 // held-out data every few steps, early stopping on a plateau of the held-out estimate, a training
 // curve for plotting, and guards against divergence. Values are read back from the device only at
-// evaluation steps (a read-back per step would stall the pipeline).
+// evaluation steps (a read-back per step would stall the pipeline), asynchronously and in one read
+// (the training sum with the held-out estimate), which is also what a GPU backend needs.
 import * as tf from '@tensorflow/tfjs';
+import { readScalars } from '../../backend/read';
 import { inputError } from '../../errors';
 
 /** Raised when training produced non-finite values and could not be recovered. */
@@ -71,8 +73,10 @@ export interface TrainTask {
   readonly variables: tf.Variable[];
   /** The scalar to maximise on step `step`'s training batch; its value is that batch's estimate. */
   objective(step: number): tf.Scalar;
-  /** The held-out estimate with the current weights; omit to select on the training curve. */
-  evaluate?(): number;
+  /** The held-out estimate with the current weights; omit to select on the training curve. Return
+   * the scalar tensor: trainToPlateau reads it back asynchronously (works on every backend) and
+   * disposes it. A number is accepted from tasks that read it themselves (synchronous backends only). */
+  evaluate?(): tf.Scalar | number;
   /** Called after weights are restored following a divergence (reset running statistics). */
   onRestore?(): void;
 }
@@ -184,7 +188,8 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
     // The untrained critic is a candidate too: critics start at T = 0, which most bounds score as 0,
     // so an estimate never falls below what "no information learned" gives on held-out data.
     if (task.evaluate) {
-      const initial = task.evaluate();
+      const evaluation = task.evaluate();
+      const [initial] = await readScalars([evaluation]).finally(() => tf.dispose(evaluation));
       if (Number.isFinite(initial)) best = initial;
     }
     while (step < o.maxSteps) {
@@ -197,11 +202,13 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
       step++;
       if (step % o.evalEvery !== 0 && step !== o.maxSteps) continue;
 
-      const train = trainSum.dataSync()[0] / windowSteps;
+      const evaluation = task.evaluate?.();
+      const read = await readScalars(evaluation === undefined ? [trainSum] : [trainSum, evaluation]).finally(() => tf.dispose(evaluation));
+      const train = read[0] / windowSteps;
       trainSum.dispose();
       trainSum = tf.scalar(0);
       windowSteps = 0;
-      const heldOut = task.evaluate ? task.evaluate() : train;
+      const heldOut = evaluation === undefined ? train : read[1];
 
       if (!Number.isFinite(train) || !Number.isFinite(heldOut)) {
         recoveries++;

@@ -6,6 +6,7 @@
 // Each is an upper bound when q is close to p(y|x) (exactly so for L1Out as N grows); with a poor q
 // CLUB can fall below the MI, so fit q before trusting the number.
 import * as tf from '@tensorflow/tfjs';
+import { takeScalar } from '../../backend/read';
 import { inputError } from '../../errors';
 import { SampleInput, checkPaired } from '../matrix';
 import { Activation, Mlp } from './mlp';
@@ -140,8 +141,8 @@ export interface NeuralUpperBoundResult {
 export async function neuralUpperBound(xInput: SampleInput, yInput: SampleInput, options: NeuralUpperBoundOptions): Promise<NeuralUpperBoundResult> {
   const name = options.bound;
   if (!(UPPER_BOUND_NAMES as readonly string[]).includes(name)) inputError(`bound must be one of ${UPPER_BOUND_NAMES.join(', ')}; got '${name}'`);
-  const x = prepare(xInput, 'x', options.standardize ?? true);
-  const y = prepare(yInput, 'y', options.standardize ?? true);
+  const x = await prepare(xInput, 'x', options.standardize ?? true);
+  const y = await prepare(yInput, 'y', options.standardize ?? true);
   checkPaired(x, y);
   const sampling = resolveSampling(x.rows, options, 1);
   const { rng, split, batchSize } = sampling;
@@ -151,7 +152,7 @@ export async function neuralUpperBound(xInput: SampleInput, yInput: SampleInput,
   const batcher = new EpochBatcher(split.train, batchSize, rng.fork('batches'));
   const blocks = evaluationBlocks(split.heldOut, batchSize);
   const heldOut = (f: (xb: tf.Tensor2D, yb: tf.Tensor2D) => tf.Scalar) =>
-    tf.tidy(() => tf.mean(tf.stack(blocks.map((b) => f(xs.take(b), ys.take(b))))).dataSync()[0]);
+    tf.tidy(() => tf.mean(tf.stack(blocks.map((b) => f(xs.take(b), ys.take(b))))) as tf.Scalar);
   try {
     const report = await trainToPlateau(
       {
@@ -165,7 +166,7 @@ export async function neuralUpperBound(xInput: SampleInput, yInput: SampleInput,
       { learningRate: 1e-3, ...options },
       name,
     );
-    const mi = heldOut((xb, yb) => upperBound(name, q, xb, yb));
+    const mi = await takeScalar(heldOut((xb, yb) => upperBound(name, q, xb, yb)));
     if (!Number.isFinite(mi)) throw new Error(`${name}: the bound is not finite (${mi}) although q trained to a finite likelihood`);
     return {
       estimator: name,

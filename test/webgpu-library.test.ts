@@ -1,0 +1,126 @@
+// The library's own training and estimation paths on webgpu, where nothing can be read back
+// synchronously: a MINE estimate, a few epochs of trainClassifier (with validation and an MI
+// penalty whose critics need the batch labels), and tensor inputs to the estimators. Each runs on
+// webgpu and on wasm from the same seed and must agree. Without a GPU, webgpu is Dawn's software
+// adapter, so every run here is kept to a few steps.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  LayerMiRegulariser, MilabInputError, Rng, estimate, mine, mlpClassifier, tf, toMatrix, toMatrixAsync, trainClassifier, useBackend,
+  type BackendName, type TrainHistory,
+} from 'milab';
+import { webgpuAvailable } from './webgpu-support';
+
+/** x ~ N(0, I_2), y = x + noise: I(X;Y) = log(1 + 1/0.25) ~ 1.61 nats. */
+function correlated(n: number): { x: number[][]; y: number[][] } {
+  const rng = new Rng(5);
+  const x = Array.from({ length: n }, () => [rng.normal(), rng.normal()]);
+  return { x, y: x.map((row) => row.map((v) => v + 0.5 * rng.normal())) };
+}
+
+async function mineOn(backend: BackendName): Promise<{ mi: number; curve: number[] }> {
+  await useBackend({ backend, quiet: true });
+  const before = tf.memory().numTensors;
+  const { x, y } = correlated(256);
+  const r = await mine(x, y, { seed: 3, maxSteps: 40, evalEvery: 10, earlyStopping: false, hidden: [32], batchSize: 64, learningRate: 1e-3 });
+  assert.equal(tf.memory().numTensors, before, `tensors leaked on ${backend}`);
+  return { mi: r.mi, curve: r.curve.map((p) => p.heldOut) };
+}
+
+test('mine() estimates on webgpu as on wasm', async (ctx) => {
+  if (!(await webgpuAvailable(ctx))) return;
+  const started = performance.now();
+  const gpu = await mineOn('webgpu');
+  const gpuSeconds = (performance.now() - started) / 1000;
+  const wasm = await mineOn('wasm');
+  ctx.diagnostic(`mine, 40 steps: webgpu ${gpuSeconds.toFixed(2)} s; mi webgpu ${gpu.mi.toFixed(4)}, wasm ${wasm.mi.toFixed(4)}`);
+  assert.ok(Number.isFinite(gpu.mi) && gpu.mi > 0.1, `webgpu mi ${gpu.mi}`);
+  assert.equal(gpu.curve.length, wasm.curve.length);
+  gpu.curve.forEach((v, i) => assert.ok(Math.abs(v - wasm.curve[i]!) < 1e-3, `held-out point ${i}: webgpu ${v} vs wasm ${wasm.curve[i]}`));
+});
+
+/** Four Gaussian blobs in 6 dimensions, labelled by blob. */
+function blobs(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor1D } {
+  const rng = new Rng(seed);
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 4);
+  const values = new Float32Array(n * 6);
+  labels.forEach((c, i) => {
+    for (let d = 0; d < 6; d++) values[i * 6 + d] = (d % 4 === c ? 2 : 0) + rng.normal();
+  });
+  return { x: tf.tensor2d(values, [n, 6]), y: tf.tensor1d(labels, 'int32') };
+}
+
+/** Two epochs of 4 steps with validation and MMIM's C1 penalty (TC, TC(h|Y), sum_i I(Y;h_i)). */
+async function classifierOn(backend: BackendName): Promise<{ history: TrainHistory; terms: number[] }> {
+  await useBackend({ backend, quiet: true });
+  const before = tf.memory().numTensors;
+  const train = blobs(64, 1);
+  const validation = blobs(32, 2);
+  const model = mlpClassifier({ inputShape: 6, hidden: [8], classes: 4, seed: 4 });
+  const penalty = new LayerMiRegulariser('C1', 8, 4, { seed: 6, critic: { hidden: [8] } });
+  const terms: number[] = [];
+  try {
+    const history = await trainClassifier(model, train, {
+      epochs: 2, batchSize: 16, seed: 7, maxStepsPerEpoch: 4, validation, learningRate: 1e-2,
+      extraLoss: (a, labels, labelIds) => tf.mul(0.1, penalty.penalty(a[model.penultimate] as tf.Tensor2D, labelIds ?? labels)) as tf.Scalar,
+      afterStep: ({ activations, labelIds }) => penalty.updateCritic(activations[model.penultimate] as tf.Tensor2D, labelIds),
+      onEpochEnd: async () => void terms.push(...Object.values(await penalty.takeEstimates())),
+    });
+    return { history, terms };
+  } finally {
+    penalty.dispose();
+    model.dispose();
+    tf.dispose([train.x, train.y, validation.x, validation.y]);
+    assert.equal(tf.memory().numTensors, before, `tensors leaked on ${backend}`);
+  }
+}
+
+test('trainClassifier with validation and an MI penalty trains on webgpu as on wasm', async (ctx) => {
+  if (!(await webgpuAvailable(ctx))) return;
+  const started = performance.now();
+  const gpu = await classifierOn('webgpu');
+  const gpuSeconds = (performance.now() - started) / 1000;
+  const wasm = await classifierOn('wasm');
+  ctx.diagnostic(`trainClassifier, 8 steps: webgpu ${gpuSeconds.toFixed(2)} s`);
+  const close = (a: number, b: number, what: string) => assert.ok(Number.isFinite(a) && Math.abs(a - b) <= 1e-3 * (1 + Math.abs(b)), `${what}: webgpu ${a} vs wasm ${b}`);
+  assert.equal(gpu.history.steps, 8);
+  gpu.history.epochs.forEach((e, i) => {
+    const w = wasm.history.epochs[i]!;
+    close(e.loss, w.loss, `epoch ${e.epoch} loss`);
+    close(e.extraLoss!, w.extraLoss!, `epoch ${e.epoch} penalty`);
+    close(e.trainAccuracy, w.trainAccuracy, `epoch ${e.epoch} train accuracy`);
+    close(e.validationAccuracy!, w.validationAccuracy!, `epoch ${e.epoch} validation accuracy`);
+  });
+  assert.equal(gpu.terms.length, 6);
+  gpu.terms.forEach((v, i) => close(v, wasm.terms[i]!, `term estimate ${i}`));
+});
+
+test('tensor inputs: estimators read them asynchronously; a synchronous read is a one-line error', async (ctx) => {
+  if (!(await webgpuAvailable(ctx))) return;
+  await useBackend({ backend: 'webgpu', quiet: true });
+  const { x, y } = correlated(600);
+  const tx = tf.tensor2d(x);
+  const ty = tf.tensor2d(y);
+  try {
+    // Tensors computed on the device (above TF.js's 1000-value CPU hand-off), so their values
+    // exist only in GPU memory.
+    const gx = tf.mul(tx, 1);
+    const gy = tf.mul(ty, 1);
+    try {
+      assert.throws(() => gx.dataSync(), /cannot read WebGPU memory/, 'the test tensor is in GPU memory');
+      assert.throws(
+        () => toMatrix(gx, 'x'),
+        (err: Error) => err instanceof MilabInputError && !err.message.includes('\n') && /toMatrixAsync/.test(err.message),
+      );
+      const m = await toMatrixAsync(gx, 'x');
+      assert.deepEqual([m.rows, m.cols], [600, 2]);
+      const fromTensors = await estimate('gaussian', gx, gy);
+      const fromArrays = await estimate('gaussian', x, y);
+      assert.ok(Math.abs(fromTensors.mi - fromArrays.mi) < 1e-5, `${fromTensors.mi} vs ${fromArrays.mi}`);
+    } finally {
+      tf.dispose([gx, gy]);
+    }
+  } finally {
+    tf.dispose([tx, ty]);
+  }
+});
