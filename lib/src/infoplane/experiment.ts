@@ -113,7 +113,7 @@ export async function runInformationPlane(
 
   // The two fixed sides: X standardised with one scale (keeps the pixels' relative contrast), Y one-hot.
   const sides: Record<PlaneVariable, { rows: tf.Tensor2D; shape: number[] }> = {
-    X: { rows: tf.tidy(() => standardiseGlobally(flattenRows(data.evaluation.x))), shape: data.evaluation.x.shape.slice(1) },
+    X: { rows: await standardiseFlat(data.evaluation.x), shape: data.evaluation.x.shape.slice(1) },
     Y: { rows: oneHotLabels(labels, model.classes), shape: [model.classes] },
   };
   const measurers = new Map<string, MineMeasurer>();
@@ -130,7 +130,7 @@ export async function runInformationPlane(
       onEpochEnd: async (summary) => {
         const epoch = summary.epoch - 1;
         record.loss.push(summary.loss);
-        record.accuracy.push(evaluateAccuracy(model, data.test));
+        record.accuracy.push(await evaluateAccuracy(model, data.test));
         tick({ epoch, accuracy: record.accuracy[epoch] });
         const measure = config.measureAt.includes(epoch);
         const study = config.study?.at.includes(epoch) ?? false;
@@ -140,7 +140,7 @@ export async function runInformationPlane(
           for (const layer of config.layers) {
             const raw = activations[layer];
             const flat = flattenRows(raw);
-            const z = standardiseUnits(flat);
+            const z = await standardiseUnits(flat);
             const layerSide = { rows: z, shape: raw.shape.slice(1) };
             try {
               for (const noiseSigma of referenceSigmas(config, epoch, layer)) {
@@ -291,4 +291,14 @@ function checkConfig(model: Classifier, data: PlaneData, c: PlaneExperimentConfi
   }
   const n = data.evaluation.x.shape[0];
   if (data.evaluation.labels.length !== n) inputError(`evaluation has ${n} images but ${data.evaluation.labels.length} labels`);
+}
+
+/** The image side of the plane: flattened, then standardised with one scale. */
+async function standardiseFlat(images: tf.Tensor): Promise<tf.Tensor2D> {
+  const flat = flattenRows(images);
+  try {
+    return await standardiseGlobally(flat);
+  } finally {
+    if (flat !== images) flat.dispose();
+  }
 }

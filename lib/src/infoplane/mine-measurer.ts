@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
-import { toMatrix } from '../mi/matrix';
+import { toMatrixAsync } from '../mi/matrix';
 import { concatScores, type CriticScores } from '../mi/neural/bounds';
 import { criticScores, derangement, type Negatives } from '../mi/neural/critics';
 import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from '../mi/neural/batches';
@@ -98,8 +98,8 @@ export class MineMeasurer {
     const split = splitTrainHeldOut(n, o.heldOut, rng.fork('split'));
     const batchSize = Math.min(o.batchSize, split.train.length);
     const stepsPerEpoch = Math.max(1, Math.floor(split.train.length / batchSize));
-    const as = new Float32Rows(toMatrix(a, 'a'));
-    const noisy = new NoisyRows(new Float32Rows(toMatrix(l, 'l')), this.options.spec.noiseSigma, rng.fork('noise'));
+    const as = new Float32Rows(await toMatrixAsync(a, 'a'));
+    const noisy = new NoisyRows(new Float32Rows(await toMatrixAsync(l, 'l')), this.options.spec.noiseSigma, rng.fork('noise'));
     const objective = new LowerBoundObjective(this.bound, as.cols, rng.fork('baseline').nextSeed());
     const batcher = new EpochBatcher(split.train, batchSize, rng.fork('batches'));
     const negativeRng = rng.fork('negatives');
@@ -121,7 +121,7 @@ export class MineMeasurer {
       evaluate: () =>
         tf.tidy(() => {
           const parts: CriticScores[] = blocks.map((b) => criticScores(this.network, b.a, b.l, o.negatives, b.perms));
-          return objective.evaluate(concatScores(parts), tf.concat(blocks.map((b) => b.a)) as tf.Tensor2D).dataSync()[0];
+          return objective.evaluate(concatScores(parts), tf.concat(blocks.map((b) => b.a)) as tf.Tensor2D);
         }),
       onRestore: () => objective.resetState(),
     };

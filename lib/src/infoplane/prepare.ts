@@ -15,30 +15,39 @@ const CONSTANT_UNIT_FRACTION = 1e-6;
  * so E||row||^2 = 1. Constant units (dead ReLUs, the always-zero border of MNIST) become 0 and do not
  * count. Caller disposes the result.
  */
-export function standardiseUnits(activations: tf.Tensor2D): tf.Tensor2D {
+export async function standardiseUnits(activations: tf.Tensor2D): Promise<tf.Tensor2D> {
   checkActivations(activations, 'activations');
-  return tf.tidy(() => {
-    const { mean, variance } = tf.moments(activations, 0);
-    const sd = tf.sqrt(variance);
-    const largest = tf.max(sd);
-    const alive = tf.logicalAnd(tf.greater(sd, tf.mul(largest, CONSTANT_UNIT_FRACTION)), tf.greater(sd, 0));
-    const live = tf.sum(tf.cast(alive, 'float32')).dataSync()[0];
-    if (live === 0) inputError('cannot standardise: every unit of the layer is constant');
-    const scale = tf.where(alive, tf.div(1 / Math.sqrt(live), tf.maximum(sd, 1e-30)), tf.zerosLike(sd));
-    return tf.mul(tf.sub(activations, mean), scale) as tf.Tensor2D;
+  const { mean, sd, alive, liveCount } = tf.tidy(() => {
+    const moments = tf.moments(activations, 0);
+    const sd = tf.sqrt(moments.variance);
+    const alive = tf.logicalAnd(tf.greater(sd, tf.mul(tf.max(sd), CONSTANT_UNIT_FRACTION)), tf.greater(sd, 0));
+    return { mean: moments.mean, sd, alive, liveCount: tf.sum(tf.cast(alive, 'float32')) };
   });
+  try {
+    // An asynchronous read: GPU backends cannot read synchronously.
+    const live = (await liveCount.data())[0];
+    if (live === 0) inputError('cannot standardise: every unit of the layer is constant');
+    return tf.tidy(() => {
+      const scale = tf.where(alive, tf.div(1 / Math.sqrt(live), tf.maximum(sd, 1e-30)), tf.zerosLike(sd));
+      return tf.mul(tf.sub(activations, mean), scale) as tf.Tensor2D;
+    });
+  } finally {
+    tf.dispose([mean, sd, alive, liveCount]);
+  }
 }
 
 /** One mean and one sd for the whole tensor (keeps an image's relative contrast: per-pixel z-scores
  * would blow up the rarely-inked border), then scaled so E||row||^2 = 1. */
-export function standardiseGlobally(values: tf.Tensor2D): tf.Tensor2D {
+export async function standardiseGlobally(values: tf.Tensor2D): Promise<tf.Tensor2D> {
   checkActivations(values, 'values');
-  return tf.tidy(() => {
-    const { mean, variance } = tf.moments(values);
-    const sd = Math.sqrt(variance.dataSync()[0]);
+  const { mean, variance } = tf.moments(values);
+  try {
+    const sd = Math.sqrt((await variance.data())[0]);
     if (!(sd > 0)) inputError('cannot standardise: every value is the same');
-    return tf.div(tf.sub(values, mean), sd * Math.sqrt(values.shape[1])) as tf.Tensor2D;
-  });
+    return tf.tidy(() => tf.div(tf.sub(values, mean), sd * Math.sqrt(values.shape[1])) as tf.Tensor2D);
+  } finally {
+    tf.dispose([mean, variance]);
+  }
 }
 
 /** The most I(X; L + N(0, sigma^2 I)) can be, in nats, for L standardised as above. */

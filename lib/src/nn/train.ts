@@ -192,22 +192,10 @@ class RunningSums {
 }
 
 /** Fraction of rows whose arg-max class matches the label (inference mode, one read-back). */
-export async function evaluateAccuracyAsync(model: Classifier, data: ClassifierData, options: { batchSize?: number } = {}): Promise<number> {
+export async function evaluateAccuracy(model: Classifier, data: ClassifierData, options: { batchSize?: number } = {}): Promise<number> {
   const n = checkShapes(model, data, 'data');
   await classIds(model, data.y, 'data');
   return (await takeScalar(correctCount(model, data, options.batchSize ?? 256))) / n;
-}
-
-/** evaluateAccuracyAsync with synchronous reads: not on a GPU backend (webgpu cannot read
- * synchronously).
- * @deprecated use evaluateAccuracyAsync; kept until its last caller (infoplane) moves over. */
-export function evaluateAccuracy(model: Classifier, data: ClassifierData, options: { batchSize?: number } = {}): number {
-  const n = checkShapes(model, data, 'data');
-  checkClassIds(model, data.y.rank === 2 ? null : data.y.dataSync(), 'data');
-  const correct = correctCount(model, data, options.batchSize ?? 256);
-  const value = correct.dataSync()[0] / n;
-  correct.dispose();
-  return value;
 }
 
 /** Device-side count of rows whose arg-max class matches the label (caller disposes). */

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Classifier } from '../nn/classifier';
 import { mlpClassifier, smallCnn } from '../nn/models';
-import { EpochSummary, collectActivations, evaluateAccuracyAsync, trainClassifier } from '../nn/train';
+import { EpochSummary, collectActivations, evaluateAccuracy, trainClassifier } from '../nn/train';
 import { BayesLastLayer, C3EpochPoint, trainBayesLastLayer } from './bayes-last-layer';
 import { LayerMiRegulariser, LayerPenaltyKind } from './layer-regulariser';
 import { LayerTermName, LayerTermOptions } from './layer-terms';
@@ -171,8 +171,8 @@ export async function runMmimConfiguration(data: MmimData, config: MmimRunConfig
       },
     });
     const identity = config.identity ? await checkIdentity(model, data, config.identity) : undefined;
-    let valAccuracy = 100 * (await evaluateAccuracyAsync(model, { x: data.val.x, y: data.val.y }));
-    let testAccuracy = 100 * (await evaluateAccuracyAsync(model, { x: data.test.x, y: data.test.y }));
+    let valAccuracy = 100 * (await evaluateAccuracy(model, { x: data.val.x, y: data.val.y }));
+    let testAccuracy = 100 * (await evaluateAccuracy(model, { x: data.test.x, y: data.test.y }));
     let lastLayerControls: MmimRunResult['lastLayerControls'];
     if (config.method === 'MMIM') {
       step1 = { valAccuracy, testAccuracy };

@@ -75,8 +75,8 @@ export interface TrainTask {
   objective(step: number): tf.Scalar;
   /** The held-out estimate with the current weights; omit to select on the training curve. Return
    * the scalar tensor: trainToPlateau reads it back asynchronously (works on every backend) and
-   * disposes it. A number is accepted from tasks that read it themselves (synchronous backends only). */
-  evaluate?(): tf.Scalar | number;
+   * disposes it. */
+  evaluate?(): tf.Scalar;
   /** Called after weights are restored following a divergence (reset running statistics). */
   onRestore?(): void;
 }
