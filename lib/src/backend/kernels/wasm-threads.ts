@@ -22,14 +22,16 @@ interface PendingSetup {
 
 let pending: PendingSetup | null = null;
 
-/** Thread count: MILAB_WASM_THREADS (at most the cores), else every core (at most 8, TF.js's worker
- * pool). On an idle 2-core machine 2 threads measured 1.5x faster than 1 (MINE bench 80 vs 53 steps/s,
- * LeNet-5 27 vs 19), with identical results. XNNPACK's pool synchronises every operation across its
- * threads, so when another process holds a core the pool waits for it: on a machine busy with other
- * work, MILAB_WASM_THREADS=1 is faster (MINE 30 vs 20 steps/s at load 5.5 on 2 cores). */
+/** Thread count: MILAB_WASM_THREADS (at most the cores), else 1 on machines with at most 2 cores and the
+ * number of cores (at most 8, TF.js's worker pool) above that. On an idle 2-core machine 2 threads
+ * measured 1.5x faster (MINE bench 80 vs 53 steps/s, LeNet-5 27 vs 19, identical results), but
+ * (a) XNNPACK's pool synchronises every operation across its threads, so when another process holds
+ * a core the pool waits for it (MINE 20 vs 30 steps/s at load 5.5), and (b) a tslab kernel running
+ * the 000-mmim notebook's quick profile with 2 threads died (cell 29, not yet understood), where 1
+ * thread runs it cleanly. Opt in with MILAB_WASM_THREADS=2. */
 export function wasmThreadCount(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const fallback = Math.min(cores, 8);
+  const fallback = cores <= 2 ? 1 : Math.min(cores, 8);
   const raw = process.env.MILAB_WASM_THREADS;
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
