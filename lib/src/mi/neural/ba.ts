@@ -8,9 +8,9 @@ import { inputError } from '../../errors';
 import { Matrix, SampleInput, checkPaired, columnStats, toMatrixAsync, standardize } from '../matrix';
 import { covarianceMatrix, logDetSpd } from '../special';
 import { Activation, Mlp } from './mlp';
-import { EpochBatcher, Float32Rows, evaluationBlocks } from './batches';
 import { NeuralMiOptions, resolveSampling } from './estimators';
-import { CurvePoint, TrainOptions, trainToPlateau } from './train';
+import { fitByLikelihood } from './likelihood';
+import { CurvePoint, TrainOptions } from './train';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -115,26 +115,10 @@ export async function barberAgakov(xInput: SampleInput, yInput: SampleInput, opt
   const x = doStandardize ? standardize(rawX, 'x') : rawX;
   const y = doStandardize ? standardize(rawY, 'y') : rawY;
   const sampling = resolveSampling(x.rows, options, 1);
-  const { rng, split, batchSize } = sampling;
+  const { rng, split } = sampling;
   const q = new GaussianRegression(x.cols, y.cols, { ...options, seed: rng.fork('q').nextSeed() });
-  const xs = new Float32Rows(x);
-  const ys = new Float32Rows(y);
-  const batcher = new EpochBatcher(split.train, batchSize, rng.fork('batches'));
-  const blocks = evaluationBlocks(split.heldOut, batchSize);
   try {
-    const report = await trainToPlateau(
-      {
-        variables: q.variables,
-        objective: () => {
-          const index = batcher.next();
-          return q.logLikelihood(xs.take(index), ys.take(index));
-        },
-        evaluate: () =>
-          tf.tidy(() => tf.mean(tf.stack(blocks.map((b) => q.logLikelihood(xs.take(b), ys.take(b))))) as tf.Scalar),
-      },
-      { learningRate: 1e-3, ...options },
-      'ba',
-    );
+    const { report } = await fitByLikelihood(q, x, y, sampling, options, 'ba');
     const entropyStandardY = entropyY - logScale;
     return {
       estimator: 'ba',

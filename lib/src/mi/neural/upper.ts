@@ -11,9 +11,9 @@ import { inputError } from '../../errors';
 import { SampleInput, checkPaired } from '../matrix';
 import { Activation, Mlp } from './mlp';
 import { scoresFromMatrix } from './bounds';
-import { EpochBatcher, Float32Rows, evaluationBlocks } from './batches';
 import { NeuralMiOptions, prepare, resolveSampling } from './estimators';
-import { CurvePoint, TrainOptions, trainToPlateau } from './train';
+import { fitByLikelihood } from './likelihood';
+import { CurvePoint, TrainOptions } from './train';
 
 export type UpperBoundName = 'club' | 'l1out';
 export const UPPER_BOUND_NAMES: readonly UpperBoundName[] = ['club', 'l1out'];
@@ -147,26 +147,9 @@ export async function neuralUpperBound(xInput: SampleInput, yInput: SampleInput,
   const sampling = resolveSampling(x.rows, options, 1);
   const { rng, split, batchSize } = sampling;
   const q = new GaussianConditional(x.cols, y.cols, { hidden: options.hidden, activation: options.activation, seed: rng.fork('q').nextSeed() });
-  const xs = new Float32Rows(x);
-  const ys = new Float32Rows(y);
-  const batcher = new EpochBatcher(split.train, batchSize, rng.fork('batches'));
-  const blocks = evaluationBlocks(split.heldOut, batchSize);
-  const heldOut = (f: (xb: tf.Tensor2D, yb: tf.Tensor2D) => tf.Scalar) =>
-    tf.tidy(() => tf.mean(tf.stack(blocks.map((b) => f(xs.take(b), ys.take(b))))) as tf.Scalar);
   try {
-    const report = await trainToPlateau(
-      {
-        variables: q.variables,
-        objective: () => {
-          const index = batcher.next();
-          return q.logLikelihood(xs.take(index), ys.take(index));
-        },
-        evaluate: () => heldOut((xb, yb) => q.logLikelihood(xb, yb)),
-      },
-      { learningRate: 1e-3, ...options },
-      name,
-    );
-    const mi = await takeScalar(heldOut((xb, yb) => upperBound(name, q, xb, yb)));
+    const { report, heldOutMean } = await fitByLikelihood(q, x, y, sampling, options, name);
+    const mi = await takeScalar(heldOutMean((xb, yb) => upperBound(name, q, xb, yb)));
     if (!Number.isFinite(mi)) throw new Error(`${name}: the bound is not finite (${mi}) although q trained to a finite likelihood`);
     return {
       estimator: name,
