@@ -46,10 +46,15 @@ export interface Symbols {
 
 /** Each row of m as a symbol id 0..count-1; equal rows share an id. */
 export function rowSymbols(m: Matrix): Symbols {
-  const symbols = new Int32Array(m.rows);
+  return denseSymbols(m.rows, (i) => (m.cols === 1 ? m.data[i] : m.data.subarray(i * m.cols, (i + 1) * m.cols).join(',')));
+}
+
+/** Ids 0..count-1 in order of first appearance for the keys of items 0..n-1; equal keys share an id. */
+function denseSymbols(n: number, keyOf: (i: number) => number | string): Symbols {
+  const symbols = new Int32Array(n);
   const ids = new Map<number | string, number>();
-  for (let i = 0; i < m.rows; i++) {
-    const key = m.cols === 1 ? m.data[i] : m.data.subarray(i * m.cols, (i + 1) * m.cols).join(',');
+  for (let i = 0; i < n; i++) {
+    const key = keyOf(i);
     let id = ids.get(key);
     if (id === undefined) {
       id = ids.size;
@@ -279,18 +284,7 @@ function conditionalSymbolMi(xs: Symbols, ys: Symbols, zs: Symbols, millerMadow:
 
 /** Symbols of the pair (a, b), renumbered densely. */
 function pairSymbols(a: Symbols, b: Symbols): Symbols {
-  const ids = new Map<number, number>();
-  const symbols = new Int32Array(a.symbols.length);
-  for (let i = 0; i < symbols.length; i++) {
-    const key = a.symbols[i] * b.count + b.symbols[i];
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(key, id);
-    }
-    symbols[i] = id;
-  }
-  return { symbols, count: ids.size };
+  return denseSymbols(a.symbols.length, (i) => a.symbols[i] * b.count + b.symbols[i]);
 }
 
 function histogram(symbols: Int32Array, count: number): Int32Array {

@@ -182,3 +182,19 @@ export function criticScores(
     return { joint, marginal };
   });
 }
+
+/** How a neural bound builds its critic and its negatives (one-call estimators and regularisers). */
+export interface CriticChoice {
+  /** 'separable' (default: N x N scores from one matrix product), 'joint', or a Critic you built
+   * (e.g. to warm-start from an earlier estimate; it is trained further and not disposed). */
+  critic?: CriticKind | Critic;
+  /** Hidden widths of the critic's MLPs. Default [128, 128]. */
+  hidden?: readonly number[];
+  /** Separable critic embedding size. Default 32. */
+  embedDim?: number;
+  activation?: Activation;
+  /** 'all' N x N pairs (default) or in-batch 'shuffle's of y. */
+  negatives?: Negatives;
+  /** Shuffles per batch with negatives = 'shuffle'. Default 1 (2 for the alpha bound). */
+  shuffles?: number;
+}

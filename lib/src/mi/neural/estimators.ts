@@ -5,27 +5,14 @@ import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
 import { Matrix, SampleInput, checkPaired, matrixToTensor, standardize, toMatrixAsync } from '../matrix';
 import { CriticScores, concatScores } from './bounds';
-import { Critic, CriticKind, Negatives, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
-import { Activation } from './mlp';
+import { Critic, CriticChoice, CriticKind, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
 import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
 import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from './batches';
 import { CurvePoint, TrainOptions, TrainTask, trainToPlateau } from './train';
 
-export interface NeuralMiOptions extends TrainOptions, BoundOptions {
+export interface NeuralMiOptions extends TrainOptions, BoundOptions, CriticChoice {
   /** Fixes the split, the initial weights, every batch and every shuffle. Default 0. */
   seed?: number;
-  /** 'separable' (default: N x N scores from one matrix product), 'joint', or a Critic you built
-   * (e.g. to warm-start from an earlier estimate; it is trained further and not disposed). */
-  critic?: CriticKind | Critic;
-  /** Hidden widths of the critic's MLPs. Default [128, 128]. */
-  hidden?: readonly number[];
-  /** Separable critic embedding size. Default 32. */
-  embedDim?: number;
-  activation?: Activation;
-  /** 'all' N x N pairs (default) or in-batch 'shuffle's of y. */
-  negatives?: Negatives;
-  /** Shuffles per batch with negatives = 'shuffle'. Default 1 (2 for the alpha bound). */
-  shuffles?: number;
   /** Default 128 (or the training set, if smaller). */
   batchSize?: number;
   /** Fraction of samples held out for evaluation and early stopping. Default 0.2. */

@@ -30,7 +30,7 @@ export type { CriticScores } from './bounds';
 export { Mlp, BatchedMlp, ACTIVATIONS } from './mlp';
 export type { Activation, MlpOptions } from './mlp';
 export { JointCritic, SeparableCritic, createCritic, criticScores, permuteRows, derangement, CRITIC_KINDS, NEGATIVE_KINDS } from './critics';
-export type { Critic, CriticKind, CriticOptions, Negatives } from './critics';
+export type { Critic, CriticChoice, CriticKind, CriticOptions, Negatives } from './critics';
 export { LowerBoundObjective, LOWER_BOUND_NAMES } from './objectives';
 export type { LowerBoundName, BoundOptions } from './objectives';
 export { trainToPlateau, ascendStep, clipByGlobalNorm, NeuralTrainingError } from './train';

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
-import { Critic, CriticKind, Negatives, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
+import { Critic, CriticChoice, Negatives, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
 import { Activation } from './mlp';
 import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
 import { GaussianConditional, UPPER_BOUND_NAMES, UpperBoundName, upperBound } from './upper';
@@ -49,18 +49,9 @@ function resolveStep(options: StepOptions): { learningRate: number; clipGradNorm
   return { learningRate, clipGradNorm: options.clipGradNorm, rng: new Rng(options.seed ?? 0) };
 }
 
-export interface NeuralMiLowerBoundOptions extends BoundOptions, StepOptions {
+export interface NeuralMiLowerBoundOptions extends BoundOptions, StepOptions, CriticChoice {
   /** Default 'mine'. */
   bound?: LowerBoundName;
-  /** 'separable' (default), 'joint', or your own Critic (not disposed with this object). */
-  critic?: CriticKind | Critic;
-  hidden?: readonly number[];
-  embedDim?: number;
-  activation?: Activation;
-  /** 'all' pairs (default) or 'shuffle'd y. */
-  negatives?: Negatives;
-  /** Shuffles per batch with 'shuffle' negatives. Default 1 (2 for alpha). */
-  shuffles?: number;
 }
 
 /** A variational lower bound whose critic trains alongside a host model. */
