@@ -76,6 +76,8 @@ export interface RunOptions {
   reportsRoot?: string;
   /** Progress lines (one per finished cell). Default: stderr. */
   log?: (line: string) => void;
+  /** Extra environment for the kernel. */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface ExecutorReport {
@@ -109,6 +111,7 @@ export async function runNotebook(file: string, options: RunOptions): Promise<No
     ];
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
+      ...options.env,
       JUPYTER_PATH: [env.jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
       MILAB_PROFILE: options.profile,
       // The notebook's reportDir() lands in the staging folder.

@@ -1,29 +1,39 @@
 // npm start: execute every notebook headlessly (quick profile unless told otherwise), write
 // reports/<name>/ for each and reports/index.html. A failing cell fails the run, naming the
 // notebook, the cell and the error; the other notebooks still run.
-//   node dist/scripts/run-notebooks.js [--profile smoke|quick|full] [--only NNN]
+//   node dist/scripts/run-notebooks.js [--profile smoke|quick|full] [--only NNN] [--workers N]
+// --workers N (full profile) runs each notebook N times at once: the kernels share the notebook's
+// runs through runMany's claims (lib/src/report/runs.ts), so N cores compute N runs at a time; the
+// first kernel writes the report, the others' reports are discarded.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROFILES, type Profile } from 'milab';
 import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook } from './notebook-runner';
 import { writeIndex } from './report-index';
 
-function parseArgs(argv: string[]): { profile: Profile; only?: string } {
+function parseArgs(argv: string[]): { profile: Profile; only?: string; workers: number } {
   let profileArg = process.env.MILAB_PROFILE || 'quick';
   let only: string | undefined;
+  let workers = 1;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.split('=', 2);
     const value = () => inline ?? argv[++i] ?? fail(`${flag} needs a value`);
     if (flag === '--profile') profileArg = value();
     else if (flag === '--only') only = value();
+    else if (flag === '--workers') {
+      workers = Number(value());
+      if (!Number.isInteger(workers) || workers < 1) fail(`--workers must be a positive integer; got '${inline ?? argv[i]}'`);
+    }
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: npm start -- [--profile smoke|quick|full] [--only NNN]');
+      console.log('usage: npm start -- [--profile smoke|quick|full] [--only NNN] [--workers N]');
       process.exit(0);
-    } else fail(`unknown option '${arg}' (expected --profile, --only)`);
+    } else fail(`unknown option '${arg}' (expected --profile, --only, --workers)`);
   }
   if (!(PROFILES as readonly string[]).includes(profileArg)) fail(`--profile must be one of ${PROFILES.join(', ')}; got '${profileArg}'`);
-  return { profile: profileArg as Profile, only };
+  if (workers > 1 && profileArg !== 'full') fail('--workers needs --profile full (only full-profile runs are shared between kernels)');
+  return { profile: profileArg as Profile, only, workers };
 }
 
 function fail(message: string): never {
@@ -32,7 +42,11 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  const { profile, only } = parseArgs(process.argv.slice(2));
+  const { profile, only, workers } = parseArgs(process.argv.slice(2));
+  // Each kernel gets its share of the cores unless the user chose the wasm threads.
+  const env: NodeJS.ProcessEnv = workers > 1 && !process.env.MILAB_WASM_THREADS
+    ? { MILAB_WASM_THREADS: String(Math.max(1, Math.floor(os.cpus().length / workers))) }
+    : {};
   const reportsRoot = path.join(ROOT, 'reports');
   fs.mkdirSync(reportsRoot, { recursive: true });
   // Leftovers of an interrupted run.
@@ -50,7 +64,9 @@ async function main(): Promise<void> {
     const name = notebookName(file);
     console.log(`notebook ${name} (profile ${profile})`);
     try {
-      const run = await runNotebook(file, { profile, reportsRoot });
+      const helpers = Array.from({ length: workers - 1 }, (_, k) => runHelper(file, profile, env, k + 2));
+      const run = await runNotebook(file, { profile, reportsRoot, env });
+      await Promise.all(helpers);
       const headline = run.results ? `, ${run.results.rows.length} result rows, ${run.results.claims.length} claims` : '';
       console.log(`notebook ${name}: ok in ${run.seconds.toFixed(1)} s${headline} -> ${path.relative(ROOT, run.html)}`);
     } catch (err) {
@@ -67,6 +83,21 @@ async function main(): Promise<void> {
   if (failures.length > 0) {
     console.error(`${failures.length} of ${notebooks.length} notebook(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
     process.exit(1);
+  }
+}
+
+/** A further kernel on the same notebook: it computes runs the others have not claimed; its report
+ * is thrown away and a failure only warns (the first kernel takes over the runs it abandoned). */
+async function runHelper(file: string, profile: Profile, env: NodeJS.ProcessEnv, worker: number): Promise<void> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'milab-worker-'));
+  const name = notebookName(file);
+  try {
+    await runNotebook(file, { profile, reportsRoot: scratch, env, log: () => {} });
+    console.log(`notebook ${name}: worker ${worker} done`);
+  } catch (err) {
+    console.error(`notebook ${name}: worker ${worker} failed (its runs are left to the others): ${(err as Error).message.split('\n')[0]}`);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -3,14 +3,17 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { reportDir, runCacheDir, runOnce } from 'milab';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { reportDir, runCacheDir, runMany, runOnce } from 'milab';
 
 let dir: string;
 const saved = { ...process.env };
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'milab-runs-'));
-  process.env.MILAB_CACHE_DIR = dir;
+  process.env.MILAB_RESULTS_DIR = dir;
+  process.env.MILAB_RUN_POLL_MS = '20';
   process.env.MILAB_REPORTS_DIR = path.join(dir, 'reports');
   delete process.env.MILAB_FRESH;
 });
@@ -35,7 +38,7 @@ test('in the full profile a finished run is stored and not computed again', asyn
   const files = fs.readdirSync(runCacheDir('000-mmim'));
   assert.equal(files.length, 1);
   assert.match(files[0], /^dnn_lambda_0\.01_seed_1-[0-9a-f]{12}\.json$/);
-  assert.equal(runCacheDir('000-mmim'), path.join(dir, 'runs', '000-mmim', 'full'));
+  assert.equal(runCacheDir('000-mmim'), path.join(dir, 'runs', '000-mmim'), 'stored beside the committed results');
 
   await runOnce('000-mmim', 'dnn lambda=0.01 seed=2', compute);
   assert.equal(calls, 2, 'another key is another run');
@@ -63,4 +66,34 @@ test('bad keys and unserialisable results are refused; a failed run stores nothi
   assert.deepEqual(fs.existsSync(runCacheDir('000-mmim')) ? fs.readdirSync(runCacheDir('000-mmim')) : [], []);
   assert.equal(reportDir('000-mmim'), path.join(dir, 'reports', '000-mmim'));
   assert.ok(fs.statSync(reportDir('000-mmim')).isDirectory());
+});
+
+test('runMany: values in job order; runs claimed by a live process are awaited, dead claims taken over', async () => {
+  process.env.MILAB_PROFILE = 'full';
+  const order: string[] = [];
+  const job = (key: string) => ({ key, compute: () => { order.push(key); return key.toUpperCase(); } });
+  // Another process (a sleeping child) holds 'b'; a process that no longer exists holds 'c'.
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  const dead = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => dead.on('exit', resolve));
+  // The stored file is <key slug>-<first 12 hex of sha256(key)>.json; a claim adds .claim.
+  const claimFor = (key: string, pid: number) => {
+    const file = path.join(runCacheDir('004-x'), `${key}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}.json.claim`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ pid, host: os.hostname(), started: new Date().toISOString() }));
+    return file;
+  };
+  const bClaim = claimFor('b', other.pid!);
+  claimFor('c', dead.pid!);
+  const pending = runMany('004-x', [job('a'), job('b'), job('c')]);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(order, ['a', 'c'], "'b' is left to its live owner; the dead owner's 'c' is taken over");
+  // The owner finishes 'b': the waiting process reads its stored value.
+  const stored = { key: 'b', commit: 'x', finished: new Date().toISOString(), value: 'FROM OTHER' };
+  fs.writeFileSync(bClaim.replace(/\.claim$/, ''), JSON.stringify(stored));
+  fs.rmSync(bClaim);
+  assert.deepEqual(await pending, ['A', 'FROM OTHER', 'C']);
+  other.kill();
+  assert.ok(!fs.readdirSync(runCacheDir('004-x')).some((f) => f.endsWith('.claim')), 'no claim is left behind');
+  await assert.rejects(runMany('004-x', [job('d'), job('d')]), /unique; 'd' repeats/);
 });

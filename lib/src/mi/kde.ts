@@ -97,37 +97,48 @@ export function kdeLayerBounds(h: SampleInput, options: LayerBoundsOptions): Lay
   const m = toMatrix(h, 'layer');
   const sd = options.noiseSd;
   if (!(sd > 0) || !Number.isFinite(sd)) inputError(`noiseSd must be a positive number, got ${sd}`);
-  const upper = pairwiseMixtureInformation(m, 1 / (2 * sd * sd));
-  const lower = pairwiseMixtureInformation(m, 1 / (8 * sd * sd));
-  const result: LayerBounds = { upper, lower, n: m.rows };
+  const n = m.rows;
+  // Class ids when labels are given: I(T;Y) needs each row's mixture restricted to its own class.
+  let classOf: Int32Array | undefined;
+  let classSize: Float64Array | undefined;
   if (options.labels !== undefined) {
     const labels = toMatrix(options.labels, 'labels');
     checkPaired(m, labels, ['layer', 'labels']);
     const { symbols, count } = rowSymbols(labels);
-    let conditional = 0;
-    for (let c = 0; c < count; c++) {
-      const members: number[] = [];
-      for (let i = 0; i < symbols.length; i++) if (symbols[i] === c) members.push(i);
-      conditional += (members.length / m.rows) * pairwiseMixtureInformation(takeRows(m, members), 1 / (2 * sd * sd));
-    }
-    result.ity = upper - conditional;
+    classOf = Int32Array.from(symbols);
+    classSize = new Float64Array(count);
+    for (const c of classOf) classSize[c]++;
   }
-  return result;
-}
-
-/** -1/N sum_i log 1/N sum_j exp(-scale ||h_i - h_j||^2), j including i. */
-function pairwiseMixtureInformation(m: Matrix, scale: number): number {
-  const n = m.rows;
+  // One pass over the pairwise distances serves every mixture (the distances dominate the cost on
+  // wide layers): -1/N sum_i log 1/N sum_j exp(-scale ||h_i - h_j||^2), j including i.
+  const upperScale = 1 / (2 * sd * sd);
+  const lowerScale = 1 / (8 * sd * sd);
   const s = new Float64Array(n);
-  let total = 0;
+  let upper = 0;
+  let lower = 0;
+  let conditional = 0;
   for (let i = 0; i < n; i++) {
     squaredDistancesFrom(m, i, s);
     // The j = i term is exp(0) = 1, the largest, so no shift is needed against underflow.
-    let sum = 0;
-    for (let j = 0; j < n; j++) sum += Math.exp(-s[j] * scale);
-    total += Math.log(sum / n);
+    let sumUpper = 0;
+    let sumLower = 0;
+    let sumOwnClass = 0;
+    const own = classOf ? classOf[i] : -1;
+    for (let j = 0; j < n; j++) {
+      const kernel = Math.exp(-s[j] * upperScale);
+      sumUpper += kernel;
+      sumLower += Math.exp(-s[j] * lowerScale);
+      if (classOf && classOf[j] === own) sumOwnClass += kernel;
+    }
+    upper += Math.log(sumUpper / n);
+    lower += Math.log(sumLower / n);
+    if (classSize) conditional += Math.log(sumOwnClass / classSize[own]);
   }
-  return Math.max(0, -total / n);
+  const result: LayerBounds = { upper: Math.max(0, -upper / n), lower: Math.max(0, -lower / n), n };
+  // sum_c p(c) H-bound(T | Y = c): each class's mixture term, weighted by its share, is the row
+  // average over that class, so the weighted sum is the plain average over all rows.
+  if (classSize) result.ity = result.upper - Math.max(0, -conditional / n);
+  return result;
 }
 
 function squaredDistancesFrom(m: Matrix, i: number, out: Float64Array): void {

@@ -4,4 +4,5 @@ export type { Profile } from './profile';
 export { reportDir, reportsRoot, resultsRoot } from './paths';
 export { writeResults, readResults, validateResults, summarize, currentCommit, VERDICTS } from './results';
 export type { Verdict, Summary, ResultRow, Claim, Results, ResultsInput, WrittenResults } from './results';
-export { runOnce, runCacheDir } from './runs';
+export { runOnce, runMany, runCacheDir } from './runs';
+export type { RunJob } from './runs';

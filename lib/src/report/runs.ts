@@ -1,48 +1,147 @@
-// Resumable long runs. In the full profile a notebook may train for hours; runOnce stores each
-// finished run's JSON result under .cache/runs/<notebook>/full/ so that re-running the notebook
-// after an interruption skips what already finished. Other profiles always compute (their runs are
-// short, and a stale cache must never leak into CI). MILAB_FRESH=1 ignores and overwrites the cache.
+// Resumable, shareable long runs. In the full profile a notebook may train for hours; every finished
+// run's JSON result is stored under results/runs/<notebook>/ and committed with the results, so a
+// full run resumes where it stopped on any machine, not only the one that started it. Other
+// profiles always compute (their runs are short, and a stale cache must never leak into CI).
+// MILAB_FRESH=1 ignores and overwrites the stored runs.
+//
+// Several processes may run the same notebook at once (one per core: `npm run full -- --workers N`):
+// before computing a run each process claims it with a file naming its pid, skips runs claimed by a
+// live process, and waits for those at the end. A claim whose process has died is taken over.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { inputError } from '../errors';
-import { cacheRoot, checkNotebookName, writeFileAtomic } from './paths';
+import { checkNotebookName, resultsRoot, writeFileAtomic } from './paths';
 import { profile } from './profile';
 import { currentCommit } from './results';
 
-interface CachedRun {
+interface StoredRun {
   key: string;
   commit: string;
   finished: string;
   value: unknown;
 }
 
-/** The folder holding a notebook's cached runs for the current profile. */
+export interface RunJob<T> {
+  /** Names the run completely (method, hyper-parameters, seed): equal keys mean equal results. */
+  key: string;
+  compute: () => T | Promise<T>;
+}
+
+/** How often a process waiting for another's run looks again. */
+const WAIT_MS = Number(process.env.MILAB_RUN_POLL_MS) || 5000;
+
+/** The folder holding a notebook's stored full-profile runs: results/runs/<notebook>/. */
 export function runCacheDir(notebook: string): string {
-  return path.join(cacheRoot(), 'runs', checkNotebookName(notebook), profile());
+  return path.join(resultsRoot(), 'runs', checkNotebookName(notebook));
 }
 
 /**
- * Compute once per (notebook, key) in the full profile. `key` names the run completely (method,
- * hyper-parameters, seed). The value must survive JSON; it is returned JSON-round-tripped in every
- * profile so that a cached and a fresh run look the same to the caller.
+ * Compute once per (notebook, key) in the full profile. The value must survive JSON; it is
+ * returned JSON-round-tripped in every profile so that a stored and a fresh run look the same.
  */
 export async function runOnce<T>(notebook: string, key: string, compute: () => T | Promise<T>): Promise<T> {
-  if (typeof key !== 'string' || key === '') inputError('runOnce needs a non-empty key naming the run');
-  const file = path.join(runCacheDir(notebook), fileNameFor(key));
-  const useCache = profile() === 'full';
-  if (useCache && !process.env.MILAB_FRESH && fs.existsSync(file)) {
-    const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as CachedRun;
-    if (cached.key === key) return cached.value as T;
+  return (await runMany(notebook, [{ key, compute }]))[0];
+}
+
+/**
+ * Every job's value, in the jobs' order. In the full profile stored runs are read, unclaimed ones
+ * computed (and stored), and runs another live process is computing are awaited; elsewhere each job
+ * is computed in order.
+ */
+export async function runMany<T>(notebook: string, jobs: ReadonlyArray<RunJob<T>>): Promise<T[]> {
+  checkNotebookName(notebook);
+  const keys = new Set<string>();
+  for (const job of jobs) {
+    if (typeof job?.key !== 'string' || job.key === '') inputError('every run needs a non-empty key naming it');
+    if (keys.has(job.key)) inputError(`run keys must be unique; '${job.key}' repeats`);
+    keys.add(job.key);
   }
-  const value = await compute();
+  const results = new Array<T>(jobs.length);
+  if (profile() !== 'full') {
+    for (let i = 0; i < jobs.length; i++) results[i] = roundTrip(jobs[i].key, await jobs[i].compute());
+    return results;
+  }
+  const dir = runCacheDir(notebook);
+  const fresh = Boolean(process.env.MILAB_FRESH);
+  const pending = new Set(jobs.keys());
+  const computedHere = new Set<number>();
+  while (pending.size > 0) {
+    let progressed = false;
+    for (const i of [...pending]) {
+      const { key, compute } = jobs[i];
+      const file = path.join(dir, fileNameFor(key));
+      const stored = fresh && !computedHere.has(i) ? undefined : readStored(file, key);
+      if (stored) {
+        results[i] = stored.value as T;
+        pending.delete(i);
+        progressed = true;
+        continue;
+      }
+      if (!claim(`${file}.claim`)) continue;
+      try {
+        const value = roundTrip(key, await compute());
+        const record: StoredRun = { key, commit: currentCommit(), finished: new Date().toISOString(), value };
+        writeFileAtomic(file, JSON.stringify(record) + '\n');
+        results[i] = value;
+        computedHere.add(i);
+        pending.delete(i);
+        progressed = true;
+      } finally {
+        fs.rmSync(`${file}.claim`, { force: true });
+      }
+    }
+    if (pending.size > 0 && !progressed) await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
+  }
+  return results;
+}
+
+function roundTrip<T>(key: string, value: T): T {
   const json = JSON.stringify(value);
-  if (json === undefined) inputError(`runOnce '${key}': the result is not JSON-serialisable`);
-  if (useCache) {
-    const record: CachedRun = { key, commit: currentCommit(), finished: new Date().toISOString(), value };
-    writeFileAtomic(file, JSON.stringify(record) + '\n');
-  }
+  if (json === undefined) inputError(`run '${key}': the result is not JSON-serialisable`);
   return JSON.parse(json) as T;
+}
+
+function readStored(file: string, key: string): StoredRun | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredRun;
+  return stored.key === key ? stored : undefined;
+}
+
+/** Take the claim file unless a live process on this host holds it. */
+function claim(file: string): boolean {
+  const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, mine, { flag: 'wx' });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if (holderAlive(file)) return false;
+    fs.rmSync(file, { force: true });
+  }
+  return false;
+}
+
+function holderAlive(file: string): boolean {
+  let holder: { pid?: number; host?: string };
+  try {
+    holder = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    // Being written this instant, or left half-written by a process that died long ago.
+    return Date.now() - fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs! < 60_000;
+  }
+  if (holder.host !== os.hostname() || !Number.isInteger(holder.pid)) return false;
+  if (holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid!, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function fileNameFor(key: string): string {
