@@ -1,9 +1,11 @@
 // The whole MMIM experiment: for each network, the baseline on every seed; for each regularised
 // method, lambda chosen on the validation split with the first seed, then every seed at that lambda
-// (the selection run is reused as the first seed's run: it saw only the validation split). Each run
-// goes through runOnce, so an interrupted full run resumes where it stopped.
+// (the selection run is reused as the first seed's run: it saw only the validation split). The runs
+// go through runMany in two independent batches (every baseline and lambda-selection run, then the
+// other seeds at the chosen lambdas), so an interrupted full run resumes where it stopped and
+// parallel kernels (npm run full -- --workers N) share each batch.
 import { inputError } from '../errors';
-import { runOnce } from '../report/runs';
+import { runMany, type RunJob } from '../report/runs';
 import { MmimDataInfo } from './mmim-data';
 import {
   MMIM_METHODS,
@@ -67,9 +69,7 @@ function runKey(config: MmimRunConfig, info: MmimDataInfo): string {
 
 export async function runMmimStudy(data: MmimData, dataInfo: MmimDataInfo, plan: MmimStudyPlan, options: MmimStudyOptions): Promise<MmimStudy> {
   checkPlan(plan);
-  const runs: MmimRunResult[] = [];
-  const chosenLambda: MmimStudy['chosenLambda'] = {};
-  const run = async (net: MmimNet, method: MmimMethod, lambda: number, seed: number): Promise<MmimRunResult> => {
+  const job = (net: MmimNet, method: MmimMethod, lambda: number, seed: number): RunJob<MmimRunResult> => {
     const first = seed === plan.seeds[0];
     const config: MmimRunConfig = {
       ...plan.settings,
@@ -82,25 +82,32 @@ export async function runMmimStudy(data: MmimData, dataInfo: MmimDataInfo, plan:
       identity: first && method === 'baseline' ? plan.identity : undefined,
     };
     const label = `${mmimRowName(net, method)}${method === 'baseline' ? '' : ` λ=${lambda}`} seed ${seed}`;
-    const result = await runOnce(options.notebook, runKey(config, dataInfo), () => runMmimConfiguration(data, config, options.progress?.(label)));
-    runs.push(result);
-    return result;
+    return { key: runKey(config, dataInfo), compute: () => runMmimConfiguration(data, config, options.progress?.(label)) };
   };
+  const regularised = plan.methods.filter((m) => m !== 'baseline');
+  // Batch 1: the baselines on every seed and every lambda on the first seed.
+  const firstBatch = plan.nets.flatMap((net) => [
+    ...plan.seeds.map((seed) => job(net, 'baseline', 0, seed)),
+    ...regularised.flatMap((method) => plan.lambdas.map((lambda) => job(net, method, lambda, plan.seeds[0]))),
+  ]);
+  const runs = await runMany(options.notebook, firstBatch);
+  // The lambda with the best validation accuracy (the first on ties, as the plan lists them).
+  const chosenLambda: MmimStudy['chosenLambda'] = {};
   for (const net of plan.nets) {
     chosenLambda[net] = {};
-    for (const seed of plan.seeds) await run(net, 'baseline', 0, seed);
-    for (const method of plan.methods) {
-      if (method === 'baseline') continue;
+    for (const method of regularised) {
       let best: MmimRunResult | null = null;
-      for (const lambda of plan.lambdas) {
-        const r = await run(net, method, lambda, plan.seeds[0]);
-        if (!best || r.valAccuracy > best.valAccuracy) best = r;
+      for (const r of runs) {
+        if (r.config.net === net && r.config.method === method && (!best || r.valAccuracy > best.valAccuracy)) best = r;
       }
-      const lambda = best!.config.lambda;
-      chosenLambda[net]![method] = lambda;
-      for (const seed of plan.seeds.slice(1)) await run(net, method, lambda, seed);
+      chosenLambda[net]![method] = best!.config.lambda;
     }
   }
+  // Batch 2: the other seeds at the chosen lambdas.
+  const secondBatch = plan.nets.flatMap((net) =>
+    regularised.flatMap((method) => plan.seeds.slice(1).map((seed) => job(net, method, chosenLambda[net]![method]!, seed))),
+  );
+  runs.push(...(await runMany(options.notebook, secondBatch)));
   return { plan, dataInfo, runs, chosenLambda };
 }
 
