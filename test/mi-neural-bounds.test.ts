@@ -8,6 +8,7 @@ import {
   useBackend,
   Rng,
   scoresFromMatrix,
+  logSumExp,
   dvBound,
   nwjBound,
   infonceBound,
@@ -203,4 +204,23 @@ test('bounds leave no tensors behind', () => {
   }
   assert.equal(tf.memory().numTensors, start);
   s.dispose();
+});
+
+test('logSumExp: the value of tf.logSumExp and the softmax as gradient, for every axis form', () => {
+  const x = tf.tensor3d(Array.from({ length: 24 }, (_, i) => Math.sin(i * 1.7) * 30), [2, 3, 4]);
+  for (const [axis, keepDims] of [[undefined, false], [-1, false], [2, true], [[1, 2], false], [0, true]] as const) {
+    const ours = logSumExp(x, axis as number | number[] | undefined, keepDims);
+    const reference = tf.logSumExp(x, axis as number | number[] | undefined, keepDims);
+    assert.deepEqual(ours.shape, reference.shape, `shape for axis ${JSON.stringify(axis)}`);
+    const diff = tf.max(tf.abs(tf.sub(ours, reference))).dataSync()[0];
+    assert.ok(diff < 1e-4, `value differs by ${diff} for axis ${JSON.stringify(axis)}`);
+    // A weighted sum makes the upstream gradient non-uniform.
+    const weights = tf.randomUniform(reference.shape, 0.5, 2, 'float32', 7);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(logSumExp(t, axis as number | number[] | undefined, keepDims), weights)))(x);
+    const gRef = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.logSumExp(t, axis as number | number[] | undefined, keepDims), weights)))(x);
+    const gDiff = tf.max(tf.abs(tf.sub(g, gRef))).dataSync()[0];
+    assert.ok(gDiff < 1e-5, `gradient differs by ${gDiff} for axis ${JSON.stringify(axis)}`);
+    tf.dispose([ours, reference, weights, g, gRef]);
+  }
+  x.dispose();
 });

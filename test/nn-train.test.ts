@@ -59,15 +59,16 @@ test('the same seed reproduces the run exactly (shuffles and dropout masks)', as
   tf.dispose([data.x, data.y]);
 });
 
-test('a trainer step keeps the tensor count flat over many steps', () => {
+for (const [what, extra] of [['plain', {}], ['with a capped extra loss measured every 3 steps', {
+  extraLoss: (a: Record<string, tf.Tensor>) => tf.mean(tf.square(a.logits)) as tf.Scalar, capEvery: 3 }]] as const) test(`a trainer step keeps the tensor count flat over many steps (${what})`, () => {
   const model = smallCnn({ inputShape: [10, 10, 1], seed: 1, dropout: 0.2 });
-  const trainer = new ClassifierTrainer(model, { seed: 2 });
+  const trainer = new ClassifierTrainer(model, { seed: 2, ...extra });
   const x = tf.randomNormal([8, 10, 10, 1], 0, 1, 'float32', 3);
   const y = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32');
   const counts: number[] = [];
   for (let i = 0; i < 60; i++) {
     const r = trainer.step(x, y);
-    tf.dispose([r.loss, r.correct]);
+    tf.dispose([r.loss, r.correct, r.extra ?? []]);
     if (i >= 5) counts.push(tf.memory().numTensors);
   }
   assert.equal(Math.max(...counts), Math.min(...counts), 'tensor count changed between steps');
@@ -80,18 +81,21 @@ test('extraLoss: the capped gradient steers without swamping the task; uncapped 
   const data = blobs(600, 8);
   // A huge penalty pulling every hidden unit to zero: its raw gradient dwarfs the task's.
   const extraLoss = (a: Record<string, tf.Tensor>) => tf.mul(1e4, tf.mean(tf.square(a.hidden1))) as tf.Scalar;
-  const accuracy = async (capExtraGradient: boolean) => {
+  const accuracy = async (capExtraGradient: boolean, capEvery?: number) => {
     const model = mlpClassifier({ inputShape: 8, hidden: [16], classes: 3, seed: 9 });
-    const h = await trainClassifier(model, data, { epochs: 3, batchSize: 32, seed: 10, learningRate: 1e-2, extraLoss, capExtraGradient });
+    const h = await trainClassifier(model, data, { epochs: 3, batchSize: 32, seed: 10, learningRate: 1e-2, extraLoss, capExtraGradient, capEvery });
     const acc = await evaluateAccuracy(model, data);
     assert.ok(h.epochs[2].extraLoss! >= 0);
     model.dispose();
     return acc;
   };
   const capped = await accuracy(true);
+  const cappedEvery5 = await accuracy(true, 5);
   const uncapped = await accuracy(false);
   assert.ok(capped > 0.9, `capped accuracy ${capped}`);
+  assert.ok(cappedEvery5 > 0.9, `capped (scale measured every 5 steps) accuracy ${cappedEvery5}`);
   assert.ok(uncapped < capped - 0.2, `uncapped accuracy ${uncapped} vs capped ${capped}`);
+  await assert.rejects(accuracy(true, 0), /capEvery must be a positive integer, got 0/);
   tf.dispose([data.x, data.y]);
 });
 

@@ -2,6 +2,7 @@
 // drive batches themselves; trainClassifier runs epochs of it. A step returns device scalars and
 // reads nothing back, so the caller decides when (and whether) to wait for values.
 import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import { FusedAdam } from './adam';
 import type { Activations, Classifier } from './classifier';
@@ -19,9 +20,13 @@ export interface TrainerOptions {
    * (trainClassifier does): the loss runs inside the gradient tape, where nothing can be read back. */
   extraLoss?: (activations: Activations, labels: tf.Tensor1D, labelIds?: Int32Array) => tf.Scalar;
   /** Rescale the extra term's gradient to at most the task gradient's norm (global L2 over all
-   * weights), so the regulariser steers without swamping the task (default true). Costs a second
-   * forward/backward pass per step. */
+   * weights), so the regulariser steers without swamping the task (default true). Measuring the two
+   * norms costs a second forward/backward pass. */
   capExtraGradient?: boolean;
+  /** Measure the cap's scale every this many steps (default 1: every step). In between, the last
+   * scale weights the extra term in a single forward/backward pass: on a CNN, where the network's
+   * passes dominate, 10 makes a regularised step ~1.8x cheaper. */
+  capEvery?: number;
   /** Return the step's activations (for an afterStep hook). Default false. */
   keepActivations?: boolean;
 }
@@ -42,8 +47,14 @@ export class ClassifierTrainer {
   private readonly ownsOptimizer: boolean;
   private readonly variables: tf.Variable[];
   private readonly rng: Rng;
+  private readonly capEvery: number;
+  /** The cap's last measured scale, and steps since. */
+  private capScale: tf.Scalar | null = null;
+  private stepsSinceCap = 0;
 
   constructor(readonly model: Classifier, private readonly options: TrainerOptions = {}) {
+    this.capEvery = options.capEvery ?? 1;
+    if (!Number.isInteger(this.capEvery) || this.capEvery < 1) inputError(`capEvery must be a positive integer, got ${options.capEvery}`);
     this.optimizer = options.optimizer ?? new FusedAdam(options.learningRate ?? 1e-3);
     this.ownsOptimizer = !options.optimizer;
     this.variables = model.trainableVariables;
@@ -76,14 +87,17 @@ export class ClassifierTrainer {
       const task = tf.variableGrads(() => taskLoss(forward(true)), this.variables);
       out.loss = task.value;
       grads = task.grads;
-    } else if (options.capExtraGradient === false) {
+    } else if (options.capExtraGradient === false || (this.capScale && this.stepsSinceCap < this.capEvery)) {
+      // One pass on task + scale * extra: uncapped (scale 1), or with the last measured cap.
+      const scale = options.capExtraGradient === false ? null : this.capScale;
+      this.stepsSinceCap++;
       const both = tf.variableGrads(() => {
         const a = forward(true);
         const task = tf.keep(taskLoss(a));
         const extra = tf.keep(extraLoss(a, labels, labelIds));
         out.loss = task;
         out.extra = extra;
-        return tf.add(task, extra) as tf.Scalar;
+        return tf.add(task, scale ? tf.mul(scale, extra) : extra) as tf.Scalar;
       }, this.variables);
       both.value.dispose();
       grads = both.grads;
@@ -92,7 +106,11 @@ export class ClassifierTrainer {
       const extra = tf.variableGrads(() => extraLoss(forward(false), labels, labelIds), this.variables);
       out.loss = task.value;
       out.extra = extra.value;
-      grads = combineCapped(task.grads, extra.grads);
+      const combined = combineCapped(task.grads, extra.grads);
+      grads = combined.grads;
+      this.capScale?.dispose();
+      this.capScale = combined.scale;
+      this.stepsSinceCap = 1;
     }
     this.optimizer.applyGradients(grads);
     tf.dispose(Object.values(grads));
@@ -101,11 +119,14 @@ export class ClassifierTrainer {
 
   dispose(): void {
     if (this.ownsOptimizer) this.optimizer.dispose();
+    this.capScale?.dispose();
+    this.capScale = null;
   }
 }
 
-/** task + min(1, |task| / |extra|) * extra, norms over all weights together. Disposes its inputs. */
-function combineCapped(task: tf.NamedTensorMap, extra: tf.NamedTensorMap): tf.NamedTensorMap {
+/** task + min(1, |task| / |extra|) * extra, norms over all weights together, and that scale.
+ * Disposes its inputs. */
+function combineCapped(task: tf.NamedTensorMap, extra: tf.NamedTensorMap): { grads: tf.NamedTensorMap; scale: tf.Scalar } {
   const combined = tf.tidy(() => {
     const norm = (g: tf.NamedTensorMap) => tf.sqrt(tf.addN(Object.values(g).map((t) => tf.sum(tf.square(t)))));
     const scale: tf.Tensor = Object.keys(extra).length === 0 ? tf.scalar(0)
@@ -116,7 +137,7 @@ function combineCapped(task: tf.NamedTensorMap, extra: tf.NamedTensorMap): tf.Na
       const e = extra[name];
       out[name] = t && e ? tf.add(t, tf.mul(scale, e)) : t ? tf.clone(t) : tf.mul(scale, e);
     }
-    return out;
+    return { grads: out, scale: scale as tf.Scalar };
   });
   tf.dispose([...Object.values(task), ...Object.values(extra)]);
   return combined;

@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import { BatchedMlp, Mlp } from '../mi/neural/mlp';
-import { CriticScores, MineEma, mineBound, stopGradient } from '../mi/neural/bounds';
+import { CriticScores, MineEma, logSumExp, mineBound, stopGradient } from '../mi/neural/bounds';
 import { ascendStep } from '../mi/neural/train';
 import { takeScalar } from '../backend/read';
 import { columnPermutations, shuffleColumns, stratifiedColumnPermutations } from './column-shuffle';
@@ -277,7 +277,7 @@ export class UnitLabelInformationTerm extends TermBase {
       const z = prepareLayer(h, this.settings.noise, seed);
       const logits = this.critics.apply(tf.reshape(tf.transpose(z), [this.units, n, 1]) as tf.Tensor3D);
       // log-softmax by hand: the wasm backend has no LogSoftmax kernel.
-      const logq = tf.sub(logits, tf.logSumExp(logits, 2, true));
+      const logq = tf.sub(logits, logSumExp(logits, 2, true));
       const y = tf.reshape(oneHot(labels, this.classes), [1, n, this.classes]);
       const crossEntropy = tf.neg(tf.mean(tf.sum(tf.mul(logq, y), 2), 1));
       return tf.sub(labelEntropy(labels, this.classes), crossEntropy) as tf.Tensor1D;
@@ -315,7 +315,7 @@ export class LabelInformationTerm extends TermBase {
     const seed = this.settings.rng.nextSeed();
     return tf.tidy(() => {
       const logits = this.critic.apply(prepareLayer(h, this.settings.noise, seed));
-      const logq = tf.sub(logits, tf.logSumExp(logits, 1, true));
+      const logq = tf.sub(logits, logSumExp(logits, 1, true));
       const crossEntropy = tf.neg(tf.mean(tf.sum(tf.mul(logq, oneHot(labels, this.classes)), 1)));
       return tf.sub(labelEntropy(labels, this.classes), crossEntropy) as tf.Scalar;
     });

@@ -4,7 +4,8 @@
 //
 // Step 1 (every method except the baseline): loss = CE + lambda * penalty(h), h the penultimate
 // layer; the penalty's gradient is rescaled to at most the task gradient's norm (trainClassifier's
-// capExtraGradient), and after each network step the critics take `criticSteps` steps on the batch.
+// capExtraGradient; the scale is measured every `capEvery` steps and reused in between, which
+// saves the second pass on the other steps), and after each network step the critics take `criticSteps` steps on the batch.
 // Step 2 (MMIM only): freeze everything below the penultimate layer and retrain the last layer as a
 // Bayes-by-backprop layer on E_q[CE] + KL(q||p)/n, the bound on C3 (see bayes-last-layer.ts).
 import * as tf from '@tensorflow/tfjs';
@@ -79,6 +80,8 @@ export interface MmimRunConfig {
   maxStepsPerEpoch?: number;
   /** Critic steps per network step. */
   criticSteps: number;
+  /** Steps between measurements of the gradient cap's scale (default 1: every step). */
+  capEvery?: number;
   critic?: LayerTermOptions;
   /** Train C1's critics alongside (without a penalty when the method does not use them) so every
    * run records curves of TC, TC(h|Y) and sum I(Y;h_i). */
@@ -149,6 +152,7 @@ export async function runMmimConfiguration(data: MmimData, config: MmimRunConfig
             tf.mul(config.lambda, penalty.penalty(activations[model.penultimate] as tf.Tensor2D, labelIds ?? labels)) as tf.Scalar
         : undefined,
       capExtraGradient: true,
+      capEvery: config.capEvery,
       afterStep: penalty || monitor
         ? ({ activations, labelIds }) => {
             const h = activations[model.penultimate] as tf.Tensor2D;

@@ -24,6 +24,7 @@ export {
   scoresFromMatrix,
   concatScores,
   stopGradient,
+  logSumExp,
   valueWithGradientOf,
 } from './bounds';
 export type { CriticScores } from './bounds';

@@ -10,7 +10,7 @@ import { takeScalar } from '../../backend/read';
 import { inputError } from '../../errors';
 import { SampleInput, checkPaired } from '../matrix';
 import { Activation, Mlp } from './mlp';
-import { scoresFromMatrix } from './bounds';
+import { logSumExp, scoresFromMatrix } from './bounds';
 import { NeuralMiOptions, prepare, resolveSampling } from './estimators';
 import { fitByLikelihood } from './likelihood';
 import { CurvePoint, TrainOptions } from './train';
@@ -103,7 +103,7 @@ export function l1outBound(q: GaussianConditional, x: tf.Tensor2D, y: tf.Tensor2
   return tf.tidy(() => {
     const { joint, marginal } = scoresFromMatrix(q.pairLogLikelihoods(x, y));
     const k = marginal.shape[1] as number;
-    return tf.mean(tf.sub(joint, tf.sub(tf.logSumExp(marginal, 1), Math.log(k)))) as tf.Scalar;
+    return tf.mean(tf.sub(joint, tf.sub(logSumExp(marginal, 1), Math.log(k)))) as tf.Scalar;
   });
 }
 
