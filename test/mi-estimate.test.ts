@@ -9,6 +9,7 @@ import {
   estimatorSpec,
   MilabInputError,
   registerEstimator,
+  Rng,
   tf,
   toMatrix,
   toMatrixAsync,
@@ -105,4 +106,21 @@ test('registerEstimator adds an estimator usable everywhere; non-finite results 
   registerEstimator('test-nan', { description: 'broken (test only)', estimate: () => ({ mi: NaN }) });
   await assert.rejects(estimate('test-nan', [1, 2, 3], [4, 5, 6]), /non-finite MI/);
   assert.throws(() => registerEstimator('Bad Name', { description: '', estimate: () => ({ mi: 0 }) }), /lower-case/);
+});
+
+test('knn-label: continuous x against class ids; the truth of a two-class Gaussian mixture; y must be one column', async () => {
+  // x | y ~ N(+-1, 1), y uniform on {0, 1}: I = H(x) - H(x | y), H(x) by quadrature of the mixture.
+  const rows = 4000;
+  const rng = new Rng(5);
+  const labels = Array.from({ length: rows }, (_, i) => i % 2);
+  const x = labels.map((y) => [rng.normal() + (y === 0 ? -1 : 1)]);
+  const density = (v: number) => 0.5 * (Math.exp(-((v + 1) ** 2) / 2) + Math.exp(-((v - 1) ** 2) / 2)) / Math.sqrt(2 * Math.PI);
+  let hx = 0;
+  for (let v = -10; v <= 10; v += 1e-3) hx -= density(v) * Math.log(density(v)) * 1e-3;
+  const truth = hx - 0.5 * Math.log(2 * Math.PI * Math.E);
+  const r = await estimate('knn-label', x, labels);
+  assert.equal(r.estimator, 'knn-label');
+  assert.ok(Math.abs(r.mi - truth) < 0.03, `knn-label ${r.mi} vs truth ${truth}`);
+  await assert.rejects(estimate('knn-label', x, x.map((v, i) => [v[0], i % 2])), /one column of class ids, got 2 columns/);
+  await assert.rejects(estimate('knn-label', x, labels.map((y) => y + 0.5)), /not a class index/);
 });

@@ -11,6 +11,7 @@ import { binnedConditionalMi, binnedMi, discreteConditionalMi, discreteMi } from
 import { ksgConditionalMi } from './conditional';
 import { gaussianConditionalMi, gaussianMi } from './gaussian';
 import { kdeMi } from './kde';
+import { knnLabelMi } from './knn-label';
 import { ksgMi } from './ksg';
 import { checkPaired, Matrix, SampleInput, toMatrixAsync } from './matrix';
 
@@ -183,4 +184,13 @@ registerEstimator('kde', {
   estimate: (x, y, o) => kdeMi(x, y, { bandwidth: numberOption(o, 'bandwidth'), standardize: booleanOption(o, 'standardize') }),
   resampling: 'subsample',
   optionNames: ['bandwidth', 'standardize'],
+});
+
+registerEstimator('knn-label', {
+  description: "Ross's k-NN estimator for continuous x and a discrete y (one column of class ids)",
+  estimate: (x, y, o) => {
+    if (y.cols !== 1) inputError(`knn-label needs y to be one column of class ids, got ${y.cols} columns`);
+    return { mi: knnLabelMi(x, y.data, { k: numberOption(o, 'k') }) };
+  },
+  resampling: 'subsample',
 });

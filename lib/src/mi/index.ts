@@ -9,6 +9,7 @@ export { ksgTotalCorrelation } from './tc';
 export { KdTree, kthNeighbourDistances, countNeighboursWithin } from './kdtree';
 export * from './binning';
 export * from './kde';
+export { knnLabelMi, classRows } from './knn-label';
 export * from './estimate';
 export * from './uncertainty';
 export * from './tasks';

@@ -9,7 +9,7 @@ import { Rng } from '../random/rng';
 import { Matrix, SampleInput, column, columnStats, takeRows, toMatrix, toMatrixAsync } from '../mi/matrix';
 import { covarianceMatrix, digamma, logDetSpd, range } from '../mi/special';
 import { ksgTotalCorrelation } from '../mi/tc';
-import { countNeighboursWithin, kthNeighbourDistances } from '../mi/kdtree';
+import { classRows, knnLabelMi } from '../mi/knn-label';
 import { SeedSummary, estimateLayerInformation, seedSummary } from './layer-information';
 import { LayerTermOptions } from './layer-terms';
 
@@ -75,19 +75,6 @@ export function prepareFeatures(features: SampleInput, options: PrepareFeaturesO
   return { data, rows: m.rows, cols: units, columns };
 }
 
-function classRows(labels: ArrayLike<number>, rows: number): Map<number, number[]> {
-  if (labels.length !== rows) inputError(`features have ${rows} rows but there are ${labels.length} labels`);
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < rows; i++) {
-    const y = labels[i];
-    if (!Number.isInteger(y) || y < 0) inputError(`label ${y} at row ${i} is not a class index`);
-    let g = groups.get(y);
-    if (!g) groups.set(y, (g = []));
-    g.push(i);
-  }
-  return groups;
-}
-
 /** Gaussian-entropy estimates of the four terms (exact identity; linear dependence only). */
 export function gaussianLayerTerms(features: SampleInput, labels: ArrayLike<number>): IdentityTerms {
   const m = toMatrix(features, 'features');
@@ -125,39 +112,6 @@ export interface KnnTermsOptions {
   /** Neighbour rank of every k-NN estimate. Default 3. */
   k?: number;
   seed?: number;
-}
-
-/** I(Y; X) for a discrete Y and a continuous X by Ross's k-NN estimator (PLoS ONE 2014; what
- * scikit-learn's mutual_info_classif uses): with d_i the distance from row i to its k-th neighbour
- * of the same class and m_i the rows of any class within d_i (itself included),
- *   I = psi(N) + psi(k) - < psi(N_{y_i}) > - < psi(m_i) >.  Classes seen once are skipped. */
-export function knnLabelMi(features: SampleInput, labels: ArrayLike<number>, options: KnnTermsOptions = {}): number {
-  const m = toMatrix(features, 'features');
-  const k = options.k ?? 3;
-  if (!Number.isInteger(k) || k < 1) inputError(`k must be a positive integer, got ${k}`);
-  const radii = new Float64Array(m.rows);
-  const kUsed = new Float64Array(m.rows);
-  const classSize = new Float64Array(m.rows);
-  for (const rows of classRows(labels, m.rows).values()) {
-    if (rows.length < 2) continue;
-    const kc = Math.min(k, rows.length - 1);
-    const eps = kthNeighbourDistances(takeRows(m, rows), kc);
-    rows.forEach((r, i) => {
-      radii[r] = eps[i];
-      kUsed[r] = kc;
-      classSize[r] = rows.length;
-    });
-  }
-  const within = countNeighboursWithin(m, radii);
-  let sum = 0;
-  let used = 0;
-  for (let i = 0; i < m.rows; i++) {
-    if (classSize[i] < 2) continue;
-    sum += digamma(kUsed[i]) - digamma(classSize[i]) - digamma(within[i] + 1);
-    used++;
-  }
-  if (used === 0) inputError('knnLabelMi needs a class with at least 2 rows');
-  return digamma(used) + sum / used;
 }
 
 /** Direct k-NN estimates of the four terms: TC and TC(h|Y) by multivariate KSG (within each class

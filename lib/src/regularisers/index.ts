@@ -4,7 +4,6 @@ export * from './column-shuffle';
 export * from './layer-terms';
 export * from './layer-regulariser';
 export * from './bayes-last-layer';
-export * from './paired-stats';
 export * from './layer-information';
 export * from './identity';
 export * from './verdicts';

@@ -6,7 +6,7 @@ import type { Claim, ResultRow, Verdict } from '../report/results';
 import { summarize, type Summary } from '../report/results';
 import { MMIM_PAPER_TABLE1, MmimMethod, MmimNet, mmimRowName } from './mmim-experiment';
 import { MmimStudy, finalRuns } from './mmim-study';
-import { PairedComparison, pairedComparison } from './paired-stats';
+import { PairedComparison, pairedComparison } from '../report/paired-stats';
 import { combineVerdicts, judgeBaselineRow, judgeBeatsBaseline, judgeImprovementRow } from './verdicts';
 
 export const MMIM_TABLE = 'Table 1';

@@ -13,7 +13,7 @@
 //    fails if any one fails.
 import { inputError } from '../errors';
 import type { Verdict } from '../report/results';
-import { PairedComparison, pairedComparison } from './paired-stats';
+import { PairedComparison, pairedComparison } from '../report/paired-stats';
 
 export const MIN_SEEDS_FOR_VERDICT = 3;
 

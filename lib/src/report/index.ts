@@ -6,3 +6,4 @@ export { writeResults, readResults, validateResults, summarize, currentCommit, V
 export type { Verdict, Summary, ResultRow, Claim, Results, ResultsInput, WrittenResults } from './results';
 export { runOnce, runMany, runCacheDir } from './runs';
 export type { RunJob } from './runs';
+export * from './paired-stats';
