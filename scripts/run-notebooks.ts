@@ -49,15 +49,17 @@ async function main(): Promise<void> {
     : {};
   const reportsRoot = path.join(ROOT, 'reports');
   fs.mkdirSync(reportsRoot, { recursive: true });
-  // Leftovers of an interrupted run.
-  for (const entry of fs.readdirSync(reportsRoot)) {
-    if (entry.startsWith('.staging-')) fs.rmSync(path.join(reportsRoot, entry), { recursive: true, force: true });
-  }
   let notebooks: string[];
   try {
     notebooks = listNotebooks(only);
   } catch (err) {
     fail((err as Error).message);
+  }
+  // Leftovers of an interrupted run of these notebooks (another notebook may be running right now).
+  const names = new Set(notebooks.map(notebookName));
+  for (const entry of fs.readdirSync(reportsRoot)) {
+    const staged = /^\.staging-(.+)-[A-Za-z0-9]{6}$/.exec(entry);
+    if (staged && names.has(staged[1])) fs.rmSync(path.join(reportsRoot, entry), { recursive: true, force: true });
   }
   const failures: string[] = [];
   for (const file of notebooks) {
