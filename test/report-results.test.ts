@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MilabInputError, perProfile, profile, readResults, summarize, validateResults, writeResults, type ResultRow, type Results } from 'milab';
+import { MilabInputError, committedResults, perProfile, resultRecords, profile, readResults, summarize, validateResults, writeResults, type ResultRow, type Results } from 'milab';
 
 let dir: string;
 const saved = { ...process.env };
@@ -75,6 +75,21 @@ test('the full profile also writes results/<notebook>.json, identical', () => {
   assert.equal(written.committedPath, path.join(dir, 'results', '000-mmim.json'));
   assert.equal(fs.readFileSync(written.committedPath, 'utf8'), fs.readFileSync(written.path, 'utf8'));
   assert.equal(written.results.profile, 'full');
+});
+
+test('committedResults reads the committed full-profile file (undefined before one exists); resultRecords flattens rows', () => {
+  assert.equal(committedResults('000-mmim'), undefined);
+  process.env.MILAB_PROFILE = 'full';
+  writeResults({ notebook: '000-mmim', rows: [row(), row({ row: 'DNN with MMIM', paper: null, ours: { mean: 0.5, sd: 0, n: 1 }, verdict: 'inconclusive' })], backend: 'wasm' });
+  process.env.MILAB_PROFILE = 'quick';
+  const committed = committedResults('000-mmim')!;
+  assert.equal(committed.profile, 'full');
+  assert.deepEqual(resultRecords(committed), [
+    { table: 'Table 1', row: 'DNN baseline', metric: 'test accuracy %', paper: 89.15, ours: '88.90 ± 0.20', n: 3, verdict: 'reproduced' },
+    { table: 'Table 1', row: 'DNN with MMIM', metric: 'test accuracy %', paper: '', ours: '0.50', n: 1, verdict: 'inconclusive' },
+  ]);
+  fs.writeFileSync(path.join(dir, 'results', '000-mmim.json'), '{"notebook": "000-mmim"}');
+  assert.throws(() => committedResults('000-mmim'), inputErrorMatching(/000-mmim\.json: .*profile/));
 });
 
 test('a malformed result is refused in one line naming the field, and the old file survives', () => {

@@ -2,7 +2,7 @@
 export { profile, perProfile, PROFILES } from './profile';
 export type { Profile } from './profile';
 export { reportDir, reportsRoot, resultsRoot } from './paths';
-export { writeResults, readResults, validateResults, summarize, currentCommit, VERDICTS } from './results';
+export { writeResults, readResults, validateResults, summarize, currentCommit, committedResults, resultRecords, VERDICTS } from './results';
 export type { Verdict, Summary, ResultRow, Claim, Results, ResultsInput, WrittenResults } from './results';
 export { runOnce, runMany, runCacheDir } from './runs';
 export type { RunJob } from './runs';

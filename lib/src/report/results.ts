@@ -113,6 +113,27 @@ export function readResults(file: string): Results {
   }
 }
 
+/** The committed full-profile results of a notebook (results/<notebook>.json), or undefined while
+ * none are committed. A quick run shows them beside its own numbers. */
+export function committedResults(notebook: string): Results | undefined {
+  const file = path.join(resultsRoot(), `${checkNotebookName(notebook)}.json`);
+  return fs.existsSync(file) ? readResults(file) : undefined;
+}
+
+/** One flat record per row, for showTable: ours as mean ± sd and the number of runs. */
+export function resultRecords(results: Results): Array<Record<string, string | number>> {
+  const fixed = (v: number) => v.toFixed(2);
+  return results.rows.map((r) => ({
+    table: r.table,
+    row: r.row,
+    metric: r.metric,
+    paper: r.paper ?? '',
+    ours: r.ours.n > 1 ? `${fixed(r.ours.mean)} ± ${fixed(r.ours.sd)}` : fixed(r.ours.mean),
+    n: r.ours.n,
+    verdict: r.verdict,
+  }));
+}
+
 /** Check the exact shape; the first problem is reported in one line naming where it is. */
 export function validateResults(value: unknown): Results {
   const r = object(value, 'results', ['notebook', 'profile', 'backend', 'commit', 'rows', 'claims']);
