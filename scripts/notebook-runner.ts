@@ -90,6 +90,25 @@ interface ExecutorReport {
   details?: string;
 }
 
+const OWNER_FILE = '.owner';
+
+/** A staging folder left by an interrupted run: its owner process is gone (or never wrote its pid). */
+export function stagingIsStale(dir: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
+  } catch {
+    return true;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'EPERM';
+  }
+}
+
 export async function runNotebook(file: string, options: RunOptions): Promise<NotebookRun> {
   const env = loadRunnerEnv();
   const name = notebookName(file);
@@ -97,6 +116,8 @@ export async function runNotebook(file: string, options: RunOptions): Promise<No
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   fs.mkdirSync(reportsRoot, { recursive: true });
   const staging = fs.mkdtempSync(path.join(reportsRoot, `.staging-${name}-`));
+  // Marks the folder as live, so a concurrent run's clean-up leaves it alone (stagingIsStale).
+  fs.writeFileSync(path.join(staging, OWNER_FILE), String(process.pid));
   try {
     const stagedDir = path.join(staging, name);
     fs.mkdirSync(stagedDir);

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROFILES, type Profile } from 'milab';
-import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook } from './notebook-runner';
+import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook, stagingIsStale } from './notebook-runner';
 import { writeIndex } from './report-index';
 
 function parseArgs(argv: string[]): { profile: Profile; only?: string; workers: number } {
@@ -55,11 +55,10 @@ async function main(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
-  // Leftovers of an interrupted run of these notebooks (another notebook may be running right now).
-  const names = new Set(notebooks.map(notebookName));
+  // Leftovers of interrupted runs; a run still going on (another npm start) keeps its folder.
   for (const entry of fs.readdirSync(reportsRoot)) {
-    const staged = /^\.staging-(.+)-[A-Za-z0-9]{6}$/.exec(entry);
-    if (staged && names.has(staged[1])) fs.rmSync(path.join(reportsRoot, entry), { recursive: true, force: true });
+    const dir = path.join(reportsRoot, entry);
+    if (entry.startsWith('.staging-') && stagingIsStale(dir)) fs.rmSync(dir, { recursive: true, force: true });
   }
   const failures: string[] = [];
   for (const file of notebooks) {

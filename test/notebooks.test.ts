@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook } from '../scripts/notebook-runner';
+import { spawnSync } from 'node:child_process';
+import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook, stagingIsStale } from '../scripts/notebook-runner';
 
 interface Output {
   output_type: string;
@@ -68,6 +69,20 @@ test('a failing cell names notebook, cell and error, and keeps the previous repo
     assert.deepEqual(fs.readdirSync(previous), ['results.json']);
     assert.equal(fs.readFileSync(path.join(previous, 'results.json'), 'utf8'), 'old');
     assert.deepEqual(fs.readdirSync(reportsRoot).filter((f) => f.startsWith('.staging')), [], 'no staging left');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a staging folder is stale only when its owner process is gone: a concurrent run's folder survives clean-up", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'milab-staging-'));
+  try {
+    assert.equal(stagingIsStale(dir), true, 'no owner file: left by an old or crashed run');
+    fs.writeFileSync(path.join(dir, '.owner'), String(process.pid));
+    assert.equal(stagingIsStale(dir), false, 'owned by a live process');
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    fs.writeFileSync(path.join(dir, '.owner'), gone);
+    assert.equal(stagingIsStale(dir), true, 'owned by a process that has exited');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
