@@ -1,39 +1,42 @@
 // npm start: execute every notebook headlessly (quick profile unless told otherwise), write
 // reports/<name>/ for each and reports/index.html. A failing cell fails the run, naming the
 // notebook, the cell and the error; the other notebooks still run.
-//   node dist/scripts/run-notebooks.js [--profile smoke|quick|full] [--only NNN] [--workers N]
+//   node dist/scripts/run-notebooks.js [--profile smoke|quick|full] [--only NNN] [--workers N] [--status]
 // --workers N (full profile) runs each notebook N times at once: the kernels share the notebook's
 // runs through runMany's claims (lib/src/report/runs.ts), so N cores compute N runs at a time; the
-// first kernel writes the report, the others' reports are discarded.
+// first kernel writes the report, the others' reports are discarded. --status lists each notebook's
+// stored full-profile runs and the runs being computed, and exits.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROFILES, type Profile } from 'milab';
+import { PROFILES, storedRunsStatus, type Profile } from 'milab';
 import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook, stagingIsStale } from './notebook-runner';
 import { writeIndex } from './report-index';
 
-function parseArgs(argv: string[]): { profile: Profile; only?: string; workers: number } {
+function parseArgs(argv: string[]): { profile: Profile; only?: string; workers: number; status: boolean } {
   let profileArg = process.env.MILAB_PROFILE || 'quick';
   let only: string | undefined;
   let workers = 1;
+  let status = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.split('=', 2);
     const value = () => inline ?? argv[++i] ?? fail(`${flag} needs a value`);
     if (flag === '--profile') profileArg = value();
     else if (flag === '--only') only = value();
+    else if (flag === '--status') status = true;
     else if (flag === '--workers') {
       workers = Number(value());
       if (!Number.isInteger(workers) || workers < 1) fail(`--workers must be a positive integer; got '${inline ?? argv[i]}'`);
     }
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: npm start -- [--profile smoke|quick|full] [--only NNN] [--workers N]');
+      console.log('usage: npm start -- [--profile smoke|quick|full] [--only NNN] [--workers N] [--status]');
       process.exit(0);
-    } else fail(`unknown option '${arg}' (expected --profile, --only, --workers)`);
+    } else fail(`unknown option '${arg}' (expected --profile, --only, --workers, --status)`);
   }
   if (!(PROFILES as readonly string[]).includes(profileArg)) fail(`--profile must be one of ${PROFILES.join(', ')}; got '${profileArg}'`);
   if (workers > 1 && profileArg !== 'full') fail('--workers needs --profile full (only full-profile runs are shared between kernels)');
-  return { profile: profileArg as Profile, only, workers };
+  return { profile: profileArg as Profile, only, workers, status };
 }
 
 function fail(message: string): never {
@@ -42,7 +45,8 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  const { profile, only, workers } = parseArgs(process.argv.slice(2));
+  const { profile, only, workers, status } = parseArgs(process.argv.slice(2));
+  if (status) return printStatus(only);
   // Each kernel gets its share of the cores unless the user chose the wasm threads.
   const env: NodeJS.ProcessEnv = workers > 1 && !process.env.MILAB_WASM_THREADS
     ? { MILAB_WASM_THREADS: String(Math.max(1, Math.floor(os.cpus().length / workers))) }
@@ -84,6 +88,26 @@ async function main(): Promise<void> {
   if (failures.length > 0) {
     console.error(`${failures.length} of ${notebooks.length} notebook(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
     process.exit(1);
+  }
+}
+
+/** Stored and running full-profile runs per notebook. */
+function printStatus(only: string | undefined): void {
+  let notebooks: string[];
+  try {
+    notebooks = listNotebooks(only);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const ago = (iso: string) => `${Math.round((Date.now() - Date.parse(iso)) / 60000)} min ago`;
+  const short = (key: string) => (key.length > 90 ? `${key.slice(0, 87)}...` : key);
+  for (const file of notebooks) {
+    const name = notebookName(file);
+    const { stored, claimed } = storedRunsStatus(name);
+    const running = claimed.filter((c) => c.alive);
+    console.log(`${name}: ${stored.length} run(s) stored in results/runs/${name}/, ${running.length} being computed`);
+    if (stored.length > 0) console.log(`  last stored ${ago(stored[stored.length - 1].finished)}: ${short(stored[stored.length - 1].key)}`);
+    for (const c of claimed) console.log(`  ${c.alive ? 'computing' : 'abandoned'} (pid ${c.pid}, started ${ago(c.started)}): ${short(c.key)}`);
   }
 }
 

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { reportDir, runCacheDir, runMany, runOnce } from 'milab';
+import { reportDir, runCacheDir, runMany, runOnce, storedRunsStatus } from 'milab';
 
 let dir: string;
 const saved = { ...process.env };
@@ -80,7 +80,7 @@ test('runMany: values in job order; runs claimed by a live process are awaited, 
   const claimFor = (key: string, pid: number) => {
     const file = path.join(runCacheDir('004-x'), `${key}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}.json.claim`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ pid, host: os.hostname(), started: new Date().toISOString() }));
+    fs.writeFileSync(file, JSON.stringify({ pid, host: os.hostname(), started: new Date().toISOString(), key }));
     return file;
   };
   const bClaim = claimFor('b', other.pid!);
@@ -88,6 +88,9 @@ test('runMany: values in job order; runs claimed by a live process are awaited, 
   const pending = runMany('004-x', [job('a'), job('b'), job('c')]);
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.deepEqual(order, ['a', 'c'], "'b' is left to its live owner; the dead owner's 'c' is taken over");
+  const status = storedRunsStatus('004-x');
+  assert.deepEqual(status.stored.map((r) => r.key).sort(), ['a', 'c']);
+  assert.deepEqual(status.claimed.map((c) => [c.key, c.pid, c.alive]), [['b', other.pid, true]], 'the status shows who computes what');
   // The owner finishes 'b': the waiting process reads its stored value.
   const stored = { key: 'b', commit: 'x', finished: new Date().toISOString(), value: 'FROM OTHER' };
   fs.writeFileSync(bClaim.replace(/\.claim$/, ''), JSON.stringify(stored));

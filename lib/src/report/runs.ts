@@ -79,7 +79,7 @@ export async function runMany<T>(notebook: string, jobs: ReadonlyArray<RunJob<T>
         progressed = true;
         continue;
       }
-      if (!claim(`${file}.claim`)) continue;
+      if (!claim(`${file}.claim`, key)) continue;
       try {
         const value = roundTrip(key, await compute());
         const record: StoredRun = { key, commit: currentCommit(), finished: new Date().toISOString(), value };
@@ -110,8 +110,8 @@ function readStored(file: string, key: string): StoredRun | undefined {
 }
 
 /** Take the claim file unless a live process on this host holds it. */
-function claim(file: string): boolean {
-  const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() });
+function claim(file: string, key: string): boolean {
+  const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString(), key });
   fs.mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -126,7 +126,7 @@ function claim(file: string): boolean {
   return false;
 }
 
-function holderAlive(file: string): boolean {
+function holderAlive(file: string, otherThanMe = true): boolean {
   let holder: { pid?: number; host?: string };
   try {
     holder = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -135,13 +135,43 @@ function holderAlive(file: string): boolean {
     return Date.now() - fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs! < 60_000;
   }
   if (holder.host !== os.hostname() || !Number.isInteger(holder.pid)) return false;
-  if (holder.pid === process.pid) return false;
+  if (otherThanMe && holder.pid === process.pid) return false;
   try {
     process.kill(holder.pid!, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+export interface StoredRunsStatus {
+  /** Finished runs: key, when, at which commit. */
+  stored: Array<{ key: string; finished: string; commit: string }>;
+  /** Runs being computed now (live claims), or abandoned (their process is gone). */
+  claimed: Array<{ key: string; pid: number; started: string; alive: boolean }>;
+}
+
+/** What a notebook's full profile has stored and what is being computed, for progress reports. */
+export function storedRunsStatus(notebook: string): StoredRunsStatus {
+  const dir = runCacheDir(notebook);
+  const status: StoredRunsStatus = { stored: [], claimed: [] };
+  if (!fs.existsSync(dir)) return status;
+  for (const name of fs.readdirSync(dir).sort()) {
+    const file = path.join(dir, name);
+    try {
+      if (name.endsWith('.json')) {
+        const run = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredRun;
+        status.stored.push({ key: run.key, finished: run.finished, commit: run.commit });
+      } else if (name.endsWith('.claim')) {
+        const holder = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number; started: string; key?: string };
+        status.claimed.push({ key: holder.key ?? name, pid: holder.pid, started: holder.started, alive: holderAlive(file, false) });
+      }
+    } catch {
+      // Being written this instant: it will show next time.
+    }
+  }
+  status.stored.sort((a, b) => a.finished.localeCompare(b.finished));
+  return status;
 }
 
 function fileNameFor(key: string): string {
