@@ -199,12 +199,14 @@ function describe(value: unknown): string {
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
-let commitCache: string | undefined;
+/** The commit of the code this process runs: read once, when the library loads. Reading it when a
+ * result is written would name whatever was checked out hours later, after a long run. */
+const commitAtLoad = readCommit();
 
-/** The checked-out commit (short), '+dirty' when tracked files differ from it; 'unknown' without git. */
+/** The commit checked out when this process loaded milab (short), '+dirty' when tracked files
+ * differed from it; 'unknown' without git. */
 export function currentCommit(): string {
-  if (commitCache === undefined) commitCache = readCommit();
-  return commitCache;
+  return commitAtLoad;
 }
 
 function readCommit(): string {
