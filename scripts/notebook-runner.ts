@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readResults, type Profile, type Results } from 'milab';
+import { processAlive, readResults, type Profile, type Results } from 'milab';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const NOTEBOOKS_DIR = path.join(ROOT, 'notebooks');
@@ -100,13 +100,7 @@ export function stagingIsStale(dir: string): boolean {
   } catch {
     return true;
   }
-  if (!Number.isInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'EPERM';
-  }
+  return !(Number.isInteger(pid) && pid > 0 && processAlive(pid));
 }
 
 export async function runNotebook(file: string, options: RunOptions): Promise<NotebookRun> {

@@ -4,6 +4,6 @@ export type { Profile } from './profile';
 export { reportDir, reportsRoot, resultsRoot } from './paths';
 export { writeResults, readResults, validateResults, summarize, currentCommit, committedResults, resultRecords, VERDICTS } from './results';
 export type { Verdict, Summary, ResultRow, Claim, Results, ResultsInput, WrittenResults } from './results';
-export { runOnce, runMany, runCacheDir, storedRunsStatus } from './runs';
+export { runOnce, runMany, runCacheDir, storedRunsStatus, processAlive } from './runs';
 export type { RunJob, StoredRunsStatus } from './runs';
 export * from './paired-stats';

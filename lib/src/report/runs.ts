@@ -64,15 +64,15 @@ export async function runMany<T>(notebook: string, jobs: ReadonlyArray<RunJob<T>
     return results;
   }
   const dir = runCacheDir(notebook);
-  const fresh = Boolean(process.env.MILAB_FRESH);
+  // MILAB_FRESH: runs stored before this call are ignored; those another kernel stores during it count.
+  const storedSince = process.env.MILAB_FRESH ? new Date().toISOString() : '';
   const pending = new Set(jobs.keys());
-  const computedHere = new Set<number>();
   while (pending.size > 0) {
     let progressed = false;
     for (const i of [...pending]) {
       const { key, compute } = jobs[i];
       const file = path.join(dir, fileNameFor(key));
-      const stored = fresh && !computedHere.has(i) ? undefined : readStored(file, key);
+      const stored = readStored(file, key, storedSince);
       if (stored) {
         results[i] = stored.value as T;
         pending.delete(i);
@@ -85,7 +85,6 @@ export async function runMany<T>(notebook: string, jobs: ReadonlyArray<RunJob<T>
         const record: StoredRun = { key, commit: currentCommit(), finished: new Date().toISOString(), value };
         writeFileAtomic(file, JSON.stringify(record) + '\n');
         results[i] = value;
-        computedHere.add(i);
         pending.delete(i);
         progressed = true;
       } finally {
@@ -103,10 +102,10 @@ function roundTrip<T>(key: string, value: T): T {
   return JSON.parse(json) as T;
 }
 
-function readStored(file: string, key: string): StoredRun | undefined {
+function readStored(file: string, key: string, finishedSince: string): StoredRun | undefined {
   if (!fs.existsSync(file)) return undefined;
   const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredRun;
-  return stored.key === key ? stored : undefined;
+  return stored.key === key && stored.finished > finishedSince ? stored : undefined;
 }
 
 /** Take the claim file unless a live process on this host holds it. */
@@ -136,8 +135,13 @@ function holderAlive(file: string, otherThanMe = true): boolean {
   }
   if (holder.host !== os.hostname() || !Number.isInteger(holder.pid)) return false;
   if (otherThanMe && holder.pid === process.pid) return false;
+  return processAlive(holder.pid!);
+}
+
+/** Whether a process with this pid runs on this machine (one we may not signal counts). */
+export function processAlive(pid: number): boolean {
   try {
-    process.kill(holder.pid!, 0);
+    process.kill(pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
