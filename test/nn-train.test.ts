@@ -99,6 +99,30 @@ test('extraLoss: the capped gradient steers without swamping the task; uncapped 
   tf.dispose([data.x, data.y]);
 });
 
+test('a spike of the extra gradient between cap measurements is clipped like a capped step', () => {
+  // With capEvery > 1 the scale is stale between measurements; a MINE gradient can spike there.
+  const data = blobs(64, 4);
+  const model = mlpClassifier({ inputShape: 8, hidden: [16], classes: 3, seed: 5 });
+  const optimizer = tf.train.sgd(0.01); // plain SGD: the weight change is the applied gradient
+  let step = 0;
+  const spikeAt = 4; // step 0 measures the scale, steps 1-9 reuse it
+  const extraLoss = (a: Record<string, tf.Tensor>) => tf.mul(step === spikeAt ? 1e6 : 1e-3, tf.mean(tf.square(a.hidden1))) as tf.Scalar;
+  const trainer = new ClassifierTrainer(model, { optimizer, seed: 6, extraLoss, capEvery: 10 });
+  const moves: number[] = [];
+  for (; step < 8; step++) {
+    const before = model.trainableVariables.map((v) => v.clone());
+    const r = trainer.step(data.x, data.y);
+    moves.push(tf.tidy(() => Math.sqrt(tf.addN(model.trainableVariables.map((v, i) => tf.sum(tf.square(tf.sub(v, before[i]))))).dataSync()[0])));
+    tf.dispose([r.loss, r.correct, r.extra ?? [], before]);
+  }
+  const ordinary = Math.max(...moves.filter((_, i) => i !== spikeAt));
+  assert.ok(moves[spikeAt] < 3 * ordinary, `the spike moved the weights by ${moves[spikeAt]}, ordinary steps by at most ${ordinary}`);
+  trainer.dispose();
+  optimizer.dispose();
+  model.dispose();
+  tf.dispose([data.x, data.y]);
+});
+
 test('afterStep sees the activations and labels of each step', async () => {
   const data = blobs(64, 11);
   const model = mlpClassifier({ inputShape: 8, hidden: [5], classes: 3, seed: 12 });

@@ -25,7 +25,9 @@ export interface TrainerOptions {
   capExtraGradient?: boolean;
   /** Measure the cap's scale every this many steps (default 1: every step). In between, the last
    * scale weights the extra term in a single forward/backward pass: on a CNN, where the network's
-   * passes dominate, 10 makes a regularised step ~1.8x cheaper. */
+   * passes dominate, 10 makes a regularised step ~1.8x cheaper. A stale scale cannot see a spike of
+   * the extra gradient (MINE's gradient spikes now and then), so those steps also clip the combined
+   * gradient to twice the last measured task-gradient norm: the most a capped step can have. */
   capEvery?: number;
   /** Return the step's activations (for an afterStep hook). Default false. */
   keepActivations?: boolean;
@@ -48,8 +50,9 @@ export class ClassifierTrainer {
   private readonly variables: tf.Variable[];
   private readonly rng: Rng;
   private readonly capEvery: number;
-  /** The cap's last measured scale, and steps since. */
+  /** The cap's last measured scale, the norm limit of the steps that reuse it, and steps since. */
   private capScale: tf.Scalar | null = null;
+  private capLimit: tf.Scalar | null = null;
   private stepsSinceCap = 0;
 
   constructor(readonly model: Classifier, private readonly options: TrainerOptions = {}) {
@@ -100,7 +103,7 @@ export class ClassifierTrainer {
         return tf.add(task, scale ? tf.mul(scale, extra) : extra) as tf.Scalar;
       }, this.variables);
       both.value.dispose();
-      grads = both.grads;
+      grads = this.capLimit ? clipGlobalNorm(both.grads, this.capLimit) : both.grads;
     } else {
       const task = tf.variableGrads(() => taskLoss(forward(true)), this.variables);
       const extra = tf.variableGrads(() => extraLoss(forward(false), labels, labelIds), this.variables);
@@ -108,8 +111,9 @@ export class ClassifierTrainer {
       out.extra = extra.value;
       const combined = combineCapped(task.grads, extra.grads);
       grads = combined.grads;
-      this.capScale?.dispose();
+      tf.dispose([this.capScale ?? [], this.capLimit ?? []]);
       this.capScale = combined.scale;
+      this.capLimit = combined.limit;
       this.stepsSinceCap = 1;
     }
     this.optimizer.applyGradients(grads);
@@ -119,26 +123,39 @@ export class ClassifierTrainer {
 
   dispose(): void {
     if (this.ownsOptimizer) this.optimizer.dispose();
-    this.capScale?.dispose();
+    tf.dispose([this.capScale ?? [], this.capLimit ?? []]);
     this.capScale = null;
+    this.capLimit = null;
   }
 }
 
-/** task + min(1, |task| / |extra|) * extra, norms over all weights together, and that scale.
- * Disposes its inputs. */
-function combineCapped(task: tf.NamedTensorMap, extra: tf.NamedTensorMap): { grads: tf.NamedTensorMap; scale: tf.Scalar } {
+const globalNorm = (g: tf.NamedTensorMap) => tf.sqrt(tf.addN(Object.values(g).map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
+
+/** task + min(1, |task| / |extra|) * extra, norms over all weights together; that scale, and
+ * 2 |task| (the bound on the combined norm). Disposes its inputs. */
+function combineCapped(task: tf.NamedTensorMap, extra: tf.NamedTensorMap): { grads: tf.NamedTensorMap; scale: tf.Scalar; limit: tf.Scalar } {
   const combined = tf.tidy(() => {
-    const norm = (g: tf.NamedTensorMap) => tf.sqrt(tf.addN(Object.values(g).map((t) => tf.sum(tf.square(t)))));
+    const taskNorm = globalNorm(task);
     const scale: tf.Tensor = Object.keys(extra).length === 0 ? tf.scalar(0)
-      : tf.minimum(1, tf.div(norm(task), tf.add(norm(extra), 1e-12)));
+      : tf.minimum(1, tf.div(taskNorm, tf.add(globalNorm(extra), 1e-12)));
     const out: tf.NamedTensorMap = {};
     for (const name of new Set([...Object.keys(task), ...Object.keys(extra)])) {
       const t = task[name];
       const e = extra[name];
       out[name] = t && e ? tf.add(t, tf.mul(scale, e)) : t ? tf.clone(t) : tf.mul(scale, e);
     }
-    return { grads: out, scale: scale as tf.Scalar };
+    return { grads: out, scale: scale as tf.Scalar, limit: tf.mul(2, taskNorm) as tf.Scalar };
   });
   tf.dispose([...Object.values(task), ...Object.values(extra)]);
   return combined;
+}
+
+/** grads * min(1, limit / |grads|), the norm over all weights together. Disposes its input. */
+function clipGlobalNorm(grads: tf.NamedTensorMap, limit: tf.Scalar): tf.NamedTensorMap {
+  const clipped = tf.tidy(() => {
+    const factor = tf.minimum(1, tf.div(limit, tf.add(globalNorm(grads), 1e-12)));
+    return Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, factor)])) as tf.NamedTensorMap;
+  });
+  tf.dispose(Object.values(grads));
+  return clipped;
 }

@@ -1,7 +1,7 @@
 // The whole MMIM experiment: for each network, the baseline on every seed; for each regularised
 // method, lambda chosen on the validation split with the first seed, then every seed at that lambda
-// (the selection run is reused as the first seed's run: it saw only the validation split). The runs
-// go through runMany in two independent batches (every baseline and lambda-selection run, then the
+// (the selection run is reused as the first seed's run: it saw only the validation split). Each
+// network's runs go through runMany in two batches (its baseline and lambda-selection runs, then its
 // other seeds at the chosen lambdas), so an interrupted full run resumes where it stopped and
 // parallel kernels (npm run full -- --workers N) share each batch.
 import { inputError } from '../errors';
@@ -85,29 +85,27 @@ export async function runMmimStudy(data: MmimData, dataInfo: MmimDataInfo, plan:
     return { key: runKey(config, dataInfo), compute: () => runMmimConfiguration(data, config, options.progress?.(label)) };
   };
   const regularised = plan.methods.filter((m) => m !== 'baseline');
-  // Batch 1: the baselines on every seed and every lambda on the first seed.
-  const firstBatch = plan.nets.flatMap((net) => [
-    ...plan.seeds.map((seed) => job(net, 'baseline', 0, seed)),
-    ...regularised.flatMap((method) => plan.lambdas.map((lambda) => job(net, method, lambda, plan.seeds[0]))),
-  ]);
-  const runs = await runMany(options.notebook, firstBatch);
-  // The lambda with the best validation accuracy (the first on ties, as the plan lists them).
+  const runs: MmimRunResult[] = [];
   const chosenLambda: MmimStudy['chosenLambda'] = {};
+  // One network after the other, so a partial full run leaves whole rows for the first network.
   for (const net of plan.nets) {
-    chosenLambda[net] = {};
+    // Batch 1: the baselines on every seed and every lambda on the first seed.
+    const firstBatch = await runMany(options.notebook, [
+      ...plan.seeds.map((seed) => job(net, 'baseline', 0, seed)),
+      ...regularised.flatMap((method) => plan.lambdas.map((lambda) => job(net, method, lambda, plan.seeds[0]))),
+    ]);
+    runs.push(...firstBatch);
+    // The lambda with the best validation accuracy (the first on ties, as the plan lists them).
+    const chosen: Partial<Record<MmimMethod, number>> = (chosenLambda[net] = {});
     for (const method of regularised) {
       let best: MmimRunResult | null = null;
-      for (const r of runs) {
-        if (r.config.net === net && r.config.method === method && (!best || r.valAccuracy > best.valAccuracy)) best = r;
-      }
-      chosenLambda[net]![method] = best!.config.lambda;
+      for (const r of firstBatch) if (r.config.method === method && (!best || r.valAccuracy > best.valAccuracy)) best = r;
+      chosen[method] = best!.config.lambda;
     }
+    // Batch 2: the other seeds at the chosen lambdas.
+    runs.push(...(await runMany(options.notebook, regularised.flatMap((method) =>
+      plan.seeds.slice(1).map((seed) => job(net, method, chosen[method]!, seed))))));
   }
-  // Batch 2: the other seeds at the chosen lambdas.
-  const secondBatch = plan.nets.flatMap((net) =>
-    regularised.flatMap((method) => plan.seeds.slice(1).map((seed) => job(net, method, chosenLambda[net]![method]!, seed))),
-  );
-  runs.push(...(await runMany(options.notebook, secondBatch)));
   return { plan, dataInfo, runs, chosenLambda };
 }
 
