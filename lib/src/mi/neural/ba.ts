@@ -10,7 +10,7 @@ import { covarianceMatrix, logDetSpd } from '../special';
 import { Activation, Mlp } from './mlp';
 import { NeuralMiOptions, resolveSampling } from './estimators';
 import { fitByLikelihood } from './likelihood';
-import { CurvePoint, TrainOptions } from './train';
+import { CurvePoint, TrainOptions, fitSummary } from './train';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -126,13 +126,8 @@ export async function barberAgakov(xInput: SampleInput, yInput: SampleInput, opt
       entropyY,
       entropySource: options.entropyY === undefined ? 'gaussian fit' : 'given',
       n: x.rows,
-      trainN: split.train.length,
-      heldOutN: split.heldOut.length,
+      ...fitSummary(report, split),
       curve: report.curve.map((p) => ({ step: p.step, train: p.train + entropyStandardY, heldOut: p.heldOut + entropyStandardY })),
-      steps: report.steps,
-      bestStep: report.bestStep,
-      stopReason: report.stopReason,
-      seconds: report.seconds,
     };
   } finally {
     q.dispose();

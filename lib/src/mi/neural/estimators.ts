@@ -8,7 +8,7 @@ import { CriticScores, concatScores } from './bounds';
 import { Critic, CriticChoice, CriticKind, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
 import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
 import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from './batches';
-import { CurvePoint, TrainOptions, TrainTask, trainToPlateau } from './train';
+import { CurvePoint, TrainOptions, TrainTask, fitSummary, trainToPlateau } from './train';
 
 export interface NeuralMiOptions extends TrainOptions, BoundOptions, CriticChoice {
   /** Fixes the split, the initial weights, every batch and every shuffle. Default 0. */
@@ -111,16 +111,11 @@ export async function fitLowerBound(
     estimator: objective.name,
     mi: report.best,
     n,
-    trainN: split.train.length,
-    heldOutN: split.heldOut.length,
+    ...fitSummary(report, split),
     batchSize,
     negativesPerRow: sampling.negativesPerRow,
     curve: report.curve,
-    steps: report.steps,
-    bestStep: report.bestStep,
-    stopReason: report.stopReason,
     recoveries: report.recoveries,
-    seconds: report.seconds,
   };
 }
 

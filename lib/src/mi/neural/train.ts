@@ -68,6 +68,18 @@ export interface TrainReport {
   seconds: number;
 }
 
+/** The fit fields every neural estimate reports beside its value: sample split, steps, stopping. */
+export function fitSummary(report: TrainReport, split: { train: ArrayLike<number>; heldOut: ArrayLike<number> }) {
+  return {
+    trainN: split.train.length,
+    heldOutN: split.heldOut.length,
+    steps: report.steps,
+    bestStep: report.bestStep,
+    stopReason: report.stopReason,
+    seconds: report.seconds,
+  };
+}
+
 export interface TrainTask {
   /** What the optimiser moves. */
   readonly variables: tf.Variable[];

@@ -13,7 +13,7 @@ import { Activation, Mlp } from './mlp';
 import { logSumExp, scoresFromMatrix } from './bounds';
 import { NeuralMiOptions, prepare, resolveSampling } from './estimators';
 import { fitByLikelihood } from './likelihood';
-import { CurvePoint, TrainOptions } from './train';
+import { CurvePoint, TrainOptions, fitSummary } from './train';
 
 export type UpperBoundName = 'club' | 'l1out';
 export const UPPER_BOUND_NAMES: readonly UpperBoundName[] = ['club', 'l1out'];
@@ -156,14 +156,9 @@ export async function neuralUpperBound(xInput: SampleInput, yInput: SampleInput,
       mi,
       logLikelihood: report.best,
       n: x.rows,
-      trainN: split.train.length,
-      heldOutN: split.heldOut.length,
+      ...fitSummary(report, split),
       batchSize,
       curve: report.curve,
-      steps: report.steps,
-      bestStep: report.bestStep,
-      stopReason: report.stopReason,
-      seconds: report.seconds,
     };
   } finally {
     q.dispose();
