@@ -63,32 +63,44 @@ export interface MlpOptions {
   zeroOutput?: boolean;
 }
 
-/** Dense layers `inputDim -> hidden... -> outputDim`, activation between layers, linear output. */
-export class Mlp {
+/** Dense layers through `[inputDim, ...hidden, outputDim]`, each weight [...lead, in, out] and bias
+ * [...lead, 1, out] (or [out] when there is no lead axis); the two MLP kinds below share it. */
+abstract class DenseStack {
   readonly weights: tf.Variable[] = [];
   readonly biases: tf.Variable[] = [];
   readonly activation: Activation;
 
+  protected constructor(lead: number[], inputDim: number, hidden: readonly number[], outputDim: number, options: MlpOptions) {
+    checkWidths(hidden, 'hidden');
+    this.activation = checkActivation(options.activation ?? 'relu');
+    const rng = new Rng(options.seed);
+    const widths = [inputDim, ...hidden, outputDim];
+    for (let l = 0; l + 1 < widths.length; l++) {
+      const shape = [...lead, widths[l], widths[l + 1]];
+      const last = l + 2 === widths.length;
+      this.weights.push(frozenVariable(last && options.zeroOutput ? tf.zeros(shape) : glorot(rng, shape)));
+      this.biases.push(frozenVariable(tf.zeros(lead.length ? [...lead, 1, widths[l + 1]] : [widths[l + 1]])));
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.weights, ...this.biases];
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+/** Dense layers `inputDim -> hidden... -> outputDim`, activation between layers, linear output. */
+export class Mlp extends DenseStack {
   constructor(
     readonly inputDim: number,
     readonly hidden: readonly number[],
     readonly outputDim: number,
     options: MlpOptions,
   ) {
-    checkWidths(hidden, 'hidden');
-    this.activation = checkActivation(options.activation ?? 'relu');
-    const rng = new Rng(options.seed);
-    const widths = [inputDim, ...hidden, outputDim];
-    for (let l = 0; l + 1 < widths.length; l++) {
-      const shape = [widths[l], widths[l + 1]];
-      const last = l + 2 === widths.length;
-      this.weights.push(frozenVariable(last && options.zeroOutput ? tf.zeros(shape) : glorot(rng, shape)));
-      this.biases.push(frozenVariable(tf.zeros([widths[l + 1]])));
-    }
-  }
-
-  get variables(): tf.Variable[] {
-    return [...this.weights, ...this.biases];
+    super([], inputDim, hidden, outputDim, options);
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
@@ -104,18 +116,10 @@ export class Mlp {
     }
     return h as tf.Tensor2D;
   }
-
-  dispose(): void {
-    for (const v of this.variables) v.dispose();
-  }
 }
 
 /** m independent MLPs evaluated as one batched op: input [m, n, inputDim] -> [m, n, outputDim]. */
-export class BatchedMlp {
-  readonly weights: tf.Variable[] = [];
-  readonly biases: tf.Variable[] = [];
-  readonly activation: Activation;
-
+export class BatchedMlp extends DenseStack {
   constructor(
     readonly count: number,
     readonly inputDim: number,
@@ -123,18 +127,7 @@ export class BatchedMlp {
     readonly outputDim: number,
     options: MlpOptions,
   ) {
-    checkWidths(hidden, 'hidden');
-    this.activation = checkActivation(options.activation ?? 'relu');
-    const rng = new Rng(options.seed);
-    const widths = [inputDim, ...hidden, outputDim];
-    for (let l = 0; l + 1 < widths.length; l++) {
-      this.weights.push(frozenVariable(glorot(rng, [count, widths[l], widths[l + 1]])));
-      this.biases.push(frozenVariable(tf.zeros([count, 1, widths[l + 1]])));
-    }
-  }
-
-  get variables(): tf.Variable[] {
-    return [...this.weights, ...this.biases];
+    super([count], inputDim, hidden, outputDim, options);
   }
 
   apply(x: tf.Tensor3D): tf.Tensor3D {
@@ -144,9 +137,5 @@ export class BatchedMlp {
       h = tf.add(tf.matMul(h as tf.Tensor3D, this.weights[l] as tf.Tensor3D), this.biases[l]);
     }
     return h as tf.Tensor3D;
-  }
-
-  dispose(): void {
-    for (const v of this.variables) v.dispose();
   }
 }
