@@ -161,26 +161,25 @@ abstract class TermBase implements LayerTerm {
   }
 }
 
-/** MINE scores of one critic on the joint batch and on `shuffles` product-of-marginals batches. */
-function mineScores(critic: (z: tf.Tensor2D) => tf.Tensor1D, z: tf.Tensor2D, shuffled: tf.Tensor2D[]): CriticScores {
-  return { joint: critic(z), marginal: tf.stack(shuffled.map(critic), 1) as tf.Tensor2D };
-}
-
 function oneHot(labels: Int32Array, classes: number): tf.Tensor2D {
   return tf.oneHot(tf.tensor1d(labels, 'int32'), classes) as tf.Tensor2D;
 }
 
-/** TC(h) by MINE with each unit shuffled independently across the batch. */
-export class TotalCorrelationTerm extends TermBase {
-  readonly name = 'tc';
+/** A KL to a product of marginals by MINE: a critic scores the standardised batch and `shuffles`
+ * copies with every unit permuted on its own; the subclass says how the units are permuted and
+ * whether the critic also sees the labels. */
+abstract class ShuffledMineTerm extends TermBase {
   private readonly critic: Mlp;
   private readonly ema: MineEma;
 
-  constructor(units: number, classes: number, options: LayerTermOptions = {}) {
-    super(resolve(options, 'tc'), units, classes);
-    this.critic = new Mlp(units, options.hidden ?? [128, 128], 1, { seed: this.settings.rng.nextSeed() });
+  constructor(name: LayerTermName, units: number, classes: number, options: LayerTermOptions, private readonly seesLabels: boolean) {
+    super(resolve(options, name), units, classes);
+    this.critic = new Mlp(units + (seesLabels ? classes : 0), options.hidden ?? [128, 128], 1, { seed: this.settings.rng.nextSeed() });
     this.ema = new MineEma(this.settings.emaRate);
   }
+
+  /** One permutation of the rows per unit. */
+  protected abstract permutations(labels: Int32Array, rng: Rng): Int32Array[];
 
   protected get criticVariables(): tf.Variable[] {
     return this.critic.variables;
@@ -189,11 +188,12 @@ export class TotalCorrelationTerm extends TermBase {
   protected objective(h: tf.Tensor2D, labels: Int32Array, training: boolean): tf.Scalar {
     const { rng, noise, shuffles } = this.settings;
     const seed = rng.nextSeed();
-    const perms = Array.from({ length: shuffles }, () => columnPermutations(h.shape[0], this.units, rng));
+    const perms = Array.from({ length: shuffles }, () => this.permutations(labels, rng));
     return tf.tidy(() => {
       const z = prepareLayer(h, noise, seed);
-      const score = (t: tf.Tensor2D) => tf.reshape(this.critic.apply(t), [-1]) as tf.Tensor1D;
-      const scores = mineScores(score, z, perms.map((p) => shuffleColumns(z, p)));
+      const y = this.seesLabels ? oneHot(labels, this.classes) : null;
+      const score = (t: tf.Tensor2D) => tf.reshape(this.critic.apply(y ? tf.concat([t, y], 1) : t), [-1]) as tf.Tensor1D;
+      const scores: CriticScores = { joint: score(z), marginal: tf.stack(perms.map((p) => score(shuffleColumns(z, p))), 1) as tf.Tensor2D };
       return mineBound(scores, this.ema, training);
     });
   }
@@ -205,39 +205,29 @@ export class TotalCorrelationTerm extends TermBase {
   }
 }
 
-/** TC(h | Y) by MINE: the critic sees [h, onehot(y)], each unit is shuffled among rows of its label. */
-export class ConditionalTotalCorrelationTerm extends TermBase {
-  readonly name = 'conditionalTc';
-  private readonly critic: Mlp;
-  private readonly ema: MineEma;
+/** TC(h) by MINE with each unit shuffled independently across the batch. */
+export class TotalCorrelationTerm extends ShuffledMineTerm {
+  readonly name = 'tc';
 
   constructor(units: number, classes: number, options: LayerTermOptions = {}) {
-    super(resolve(options, 'conditionalTc'), units, classes);
-    this.critic = new Mlp(units + classes, options.hidden ?? [128, 128], 1, { seed: this.settings.rng.nextSeed() });
-    this.ema = new MineEma(this.settings.emaRate);
+    super('tc', units, classes, options, false);
   }
 
-  protected get criticVariables(): tf.Variable[] {
-    return this.critic.variables;
+  protected permutations(labels: Int32Array, rng: Rng): Int32Array[] {
+    return columnPermutations(labels.length, this.units, rng);
+  }
+}
+
+/** TC(h | Y) by MINE: the critic sees [h, onehot(y)], each unit is shuffled among rows of its label. */
+export class ConditionalTotalCorrelationTerm extends ShuffledMineTerm {
+  readonly name = 'conditionalTc';
+
+  constructor(units: number, classes: number, options: LayerTermOptions = {}) {
+    super('conditionalTc', units, classes, options, true);
   }
 
-  protected objective(h: tf.Tensor2D, labels: Int32Array, training: boolean): tf.Scalar {
-    const { rng, noise, shuffles } = this.settings;
-    const seed = rng.nextSeed();
-    const perms = Array.from({ length: shuffles }, () => stratifiedColumnPermutations(labels, this.units, rng));
-    return tf.tidy(() => {
-      const z = prepareLayer(h, noise, seed);
-      const y = oneHot(labels, this.classes);
-      const score = (t: tf.Tensor2D) => tf.reshape(this.critic.apply(tf.concat([t, y], 1)), [-1]) as tf.Tensor1D;
-      const scores = mineScores(score, z, perms.map((p) => shuffleColumns(z, p)));
-      return mineBound(scores, this.ema, training);
-    });
-  }
-
-  override dispose(): void {
-    super.dispose();
-    this.critic.dispose();
-    this.ema.dispose();
+  protected permutations(labels: Int32Array, rng: Rng): Int32Array[] {
+    return stratifiedColumnPermutations(labels, this.units, rng);
   }
 }
 
