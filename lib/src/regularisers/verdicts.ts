@@ -74,15 +74,16 @@ export function judgeImprovementRow(
   return { verdict: 'inconclusive', evidence: `${stated}: the interval contains both 0 and the paper's improvement`, comparison: c };
 }
 
-/** Claim "method beats the baseline". */
+/** Claim "method beats the baseline" (or any paired control; `difference` names it in the evidence). */
 export function judgeBeatsBaseline(
   paperImprovement: number,
   treated: readonly number[],
   baseline: readonly number[],
   comparable: boolean,
+  difference = 'improvement',
 ): JudgedComparison {
   const c = pairedComparison(treated, baseline);
-  const stated = `improvement ${fmt(c.meanDiff)} (95% CI ${fmt(c.ci95[0])} .. ${fmt(c.ci95[1])}, n = ${c.n}) vs paper ${fmt(paperImprovement)}`;
+  const stated = `${difference} ${fmt(c.meanDiff)} (95% CI ${fmt(c.ci95[0])} .. ${fmt(c.ci95[1])}, n = ${c.n}) vs paper ${fmt(paperImprovement)}`;
   const note = scaleNote(comparable, c.n);
   if (note) return { verdict: 'inconclusive', evidence: `${stated}; ${note}`, comparison: c };
   if (c.ci95[0] > 0) return { verdict: 'reproduced', evidence: `${stated}: the interval lies above 0`, comparison: c };
