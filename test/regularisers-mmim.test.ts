@@ -12,6 +12,7 @@ import {
   runMmimStudy,
   finalRuns,
   mmimTable,
+  mmimTcProbeRecords,
   mmimRowName,
   MMIM_PAPER_TABLE1,
 } from 'milab';
@@ -63,6 +64,20 @@ test('a study picks lambda on validation accuracy and reuses the selection run a
   assert.deepEqual(final.map((r) => r.config.seed), [1, 2]);
   assert.ok(final.every((r) => r.config.lambda === best.config.lambda));
   await assert.rejects(runMmimStudy(data, info, { ...plan, methods: ['C4'] }, { notebook: '000-mmim' }), /must include the baseline/);
+});
+
+test("the first seeds of the baseline and of C4 (every lambda) get fresh estimates of the layer's TC", async () => {
+  const identity = { parts: 1, neuralSteps: 5, neuralSeeds: [0] };
+  const plan = { nets: ['DNN'] as MmimNet[], methods: ['baseline', 'C4', 'C6'] as MmimMethod[], lambdas: [0.01, 1], seeds: [1, 2], settings, identity };
+  const study = await runMmimStudy(data, info, plan, { notebook: '000-mmim' });
+  const probed = study.runs.filter((r) => r.identity).map((r) => `${r.config.method} ${r.config.lambda} ${r.config.seed}`);
+  assert.deepEqual(probed.sort(), ['C4 0.01 1', 'C4 1 1', 'baseline 0 1']);
+  const rows = mmimTcProbeRecords(study);
+  assert.deepEqual(rows.map((r) => r.layer), ['baseline', 'C4 λ=0.01', 'C4 λ=1']);
+  for (const r of rows.slice(1)) {
+    assert.match(String(r['training critic, last epoch']), /^-?\d+\.\d\d$/);
+    for (const column of ['fresh MINE critic', 'KSG', 'Gaussian']) assert.match(String(r[column]), /^-?\d+\.\d\d ± \d+\.\d\d$/, column);
+  }
 });
 
 /** A study with given test accuracies per (net, method), one per seed. */

@@ -31,7 +31,8 @@ export interface MmimStudyPlan {
   /** The first seed also selects lambda. */
   seeds: readonly number[];
   settings: MmimRunSettings;
-  /** Identity check on the layer of each network's first-seed baseline (omit to skip). */
+  /** Identity check on the layer of each network's first-seed baseline and first-seed C4 runs
+   * (every lambda), whose fresh critics tell a lowered TC from a fooled training critic (omit to skip). */
   identity?: LayerIdentityOptions;
 }
 
@@ -79,7 +80,9 @@ export async function runMmimStudy(data: MmimData, dataInfo: MmimDataInfo, plan:
       seed,
       // The baseline's first seed also trains C1's critics (no penalty) for the MI-term curves.
       monitorTerms: method === 'baseline' && first,
-      identity: first && method === 'baseline' ? plan.identity : undefined,
+      // The same first seeds, every lambda of C4: did the penalty lower the layer's TC, as fresh
+      // critics see it, or only the estimate of the critic it trained against?
+      identity: first && (method === 'baseline' || method === 'C4') ? plan.identity : undefined,
     };
     const label = `${mmimRowName(net, method)}${method === 'baseline' ? '' : ` λ=${lambda}`} seed ${seed}`;
     return { key: runKey(config, dataInfo), compute: () => runMmimConfiguration(data, config, options.progress?.(label)) };

@@ -197,3 +197,35 @@ export function mmimAblationRecords(study: MmimStudy): Record<string, string | n
   }
   return out;
 }
+
+/** Did C4 lower the layer's total correlation, or only its own critic's estimate? One row per
+ * first-seed run that carries an identity check (the baseline, then C4 at each lambda): test
+ * accuracy, the training critic's TC estimate in the last epoch, and TC(h) of the trained layer
+ * by estimators that never saw the penalty (a fresh MINE critic per seed, KSG on the most
+ * variable units, Gaussian entropies), in nats as mean ± sd over seeds or parts. */
+export function mmimTcProbeRecords(study: MmimStudy): Record<string, string | number>[] {
+  const pm = (s: { mean: number; sd: number }) => `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}`;
+  const out: Record<string, string | number>[] = [];
+  for (const net of study.plan.nets) {
+    const probed = study.runs
+      .filter((r) => r.config.net === net && r.identity && (r.config.method === 'baseline' || r.config.method === 'C4'))
+      .sort((a, b) => a.config.lambda - b.config.lambda);
+    for (const r of probed) {
+      const report = r.identity!;
+      const lastTc = r.curve[r.curve.length - 1]?.terms.tc;
+      out.push({
+        net,
+        layer: r.config.method === 'baseline' ? 'baseline' : `C4 λ=${r.config.lambda}`,
+        seed: r.config.seed,
+        'test %': Number(r.testAccuracy.toFixed(2)),
+        'training critic, last epoch': lastTc === undefined ? '' : lastTc.toFixed(2),
+        'units: MINE / KSG / Gaussian': `${report.units} / ${report.knnUnits} / ${report.gaussianUnits}`,
+        'fresh MINE critic': report.neural ? pm(report.neural.terms.tc) : '',
+        KSG: pm(report.knn.terms.tc),
+        Gaussian: pm(report.gaussian.terms.tc),
+      });
+    }
+  }
+  return out;
+}
+
