@@ -106,13 +106,19 @@ function fakeStudy(accuracy: Record<string, number[]>, fullScale: boolean): Mmim
   };
 }
 
-test('Table 1: exact row names, paper numbers, and verdicts computed from the accuracies', () => {
-  // Ours = the paper's numbers plus small seed noise: every row and claim should be reproduced.
+/** The paper's accuracy for every (net, method), plus small seed noise: three seeds each. */
+function paperAccuracies(): Record<string, number[]> {
   const noise = [-0.05, 0, 0.05];
   const accuracy: Record<string, number[]> = {};
   for (const net of ['DNN', 'CNN'] as MmimNet[]) {
     for (const [method, value] of Object.entries(MMIM_PAPER_TABLE1[net])) accuracy[`${net} ${method}`] = noise.map((e) => value! + e);
   }
+  return accuracy;
+}
+
+test('Table 1: exact row names, paper numbers, and verdicts computed from the accuracies', () => {
+  // Ours = the paper's numbers plus small seed noise: every row and claim should be reproduced.
+  const accuracy = paperAccuracies();
   const full = mmimTable(fakeStudy(accuracy, true));
   assert.deepEqual(full.results.map((r) => r.row), [
     'DNN baseline', 'DNN with MMIM', 'DNN with C4', 'DNN with C5', 'DNN with C6',
@@ -136,11 +142,7 @@ test('Table 1: exact row names, paper numbers, and verdicts computed from the ac
 });
 
 test("the claim that MMIM's gain comes from its information terms is judged against the retrained baseline", () => {
-  const noise = [-0.05, 0, 0.05];
-  const accuracy: Record<string, number[]> = {};
-  for (const net of ['DNN', 'CNN'] as MmimNet[]) {
-    for (const [method, value] of Object.entries(MMIM_PAPER_TABLE1[net])) accuracy[`${net} ${method}`] = noise.map((e) => value! + e);
-  }
+  const accuracy = paperAccuracies();
   const claim = (net: string, retrainedGain: number) => {
     const acc = { ...accuracy };
     acc[`${net} retrained`] = accuracy[`${net} baseline`].map((v, k) => v + retrainedGain + [0.03, -0.02, 0][k]);

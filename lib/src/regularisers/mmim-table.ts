@@ -127,13 +127,14 @@ export function mmimTable(study: MmimStudy): MmimTable {
 }
 
 const fmt = (v: number | null | undefined, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '');
+const meanSd = (s: { mean: number; sd: number }) => `${fmt(s.mean)} ± ${fmt(s.sd)}`;
 
 /** Table 1 as display records: paper vs ours, the paired improvement and the verdict. */
 export function mmimTableRecords(table: MmimTable): Record<string, string | number>[] {
   return table.rows.map((r) => ({
     row: r.row,
     'paper %': r.paper ?? '',
-    'ours % (mean ± sd)': `${fmt(r.ours.mean)} ± ${fmt(r.ours.sd)}`,
+    'ours % (mean ± sd)': meanSd(r.ours),
     seeds: r.ours.n,
     lambda: r.lambda ?? '',
     'paper gain': fmt(r.paperImprovement),
@@ -188,7 +189,7 @@ export function mmimAblationRecords(study: MmimStudy): Record<string, string | n
       out.push({
         net,
         variant,
-        'test % (mean ± sd)': `${fmt(s.mean)} ± ${fmt(s.sd)}`,
+        'test % (mean ± sd)': meanSd(s),
         seeds: s.n,
         'minus baseline': paired ? fmt(paired.meanDiff) : '',
         'seeds better': paired ? `${paired.wins}/${paired.n}` : '',
@@ -204,7 +205,6 @@ export function mmimAblationRecords(study: MmimStudy): Record<string, string | n
  * by estimators that never saw the penalty (a fresh MINE critic per seed, KSG on the most
  * variable units, Gaussian entropies), in nats as mean ± sd over seeds or parts. */
 export function mmimTcProbeRecords(study: MmimStudy): Record<string, string | number>[] {
-  const pm = (s: { mean: number; sd: number }) => `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}`;
   const out: Record<string, string | number>[] = [];
   for (const net of study.plan.nets) {
     const probed = study.runs
@@ -218,14 +218,13 @@ export function mmimTcProbeRecords(study: MmimStudy): Record<string, string | nu
         layer: r.config.method === 'baseline' ? 'baseline' : `C4 λ=${r.config.lambda}`,
         seed: r.config.seed,
         'test %': Number(r.testAccuracy.toFixed(2)),
-        'training critic, last epoch': lastTc === undefined ? '' : lastTc.toFixed(2),
+        'training critic, last epoch': fmt(lastTc),
         'units: MINE / KSG / Gaussian': `${report.units} / ${report.knnUnits} / ${report.gaussianUnits}`,
-        'fresh MINE critic': report.neural ? pm(report.neural.terms.tc) : '',
-        KSG: pm(report.knn.terms.tc),
-        Gaussian: pm(report.gaussian.terms.tc),
+        'fresh MINE critic': report.neural ? meanSd(report.neural.terms.tc) : '',
+        KSG: meanSd(report.knn.terms.tc),
+        Gaussian: meanSd(report.gaussian.terms.tc),
       });
     }
   }
   return out;
 }
-
