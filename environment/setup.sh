@@ -88,12 +88,15 @@ if ! PYTHON=$(find_python); then
 fi
 say "Jupyter: $PYTHON"
 
-# 5. The tslab kernel, in a project-local Jupyter data dir (JUPYTER_PATH), never installed globally
+# 5. The tslab kernel, in a project-local Jupyter data dir (JUPYTER_PATH), never installed globally.
+# It starts through dist/scripts/tslab-kernel.js (tslab with its lost-message bug worked around),
+# with this Node.js by its full path, so editors that start kernels without the shell's PATH work.
 JUPYTER_DIR="$ROOT/.cache/jupyter"
 mkdir -p "$JUPYTER_DIR/kernels/tslab"
+NODE_BIN=$(command -v node)
 KERNEL_JSON=$(cat <<JSON
 {
-  "argv": ["$ROOT/node_modules/.bin/tslab", "kernel", "--config-path", "{connection_file}"],
+  "argv": ["$NODE_BIN", "$ROOT/dist/scripts/tslab-kernel.js", "kernel", "--config-path", "{connection_file}"],
   "display_name": "TypeScript (tslab, milab)",
   "language": "typescript"
 }

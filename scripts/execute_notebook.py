@@ -2,16 +2,23 @@
 
 Called by scripts/notebook-runner.ts (which picks the Python found by environment/setup.sh):
   execute_notebook.py NOTEBOOK --ipynb OUT.ipynb --html OUT.html --cwd DIR --timeout SECONDS
+                      [--kernel-log FILE]
 
 Prints one line per executed code cell on stderr and, last, one JSON line on stdout:
   {"ok": true, "cells": N, "seconds": S}
   {"ok": false, "cell": K, "cells": N, "source": "first line", "message": "...", "details": "..."}
 tslab reports errors as stderr text rather than `error` messages, so the message is dug out of the
 failing cell's stderr. Nothing is written unless every cell succeeded.
+
+The kernel process's own stdout and stderr (what Node prints outside any cell: a fatal V8 message,
+an unhandled promise rejection, a native abort) go to --kernel-log. When the kernel dies, the
+failure names its exit status or signal and ends with the log's last lines, so a death is never
+reported as a bare "Kernel died".
 """
 import argparse
 import json
 import re
+import signal
 import sys
 import time
 
@@ -44,6 +51,93 @@ def failure_message(details, fallback):
     return lines[0].strip() if lines else fallback
 
 
+def kernel_exit(client):
+    """'exit status N' or 'signal SIGKILL (9)' for a dead kernel, or None while it runs."""
+    process = getattr(getattr(client.km, "provisioner", None), "process", None)
+    if process is None:
+        return None
+    try:
+        process.wait(timeout=5)  # a dying process may need a moment to be reaped
+    except Exception:
+        return None
+    code = process.returncode
+    if code is None:
+        return None
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "signal"
+        return "signal %s (%d)" % (name, -code)
+    return "exit status %d" % code
+
+
+KERNEL_REASON = re.compile(r"(Error|Exception|FATAL|Fatal|Assertion|abort|Segmentation|Killed|heap)", re.I)
+
+
+def kernel_reason(output):
+    """The line of a dead kernel's output that says why: an error or fatal message, else its last
+    line (Node ends a crash report with a bare version line, which says nothing)."""
+    lines = [l.strip() for l in output.splitlines() if l.strip() and not l.startswith("Node.js v")]
+    for line in lines:
+        match = ERROR_LINE.match(line)
+        if match:
+            return match.group(1)[:300]
+    for line in lines:
+        if KERNEL_REASON.search(line) and not line.startswith("at "):
+            return line[:300]
+    return lines[-1][:300] if lines else ""
+
+
+def dead_kernel(client, args, what, cell_output=""):
+    """Message and details for a kernel that died: its exit status or signal, and its last words."""
+    status = kernel_exit(client) or "exit status unknown"
+    last = tail(args.kernel_log)
+    reason = kernel_reason(last)
+    message = "%s (%s)%s" % (what, status, ": " + reason if reason else ", and it wrote nothing")
+    # The kernel's last words first: the cell's output rarely says why a process died.
+    details = "--- the kernel's last output ---\n%s" % (last or "(nothing)")
+    if cell_output.strip():
+        details += "\n--- the cell's output ---\n" + cell_output
+    return message, details
+
+
+def tail(path, lines=25):
+    if not path:
+        return ""
+    try:
+        with open(path, "r", encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return ""
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def run_cells(client, nb, args, name, total):
+    """Execute the code cells in order; None when all succeeded, else the failure report."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        cell_started = time.time()
+        try:
+            client.execute_cell(cell, index)
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+            details = failure_text(cell)
+            if isinstance(err, CellTimeoutError):
+                message = "timed out after %g s" % args.timeout
+            elif isinstance(err, DeadKernelError):
+                message, details = dead_kernel(client, args, "the kernel died", details)
+            else:
+                text = str(err).strip()
+                message = failure_message(details, text.splitlines()[-1] if text else "failed")
+            source = next((l for l in cell.source.splitlines() if l.strip()), "")
+            return {"ok": False, "cell": index + 1, "cells": total, "source": source[:120],
+                    "message": message, "details": details[-4000:]}
+        print("  %s: cell %d/%d %.1fs" % (name, index + 1, total, time.time() - cell_started),
+              file=sys.stderr, flush=True)
+    return None
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("notebook")
@@ -52,6 +146,7 @@ def main():
     parser.add_argument("--cwd", required=True)
     parser.add_argument("--timeout", type=int, required=True, help="per cell, seconds")
     parser.add_argument("--kernel", default="tslab")
+    parser.add_argument("--kernel-log", default=None, help="file for the kernel process's output")
     args = parser.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
@@ -66,27 +161,22 @@ def main():
     )
     total = len(nb.cells)
     started = time.time()
-    with client.setup_kernel():
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            cell_started = time.time()
-            try:
-                client.execute_cell(cell, index)
-            except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
-                details = failure_text(cell)
-                if isinstance(err, CellTimeoutError):
-                    message = "timed out after %g s" % args.timeout
-                elif isinstance(err, DeadKernelError):
-                    message = "the kernel died: " + failure_message(details, str(err).strip())
-                else:
-                    message = failure_message(details, str(err).strip().splitlines()[-1] if str(err).strip() else "failed")
-                source = next((l for l in cell.source.splitlines() if l.strip()), "")
-                print(json.dumps({"ok": False, "cell": index + 1, "cells": total, "source": source[:120],
-                                  "message": message, "details": details[-4000:]}), flush=True)
-                return 1
-            print("  %s: cell %d/%d %.1fs" % (name, index + 1, total, time.time() - cell_started),
-                  file=sys.stderr, flush=True)
+    log = open(args.kernel_log, "w", encoding="utf-8") if args.kernel_log else None
+    launch = {"stdout": log, "stderr": log} if log else {}
+    failure = None
+    try:
+        with client.setup_kernel(**launch):
+            failure = run_cells(client, nb, args, name, total)
+    except Exception as err:  # the kernel did not start, or could not be shut down
+        if failure is None:
+            message, details = dead_kernel(client, args, "the kernel did not start")
+            if not tail(args.kernel_log):
+                message = "the kernel did not start: %s" % (str(err).strip() or type(err).__name__)
+            failure = {"ok": False, "cell": 0, "cells": total, "source": "", "message": message,
+                       "details": details[-4000:]}
+    if failure is not None:
+        print(json.dumps(failure), flush=True)
+        return 1
 
     nbformat.write(nb, args.ipynb)
     html, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": name.rsplit(".", 1)[0]}})

@@ -123,6 +123,8 @@ export async function runNotebook(file: string, options: RunOptions): Promise<No
       '--html', path.join(stagedDir, `${name}.html`),
       '--cwd', path.dirname(file),
       '--timeout', String(timeout),
+      // The kernel's own stdout/stderr (outside any cell): read back when it dies.
+      '--kernel-log', path.join(staging, 'kernel.log'),
     ];
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
@@ -137,10 +139,10 @@ export async function runNotebook(file: string, options: RunOptions): Promise<No
     const report = await execute(env.python, args, childEnv, log);
     const where = path.relative(ROOT, file);
     if (!report.ok) {
-      throw new NotebookFailure(
-        `${where}: cell ${report.cell}/${report.cells} failed: ${report.message}\n    in: ${report.source}`,
-        report.details ?? '',
-      );
+      // Cell 0: the kernel never ran a cell (it did not start).
+      const what = report.cell ? `cell ${report.cell}/${report.cells} failed: ` : '';
+      const source = report.source ? `\n    in: ${report.source}` : '';
+      throw new NotebookFailure(`${where}: ${what}${report.message}${source}`, report.details ?? '');
     }
     const resultsFile = path.join(stagedDir, 'results.json');
     let results: Results | undefined;
@@ -187,14 +189,15 @@ function execute(python: string, args: string[], env: NodeJS.ProcessEnv, log: (l
       for (const line of lines) if (/^\s+\S+: cell \d+\/\d+ /.test(line)) log(line);
     });
     child.on('error', (err) => reject(new Error(`cannot start ${python}: ${err.message}`)));
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       const last = stdout.trim().split('\n').pop() ?? '';
       try {
         resolve(JSON.parse(last) as ExecutorReport);
       } catch {
         const lines = stderr.trim().split('\n');
-        const reason = lines.at(-1) || `exit status ${code}`;
-        reject(new NotebookFailure(`the notebook executor failed: ${reason}`, lines.slice(-30).join('\n')));
+        const how = signal ? `killed by ${signal}` : `exit status ${code}`;
+        const reason = lines.at(-1) ? `${how}: ${lines.at(-1)}` : `${how}, and it wrote nothing`;
+        reject(new NotebookFailure(`the notebook executor failed (${reason})`, lines.slice(-30).join('\n')));
       }
     });
   });

@@ -64,6 +64,38 @@ async function select(requested: BackendName | 'auto'): Promise<BackendInfo> {
 }
 
 async function tryInit(name: BackendName, explicit: boolean): Promise<BackendInfo | null> {
+  return keepProcessErrorHandling(() => initBackend(name, explicit));
+}
+
+/**
+ * Run a backend's initialisation, then remove the process-wide error handlers it added. TF.js's wasm
+ * backend is Emscripten output, which on Node adds `process.on('uncaughtException', e => { throw e })`
+ * and the same for unhandled rejections (tf-backend-wasm.node.js). A throw inside that handler makes
+ * Node exit with status 7, so once the backend was loaded any stray exception killed the process,
+ * even where someone handles it: a tslab kernel, which logs it, died mid-notebook. Without those
+ * handlers Node behaves as usual: a handler added by the user or the kernel runs, and a plain script
+ * gets Node's own message and exit status 1.
+ */
+async function keepProcessErrorHandling<T>(init: () => Promise<T>): Promise<T> {
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ['uncaughtException', 'unhandledRejection'];
+  const before = events.map((event) => new Set(emitter.listeners(event)));
+  try {
+    return await init();
+  } finally {
+    events.forEach((event, i) => {
+      for (const listener of emitter.listeners(event)) {
+        // Only a short function that throws: a handler someone else added meanwhile stays.
+        const rethrows = /\bthrow\b/.test(String(listener)) && String(listener).length < 200;
+        if (!before[i].has(listener) && rethrows) {
+          emitter.removeListener(event, listener as (...args: unknown[]) => void);
+        }
+      }
+    });
+  }
+}
+
+async function initBackend(name: BackendName, explicit: boolean): Promise<BackendInfo | null> {
   try {
     let detail: string | null;
     switch (name) {

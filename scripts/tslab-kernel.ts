@@ -1,0 +1,43 @@
+// The tslab kernel as milab starts it (the kernelspec that environment/setup.sh writes points here):
+// tslab itself, with one upstream bug worked around.
+//
+// tslab sends every Jupyter message with `socket.send(...)` and never awaits it
+// (tslab/dist/jupyter.js, ZmqMessage.signAndSend). zeromq.js 6 allows one send in progress per
+// socket: after 512 sends in one tick (its guard against starving the event loop), or whenever the
+// socket cannot take a message at once (a busy machine), a send is deferred and the next one throws
+// EBUSY, "Socket is busy writing". tslab's uncaughtException handler logs that and the message is
+// lost: a cell's output line, a display, or the status message the client waits for. With TF.js's
+// wasm backend loaded, whose Emscripten glue rethrew every uncaught exception, the kernel died with
+// exit status 7 instead (seen in 000-mmim under load; lib/src/backend/backend.ts removes that
+// handler). Here every socket's sends are queued one after the other, so none overlaps or is lost.
+import * as zmq from 'zeromq';
+
+type Send = (...args: unknown[]) => Promise<void>;
+const SERIALISED = Symbol.for('milab.serialisedSends');
+
+/** Make each zeromq socket's send() start only after its previous send finished. Idempotent. */
+export function serialiseZmqSends(): void {
+  const proto = zmq.Socket.prototype as unknown as { send: Send; [SERIALISED]?: true };
+  if (proto[SERIALISED]) return;
+  const send = proto.send;
+  // The last send of each socket; a failed send does not block the ones after it.
+  const tails = new WeakMap<object, Promise<void>>();
+  function serialisedSend(this: object, ...args: unknown[]): Promise<void> {
+    const previous = tails.get(this) ?? Promise.resolve();
+    const sent = previous.then(() => send.apply(this, args));
+    tails.set(
+      this,
+      sent.catch(() => undefined),
+    );
+    return sent;
+  }
+  // The native method is read-only but configurable.
+  Object.defineProperty(proto, 'send', { value: serialisedSend, writable: false, configurable: true });
+  Object.defineProperty(proto, SERIALISED, { value: true });
+}
+
+if (require.main === module) {
+  serialiseZmqSends();
+  // tslab's own entry point (node_modules/.bin/tslab): it reads `kernel --config-path FILE` from argv.
+  (require('tslab/dist/main.js') as { main: () => void }).main();
+}
