@@ -138,7 +138,18 @@ def run_cells(client, nb, args, name, total):
     return None
 
 
+def die_with_parent():
+    """On Linux, get SIGTERM when the runner that started us dies, so that a killed `npm start`
+    leaves no executor behind (the kernel, in turn, exits when its parent is gone)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def main():
+    die_with_parent()
     parser = argparse.ArgumentParser()
     parser.add_argument("notebook")
     parser.add_argument("--ipynb", required=True)

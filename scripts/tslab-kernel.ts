@@ -36,8 +36,21 @@ export function serialiseZmqSends(): void {
   Object.defineProperty(proto, SERIALISED, { value: true });
 }
 
+/** Exit when the process that started the kernel is gone (as ipykernel's parent poller does): a
+ * kernel whose executor or Jupyter server died would otherwise keep computing, unseen, for hours. */
+function exitWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      process.stderr.write(`tslab kernel: the process that started it (pid ${parent}) is gone; exiting\n`);
+      process.exit(1);
+    }
+  }, 2000).unref();
+}
+
 if (require.main === module) {
   serialiseZmqSends();
+  exitWithParent();
   // tslab's own entry point (node_modules/.bin/tslab): it reads `kernel --config-path FILE` from argv.
   (require('tslab/dist/main.js') as { main: () => void }).main();
 }

@@ -8,11 +8,11 @@
 //   exception, made the process exit with status 7 (lib/src/backend/backend.ts removes the handler).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zmq from 'zeromq';
-import { NotebookFailure, ROOT, runNotebook } from '../scripts/notebook-runner';
+import { loadRunnerEnv, NotebookFailure, ROOT, runNotebook } from '../scripts/notebook-runner';
 import { serialiseZmqSends } from '../scripts/tslab-kernel';
 
 const BURST = 2000; // well past zeromq.js's 512 synchronous sends per tick
@@ -132,3 +132,47 @@ test('a kernel that dies is reported with its signal and its last output', withN
     assert.equal(fs.existsSync(path.join(reportsRoot, '97-kernel')), false, 'no report from a dead kernel');
   },
 ));
+
+test('a kernel whose executor is killed exits too, instead of computing on unseen', async () => {
+  const pidFile = path.join(ROOT, '.cache', `kernel-pid-${process.pid}`);
+  await withNotebook(
+    [`require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));`, 'await new Promise((r) => setTimeout(r, 120000));'],
+    async (file, reportsRoot) => {
+      const env = loadRunnerEnv();
+      fs.mkdirSync(reportsRoot, { recursive: true });
+      const executor = spawn(env.python, [
+        path.join(ROOT, 'scripts', 'execute_notebook.py'), file,
+        '--ipynb', path.join(reportsRoot, 'x.ipynb'), '--html', path.join(reportsRoot, 'x.html'),
+        '--cwd', path.dirname(file), '--timeout', '600',
+      ], { env: { ...process.env, JUPYTER_PATH: env.jupyterPath }, stdio: 'ignore' });
+      try {
+        const kernel = await poll(() => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined), 120);
+        executor.kill('SIGKILL');
+        const gone = await poll(() => (alive(kernel) ? undefined : true), 15);
+        assert.ok(gone, `kernel ${kernel} still running 15 s after its executor was killed`);
+      } finally {
+        executor.kill('SIGKILL');
+        fs.rmSync(pidFile, { force: true });
+      }
+    },
+  )();
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function poll<T>(probe: () => T | undefined, seconds: number): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing after ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
