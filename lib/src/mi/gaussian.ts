@@ -8,7 +8,15 @@
 // column has the largest variance (a column with sd 1e-6 is not "nearly constant" next to one
 // with sd 1).
 import { inputError } from '../errors';
-import { checkPaired, columnStats, hstack, Matrix, SampleInput, standardize, toMatrix } from './matrix';
+import {
+  checkPaired,
+  columnStats,
+  hstack,
+  Matrix,
+  SampleInput,
+  standardize,
+  toMatrix,
+} from './matrix';
 import { covarianceMatrix, logDetSpd, range, submatrix } from './special';
 
 export interface GaussianEstimate {
@@ -26,7 +34,8 @@ export function gaussianMi(x: SampleInput, y: SampleInput): GaussianEstimate {
   const d = mx.cols + my.cols;
   const xs = range(mx.cols);
   const ys = range(my.cols, mx.cols);
-  const mi = 0.5 * (logDet(cor, d, xs, 'x') + logDet(cor, d, ys, 'y') - logDet(cor, d, range(d), '[x, y]'));
+  const joint = logDet(cor, d, range(d), '[x, y]');
+  const mi = 0.5 * (logDet(cor, d, xs, 'x') + logDet(cor, d, ys, 'y') - joint);
   return { mi, n: mx.rows };
 }
 
@@ -39,7 +48,8 @@ export function gaussianConditionalMi(x: SampleInput, y: SampleInput, z: SampleI
   checkPaired(mx, mz, ['x', 'z']);
   const d = mx.cols + my.cols + mz.cols;
   requireRows(mx.rows, d, 'x, y and z');
-  const cor = correlation(hstack(hstack(standardize(mx, 'x'), standardize(my, 'y')), standardize(mz, 'z')));
+  const xy = hstack(standardize(mx, 'x'), standardize(my, 'y'));
+  const cor = correlation(hstack(xy, standardize(mz, 'z')));
   const xs = range(mx.cols);
   const ys = range(my.cols, mx.cols);
   const zs = range(mz.cols, mx.cols + my.cols);
@@ -82,15 +92,18 @@ function correlation(standardised: Matrix): Float64Array {
 
 function requireRows(rows: number, cols: number, what: string): void {
   // A d-dimensional sample covariance has rank at most n - 1.
-  if (rows <= cols) inputError(`the Gaussian estimator needs more rows than the ${cols} columns of ${what}, got ${rows}`);
+  if (rows <= cols) {
+    inputError(`the Gaussian estimator needs more rows than the ${cols} columns of ${what}, got ${rows}`);
+  }
 }
 
 function logDet(cor: Float64Array, d: number, indices: number[], what: string): number {
   const value = logDetSpd(submatrix(cor, d, indices), indices.length);
   if (value === null) {
     inputError(
-      `the correlation matrix of ${what} is singular (linearly dependent columns, |r| within 1e-12 ` +
-        'of 1): the Gaussian MI is infinite or undefined; drop a redundant column or add noise',
+      `the correlation matrix of ${what} is singular (linearly dependent columns, ` +
+        '|r| within 1e-12 of 1): the Gaussian MI is infinite or undefined; ' +
+        'drop a redundant column or add noise',
     );
   }
   return value;

@@ -45,7 +45,7 @@ export function kdeMi(x: SampleInput, y: SampleInput, options: KdeOptions = {}):
   let total = 0;
   for (let i = 0; i < n; i++) {
     // Squared distances in bandwidths, each difference divided by the bandwidth before it is
-    // squared, so that data in tiny or huge units (standardize: false) neither underflow nor overflow.
+    // squared, so that data in tiny or huge units (standardize: false) cannot under- or overflow.
     squaredDistancesFrom(mx, i, sx, bandwidth);
     squaredDistancesFrom(my, i, sy, bandwidth);
     // log sum_j exp(-s_j / 2) for j != i, shifted by the nearest neighbour to avoid underflow.

@@ -8,7 +8,15 @@
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import { countNeighboursWithin, kthNeighbourDistances } from './kdtree';
-import { checkPaired, columnStats, hstack, Matrix, SampleInput, standardize, toMatrix } from './matrix';
+import {
+  checkPaired,
+  columnStats,
+  hstack,
+  Matrix,
+  SampleInput,
+  standardize,
+  toMatrix,
+} from './matrix';
 import { digamma } from './special';
 
 export interface KnnOptions {
@@ -88,7 +96,9 @@ function rawForKnn(m: Matrix, name: string): Matrix {
       hi = Math.max(hi, m.data[i * m.cols + j]);
     }
     if (hi - lo === Infinity) {
-      inputError(`${name} column ${j} spans more than the largest double: standardize it (the default)`);
+      inputError(
+        `${name} column ${j} spans more than the largest double: standardize it (the default)`,
+      );
     }
   }
   return { ...m, data: Float64Array.from(m.data) };

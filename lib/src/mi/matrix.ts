@@ -158,9 +158,12 @@ function unitColumn(m: Matrix, j: number): UnitColumn {
   let span = 0;
   for (let i = 0; i < n; i++) span = Math.max(span, Math.abs(m.data[i * m.cols + j] - ref));
   if (span === Infinity) {
-    half = 0.5; // exact for the huge values that overflow; subnormal detail is below resolution then
+    // Halving is exact for the huge values that overflow (subnormal detail is below resolution).
+    half = 0.5;
     span = 0;
-    for (let i = 0; i < n; i++) span = Math.max(span, Math.abs(m.data[i * m.cols + j] * half - ref * half));
+    for (let i = 0; i < n; i++) {
+      span = Math.max(span, Math.abs(m.data[i * m.cols + j] * half - ref * half));
+    }
   }
   if (span === 0) return { u, ref, span, half, mean: 0, sd: 0 };
   let sum = 0;
@@ -178,7 +181,11 @@ function unitColumn(m: Matrix, j: number): UnitColumn {
  * 1e300, subnormal, or a large offset with small noise), and logSd = log(sd) without rounding a
  * subnormal sd. sd is 0 only for a column whose values are all equal: a subnormal sd that would
  * round to 0 is reported as the smallest double instead. */
-export function columnStats(m: Matrix): { mean: Float64Array; sd: Float64Array; logSd: Float64Array } {
+export function columnStats(m: Matrix): {
+  mean: Float64Array;
+  sd: Float64Array;
+  logSd: Float64Array;
+} {
   const mean = new Float64Array(m.cols);
   const sd = new Float64Array(m.cols);
   const logSd = new Float64Array(m.cols).fill(-Infinity);
@@ -229,7 +236,8 @@ export function toFloat32(m: Matrix, name: string): Float32Array {
     if (largest > FLOAT32_MAX || underflows) {
       inputError(
         `${name} column ${j} reaches |value| ${largest.toPrecision(3)}, outside float32's range ` +
-          '(1e-38 to 3e38) that neural estimators compute in: standardise it (the default) or rescale it',
+          '(1e-38 to 3e38) that neural estimators compute in: ' +
+          'standardise it (the default) or rescale it',
       );
     }
   }

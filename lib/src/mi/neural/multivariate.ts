@@ -8,7 +8,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
-import { Matrix, SampleInput, checkPaired, hstack, standardize, takeRows, toMatrixAsync } from '../matrix';
+import {
+  Matrix,
+  SampleInput,
+  checkPaired,
+  hstack,
+  standardize,
+  takeRows,
+  toMatrixAsync,
+} from '../matrix';
 import { DEFAULT_ACTIVATION, DEFAULT_HIDDEN, criticScores, derangement } from './critics';
 import { Float32Rows, oneHotRows, strata, stratifiedPermutation } from './batches';
 import { Mlp } from './mlp';
