@@ -93,7 +93,8 @@ function correlation(standardised: Matrix): Float64Array {
 function requireRows(rows: number, cols: number, what: string): void {
   // A d-dimensional sample covariance has rank at most n - 1.
   if (rows <= cols) {
-    inputError(`the Gaussian estimator needs more rows than the ${cols} columns of ${what}, got ${rows}`);
+    const needs = `the Gaussian estimator needs more rows than the ${cols} columns of ${what}`;
+    inputError(`${needs}, got ${rows}`);
   }
 }
 
