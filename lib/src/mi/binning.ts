@@ -183,9 +183,16 @@ export function binColumns(m: Matrix, bins: number, range?: readonly [number, nu
         if (v > hi) hi = v;
       }
     }
-    const scale = hi > lo ? bins / (hi - lo) : 0; // a constant column is all in bin 0
+    // Each value's code is its position as a fraction of the range, (v - lo) / (hi - lo), scaled
+    // by bins: a ratio of differences, so it does not depend on the column's units (a subnormal
+    // range no longer makes bins / (hi - lo) overflow). A range wider than the largest double
+    // (hi - lo = Infinity) is measured in halves, which is exact at such magnitudes.
+    const half = hi - lo === Infinity ? 0.5 : 1;
+    const width = hi * half - lo * half;
     for (let i = 0; i < m.rows; i++) {
-      const code = Math.floor((m.data[i * m.cols + j] - lo) * scale);
+      // A constant column is all in bin 0; values beyond a fixed range clamp to the edge bins.
+      const v = m.data[i * m.cols + j];
+      const code = width > 0 ? Math.floor(((v * half - lo * half) / width) * bins) : 0;
       data[i * m.cols + j] = Math.min(bins - 1, Math.max(0, code));
     }
   }
@@ -228,7 +235,8 @@ export function binnedLayerInformation(t: SampleInput, labels: SampleInput, opti
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    range = hi > lo ? [lo, hi] : [lo, lo + 1];
+    // A constant layer is all in bin 0 (per-column ranges say so; lo + 1 may equal lo at 1e300).
+    range = hi > lo ? [lo, hi] : undefined;
   }
   const ts = rowSymbols(binColumns(mt, bins, range));
   const ys = rowSymbols(my);

@@ -40,14 +40,15 @@ export function kdeMi(x: SampleInput, y: SampleInput, options: KdeOptions = {}):
   }
   const bandwidth = options.bandwidth ?? Math.pow(n, -1 / (mx.cols + my.cols + 4));
   if (!(bandwidth > 0) || !Number.isFinite(bandwidth)) inputError(`bandwidth must be a positive number, got ${bandwidth}`);
-  const scale = 1 / (2 * bandwidth * bandwidth);
   const sx = new Float64Array(n);
   const sy = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
-    squaredDistancesFrom(mx, i, sx);
-    squaredDistancesFrom(my, i, sy);
-    // log sum_j exp(-s_j * scale) for j != i, shifted by the nearest neighbour to avoid underflow.
+    // Squared distances in bandwidths, each difference divided by the bandwidth before it is
+    // squared, so that data in tiny or huge units (standardize: false) cannot under- or overflow.
+    squaredDistancesFrom(mx, i, sx, bandwidth);
+    squaredDistancesFrom(my, i, sy, bandwidth);
+    // log sum_j exp(-s_j / 2) for j != i, shifted by the nearest neighbour to avoid underflow.
     let minX = Infinity;
     let minY = Infinity;
     let minXY = Infinity;
@@ -57,18 +58,24 @@ export function kdeMi(x: SampleInput, y: SampleInput, options: KdeOptions = {}):
       if (sy[j] < minY) minY = sy[j];
       if (sx[j] + sy[j] < minXY) minXY = sx[j] + sy[j];
     }
+    if (minXY === Infinity) {
+      inputError(
+        `row ${i} lies more than 1e154 bandwidths from every other row: ` +
+          `the bandwidth ${bandwidth} is far too small for the data's units`,
+      );
+    }
     let sumX = 0;
     let sumY = 0;
     let sumXY = 0;
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
-      sumX += Math.exp(-(sx[j] - minX) * scale);
-      sumY += Math.exp(-(sy[j] - minY) * scale);
-      sumXY += Math.exp(-(sx[j] + sy[j] - minXY) * scale);
+      sumX += Math.exp(-(sx[j] - minX) / 2);
+      sumY += Math.exp(-(sy[j] - minY) / 2);
+      sumXY += Math.exp(-(sx[j] + sy[j] - minXY) / 2);
     }
-    const logX = Math.log(sumX) - minX * scale;
-    const logY = Math.log(sumY) - minY * scale;
-    const logXY = Math.log(sumXY) - minXY * scale;
+    const logX = Math.log(sumX) - minX / 2;
+    const logY = Math.log(sumY) - minY / 2;
+    const logXY = Math.log(sumXY) - minXY / 2;
     total += logXY - logX - logY;
   }
   return { mi: total / n + Math.log(n - 1), n, bandwidth };
@@ -111,23 +118,21 @@ export function kdeLayerBounds(h: SampleInput, options: LayerBoundsOptions): Lay
   }
   // One pass over the pairwise distances serves every mixture (the distances dominate the cost on
   // wide layers): -1/N sum_i log 1/N sum_j exp(-scale ||h_i - h_j||^2), j including i.
-  const upperScale = 1 / (2 * sd * sd);
-  const lowerScale = 1 / (8 * sd * sd);
   const s = new Float64Array(n);
   let upper = 0;
   let lower = 0;
   let conditional = 0;
   for (let i = 0; i < n; i++) {
-    squaredDistancesFrom(m, i, s);
+    squaredDistancesFrom(m, i, s, sd); // in noise sds: a tiny or huge noiseSd cannot overflow
     // The j = i term is exp(0) = 1, the largest, so no shift is needed against underflow.
     let sumUpper = 0;
     let sumLower = 0;
     let sumOwnClass = 0;
     const own = classOf ? classOf[i] : -1;
     for (let j = 0; j < n; j++) {
-      const kernel = Math.exp(-s[j] * upperScale);
+      const kernel = Math.exp(-s[j] / 2);
       sumUpper += kernel;
-      sumLower += Math.exp(-s[j] * lowerScale);
+      sumLower += Math.exp(-s[j] / 8);
       if (classOf && classOf[j] === own) sumOwnClass += kernel;
     }
     upper += Math.log(sumUpper / n);
@@ -141,14 +146,16 @@ export function kdeLayerBounds(h: SampleInput, options: LayerBoundsOptions): Lay
   return result;
 }
 
-function squaredDistancesFrom(m: Matrix, i: number, out: Float64Array): void {
+/** Squared Euclidean distances from row i to every row in units of `unit`: each coordinate
+ * difference is divided by it before it is squared. */
+function squaredDistancesFrom(m: Matrix, i: number, out: Float64Array, unit: number): void {
   const d = m.cols;
   const base = i * d;
   for (let j = 0; j < m.rows; j++) {
     let s = 0;
     const other = j * d;
     for (let a = 0; a < d; a++) {
-      const diff = m.data[base + a] - m.data[other + a];
+      const diff = (m.data[base + a] - m.data[other + a]) / unit;
       s += diff * diff;
     }
     out[j] = s;

@@ -2,7 +2,7 @@
 // the one scikit-learn's mutual_info_classif uses. KSG needs both sides continuous; binning X loses
 // what lies within a bin; this uses the label's classes directly.
 import { inputError } from '../errors';
-import { SampleInput, takeRows, toMatrix } from './matrix';
+import { SampleInput, standardize, takeRows, toMatrix } from './matrix';
 import { digamma } from './special';
 import { countNeighboursWithin, kthNeighbourDistances } from './kdtree';
 
@@ -22,10 +22,13 @@ export function classRows(labels: ArrayLike<number>, rows: number): Map<number, 
 
 /** I(Y; X) for a discrete Y and a continuous X by Ross's k-NN estimator (PLoS ONE 2014; what
  * scikit-learn's mutual_info_classif uses): with d_i the distance from row i to its k-th neighbour
- * of the same class and m_i the rows of any class within d_i (itself included),
+ * of the same class and m_i the rows of any class within d_i (itself included), on standardised
+ * columns,
  *   I = psi(N) + psi(k) - < psi(N_{y_i}) > - < psi(m_i) >.  Classes seen once are skipped. */
 export function knnLabelMi(features: SampleInput, labels: ArrayLike<number>, options: { k?: number } = {}): number {
-  const m = toMatrix(features, 'features');
+  // Standardised so that the max-norm does not depend on each column's units (as scikit-learn
+  // scales them); a constant column is an input error, as for KSG.
+  const m = standardize(toMatrix(features, 'features'), 'features');
   const k = options.k ?? 3;
   if (!Number.isInteger(k) || k < 1) inputError(`k must be a positive integer, got ${k}`);
   const radii = new Float64Array(m.rows);

@@ -8,7 +8,15 @@
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import { countNeighboursWithin, kthNeighbourDistances } from './kdtree';
-import { checkPaired, hstack, Matrix, SampleInput, standardize, toMatrix } from './matrix';
+import {
+  checkPaired,
+  columnStats,
+  hstack,
+  Matrix,
+  SampleInput,
+  standardize,
+  toMatrix,
+} from './matrix';
 import { digamma } from './special';
 
 export interface KnnOptions {
@@ -18,8 +26,9 @@ export interface KnnOptions {
    * columns, so their units must be comparable. A constant column is then an error. */
   standardize?: boolean;
   /** Relative size of the Gaussian noise added to break ties between equal values (discrete or
-   * rounded data would otherwise give zero distances): each column gets
-   * jitter * max(1, mean |value|) * N(0, 1), as scikit-learn does. Default 1e-10; false disables. */
+   * rounded data would otherwise give zero distances): each column gets jitter * sd * N(0, 1), sd
+   * the column's standard deviation (1 once standardised, so jitter * N(0, 1) by default, as
+   * scikit-learn adds). Default 1e-10; false disables. */
   jitter?: number | false;
   /** Seed of the jitter noise (default 0). */
   seed?: number;
@@ -65,13 +74,32 @@ export function prepareForKnn(m: Matrix, name: string, options: KnnOptions, rng:
   if (jitter !== false && !(Number.isFinite(jitter) && jitter >= 0)) {
     inputError(`jitter must be a non-negative number or false, got ${jitter}`);
   }
-  const scaled = options.standardize === false ? { ...m, data: Float64Array.from(m.data) } : standardize(m, name);
+  const scaled = options.standardize === false ? rawForKnn(m, name) : standardize(m, name);
   if (jitter === false || jitter === 0) return scaled;
-  const meanAbs = new Float64Array(m.cols);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) meanAbs[j] += Math.abs(scaled.data[i * m.cols + j]);
-  const amplitude = Array.from(meanAbs, (s) => jitter * Math.max(1, s / m.rows));
+  // Noise in the column's own units (its sd; 1 once standardised), so that rescaling a column
+  // rescales the noise with it. A constant column has no ties to break and gets none.
+  const { sd } = columnStats(scaled);
   for (let i = 0; i < m.rows; i++) {
-    for (let j = 0; j < m.cols; j++) scaled.data[i * m.cols + j] += amplitude[j] * rng.normal();
+    for (let j = 0; j < m.cols; j++) scaled.data[i * m.cols + j] += jitter * sd[j] * rng.normal();
   }
   return scaled;
+}
+
+/** A copy of unstandardised data, refused when a column's range overflows: every max-norm
+ * distance would then be Infinity and the neighbour counts meaningless. */
+function rawForKnn(m: Matrix, name: string): Matrix {
+  for (let j = 0; j < m.cols; j++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < m.rows; i++) {
+      lo = Math.min(lo, m.data[i * m.cols + j]);
+      hi = Math.max(hi, m.data[i * m.cols + j]);
+    }
+    if (hi - lo === Infinity) {
+      inputError(
+        `${name} column ${j} spans more than the largest double: standardize it (the default)`,
+      );
+    }
+  }
+  return { ...m, data: Float64Array.from(m.data) };
 }

@@ -134,35 +134,117 @@ export function takeRows(m: Matrix, index: ArrayLike<number>): Matrix {
   return { data, rows: index.length, cols: m.cols };
 }
 
-/** Per-column mean and standard deviation (population). A constant column has sd 0. */
-export function columnStats(m: Matrix): { mean: Float64Array; sd: Float64Array } {
-  const mean = new Float64Array(m.cols);
-  const sd = new Float64Array(m.cols);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) mean[j] += m.data[i * m.cols + j];
-  for (let j = 0; j < m.cols; j++) mean[j] /= m.rows;
-  for (let i = 0; i < m.rows; i++) {
-    for (let j = 0; j < m.cols; j++) {
-      const d = m.data[i * m.cols + j] - mean[j];
-      sd[j] += d * d;
-    }
-  }
-  for (let j = 0; j < m.cols; j++) sd[j] = Math.sqrt(sd[j] / m.rows);
-  return { mean, sd };
+/** One column rewritten as u_i = (x_i - ref) * half / span in [-1, 1]: ref is the column's first
+ * value (any sample value makes x_i - ref exact for values clustered around a large offset, where
+ * subtracting a computed mean would cancel the signal), span the largest |x_i - ref| * half, and
+ * half 0.5 only when x_i - ref itself overflows (a column spanning -1e308..1e308). Dividing by
+ * span before anything is squared or summed keeps every later step between 1e-308 and 1e308
+ * whatever the column's units. span is 0 exactly when all values are equal. */
+interface UnitColumn {
+  u: Float64Array;
+  ref: number;
+  span: number;
+  half: number;
+  /** Mean and population sd of u. */
+  mean: number;
+  sd: number;
 }
 
-/** Zero mean, unit variance per column. A constant column is an error: it carries no information
- * and breaks distance- and covariance-based estimators. */
-export function standardize(m: Matrix, name: string): Matrix {
-  const { mean, sd } = columnStats(m);
-  for (let j = 0; j < m.cols; j++) if (!(sd[j] > 0)) inputError(`${name} column ${j} is constant`);
+function unitColumn(m: Matrix, j: number): UnitColumn {
+  const n = m.rows;
+  const ref = m.data[j];
+  const u = new Float64Array(n);
+  let half = 1;
+  let span = 0;
+  for (let i = 0; i < n; i++) span = Math.max(span, Math.abs(m.data[i * m.cols + j] - ref));
+  if (span === Infinity) {
+    // Halving is exact for the huge values that overflow (subnormal detail is below resolution).
+    half = 0.5;
+    span = 0;
+    for (let i = 0; i < n; i++) {
+      span = Math.max(span, Math.abs(m.data[i * m.cols + j] * half - ref * half));
+    }
+  }
+  if (span === 0) return { u, ref, span, half, mean: 0, sd: 0 };
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    u[i] = (m.data[i * m.cols + j] * half - ref * half) / span;
+    sum += u[i];
+  }
+  const mean = sum / n;
+  let squares = 0; // second pass: the deviations of u are O(1), no cancellation
+  for (let i = 0; i < n; i++) squares += (u[i] - mean) * (u[i] - mean);
+  return { u, ref, span, half, mean, sd: Math.sqrt(squares / n) };
+}
+
+/** Per-column mean and standard deviation (population), accurate at any magnitude (1e-300 or
+ * 1e300, subnormal, or a large offset with small noise), and logSd = log(sd) without rounding a
+ * subnormal sd. sd is 0 only for a column whose values are all equal: a subnormal sd that would
+ * round to 0 is reported as the smallest double instead. */
+export function columnStats(m: Matrix): {
+  mean: Float64Array;
+  sd: Float64Array;
+  logSd: Float64Array;
+} {
+  const mean = new Float64Array(m.cols);
+  const sd = new Float64Array(m.cols);
+  const logSd = new Float64Array(m.cols).fill(-Infinity);
+  for (let j = 0; j < m.cols; j++) {
+    const c = unitColumn(m, j);
+    // ref * half + span * mean is the mean times half: finite even when the range is not.
+    mean[j] = (c.ref * c.half + c.span * c.mean) / c.half;
+    if (c.span === 0) continue;
+    sd[j] = Math.max(Number.MIN_VALUE, (c.span * c.sd) / c.half);
+    logSd[j] = Math.log(c.span) + Math.log(c.sd) - Math.log(c.half);
+  }
+  return { mean, sd, logSd };
+}
+
+/** Zero mean, unit variance per column, computed from the scaled columns of unitColumn so that
+ * the result does not depend on the column's units (scaling a column by any power of 10 gives the
+ * same values to rounding). A constant column (all values equal) is an error: it carries no
+ * information and breaks distance- and covariance-based estimators; with allowConstant it becomes
+ * zeros instead (centred only). */
+export function standardize(m: Matrix, name: string, allowConstant = false): Matrix {
   const data = new Float64Array(m.data.length);
-  for (let i = 0; i < m.rows; i++) {
-    for (let j = 0; j < m.cols; j++) data[i * m.cols + j] = (m.data[i * m.cols + j] - mean[j]) / sd[j];
+  for (let j = 0; j < m.cols; j++) {
+    const c = unitColumn(m, j);
+    if (c.span === 0) {
+      if (!allowConstant) inputError(`${name} column ${j} is constant (every value is ${c.ref})`);
+      continue;
+    }
+    for (let i = 0; i < m.rows; i++) data[i * m.cols + j] = (c.u[i] - c.mean) / c.sd;
   }
   return { data, rows: m.rows, cols: m.cols };
 }
 
-/** Float32 tensor [rows, cols] of a matrix (caller disposes). */
-export function matrixToTensor(m: Matrix): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
+/** Largest float32. A float32 copy of values beyond it would be Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+/** Smallest normal float32: below it float32 keeps few or no significant bits. */
+const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+
+/** Float32 copy of a matrix's values, refused (input error) when a column would not survive the
+ * conversion: a value beyond float32's range becomes Infinity, and a column whose values all lie
+ * below its normal range (1e-38) keeps few or no significant bits (unless they already are float32
+ * values, as activations read from a tensor are). Standardised data always passes; raw data in
+ * such units must be standardised (or rescaled) first. */
+export function toFloat32(m: Matrix, name: string): Float32Array {
+  for (let j = 0; j < m.cols; j++) {
+    let largest = 0;
+    for (let i = 0; i < m.rows; i++) largest = Math.max(largest, Math.abs(m.data[i * m.cols + j]));
+    const underflows = largest < FLOAT32_MIN_NORMAL && Math.fround(largest) !== largest;
+    if (largest > FLOAT32_MAX || underflows) {
+      inputError(
+        `${name} column ${j} reaches |value| ${largest.toPrecision(3)}, outside float32's range ` +
+          '(1e-38 to 3e38) that neural estimators compute in: ' +
+          'standardise it (the default) or rescale it',
+      );
+    }
+  }
+  return Float32Array.from(m.data);
+}
+
+/** Float32 tensor [rows, cols] of a matrix (caller disposes); range-checked as toFloat32. */
+export function matrixToTensor(m: Matrix, name = 'data'): tf.Tensor2D {
+  return tf.tensor2d(toFloat32(m, name), [m.rows, m.cols]);
 }

@@ -22,7 +22,9 @@ export function digamma(x: number): number {
   return shift + Math.log(x) - 0.5 * inv - series;
 }
 
-/** Sample covariance (divisor n - 1) of the listed columns of m, as a dense row-major array. */
+/** Sample covariance (divisor n - 1) of the listed columns of m, as a dense row-major array.
+ * Products of raw values overflow beyond ~1e154 and underflow below ~1e-154: for data in any
+ * units use the standardised columns (gaussian.ts works on correlations; logDetCovariance). */
 export function covarianceMatrix(m: Matrix, columns: ArrayLike<number> = range(m.cols)): Float64Array {
   const d = columns.length;
   const n = m.rows;

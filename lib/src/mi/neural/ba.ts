@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Matrix, SampleInput, checkPaired, columnStats, toMatrixAsync, standardize } from '../matrix';
-import { covarianceMatrix, logDetSpd } from '../special';
+import { logDetCovariance } from '../gaussian';
 import { Activation, Mlp } from './mlp';
 import { NeuralMiOptions, resolveSampling } from './estimators';
 import { fitByLikelihood } from './likelihood';
@@ -71,7 +71,7 @@ export function baLowerBound(q: GaussianRegression, x: tf.Tensor2D, y: tf.Tensor
 
 /** Differential entropy of a Gaussian with y's sample covariance: 0.5 log det(2 pi e S). */
 export function gaussianEntropy(y: Matrix): number {
-  const logDet = logDetSpd(covarianceMatrix(y), y.cols);
+  const logDet = logDetCovariance(y, 'y'); // scale-free: y may be in any units
   if (logDet === null) inputError('y has a singular covariance (a constant or linearly dependent column)');
   return 0.5 * (logDet + y.cols * (1 + LOG_2PI));
 }
@@ -111,7 +111,7 @@ export async function barberAgakov(xInput: SampleInput, yInput: SampleInput, opt
   if (options.entropyY !== undefined && !Number.isFinite(options.entropyY)) inputError(`entropyY must be a finite number, got ${options.entropyY}`);
   const entropyY = options.entropyY ?? gaussianEntropy(rawY);
   // Standardising divides each y column by its sd, which lowers the entropy by sum log sd.
-  const logScale = doStandardize ? Array.from(columnStats(rawY).sd).reduce((a, sd) => a + Math.log(sd), 0) : 0;
+  const logScale = doStandardize ? columnStats(rawY).logSd.reduce((a, l) => a + l, 0) : 0;
   const x = doStandardize ? standardize(rawX, 'x') : rawX;
   const y = doStandardize ? standardize(rawY, 'y') : rawY;
   const sampling = resolveSampling(x.rows, options, 1);

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
-import { Matrix } from '../matrix';
+import { Matrix, toFloat32 } from '../matrix';
 import { derangement } from './critics';
 
 /** Row-major float32 samples, ready to be cut into batches. */
@@ -13,8 +13,8 @@ export class Float32Rows {
   readonly rows: number;
   readonly cols: number;
 
-  constructor(m: Matrix) {
-    this.data = Float32Array.from(m.data);
+  constructor(m: Matrix, name = 'data') {
+    this.data = toFloat32(m, name); // refuses values float32 would turn into Infinity or 0
     this.rows = m.rows;
     this.cols = m.cols;
   }

@@ -146,8 +146,8 @@ export async function neuralMi(
   const { rng, negatives, shuffles } = sampling;
   const { critic, owned } = criticFor(x.cols, y.cols, options, rng.fork('critic').nextSeed(), 'separable');
   const objective = new LowerBoundObjective(bound, x.cols, rng.fork('baseline').nextSeed(), options);
-  const xs = new Float32Rows(x);
-  const ys = new Float32Rows(y);
+  const xs = new Float32Rows(x, 'x');
+  const ys = new Float32Rows(y, 'y');
   const problem: ScoringProblem = {
     variables: critic.variables,
     score: (index, r) => {
@@ -201,8 +201,8 @@ export async function neuralMiOnStream(sample: BatchSampler, options: StreamOpti
     objective: (step) => {
       const { x, y } = step === 0 ? first : sample(batchSize, step);
       if (x.rows !== batchSize || y.rows !== batchSize) throw new Error(`the sampler returned ${x.rows} and ${y.rows} rows for a batch of ${batchSize}`);
-      const xb = matrixToTensor(x);
-      return objective.train(criticScores(critic, xb, matrixToTensor(y), 'all'), xb);
+      const xb = matrixToTensor(x, 'x');
+      return objective.train(criticScores(critic, xb, matrixToTensor(y, 'y'), 'all'), xb);
     },
     onRestore: () => objective.resetState(),
   };

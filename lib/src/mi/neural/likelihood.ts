@@ -30,8 +30,8 @@ export async function fitByLikelihood(
   label: string,
 ): Promise<LikelihoodFit> {
   const { rng, split, batchSize } = sampling;
-  const xs = new Float32Rows(x);
-  const ys = new Float32Rows(y);
+  const xs = new Float32Rows(x, 'x');
+  const ys = new Float32Rows(y, 'y');
   const batcher = new EpochBatcher(split.train, batchSize, rng.fork('batches'));
   const blocks = evaluationBlocks(split.heldOut, batchSize);
   const heldOutMean = (f: (xb: tf.Tensor2D, yb: tf.Tensor2D) => tf.Scalar) =>

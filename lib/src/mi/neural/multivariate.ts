@@ -8,7 +8,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
-import { Matrix, SampleInput, checkPaired, hstack, toMatrixAsync } from '../matrix';
+import {
+  Matrix,
+  SampleInput,
+  checkPaired,
+  hstack,
+  standardize,
+  takeRows,
+  toMatrixAsync,
+} from '../matrix';
 import { DEFAULT_ACTIVATION, DEFAULT_HIDDEN, criticScores, derangement } from './critics';
 import { Float32Rows, oneHotRows, strata, stratifiedPermutation } from './batches';
 import { Mlp } from './mlp';
@@ -71,7 +79,7 @@ export async function neuralTotalCorrelation(xInput: SampleInput, options: Neura
     zeroOutput: true,
   });
   const objective = new LowerBoundObjective(bound, x.cols, rng.fork('baseline').nextSeed(), options);
-  const xs = new Float32Rows(x);
+  const xs = new Float32Rows(x, 'x');
   const onehots = labels ? new Float32Rows(oneHotRows(labels.ids, labels.count)) : undefined;
   const problem: ScoringProblem = {
     variables: critic.variables,
@@ -97,29 +105,17 @@ export async function neuralTotalCorrelation(xInput: SampleInput, options: Neura
 /** Centre and scale each column within each stratum. Given z this is an invertible map of x, so
  * I(X;Y|Z) is unchanged, and the critic no longer has to learn where each stratum sits (with raw
  * inputs it stalls for hundreds of steps on a critic that ignores the strata). A column constant
- * within a stratum is only centred there. */
+ * (all values equal) within a stratum is only centred there. */
 export function standardizeWithinStrata(m: Matrix, ids: Int32Array, count: number): Matrix {
   if (ids.length !== m.rows) inputError(`z has ${ids.length} rows, the data ${m.rows}`);
-  const sum = new Float64Array(count * m.cols);
-  const sumSq = new Float64Array(count * m.cols);
-  const size = new Float64Array(count);
-  for (let i = 0; i < m.rows; i++) {
-    size[ids[i]]++;
-    for (let j = 0; j < m.cols; j++) {
-      const v = m.data[i * m.cols + j];
-      sum[ids[i] * m.cols + j] += v;
-      sumSq[ids[i] * m.cols + j] += v * v;
-    }
-  }
+  const groups = Array.from({ length: count }, (): number[] => []);
+  ids.forEach((s, i) => groups[s].push(i));
   const data = new Float64Array(m.data.length);
-  for (let i = 0; i < m.rows; i++) {
-    const s = ids[i];
-    for (let j = 0; j < m.cols; j++) {
-      const mean = sum[s * m.cols + j] / size[s];
-      const variance = Math.max(0, sumSq[s * m.cols + j] / size[s] - mean * mean);
-      const sd = Math.sqrt(variance);
-      data[i * m.cols + j] = (m.data[i * m.cols + j] - mean) / (sd > 1e-12 * (1 + Math.abs(mean)) ? sd : 1);
-    }
+  for (const rows of groups) {
+    if (rows.length === 0) continue;
+    // The shared scale-free standardisation (any units, offsets, subnormals), per stratum.
+    const part = standardize(takeRows(m, rows), 'x', true);
+    rows.forEach((r, i) => data.set(part.data.subarray(i * m.cols, (i + 1) * m.cols), r * m.cols));
   }
   return { data, rows: m.rows, cols: m.cols };
 }
@@ -153,8 +149,8 @@ export async function neuralConditionalMi(
   const yz = hstack(y, oneHotRows(z.ids, z.count));
   const { critic, owned } = criticFor(x.cols, yz.cols, options, rng.fork('critic').nextSeed(), 'joint');
   const objective = new LowerBoundObjective(bound, x.cols, rng.fork('baseline').nextSeed(), options);
-  const xs = new Float32Rows(x);
-  const yzs = new Float32Rows(yz);
+  const xs = new Float32Rows(x, 'x');
+  const yzs = new Float32Rows(yz, '[y, z]');
   const problem: ScoringProblem = {
     variables: critic.variables,
     score: (index, r) => {
