@@ -42,7 +42,7 @@ export function registerWasmGuards(): void {
       checkWindow(name, args);
       if (hasEmptyInput(args) || !xnnpackShapeAgrees(name, args)) return runOnCpu(name, args);
       const fused = name.startsWith('Fused');
-      if (!fused || epilogueIsPerChannel(name, args)) return stockKernel(name).kernelFunc(args);
+      if (!fused || epilogueIsPerChannel(name, args)) return stockKernel(name).kernelFunc(explicitSame(name, args));
       // Plain convolution, then the epilogue as separate kernels.
       const { bias, preluActivationWeights, ...plainInputs } = args.inputs;
       const plain = name === 'FusedConv2D' ? 'Conv2D' : 'DepthwiseConv2dNative';
@@ -56,6 +56,16 @@ export function registerWasmGuards(): void {
     if (hasEmptyInput(args) || !perLastAxis(alpha, x.shape[x.shape.length - 1])) return runOnCpu('Prelu', args);
     return stockKernel('Prelu').kernelFunc(args);
   });
+}
+
+/** 'same' padding spelled out: XNNPACK's own TensorFlow-SAME mode disagreed with TF.js's padding
+ * for strides larger than the filter (a 3x2 filter, stride 3: errors of the order of the values). */
+function explicitSame(name: string, args: Args): Args {
+  const a = args.attrs as unknown as WindowAttrs;
+  if (a.pad !== 'same') return args;
+  const p = windowInfo(name, args).padInfo;
+  const pad = [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
+  return { ...args, attrs: { ...args.attrs, pad } as unknown as tf.NamedAttrMap };
 }
 
 /** The numeric-pad refusal on other backends too (their kernels share TF.js's shape computation). */

@@ -5,7 +5,6 @@
 // batched left operand times a shared right operand is flattened into one 2-D product, and other
 // batched products run slice by slice through XNNPACK on zero-copy views of the heap.
 import * as tf from '@tensorflow/tfjs';
-import { runOnCpu } from './cpu-fallback';
 import { ActivationAttrs, epilogue, hasEmptyInput, perLastAxis } from './guards';
 import { SimdKernels } from './simd';
 import { Info, Scratch, replaceWasmKernel, size, stockKernel, view, withScratch } from './wasm-util';
@@ -24,26 +23,31 @@ const MIN_SLICE_WORK = 32 * 32 * 32;
 export function registerWasmMatMul(): void {
   replaceWasmKernel('BatchMatMul', (args) => {
     const { inputs, backend, attrs } = args;
-    // XNNPACK refuses a zero dimension (an inner dimension of 0 left the output uninitialised).
-    if (hasEmptyInput(args)) return runOnCpu('BatchMatMul', args);
     const { a, b } = inputs as { a: Info; b: Info };
     const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
+    // XNNPACK refuses a zero dimension (an inner dimension of 0 left the output uninitialised).
+    if (hasEmptyInput(args)) return withScratch(backend, (s) => s.keep(zeroProduct(s, a, b, transposeA, transposeB)));
     return withScratch(backend, (s) => product(s, a, b, transposeA, transposeB, plainProduct(s), true));
   });
 
   replaceWasmKernel('_FusedMatMul', (args) => {
     const { inputs, backend, attrs } = args;
-    if (hasEmptyInput(args)) return runOnCpu('_FusedMatMul', args);
     const { a, b, bias, preluActivationWeights } = inputs as Record<string, Info | undefined> as {
       a: Info; b: Info; bias?: Info; preluActivationWeights?: Info;
     };
     const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
+    if (hasEmptyInput(args)) {
+      return withScratch(backend, (s) => s.keep(epilogue(s, zeroProduct(s, a, b, transposeA, transposeB), bias,
+        preluActivationWeights, attrs as unknown as ActivationAttrs)));
+    }
     const n = lastDim(b, transposeB);
     // The stock epilogue reads bias and prelu slopes as one value per output column, and its batched
     // loop applies the bias wrongly (off by ~1 against relu(a b + bias)); a per-column epilogue
     // survives flattening a batched a into rows. Anything else: the product, then the epilogue's own
     // kernels (Add broadcasts any bias shape the cpu backend accepts).
-    const perColumn = perLastAxis(bias, n) && perLastAxis(preluActivationWeights, n);
+    // (The stock kernel checks the rank of the bias it stored, so only a rank-1 bias qualifies.)
+    const perColumn = (!bias || bias.shape.length === 1) && perLastAxis(bias, n) &&
+      perLastAxis(preluActivationWeights, n);
     const batched = batchOf(a) > 1 || batchOf(b) > 1;
     if (!perColumn || (batched && !canFlatten(a, b, transposeA))) {
       return withScratch(backend, (s) => {
@@ -53,7 +57,7 @@ export function registerWasmMatMul(): void {
     }
     // Per-column bias and slopes as the rank-1 [N] tensors the stock kernel requires.
     const fusedInputs: tf.NamedTensorInfoMap = {};
-    if (bias) fusedInputs.bias = view(bias, [n]);
+    if (bias) fusedInputs.bias = bias;
     if (preluActivationWeights) fusedInputs.preluActivationWeights = view(preluActivationWeights, [n]);
     if (!transposeA && !transposeB && !batched) {
       return stockKernel('_FusedMatMul').kernelFunc({ ...args, inputs: { a, b, ...fusedInputs } });
@@ -62,6 +66,13 @@ export function registerWasmMatMul(): void {
       s.run('_FusedMatMul', { a: x, b: y, ...fusedInputs }, { ...attrs, transposeA: false, transposeB: false }),
     false));
   });
+}
+
+/** a @ b when an operand is empty: zeros (an inner dimension of 0 sums nothing) of the output shape. */
+function zeroProduct(s: Scratch, a: Info, b: Info, transposeA: boolean, transposeB: boolean): Info {
+  const m = transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2];
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  return s.alloc([...outer, m, lastDim(b, transposeB)], 'float32', true);
 }
 
 /** The untransposed stock product of two [1, M, K] x [1, K, N] views. */
