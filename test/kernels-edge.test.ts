@@ -239,3 +239,14 @@ test('MilabAdam kernel on sizes that are not multiples of the SIMD width', () =>
     });
   }
 });
+
+test('a product over an empty inner dimension is zeros even on a dirty heap (XNNPACK refuses it)', () => {
+  for (let i = 0; i < 4; i++) tf.fill([3, 4], NaN).dispose(); // leave NaNs where the output may land
+  const a = tf.ones([3, 0]);
+  const b = tf.ones([0, 4]);
+  const y = tf.matMul(a, b);
+  const z = tf.fused.matMul({ a, b, bias: tf.ones([4]), activation: 'relu' });
+  assert.deepEqual(Array.from(y.dataSync()), new Array(12).fill(0));
+  assert.deepEqual(Array.from(z.dataSync()), new Array(12).fill(1));
+  tf.dispose([a, b, y, z]);
+});
