@@ -250,3 +250,30 @@ test('a product over an empty inner dimension is zeros even on a dirty heap (XNN
   assert.deepEqual(Array.from(z.dataSync()), new Array(12).fill(1));
   tf.dispose([a, b, y, z]);
 });
+
+test('conv2dTranspose with an outputShape its dy does not fit is refused, not read out of bounds', () => {
+  for (const backend of ['wasm', 'cpu']) {
+    tf.setBackend(backend);
+    const dy = tf.ones([1, 5, 5, 3]);
+    const f = tf.ones([3, 3, 2, 3]);
+    assert.throws(() => tf.conv2dTranspose(dy as tf.Tensor4D, f as tf.Tensor4D, [1, 10, 10, 2], 2, 'valid'),
+      /dy has shape \[1,5,5,3\] but .* give \[1,4,4,3\]/);
+    tf.dispose([dy, f]);
+  }
+  tf.setBackend('wasm');
+});
+
+test('a row gather whose output grows the wasm heap still copies every row', () => {
+  // The output allocation grows (and so detaches) the heap; the row count was read from a view of
+  // the indices taken before it, which then had length 0, and no row was copied.
+  const row = 1 << 22;
+  const x = tf.range(0, row).reshape([1, row]);
+  const ids = tf.zeros([6], 'int32');
+  const y = tf.gather(x, ids);
+  const values = y.dataSync();
+  for (let r = 0; r < 6; r++) {
+    assert.equal(values[r * row + 1], 1, `row ${r}`);
+    assert.equal(values[r * row + row - 1], row - 1, `row ${r}`);
+  }
+  tf.dispose([x, ids, y]);
+});

@@ -111,11 +111,19 @@ function trueExtent(inSize: number, filter: number, stride: number, before: numb
   return same ? Math.ceil(inSize / stride) : Math.floor((inSize + before + after - filter) / stride) + 1;
 }
 
-/** Refuse a numeric pad that TF.js turns into a wrong output shape (see the header). */
+/** Refuse a numeric pad that TF.js turns into a wrong output shape (see the header), and a gradient
+ * dy whose shape is not the forward output's (tf.conv2dTranspose's outputShape is the user's): the
+ * kernels index dy by the computed geometry and read past its end or in the wrong layout. */
 function checkWindow(name: string, args: Args): void {
   const { pad, dimRoundingMode } = args.attrs as unknown as WindowAttrs;
-  if (typeof pad !== 'number') return;
+  const dy = (args.inputs as Record<string, Info | undefined>).dy;
+  if (typeof pad !== 'number' && !dy) return;
   const info = windowInfo(name, args);
+  if (dy && (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== info.outShape[i]))) {
+    inputError(`${name}: dy has shape [${dy.shape}] but the input shape, filter, strides and pad give ` +
+      `[${info.outShape}]`);
+  }
+  if (typeof pad !== 'number') return;
   const round = (v: number) => (dimRoundingMode === 'ceil' ? Math.ceil(v) : dimRoundingMode === 'round' ?
     Math.round(v) : dimRoundingMode === 'floor' ? Math.floor(v) : Math.trunc(v)); // as TF.js rounds
   const height = round((info.inHeight - info.effectiveFilterHeight + 2 * pad) / info.strideHeight + 1);
