@@ -7,9 +7,13 @@
 //    (dimRoundingMode 'ceil'/'round') the extra entries were garbage; where it is smaller XNNPACK
 //    wrote past the end of the output buffer, corrupting the heap. Those shapes run on cpu.
 //  - TF.js 4.22 sizes a numeric `pad` with the filter HEIGHT and row stride for both axes
-//    (conv_util computeOutputShape2D), so a non-square filter, unequal strides or unequal dilations
-//    give a width that is not the convolution's. Every backend would return that wrong shape, so it
-//    is refused (here and on cpu, one check for both) with the explicit-padding spelling that works.
+//    (conv_util computeOutputShape2D), so a non-square filter, unequal strides or unequal
+//    dilations give a width that is not the convolution's. Every backend would return that wrong
+//    shape, so it is refused (here and on cpu, one check for both) with the explicit padding that
+//    works. So are gradients whose dy does not fit the window geometry, and pools with a window
+//    that holds only padding (cpu: NaN or -Infinity).
+//  - 'same' padding goes to XNNPACK spelled out: its own TensorFlow-SAME mode disagreed with
+//    TF.js for strides larger than the filter (a 3x2 filter, stride 3: errors as large as values).
 //  - Fused bias/activation epilogues other than one value per output channel: the stock kernels
 //    throw (rank-2 bias) or index a shorter or broadcast weight tensor as if it had one value per
 //    channel. Those run as the plain kernel followed by Add and the activation's own kernel.
@@ -28,47 +32,45 @@ interface WindowAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   dataFormat?: 'NHWC' | 'NCHW';
   filterSize?: number | [number, number];
+  filterShape?: number[];
+  inputShape?: number[];
 }
 
 const CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'];
 const POOL_KERNELS = ['MaxPool', 'AvgPool'];
-/** Kernels whose attrs size a 2-D window; the numeric-pad check applies to all of them. */
-const WINDOW_KERNELS = [...CONV_KERNELS, ...POOL_KERNELS, 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
-  'MaxPoolGrad', 'AvgPoolGrad'];
+const POOL_GRADIENTS = ['MaxPoolGrad', 'AvgPoolGrad'];
+/** Kernels whose attrs size a 2-D window: checkWindow applies to all of them. */
+const WINDOW_KERNELS = [...CONV_KERNELS, ...POOL_KERNELS, ...POOL_GRADIENTS, 'Conv2DBackpropInput',
+  'Conv2DBackpropFilter'];
 
 export function registerWasmGuards(): void {
   for (const name of [...CONV_KERNELS, ...POOL_KERNELS]) {
     replaceWasmKernel(name, (args) => {
       checkWindow(name, args);
       if (hasEmptyInput(args) || !xnnpackShapeAgrees(name, args)) return runOnCpu(name, args);
-      const fused = name.startsWith('Fused');
-      if (!fused || epilogueIsPerChannel(name, args)) return stockKernel(name).kernelFunc(explicitSame(name, args));
-      // Plain convolution, then the epilogue as separate kernels.
+      if (!name.startsWith('Fused') || epilogueIsPerChannel(name, args)) {
+        return stockKernel(name).kernelFunc(explicitSame(name, args));
+      }
+      // The plain convolution, then the epilogue as separate kernels.
       const { bias, preluActivationWeights, ...plainInputs } = args.inputs;
       const plain = name === 'FusedConv2D' ? 'Conv2D' : 'DepthwiseConv2dNative';
-      return withScratch(args.backend, (s) => s.keep(epilogue(s, s.run(plain, plainInputs, args.attrs),
-        bias, preluActivationWeights, args.attrs as unknown as ActivationAttrs)));
+      const activation = args.attrs as unknown as ActivationAttrs;
+      return withScratch(args.backend, (s) => {
+        const out = s.run(plain, plainInputs, explicitSame(name, args).attrs);
+        return s.keep(epilogue(s, out, bias, preluActivationWeights, activation));
+      });
     });
   }
   replaceWasmKernel('Prelu', (args) => {
     const { x, alpha } = args.inputs as { x: Info; alpha: Info };
     // The stock kernel reads alpha as one slope per channel of the last axis, whatever its shape.
-    if (hasEmptyInput(args) || !perLastAxis(alpha, x.shape[x.shape.length - 1])) return runOnCpu('Prelu', args);
+    const perChannel = perLastAxis(alpha, x.shape[x.shape.length - 1]);
+    if (hasEmptyInput(args) || !perChannel) return runOnCpu('Prelu', args);
     return stockKernel('Prelu').kernelFunc(args);
   });
 }
 
-/** 'same' padding spelled out: XNNPACK's own TensorFlow-SAME mode disagreed with TF.js's padding
- * for strides larger than the filter (a 3x2 filter, stride 3: errors of the order of the values). */
-function explicitSame(name: string, args: Args): Args {
-  const a = args.attrs as unknown as WindowAttrs;
-  if (a.pad !== 'same') return args;
-  const p = windowInfo(name, args).padInfo;
-  const pad = [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
-  return { ...args, attrs: { ...args.attrs, pad } as unknown as tf.NamedAttrMap };
-}
-
-/** The numeric-pad refusal on other backends too (their kernels share TF.js's shape computation). */
+/** The window checks on other backends too (their kernels share TF.js's shape computation). */
 export function registerWindowChecks(backendName: string): void {
   for (const name of WINDOW_KERNELS) {
     const config = tf.getKernel(name, backendName);
@@ -92,46 +94,62 @@ export function hasEmptyInput(args: Args): boolean {
 
 /** The 2-D window geometry TF.js computes for a kernel's inputs (NHWC or NCHW). */
 function windowInfo(name: string, args: Args): tf.backend_util.Conv2DInfo {
-  const a = args.attrs as unknown as WindowAttrs & { filterShape?: number[]; inputShape?: number[] };
+  const a = args.attrs as unknown as WindowAttrs;
   const inputs = args.inputs as Record<string, Info>;
   const format = tf.backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC');
-  const xShape = (inputs.x ?? inputs.input)?.shape ?? a.inputShape;
-  if (name === 'MaxPool' || name === 'AvgPool' || name === 'MaxPoolGrad' || name === 'AvgPoolGrad') {
-    return tf.backend_util.computePool2DInfo(xShape as [number, number, number, number], a.filterSize!,
-      a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode);
+  const xShape = ((inputs.x ?? inputs.input)?.shape ?? a.inputShape) as [number, number, number, number];
+  if (isPool(name)) {
+    return tf.backend_util.computePool2DInfo(xShape, a.filterSize!, a.strides, a.dilations ?? 1, a.pad,
+      a.dimRoundingMode);
   }
-  const filterShape = inputs.filter?.shape ?? a.filterShape;
-  return tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number],
-    filterShape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode,
-    name.includes('Depthwise'), format);
+  const filterShape = (inputs.filter?.shape ?? a.filterShape) as [number, number, number, number];
+  return tf.backend_util.computeConv2DInfo(xShape, filterShape, a.strides, a.dilations ?? 1, a.pad,
+    a.dimRoundingMode, name.includes('Depthwise'), format);
+}
+
+function isPool(name: string): boolean {
+  return POOL_KERNELS.includes(name) || POOL_GRADIENTS.includes(name);
 }
 
 /** Output extent of one axis as a convolution defines it (and XNNPACK computes it). */
-function trueExtent(inSize: number, filter: number, stride: number, before: number, after: number, same: boolean) {
-  return same ? Math.ceil(inSize / stride) : Math.floor((inSize + before + after - filter) / stride) + 1;
+function trueExtent(inSize: number, filter: number, stride: number, pads: number, same: boolean) {
+  return same ? Math.ceil(inSize / stride) : Math.floor((inSize + pads - filter) / stride) + 1;
 }
 
-/** Refuse a numeric pad that TF.js turns into a wrong output shape (see the header), and a gradient
- * dy whose shape is not the forward output's (tf.conv2dTranspose's outputShape is the user's): the
- * kernels index dy by the computed geometry and read past its end or in the wrong layout. */
+/** The refusals of the header: a numeric pad TF.js sizes wrongly, a dy that does not fit the
+ * geometry (the kernels index dy by it: past its end, or in the wrong layout), and pool windows
+ * made of padding alone. */
 function checkWindow(name: string, args: Args): void {
   const { pad, dimRoundingMode } = args.attrs as unknown as WindowAttrs;
   const dy = (args.inputs as Record<string, Info | undefined>).dy;
-  if (typeof pad !== 'number' && !dy) return;
+  if (!dy && (pad === 'valid' || pad === 'same')) return; // nothing to refuse there
   const info = windowInfo(name, args);
+  const [fh, fw] = [info.effectiveFilterHeight, info.effectiveFilterWidth];
   if (dy && (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== info.outShape[i]))) {
-    inputError(`${name}: dy has shape [${dy.shape}] but the input shape, filter, strides and pad give ` +
-      `[${info.outShape}]`);
+    // (TF.js drops dimRoundingMode when it differentiates a conv or pool: such a forward ends here.)
+    inputError(`${name}: dy has shape [${dy.shape}] but the input shape, filter, strides and pad ` +
+      `give [${info.outShape}] (a dimRoundingMode forward has no gradient in TF.js)`);
   }
-  if (typeof pad !== 'number') return;
-  const round = (v: number) => (dimRoundingMode === 'ceil' ? Math.ceil(v) : dimRoundingMode === 'round' ?
-    Math.round(v) : dimRoundingMode === 'floor' ? Math.floor(v) : Math.trunc(v)); // as TF.js rounds
-  const height = round((info.inHeight - info.effectiveFilterHeight + 2 * pad) / info.strideHeight + 1);
-  const width = round((info.inWidth - info.effectiveFilterWidth + 2 * pad) / info.strideWidth + 1);
-  if (height === info.outHeight && width === info.outWidth) return;
-  inputError(`${name}: numeric pad ${pad} with a ${info.effectiveFilterHeight}x${info.effectiveFilterWidth} ` +
-    `window and strides [${info.strideHeight},${info.strideWidth}] gets output ${info.outHeight}x${info.outWidth} ` +
-    `from TF.js instead of ${height}x${width}; pass pad as [[0,0],[${pad},${pad}],[${pad},${pad}],[0,0]] (NHWC)`);
+  if (typeof pad === 'number') {
+    const round = (v: number) => (dimRoundingMode === undefined ? Math.trunc(v) : // as TF.js rounds
+      dimRoundingMode === 'ceil' ? Math.ceil(v) : dimRoundingMode === 'round' ? Math.round(v) :
+        Math.floor(v));
+    const height = round((info.inHeight - fh + 2 * pad) / info.strideHeight + 1);
+    const width = round((info.inWidth - fw + 2 * pad) / info.strideWidth + 1);
+    if (height !== info.outHeight || width !== info.outWidth) {
+      inputError(`${name}: numeric pad ${pad} with a ${fh}x${fw} window and strides ` +
+        `[${info.strideHeight},${info.strideWidth}] gets output ${info.outHeight}x${info.outWidth} from ` +
+        `TF.js instead of ${height}x${width}; pass pad as [[0,0],[${pad},${pad}],[${pad},${pad}],[0,0]]`);
+    }
+  }
+  const p = info.padInfo;
+  const lastRow = (info.outHeight - 1) * info.strideHeight - p.top;
+  const lastColumn = (info.outWidth - 1) * info.strideWidth - p.left;
+  if (isPool(name) && (p.top >= fh || p.left >= fw || lastRow >= info.inHeight ||
+    lastColumn >= info.inWidth)) {
+    inputError(`${name}: padding [${p.top},${p.bottom},${p.left},${p.right}] leaves a ${fh}x${fw} ` +
+      'window with no input in it (its max or mean is undefined); pad less than the window');
+  }
 }
 
 /** Whether the output shape TF.js allocates is the one XNNPACK writes (see the header). */
@@ -139,9 +157,19 @@ function xnnpackShapeAgrees(name: string, args: Args): boolean {
   const info = windowInfo(name, args);
   const p = info.padInfo;
   const same = p.type === 'SAME';
-  return info.outHeight === trueExtent(info.inHeight, info.effectiveFilterHeight, info.strideHeight, p.top,
-    p.bottom, same) && info.outWidth === trueExtent(info.inWidth, info.effectiveFilterWidth, info.strideWidth,
-    p.left, p.right, same) && info.outHeight > 0 && info.outWidth > 0;
+  const height = trueExtent(info.inHeight, info.effectiveFilterHeight, info.strideHeight,
+    p.top + p.bottom, same);
+  const width = trueExtent(info.inWidth, info.effectiveFilterWidth, info.strideWidth,
+    p.left + p.right, same);
+  return info.outHeight === height && info.outWidth === width && height > 0 && width > 0;
+}
+
+/** 'same' padding spelled out for XNNPACK (see the header). */
+function explicitSame(name: string, args: Args): Args {
+  if ((args.attrs as unknown as WindowAttrs).pad !== 'same') return args;
+  const p = windowInfo(name, args).padInfo;
+  const pad = [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
+  return { ...args, attrs: { ...args.attrs, pad } as unknown as tf.NamedAttrMap };
 }
 
 /** t holds one value per channel of an axis of length n: shape [..1, n] (or absent). */
@@ -151,7 +179,7 @@ export function perLastAxis(t: Info | undefined | null, n: number): boolean {
   return s.length >= 1 && s[s.length - 1] === n && s.slice(0, -1).every((d) => d === 1);
 }
 
-/** The stock fused conv's epilogue is right only for a rank-1 [O] bias and per-channel prelu slopes. */
+/** The stock fused conv's epilogue is right only for a rank-1 [O] bias and per-channel slopes. */
 function epilogueIsPerChannel(name: string, args: Args): boolean {
   const { filter, bias, preluActivationWeights } = args.inputs as Record<string, Info | undefined>;
   const f = filter!.shape;
@@ -165,7 +193,7 @@ export interface ActivationAttrs {
   leakyreluAlpha?: number;
 }
 
-/** y = activation(out + bias) through the activations' own kernels (Add broadcasts any bias shape). */
+/** activation(out + bias) through the activations' own kernels (Add broadcasts any bias shape). */
 export function epilogue(s: Scratch, out: Info, bias: Info | undefined, prelu: Info | undefined,
   attrs: ActivationAttrs): Info {
   const y = bias ? s.run('Add', { a: out, b: bias }) : out;
