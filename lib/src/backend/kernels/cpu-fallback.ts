@@ -25,10 +25,11 @@ export function registerWasmCpuFallbacks(): void {
 
 /** Run the cpu backend's kernel `name` on wasm tensors (copied over and back). Also the route for
  * shapes the stock wasm kernels get wrong (see guards.ts): slow, but the cpu backend's answer. */
-export function runOnCpu(name: string, args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
+export function runOnCpu(name: string, args: Parameters<tf.KernelFunc>[0]) {
   const kernel = tf.getKernel(name, 'cpu');
   if (!kernel) throw new Error(`the cpu backend has no '${name}' kernel to run on wasm's behalf`);
-  return onCpu(kernel, args.inputs as Record<string, Info>, args.backend as BackendWasm, args.attrs ?? {});
+  const inputs = args.inputs as Record<string, Info>;
+  return onCpu(kernel, inputs, args.backend as BackendWasm, args.attrs ?? {});
 }
 
 function onCpu(kernel: tf.KernelConfig, inputs: Record<string, Info>, wasm: BackendWasm, attrs: tf.NamedAttrMap) {

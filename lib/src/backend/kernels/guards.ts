@@ -89,7 +89,7 @@ export function registerWindowChecks(backendName: string): void {
 }
 
 export function hasEmptyInput(args: Args): boolean {
-  return Object.values(args.inputs).some((t) => t !== undefined && t !== null && size(t.shape) === 0);
+  return Object.values(args.inputs).some((t) => t != null && size(t.shape) === 0);
 }
 
 /** The 2-D window geometry TF.js computes for a kernel's inputs (NHWC or NCHW). */
@@ -97,12 +97,13 @@ function windowInfo(name: string, args: Args): tf.backend_util.Conv2DInfo {
   const a = args.attrs as unknown as WindowAttrs;
   const inputs = args.inputs as Record<string, Info>;
   const format = tf.backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC');
-  const xShape = ((inputs.x ?? inputs.input)?.shape ?? a.inputShape) as [number, number, number, number];
+  type Shape4 = [number, number, number, number];
+  const xShape = ((inputs.x ?? inputs.input)?.shape ?? a.inputShape) as Shape4;
   if (isPool(name)) {
-    return tf.backend_util.computePool2DInfo(xShape, a.filterSize!, a.strides, a.dilations ?? 1, a.pad,
-      a.dimRoundingMode);
+    return tf.backend_util.computePool2DInfo(xShape, a.filterSize!, a.strides, a.dilations ?? 1,
+      a.pad, a.dimRoundingMode);
   }
-  const filterShape = (inputs.filter?.shape ?? a.filterShape) as [number, number, number, number];
+  const filterShape = (inputs.filter?.shape ?? a.filterShape) as Shape4;
   return tf.backend_util.computeConv2DInfo(xShape, filterShape, a.strides, a.dilations ?? 1, a.pad,
     a.dimRoundingMode, name.includes('Depthwise'), format);
 }
@@ -126,7 +127,7 @@ function checkWindow(name: string, args: Args): void {
   const info = windowInfo(name, args);
   const [fh, fw] = [info.effectiveFilterHeight, info.effectiveFilterWidth];
   if (dy && (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== info.outShape[i]))) {
-    // (TF.js drops dimRoundingMode when it differentiates a conv or pool: such a forward ends here.)
+    // (TF.js drops dimRoundingMode when it differentiates a conv or pool: such forwards end here.)
     inputError(`${name}: dy has shape [${dy.shape}] but the input shape, filter, strides and pad ` +
       `give [${info.outShape}] (a dimRoundingMode forward has no gradient in TF.js)`);
   }
@@ -137,9 +138,11 @@ function checkWindow(name: string, args: Args): void {
     const height = round((info.inHeight - fh + 2 * pad) / info.strideHeight + 1);
     const width = round((info.inWidth - fw + 2 * pad) / info.strideWidth + 1);
     if (height !== info.outHeight || width !== info.outWidth) {
-      inputError(`${name}: numeric pad ${pad} with a ${fh}x${fw} window and strides ` +
-        `[${info.strideHeight},${info.strideWidth}] gets output ${info.outHeight}x${info.outWidth} from ` +
-        `TF.js instead of ${height}x${width}; pass pad as [[0,0],[${pad},${pad}],[${pad},${pad}],[0,0]]`);
+      const strides = `[${info.strideHeight},${info.strideWidth}]`;
+      const explicit = `[[0,0],[${pad},${pad}],[${pad},${pad}],[0,0]]`;
+      const got = `${info.outHeight}x${info.outWidth}`;
+      inputError(`${name}: numeric pad ${pad} with a ${fh}x${fw} window and strides ${strides} ` +
+        `gets output ${got} from TF.js instead of ${height}x${width}; pass pad as ${explicit}`);
     }
   }
   const p = info.padInfo;
@@ -147,8 +150,9 @@ function checkWindow(name: string, args: Args): void {
   const lastColumn = (info.outWidth - 1) * info.strideWidth - p.left;
   if (isPool(name) && (p.top >= fh || p.left >= fw || lastRow >= info.inHeight ||
     lastColumn >= info.inWidth)) {
-    inputError(`${name}: padding [${p.top},${p.bottom},${p.left},${p.right}] leaves a ${fh}x${fw} ` +
-      'window with no input in it (its max or mean is undefined); pad less than the window');
+    const pads = `[${p.top},${p.bottom},${p.left},${p.right}]`;
+    inputError(`${name}: padding ${pads} leaves a ${fh}x${fw} window with no input in it ` +
+      '(its max or mean is undefined); pad less than the window');
   }
 }
 

@@ -26,8 +26,9 @@ export function registerWasmMatMul(): void {
     const { a, b } = inputs as { a: Info; b: Info };
     const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
     // XNNPACK refuses a zero dimension (an inner dimension of 0 left the output uninitialised).
-    if (hasEmptyInput(args)) return withScratch(backend, (s) => s.keep(zeroProduct(s, a, b, transposeA, transposeB)));
-    return withScratch(backend, (s) => product(s, a, b, transposeA, transposeB, plainProduct(s), true));
+    return withScratch(backend, (s) => (hasEmptyInput(args) ?
+      s.keep(zeroProduct(s, a, b, transposeA, transposeB)) :
+      product(s, a, b, transposeA, transposeB, plainProduct(s), true)));
   });
 
   replaceWasmKernel('_FusedMatMul', (args) => {
@@ -36,15 +37,18 @@ export function registerWasmMatMul(): void {
       a: Info; b: Info; bias?: Info; preluActivationWeights?: Info;
     };
     const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
+    const activation = attrs as unknown as ActivationAttrs;
     if (hasEmptyInput(args)) {
-      return withScratch(backend, (s) => s.keep(epilogue(s, zeroProduct(s, a, b, transposeA, transposeB), bias,
-        preluActivationWeights, attrs as unknown as ActivationAttrs)));
+      return withScratch(backend, (s) => {
+        const zeros = zeroProduct(s, a, b, transposeA, transposeB);
+        return s.keep(epilogue(s, zeros, bias, preluActivationWeights, activation));
+      });
     }
     const n = lastDim(b, transposeB);
-    // The stock epilogue reads bias and prelu slopes as one value per output column, and its batched
-    // loop applies the bias wrongly (off by ~1 against relu(a b + bias)); a per-column epilogue
-    // survives flattening a batched a into rows. Anything else: the product, then the epilogue's own
-    // kernels (Add broadcasts any bias shape the cpu backend accepts).
+    // The stock epilogue reads bias and prelu slopes as one value per output column, and its
+    // batched loop applies the bias wrongly (off by ~1 against relu(a b + bias)); a per-column
+    // epilogue survives flattening a batched a into rows. Anything else: the product, then the
+    // epilogue's own kernels (Add broadcasts any bias shape the cpu backend accepts).
     // (The stock kernel checks the rank of the bias it stored, so only a rank-1 bias qualifies.)
     const perColumn = (!bias || bias.shape.length === 1) && perLastAxis(bias, n) &&
       perLastAxis(preluActivationWeights, n);
@@ -52,26 +56,29 @@ export function registerWasmMatMul(): void {
     if (!perColumn || (batched && !canFlatten(a, b, transposeA))) {
       return withScratch(backend, (s) => {
         const out = s.own(product(s, a, b, transposeA, transposeB, plainProduct(s), true));
-        return s.keep(epilogue(s, out, bias, preluActivationWeights, attrs as unknown as ActivationAttrs));
+        return s.keep(epilogue(s, out, bias, preluActivationWeights, activation));
       });
     }
     // Per-column bias and slopes as the rank-1 [N] tensors the stock kernel requires.
     const fusedInputs: tf.NamedTensorInfoMap = {};
     if (bias) fusedInputs.bias = bias;
-    if (preluActivationWeights) fusedInputs.preluActivationWeights = view(preluActivationWeights, [n]);
+    const slopes = preluActivationWeights;
+    if (slopes) fusedInputs.preluActivationWeights = view(slopes, [n]); // the stock kernel reads N
     if (!transposeA && !transposeB && !batched) {
       return stockKernel('_FusedMatMul').kernelFunc({ ...args, inputs: { a, b, ...fusedInputs } });
     }
     return withScratch(backend, (s) => product(s, a, b, transposeA, transposeB, (x, y) =>
-      s.run('_FusedMatMul', { a: x, b: y, ...fusedInputs }, { ...attrs, transposeA: false, transposeB: false }),
+      s.run('_FusedMatMul', { a: x, b: y, ...fusedInputs },
+        { ...attrs, transposeA: false, transposeB: false }),
     false));
   });
 }
 
-/** a @ b when an operand is empty: zeros (an inner dimension of 0 sums nothing) of the output shape. */
+/** a @ b when an operand is empty: zeros (an inner dimension of 0 sums nothing), output shape. */
 function zeroProduct(s: Scratch, a: Info, b: Info, transposeA: boolean, transposeB: boolean): Info {
   const m = transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2];
-  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2),
+    b.shape.slice(0, -2));
   return s.alloc([...outer, m, lastDim(b, transposeB)], 'float32', true);
 }
 

@@ -42,7 +42,8 @@ export function registerWasmSlicing(): void {
       const simd = SimdKernels.of(s.backend);
       // Not ids.length: the allocation above may have grown the heap, detaching that view (its
       // length reads 0 then, and the output was left uninitialised).
-      simd.fn.gather_rows(simd.ptr(x), simd.ptr(indices), simd.ptr(out), size(indices.shape), size(x.shape.slice(1)));
+      simd.fn.gather_rows(simd.ptr(x), simd.ptr(indices), simd.ptr(out), size(indices.shape),
+        size(x.shape.slice(1)));
       return s.keep(out);
     });
   });
