@@ -18,9 +18,18 @@ export function registerWasmCpuFallbacks(): void {
     tf.registerKernel({
       kernelName: name,
       backendName: 'wasm',
-      kernelFunc: ({ inputs, backend, attrs }) => onCpu(cpuKernel, inputs as Record<string, Info>, backend as BackendWasm, attrs ?? {}),
+      kernelFunc: (args) => runOnCpu(name, args),
     });
   }
+}
+
+/** Run the cpu backend's kernel `name` on wasm tensors (copied over and back). Also the route for
+ * shapes the stock wasm kernels get wrong (see guards.ts): slow, but the cpu backend's answer. */
+export function runOnCpu(name: string, args: Parameters<tf.KernelFunc>[0]) {
+  const kernel = tf.getKernel(name, 'cpu');
+  if (!kernel) throw new Error(`the cpu backend has no '${name}' kernel to run on wasm's behalf`);
+  const inputs = args.inputs as Record<string, Info>;
+  return onCpu(kernel, inputs, args.backend as BackendWasm, args.attrs ?? {});
 }
 
 function onCpu(kernel: tf.KernelConfig, inputs: Record<string, Info>, wasm: BackendWasm, attrs: tf.NamedAttrMap) {
@@ -31,6 +40,7 @@ function onCpu(kernel: tf.KernelConfig, inputs: Record<string, Info>, wasm: Back
   const made: Info[] = [];
   try {
     for (const [key, t] of Object.entries(inputs)) {
+      if (!t) continue; // an optional input left out (a fused kernel's bias)
       const copy: Info = { dataId: cpu.write(wasm.readSync(t.dataId), t.shape, t.dtype), shape: t.shape, dtype: t.dtype };
       cpuInputs[key] = copy;
       made.push(copy);

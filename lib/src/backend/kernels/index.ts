@@ -4,7 +4,10 @@
 // wrong); UnsortedSegmentSum (missing: gather's gradient); Transpose and leading-axis Sum through
 // milab's SIMD loops (simd/kernels.c); Identity sharing data instead of copying; contiguous Slice and
 // row GatherV2 as block copies; a fused Adam step (MilabAdam); cpu-backend fallbacks for the other
-// missing kernels.
+// missing kernels. guards.ts keeps the stock (XNNPACK) kernels away from shapes they get wrong:
+// empty operands, output shapes XNNPACK computes differently (it wrote past the output buffer), and
+// fused epilogues that are not one value per channel. The numeric-pad shape check (a TF.js bug)
+// applies on cpu and webgpu too.
 import type { BackendName } from '../backend';
 import { registerWasmAdam } from './adam';
 import { registerWasmConv } from './conv';
@@ -17,6 +20,7 @@ import { registerWasmSlicing } from './slice';
 import { registerWasmSum } from './sum';
 import { registerWasmTranspose } from './transpose';
 import { finishWasmThreadSetup } from './wasm-threads';
+import { registerWasmGuards, registerWindowChecks } from './guards';
 
 export { ADAM_KERNEL } from './adam';
 export type { AdamKernelAttrs } from './adam';
@@ -27,7 +31,11 @@ export function registerFastKernels(backend: BackendName): void {
   finishWasmThreadSetup(); // whichever backend won, the wasm set-up's temporary patches end here
   if (registered.has(backend)) return;
   registered.add(backend);
+  // The cpu backend is every backend's reference and wasm's fallback: it refuses the same shapes.
+  registerWindowChecks('cpu');
+  if (backend === 'webgpu') registerWindowChecks('webgpu');
   if (backend === 'wasm') {
+    registerWasmGuards();
     registerWasmMatMul();
     registerWasmConv();
     registerWasmPool();
@@ -38,5 +46,6 @@ export function registerFastKernels(backend: BackendName): void {
     registerWasmIdentity();
     registerWasmSlicing();
     registerWasmCpuFallbacks();
+    registerWindowChecks('wasm'); // last: it wraps milab's backprop kernels too
   }
 }

@@ -5,6 +5,7 @@
 // batched left operand times a shared right operand is flattened into one 2-D product, and other
 // batched products run slice by slice through XNNPACK on zero-copy views of the heap.
 import * as tf from '@tensorflow/tfjs';
+import { ActivationAttrs, epilogue, hasEmptyInput, perLastAxis } from './guards';
 import { SimdKernels } from './simd';
 import { Info, Scratch, replaceWasmKernel, size, stockKernel, view, withScratch } from './wasm-util';
 
@@ -20,12 +21,14 @@ const SMALL_SIDE = 32;
 const MIN_SLICE_WORK = 32 * 32 * 32;
 
 export function registerWasmMatMul(): void {
-  replaceWasmKernel('BatchMatMul', ({ inputs, backend, attrs }) => {
+  replaceWasmKernel('BatchMatMul', (args) => {
+    const { inputs, backend, attrs } = args;
     const { a, b } = inputs as { a: Info; b: Info };
     const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
-    return withScratch(backend, (s) => product(s, a, b, transposeA, transposeB, (x, y) =>
-      s.run('BatchMatMul', { a: x, b: y }, { transposeA: false, transposeB: false }), true,
-    ));
+    // XNNPACK refuses a zero dimension (an inner dimension of 0 left the output uninitialised).
+    return withScratch(backend, (s) => (hasEmptyInput(args) ?
+      s.keep(zeroProduct(s, a, b, transposeA, transposeB)) :
+      product(s, a, b, transposeA, transposeB, plainProduct(s), true)));
   });
 
   replaceWasmKernel('_FusedMatMul', (args) => {
@@ -34,21 +37,54 @@ export function registerWasmMatMul(): void {
       a: Info; b: Info; bias?: Info; preluActivationWeights?: Info;
     };
     const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
-    // A fused bias/activation applies per output column, so it survives flattening only when it is a
-    // plain [N] vector; slice-wise products would need per-slice epilogues: leave those to the stock kernel.
-    const batched = batchOf(a) > 1 || batchOf(b) > 1;
-    const preluPerColumn = !preluActivationWeights || size(preluActivationWeights.shape) === lastDim(b, transposeB);
-    if (batched && (!canFlatten(a, b, transposeA) || !preluPerColumn)) {
-      return stockKernel('_FusedMatMul').kernelFunc(args);
+    const activation = attrs as unknown as ActivationAttrs;
+    if (hasEmptyInput(args)) {
+      return withScratch(backend, (s) => {
+        const zeros = zeroProduct(s, a, b, transposeA, transposeB);
+        return s.keep(epilogue(s, zeros, bias, preluActivationWeights, activation));
+      });
     }
-    if (!transposeA && !transposeB && !batched) return stockKernel('_FusedMatMul').kernelFunc(args);
-    return withScratch(backend, (s) => product(s, a, b, transposeA, transposeB, (x, y) => {
-      const fusedInputs: tf.NamedTensorInfoMap = { a: x, b: y };
-      if (bias) fusedInputs.bias = bias;
-      if (preluActivationWeights) fusedInputs.preluActivationWeights = preluActivationWeights;
-      return s.run('_FusedMatMul', fusedInputs, { ...attrs, transposeA: false, transposeB: false });
-    }, false));
+    const n = lastDim(b, transposeB);
+    // The stock epilogue reads bias and prelu slopes as one value per output column, and its
+    // batched loop applies the bias wrongly (off by ~1 against relu(a b + bias)); a per-column
+    // epilogue survives flattening a batched a into rows. Anything else: the product, then the
+    // epilogue's own kernels (Add broadcasts any bias shape the cpu backend accepts).
+    // (The stock kernel checks the rank of the bias it stored, so only a rank-1 bias qualifies.)
+    const perColumn = (!bias || bias.shape.length === 1) && perLastAxis(bias, n) &&
+      perLastAxis(preluActivationWeights, n);
+    const batched = batchOf(a) > 1 || batchOf(b) > 1;
+    if (!perColumn || (batched && !canFlatten(a, b, transposeA))) {
+      return withScratch(backend, (s) => {
+        const out = s.own(product(s, a, b, transposeA, transposeB, plainProduct(s), true));
+        return s.keep(epilogue(s, out, bias, preluActivationWeights, activation));
+      });
+    }
+    // Per-column bias and slopes as the rank-1 [N] tensors the stock kernel requires.
+    const fusedInputs: tf.NamedTensorInfoMap = {};
+    if (bias) fusedInputs.bias = bias;
+    const slopes = preluActivationWeights;
+    if (slopes) fusedInputs.preluActivationWeights = view(slopes, [n]); // the stock kernel reads N
+    if (!transposeA && !transposeB && !batched) {
+      return stockKernel('_FusedMatMul').kernelFunc({ ...args, inputs: { a, b, ...fusedInputs } });
+    }
+    return withScratch(backend, (s) => product(s, a, b, transposeA, transposeB, (x, y) =>
+      s.run('_FusedMatMul', { a: x, b: y, ...fusedInputs },
+        { ...attrs, transposeA: false, transposeB: false }),
+    false));
   });
+}
+
+/** a @ b when an operand is empty: zeros (an inner dimension of 0 sums nothing), output shape. */
+function zeroProduct(s: Scratch, a: Info, b: Info, transposeA: boolean, transposeB: boolean): Info {
+  const m = transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2];
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2),
+    b.shape.slice(0, -2));
+  return s.alloc([...outer, m, lastDim(b, transposeB)], 'float32', true);
+}
+
+/** The untransposed stock product of two [1, M, K] x [1, K, N] views. */
+function plainProduct(s: Scratch): (a3: Info, b3: Info) => Info {
+  return (x, y) => s.run('BatchMatMul', { a: x, b: y }, { transposeA: false, transposeB: false });
 }
 
 /** a @ b (with the transposes) where `plain` computes an untransposed product of two [1, M, K] x

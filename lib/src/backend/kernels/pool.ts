@@ -4,6 +4,7 @@
 // that only loses zero gradients, but a pool on anything signed trained wrongly. This one routes each
 // output's gradient to the first maximum of its window, as the cpu backend does.
 import * as tf from '@tensorflow/tfjs';
+import { runOnCpu } from './cpu-fallback';
 import { SimdKernels } from './simd';
 import { Info, replaceWasmKernel, withScratch } from './wasm-util';
 
@@ -15,9 +16,12 @@ interface PoolAttrs {
 }
 
 export function registerWasmPool(): void {
-  replaceWasmKernel('MaxPoolGrad', ({ inputs, backend, attrs }) => {
+  replaceWasmKernel('MaxPoolGrad', (args) => {
+    const { inputs, backend, attrs } = args;
     const { dy, input } = inputs as { dy: Info; input: Info };
     const a = attrs as unknown as PoolAttrs;
+    // Windows that a rounding mode adds past the padding: the cpu backend defines their routing.
+    if (a.dimRoundingMode && a.dimRoundingMode !== 'floor') return runOnCpu('MaxPoolGrad', args);
     const info = tf.backend_util.computePool2DInfo(
       input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     return withScratch(backend, (s) => {

@@ -40,7 +40,10 @@ export function registerWasmSlicing(): void {
     return withScratch(backend, (s) => {
       const out = s.alloc([...indices.shape, ...x.shape.slice(1)], x.dtype);
       const simd = SimdKernels.of(s.backend);
-      simd.fn.gather_rows(simd.ptr(x), simd.ptr(indices), simd.ptr(out), ids.length, size(x.shape.slice(1)));
+      // Not ids.length: the allocation above may have grown the heap, detaching that view (its
+      // length reads 0 then, and the output was left uninitialised).
+      simd.fn.gather_rows(simd.ptr(x), simd.ptr(indices), simd.ptr(out), size(indices.shape),
+        size(x.shape.slice(1)));
       return s.keep(out);
     });
   });

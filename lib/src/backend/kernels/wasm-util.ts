@@ -70,9 +70,14 @@ export class Scratch {
 
   /** Transpose through the registered kernel (milab's SIMD one where it applies). */
   transpose(x: Info, perm: number[]): Info {
-    const kernel = tf.getKernel('Transpose', 'wasm');
-    if (!kernel) throw new Error("the wasm backend has no 'Transpose' kernel");
-    return this.call(kernel, { x }, { perm });
+    return this.registered('Transpose', { x }, { perm });
+  }
+
+  /** Run the kernel registered now (milab's, with its guards) rather than the stock one. */
+  registered(name: string, inputs: tf.NamedTensorInfoMap, attrs: object = {}): Info {
+    const kernel = tf.getKernel(name, 'wasm');
+    if (!kernel) throw new Error(`the wasm backend has no '${name}' kernel`);
+    return this.call(kernel, inputs, attrs);
   }
 
   private call(kernel: tf.KernelConfig, inputs: tf.NamedTensorInfoMap, attrs: object): Info {
@@ -86,6 +91,12 @@ export class Scratch {
     const i = this.owned.findIndex((o) => o.dataId === t.dataId);
     if (i < 0) throw new Error('Scratch.keep: tensor not owned by this kernel call');
     this.owned.splice(i, 1);
+    return t;
+  }
+
+  /** Take back ownership of a tensor this scratch handed out (e.g. a helper's kept result). */
+  own(t: Info): Info {
+    this.owned.push(t);
     return t;
   }
 
