@@ -10,7 +10,8 @@ import { covarianceMatrix, logDetSpd } from '../special';
 import { Activation, Mlp } from './mlp';
 import { NeuralMiOptions, resolveSampling } from './estimators';
 import { fitByLikelihood } from './likelihood';
-import { CurvePoint, TrainOptions, fitSummary, trainingWarnings } from './train';
+import { CurvePoint, TrainOptions, fitSummary, negativeLowerBound } from './train';
+import { trainingWarnings } from './train';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -100,7 +101,7 @@ export interface BarberAgakovResult {
   bestStep: number;
   stopReason: 'plateau' | 'maxSteps';
   seconds: number;
-  /** Set when the bound is below 0, or q's fit diverged or never improved (see trainingWarnings). */
+  /** Set when the bound is below 0, or q's fit diverged or never improved (trainingWarnings). */
   warning?: string;
 }
 
@@ -123,9 +124,11 @@ export async function barberAgakov(xInput: SampleInput, yInput: SampleInput, opt
     const { report } = await fitByLikelihood(q, x, y, sampling, options, 'ba');
     const entropyStandardY = entropyY - logScale;
     const mi = entropyStandardY + report.best;
-    const warnings = trainingWarnings(report, 'the untrained q');
+    // The report is in log-likelihood units; shift its untrained value onto the bound's scale.
+    const initial = report.initial + entropyStandardY;
+    const warnings = trainingWarnings({ ...report, initial }, 'the untrained q');
     // Raw, not clamped, as for the other lower bounds (see lowerBoundWarning in estimators.ts).
-    if (mi < 0) warnings.push(`the lower bound ${mi.toPrecision(3)} is below 0: read it as no dependence detected (the raw value is kept)`);
+    if (mi < 0) warnings.push(negativeLowerBound(mi));
     return {
       estimator: 'ba',
       mi,

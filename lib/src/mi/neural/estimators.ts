@@ -8,13 +8,23 @@ import { CriticScores, concatScores } from './bounds';
 import { Critic, CriticChoice, CriticKind, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
 import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
 import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from './batches';
-import { CurvePoint, MI_BOUND_LIMITS, TrainOptions, TrainReport, TrainTask, fitSummary, trainingWarnings, trainToPlateau } from './train';
+import {
+  CurvePoint,
+  MI_BOUND_LIMITS,
+  TrainOptions,
+  TrainReport,
+  TrainTask,
+  fitSummary,
+  negativeLowerBound,
+  trainingWarnings,
+  trainToPlateau,
+} from './train';
 
 /** Fewest rows the held-out split (and the training split) of a neural estimate may have: the
  * estimate IS the held-out value, and below ~20 rows its sampling error alone is of the order of
  * the MI being measured, while log 20 = 3 nats is already all that such a sample can certify. */
 export const MIN_HELD_OUT_ROWS = 20;
-/** Fewest rows a neural estimator accepts: MIN_HELD_OUT_ROWS held out at the default fraction 0.2. */
+/** Fewest rows a neural estimator accepts: MIN_HELD_OUT_ROWS held out at the default 0.2. */
 export const NEURAL_MIN_ROWS = 100;
 
 export interface NeuralMiOptions extends TrainOptions, BoundOptions, CriticChoice {
@@ -62,8 +72,9 @@ export function resolveSampling(n: number, o: NeuralMiOptions, minNegatives: num
   const heldOut = o.heldOut ?? 0.2;
   if (n < NEURAL_MIN_ROWS) {
     inputError(
-      `neural estimators need at least ${NEURAL_MIN_ROWS} rows (${MIN_HELD_OUT_ROWS} of them held out to ` +
-        `stop training and give the estimate), got ${n}: too few; use a k-NN or closed-form estimator`,
+      `neural estimators need at least ${NEURAL_MIN_ROWS} rows (${MIN_HELD_OUT_ROWS} of them ` +
+        `held out to stop training and give the estimate), got ${n}: too few; use a k-NN or ` +
+        'closed-form estimator',
     );
   }
   const rng = new Rng(seed);
@@ -71,8 +82,8 @@ export function resolveSampling(n: number, o: NeuralMiOptions, minNegatives: num
   const fewest = Math.min(split.train.length, split.heldOut.length);
   if (fewest < MIN_HELD_OUT_ROWS) {
     inputError(
-      `heldOut ${heldOut} of ${n} rows leaves ${split.train.length} training and ${split.heldOut.length} ` +
-        `held-out rows; each needs at least ${MIN_HELD_OUT_ROWS}`,
+      `heldOut ${heldOut} of ${n} rows leaves ${split.train.length} training and ` +
+        `${split.heldOut.length} held-out rows; each needs at least ${MIN_HELD_OUT_ROWS}`,
     );
   }
   const requested = o.batchSize ?? 128;
@@ -131,7 +142,8 @@ export async function fitLowerBound(
   };
 
   const report = await trainToPlateau(task, options, objective.name);
-  const warning = lowerBoundWarning(report, objective.name, split.heldOut.length, sampling.negativesPerRow);
+  const heldOutN = split.heldOut.length;
+  const warning = lowerBoundWarning(report, objective.name, heldOutN, sampling.negativesPerRow);
   return {
     estimator: objective.name,
     mi: report.best,
@@ -153,23 +165,26 @@ export async function fitLowerBound(
  *   overfit critic rather than the MI.
  * - InfoNCE within 1 nat of its hard ceiling log(negatives + 1): it is saturated and its bias is
  *   already large (Poole et al. 2019), so the MI may be much higher. */
-export function lowerBoundWarning(report: TrainReport, bound: string, heldOutN: number, negativesPerRow: number): string | undefined {
+export function lowerBoundWarning(
+  report: TrainReport,
+  bound: string,
+  heldOutN: number,
+  negativesPerRow: number,
+): string | undefined {
   const out = trainingWarnings(report);
   const mi = report.best;
   const g = (v: number) => v.toPrecision(3);
-  if (mi < 0) {
-    out.push(`the lower bound ${g(mi)} is below 0: read it as no dependence detected (the raw value is kept)`);
-  }
+  if (mi < 0) out.push(negativeLowerBound(mi));
   const ceiling = Math.log(negativesPerRow + 1);
   if (bound === 'infonce' && mi > ceiling - 1) {
     out.push(
-      `InfoNCE ${g(mi)} is near its ceiling log(${negativesPerRow + 1}) = ${g(ceiling)}: it is saturated and the ` +
-        'MI may be much higher (use a larger batchSize or another bound)',
+      `InfoNCE ${g(mi)} is near its ceiling log(${negativesPerRow + 1}) = ${g(ceiling)}: it is ` +
+        'saturated and the MI may be much higher (use a larger batchSize or another bound)',
     );
   } else if (mi > Math.log(heldOutN)) {
     out.push(
-      `${g(mi)} nats exceeds log(${heldOutN}) = ${g(Math.log(heldOutN))}, the most that ${heldOutN} held-out rows ` +
-        'can certify: the value is dominated by noise (use more rows)',
+      `${g(mi)} nats exceeds log(${heldOutN}) = ${g(Math.log(heldOutN))}, the most that ` +
+        `${heldOutN} held-out rows can certify: the value is dominated by noise (use more rows)`,
     );
   }
   return out.length > 0 ? out.join('; ') : undefined;

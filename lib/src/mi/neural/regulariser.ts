@@ -15,7 +15,13 @@ import { Critic, CriticChoice, Negatives, NEGATIVE_KINDS, createCritic, criticSc
 import { Activation } from './mlp';
 import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
 import { GaussianConditional, UPPER_BOUND_NAMES, UpperBoundName, upperBound } from './upper';
-import { DivergenceLimits, MI_BOUND_LIMITS, NeuralTrainingError, ascendStep, likelihoodLimits } from './train';
+import {
+  DivergenceLimits,
+  MI_BOUND_LIMITS,
+  NeuralTrainingError,
+  ascendStep,
+  likelihoodLimits,
+} from './train';
 
 /** Critic steps between checks of the critic's training values. */
 const CHECK_EVERY = 20;
@@ -33,7 +39,8 @@ class DivergenceWatch {
   constructor(private readonly label: string, private readonly limits: DivergenceLimits) {}
 
   record(value: tf.Scalar): void {
-    const next = this.sum ? (tf.add(this.sum, value) as tf.Scalar) : tf.clone(value);
+    // Kept: updateCritic is often called inside the host's tf.tidy, which would dispose the sum.
+    const next = tf.keep(this.sum ? (tf.add(this.sum, value) as tf.Scalar) : tf.clone(value));
     this.sum?.dispose();
     this.sum = next;
     if (++this.steps < CHECK_EVERY || this.reading) return;
@@ -45,7 +52,10 @@ class DivergenceWatch {
       .data()
       .then(([total]) => {
         const mean = total / steps;
-        if (!(Math.abs(mean) <= this.limits.magnitude)) this.problem = `its training value reached ${mean.toPrecision(3)}`;
+        // NaN fails the comparison too.
+        if (!(Math.abs(mean) <= this.limits.magnitude)) {
+          this.problem = `its training value reached ${mean.toPrecision(3)}`;
+        }
       })
       .finally(() => {
         sum.dispose();
@@ -153,7 +163,8 @@ export class NeuralMiLowerBound implements MiBoundRegulariser {
     checkBatch(x, y, [this.xDim, this.yDim]);
     this.watch.check();
     const variables = [...this.critic.variables, ...this.objective.variables];
-    const value = ascendStep(this.optimizer, variables, () => this.objective.train(this.scores(x, y), x), this.step.clipGradNorm);
+    const objective = () => this.objective.train(this.scores(x, y), x);
+    const value = ascendStep(this.optimizer, variables, objective, this.step.clipGradNorm);
     this.watch.record(value);
     value.dispose();
   }
@@ -210,7 +221,8 @@ export class NeuralMiUpperBound implements MiBoundRegulariser {
   updateCritic(x: tf.Tensor2D, y: tf.Tensor2D): void {
     checkBatch(x, y, [this.xDim, this.yDim]);
     this.watch.check();
-    const value = ascendStep(this.optimizer, this.q.variables, () => this.q.logLikelihood(x, y), this.clipGradNorm);
+    const objective = () => this.q.logLikelihood(x, y);
+    const value = ascendStep(this.optimizer, this.q.variables, objective, this.clipGradNorm);
     this.watch.record(value);
     value.dispose();
   }

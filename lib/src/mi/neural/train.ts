@@ -26,8 +26,8 @@ export interface DivergenceLimits {
 
 /** Divergence limits of a variational MI bound, nats. No held-out sample of a realistic size can
  * certify e^100 (McAllester & Stratos 2020: at most ~log n), so beyond 100 nats the critic has
- * exploded; a held-out bound 5 nats below the best seen means the critic's density ratios are off by
- * a factor e^5, which only a diverging critic does. */
+ * exploded; a held-out bound 5 nats below the best seen means the critic's density ratios are off
+ * by a factor e^5, which only a diverging critic does. */
 export const MI_BOUND_LIMITS: DivergenceLimits = { magnitude: 100, drop: 5 };
 
 /** Divergence limits of a mean log-likelihood of `dims` standardised columns, nats: per column,
@@ -69,8 +69,8 @@ export interface TrainOptions {
   learningRate?: number;
   /** Clip the global gradient norm to this value. Default: no clipping. */
   clipGradNorm?: number;
-  /** Restarts from the best weights (the untrained ones if nothing better was seen) with the learning
-   * rate divided by RECOVERY_FACTOR before giving up. Default 3. */
+  /** Restarts from the best weights (the untrained ones if nothing better was seen) with the
+   * learning rate divided by RECOVERY_FACTOR before giving up. Default 3. */
   maxRecoveries?: number;
   onProgress?: ProgressCallback;
 }
@@ -130,32 +130,50 @@ export interface TrainTask {
 }
 
 /** Why an evaluation counts as a divergence, or null. */
-function divergence(train: number, heldOut: number, best: number, limits: DivergenceLimits | undefined): string | null {
+function divergence(
+  train: number,
+  heldOut: number,
+  best: number,
+  limits: DivergenceLimits | undefined,
+): string | null {
   const g = (v: number) => v.toPrecision(3);
-  if (!Number.isFinite(train) || !Number.isFinite(heldOut)) return `non-finite value (training ${train}, held-out ${heldOut})`;
+  if (!Number.isFinite(train) || !Number.isFinite(heldOut)) {
+    return `non-finite value (training ${train}, held-out ${heldOut})`;
+  }
   if (!limits) return null;
   if (Math.abs(train) > limits.magnitude) return `training objective exploded to ${g(train)}`;
   if (Math.abs(heldOut) > limits.magnitude) return `held-out value exploded to ${g(heldOut)}`;
-  if (heldOut < best - limits.drop) return `held-out value collapsed to ${g(heldOut)} (best ${g(best)})`;
+  if (heldOut < best - limits.drop) {
+    return `held-out value collapsed to ${g(heldOut)} (best ${g(best)})`;
+  }
   return null;
 }
 
-/** The warnings every fit carries: recoveries, and a best that is still the untrained model's value. */
+/** The warnings every fit carries: recoveries, and a best still equal to the untrained value. */
 export function trainingWarnings(report: TrainReport, untrained = 'the untrained critic'): string[] {
   const out: string[] = [];
   if (report.recoveries > 0) {
     out.push(
-      `training diverged ${report.recoveries} time(s) (${report.divergences[0]}) and was restarted from the best ` +
-        `weights with the learning rate lowered to ${report.learningRate.toPrecision(2)}`,
+      `training diverged ${report.recoveries} time(s) (${report.divergences[0]}) and was ` +
+        'restarted from the best weights with the learning rate lowered to ' +
+        report.learningRate.toPrecision(2),
     );
   }
   if (report.bestStep === 0 && report.curve.length > 0) {
     out.push(
-      `training never improved on ${untrained} (held-out ${report.initial.toPrecision(3)}), so that is the ` +
-        'estimate: no dependence was found, or the fit failed (try more maxSteps or another learningRate)',
+      `training never improved on ${untrained} (held-out ${report.initial.toPrecision(3)}), so ` +
+        'that is the estimate: no dependence was found, or the fit failed (try more maxSteps or ' +
+        'another learningRate)',
     );
   }
   return out;
+}
+
+/** The warning of a lower bound below 0. MI is never negative, so the number says "no dependence
+ * detected"; the raw value is returned, not 0, because clamping would bias means, bootstrap
+ * intervals and permutation nulls upwards. */
+export function negativeLowerBound(mi: number): string {
+  return `the lower bound ${mi.toPrecision(3)} is below 0: no dependence detected (raw value kept)`;
 }
 
 export interface ResolvedTrainOptions {
