@@ -37,8 +37,8 @@ export function likelihoodLimits(dims: number): DivergenceLimits {
 }
 
 /** Each recovery divides the learning rate by this: a rate large enough to diverge is usually many
- * times too large, and halving needed more restarts than the budget allows (measured: MINE at
- * learningRate 1 still diverged at 0.125). */
+ * times too large, and halving needed more restarts than the budget allows (measured on a 2+2-dim
+ * Gaussian, 1000 rows: NWJ, JS and TUBA at learningRate 1 still diverged at 0.125). */
 export const RECOVERY_FACTOR = 4;
 
 export interface ProgressInfo {
