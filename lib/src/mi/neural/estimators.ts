@@ -139,6 +139,7 @@ export async function fitLowerBound(
       }),
     onRestore: () => objective.resetState(),
     limits: MI_BOUND_LIMITS,
+    advice: ', or a bounded estimator (smile, infonce)',
   };
 
   const report = await trainToPlateau(task, options, objective.name);

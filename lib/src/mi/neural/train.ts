@@ -127,6 +127,9 @@ export interface TrainTask {
   onRestore?(): void;
   /** Finite values that still count as a divergence; without it only NaN and Infinity do. */
   limits?: DivergenceLimits;
+  /** Appended to the advice of a divergence error (after 'try a smaller learningRate or
+   * clipGradNorm'), e.g. ', or a bounded estimator (smile, infonce)'. */
+  advice?: string;
 }
 
 /** Why an evaluation counts as a divergence, or null. */
@@ -150,7 +153,11 @@ function divergence(
 }
 
 /** The warnings every fit carries: recoveries, and a best still equal to the untrained value. */
-export function trainingWarnings(report: TrainReport, untrained = 'the untrained critic'): string[] {
+export function trainingWarnings(
+  report: TrainReport,
+  untrained = 'the untrained critic',
+  quantity = 'held-out',
+): string[] {
   const out: string[] = [];
   if (report.recoveries > 0) {
     out.push(
@@ -161,9 +168,9 @@ export function trainingWarnings(report: TrainReport, untrained = 'the untrained
   }
   if (report.bestStep === 0 && report.curve.length > 0) {
     out.push(
-      `training never improved on ${untrained} (held-out ${report.initial.toPrecision(3)}), so ` +
-        'that is the estimate: no dependence was found, or the fit failed (try more maxSteps or ' +
-        'another learningRate)',
+      `training never improved on ${untrained} (${quantity} ${report.initial.toPrecision(3)}), ` +
+        'so the estimate rests on it: there was nothing to learn (no dependence), or the fit ' +
+        'failed (try more maxSteps or another learningRate)',
     );
   }
   return out;
@@ -314,9 +321,9 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
         if (recoveries > o.maxRecoveries) {
           throw new NeuralTrainingError(
             `${label}: training diverged (${diverged} at step ${step}) and did not recover after ` +
-              `${o.maxRecoveries} restarts with the learning rate divided by ${RECOVERY_FACTOR} each time ` +
-              `(last ${learningRate.toExponential(2)}); try a smaller learningRate, clipGradNorm, ` +
-              'or a bounded estimator (smile, infonce)',
+              `${o.maxRecoveries} restarts with the learning rate divided by ${RECOVERY_FACTOR} ` +
+              `each time (last ${learningRate.toExponential(2)}); try a smaller learningRate or ` +
+              `clipGradNorm${task.advice ?? ''}`,
           );
         }
         bestWeights.restore(variables);
@@ -365,5 +372,6 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
     if (typeof done === 'function') done();
   }
   const seconds = (Date.now() - started) / 1000;
-  return { best, bestStep, steps: step, curve, stopReason, recoveries, divergences, initial, learningRate, seconds };
+  const fit = { best, bestStep, steps: step, curve, stopReason, recoveries, divergences, initial };
+  return { ...fit, learningRate, seconds };
 }
