@@ -112,6 +112,16 @@ test('an estimate at the untrained critic says so; a negative one is flagged, ke
   assert.equal(m.mi, 0);
   assert.match(m.warning ?? '', /never improved/);
   assert.doesNotMatch(m.warning ?? '', /below 0/);
+  // Every evaluation diverged (learningRate 1000, two restarts): no curve, yet the estimate is the
+  // untrained critic's, and the warning says so as well as naming the divergences.
+  const wild = await mine(independent.x, independent.y, {
+    ...SMALL,
+    learningRate: 1e3,
+    maxSteps: 50,
+  });
+  assert.equal(wild.curve.length, 0);
+  assert.equal(wild.mi, 0);
+  assert.match(wild.warning ?? '', /diverged 2 time\(s\).*; training never improved/);
   // A healthy fit carries no warning.
   const healthy = await mine(gaussian.x, gaussian.y, { ...SMALL, learningRate: 5e-3 });
   assert.ok(healthy.mi > 0.1 && healthy.warning === undefined, `${healthy.mi} ${healthy.warning}`);

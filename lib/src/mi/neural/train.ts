@@ -166,7 +166,8 @@ export function trainingWarnings(
         report.learningRate.toPrecision(2),
     );
   }
-  if (report.bestStep === 0 && report.curve.length > 0) {
+  // Every evaluation may have diverged (no curve at all): the estimate is then the untrained one too.
+  if (report.bestStep === 0 && report.steps > 0) {
     out.push(
       `training never improved on ${untrained} (${quantity} ${report.initial.toPrecision(3)}), ` +
         'so the estimate rests on it: there was nothing to learn (no dependence), or the fit ' +
