@@ -166,7 +166,7 @@ export function trainingWarnings(
         report.learningRate.toPrecision(2),
     );
   }
-  // Every evaluation may have diverged (no curve at all): the estimate is then the untrained one too.
+  // Every evaluation may have diverged (no curve at all): the estimate is the untrained one then.
   if (report.bestStep === 0 && report.steps > 0) {
     out.push(
       `training never improved on ${untrained} (${quantity} ${report.initial.toPrecision(3)}), ` +
