@@ -103,7 +103,7 @@ test('bad input is a one-line MilabInputError', async () => {
   }
 });
 
-test('the divergence guard restores the best weights, lowers the rate, or fails clearly', async () => {
+test('the divergence guard restores best weights, lowers the rate, or fails clearly', async () => {
   // Maximise -(w - 3)^2; steps 100..109 are poisoned with NaN, which Adam writes into w.
   const run = (maxRecoveries: number) => {
     const w = tf.variable(tf.scalar(0), false);
