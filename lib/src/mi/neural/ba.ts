@@ -10,7 +10,8 @@ import { logDetCovariance } from '../gaussian';
 import { Activation, Mlp } from './mlp';
 import { NeuralMiOptions, resolveSampling } from './estimators';
 import { fitByLikelihood } from './likelihood';
-import { CurvePoint, TrainOptions, fitSummary } from './train';
+import { CurvePoint, TrainOptions, fitSummary, negativeLowerBound } from './train';
+import { trainingWarnings } from './train';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -100,6 +101,8 @@ export interface BarberAgakovResult {
   bestStep: number;
   stopReason: 'plateau' | 'maxSteps';
   seconds: number;
+  /** Set when the bound is below 0, or q's fit diverged or never improved (trainingWarnings). */
+  warning?: string;
 }
 
 /** Fit q(y|x) by maximum likelihood with held-out early stopping; report H(Y) + held-out E[log q]. */
@@ -120,14 +123,21 @@ export async function barberAgakov(xInput: SampleInput, yInput: SampleInput, opt
   try {
     const { report } = await fitByLikelihood(q, x, y, sampling, options, 'ba');
     const entropyStandardY = entropyY - logScale;
+    const mi = entropyStandardY + report.best;
+    // The report is in log-likelihood units; shift its untrained value onto the bound's scale.
+    const initial = report.initial + entropyStandardY;
+    const warnings = trainingWarnings({ ...report, initial }, 'the untrained q');
+    // Raw, not clamped, as for the other lower bounds (see lowerBoundWarning in estimators.ts).
+    if (mi < 0) warnings.push(negativeLowerBound(mi));
     return {
       estimator: 'ba',
-      mi: entropyStandardY + report.best,
+      mi,
       entropyY,
       entropySource: options.entropyY === undefined ? 'gaussian fit' : 'given',
       n: x.rows,
       ...fitSummary(report, split),
       curve: report.curve.map((p) => ({ step: p.step, train: p.train + entropyStandardY, heldOut: p.heldOut + entropyStandardY })),
+      ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}),
     };
   } finally {
     q.dispose();

@@ -8,7 +8,24 @@ import { CriticScores, concatScores } from './bounds';
 import { Critic, CriticChoice, CriticKind, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
 import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
 import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from './batches';
-import { CurvePoint, TrainOptions, TrainTask, fitSummary, trainToPlateau } from './train';
+import {
+  CurvePoint,
+  MI_BOUND_LIMITS,
+  TrainOptions,
+  TrainReport,
+  TrainTask,
+  fitSummary,
+  negativeLowerBound,
+  trainingWarnings,
+  trainToPlateau,
+} from './train';
+
+/** Fewest rows the held-out split (and the training split) of a neural estimate may have: the
+ * estimate IS the held-out value, and below ~20 rows its sampling error alone is of the order of
+ * the MI being measured, while log 20 = 3 nats is already all that such a sample can certify. */
+export const MIN_HELD_OUT_ROWS = 20;
+/** Fewest rows a neural estimator accepts: MIN_HELD_OUT_ROWS held out at the default 0.2. */
+export const NEURAL_MIN_ROWS = 100;
 
 export interface NeuralMiOptions extends TrainOptions, BoundOptions, CriticChoice {
   /** Fixes the split, the initial weights, every batch and every shuffle. Default 0. */
@@ -37,6 +54,9 @@ export interface NeuralMiResult {
   stopReason: 'plateau' | 'maxSteps';
   recoveries: number;
   seconds: number;
+  /** Set when the number is dubious: negative, above what the held-out sample can certify, InfoNCE
+   * at its ceiling, never better than the untrained critic, or reached only after a divergence. */
+  warning?: string;
 }
 
 /** Shared option checks; returns the resolved sampling settings. */
@@ -50,8 +70,22 @@ export function resolveSampling(n: number, o: NeuralMiOptions, minNegatives: num
   const shuffles = o.shuffles ?? Math.max(1, minNegatives);
   if (!Number.isInteger(shuffles) || shuffles < 1) inputError(`shuffles must be a positive integer, got ${shuffles}`);
   const heldOut = o.heldOut ?? 0.2;
+  if (n < NEURAL_MIN_ROWS) {
+    inputError(
+      `neural estimators need at least ${NEURAL_MIN_ROWS} rows (${MIN_HELD_OUT_ROWS} of them ` +
+        `held out to stop training and give the estimate), got ${n}: too few; use a k-NN or ` +
+        'closed-form estimator',
+    );
+  }
   const rng = new Rng(seed);
   const split = splitTrainHeldOut(n, heldOut, rng.fork('split'));
+  const fewest = Math.min(split.train.length, split.heldOut.length);
+  if (fewest < MIN_HELD_OUT_ROWS) {
+    inputError(
+      `heldOut ${heldOut} of ${n} rows leaves ${split.train.length} training and ` +
+        `${split.heldOut.length} held-out rows; each needs at least ${MIN_HELD_OUT_ROWS}`,
+    );
+  }
   const requested = o.batchSize ?? 128;
   if (!Number.isInteger(requested) || requested < 2) inputError(`batchSize must be an integer >= 2, got ${requested}`);
   const batchSize = Math.min(requested, split.train.length);
@@ -104,9 +138,13 @@ export async function fitLowerBound(
         return objective.evaluate(concatScores(parts.map((p) => p.scores)), rows);
       }),
     onRestore: () => objective.resetState(),
+    limits: MI_BOUND_LIMITS,
+    advice: ', or a bounded estimator (smile, infonce)',
   };
 
   const report = await trainToPlateau(task, options, objective.name);
+  const heldOutN = split.heldOut.length;
+  const warning = lowerBoundWarning(report, objective.name, heldOutN, sampling.negativesPerRow);
   return {
     estimator: objective.name,
     mi: report.best,
@@ -116,7 +154,41 @@ export async function fitLowerBound(
     negativesPerRow: sampling.negativesPerRow,
     curve: report.curve,
     recoveries: report.recoveries,
+    ...(warning ? { warning } : {}),
   };
+}
+
+/** A held-out lower bound's warnings, joined, or undefined.
+ * - Below 0: MI is never negative, so the number says "no dependence detected". The raw value is
+ *   returned, not 0: clamping would bias means, bootstrap intervals and permutation nulls upwards.
+ * - Above log(heldOutN): a distribution-free lower bound from m samples cannot certify more than
+ *   about log m nats (McAllester & Stratos 2020), so such a value reflects held-out noise or an
+ *   overfit critic rather than the MI.
+ * - InfoNCE within 1 nat of its hard ceiling log(negatives + 1): it is saturated and its bias is
+ *   already large (Poole et al. 2019), so the MI may be much higher. */
+export function lowerBoundWarning(
+  report: TrainReport,
+  bound: string,
+  heldOutN: number,
+  negativesPerRow: number,
+): string | undefined {
+  const out = trainingWarnings(report);
+  const mi = report.best;
+  const g = (v: number) => v.toPrecision(3);
+  if (mi < 0) out.push(negativeLowerBound(mi));
+  const ceiling = Math.log(negativesPerRow + 1);
+  if (bound === 'infonce' && mi > ceiling - 1) {
+    out.push(
+      `InfoNCE ${g(mi)} is near its ceiling log(${negativesPerRow + 1}) = ${g(ceiling)}: it is ` +
+        'saturated and the MI may be much higher (use a larger batchSize or another bound)',
+    );
+  } else if (mi > Math.log(heldOutN)) {
+    out.push(
+      `${g(mi)} nats exceeds log(${heldOutN}) = ${g(Math.log(heldOutN))}, the most that ` +
+        `${heldOutN} held-out rows can certify: the value is dominated by noise (use more rows)`,
+    );
+  }
+  return out.length > 0 ? out.join('; ') : undefined;
 }
 
 /** The critic an estimate trains: the caller's own (kept, trained further: a warm start) or a new one. */
@@ -205,6 +277,8 @@ export async function neuralMiOnStream(sample: BatchSampler, options: StreamOpti
       return objective.train(criticScores(critic, xb, matrixToTensor(y, 'y'), 'all'), xb);
     },
     onRestore: () => objective.resetState(),
+    // The MI may change over the stream (a staircase), so only an explosion counts, not a drop.
+    limits: { magnitude: MI_BOUND_LIMITS.magnitude, drop: Infinity },
   };
   try {
     const report = await trainToPlateau(

@@ -34,9 +34,26 @@ export { JointCritic, SeparableCritic, createCritic, criticScores, permuteRows, 
 export type { Critic, CriticChoice, CriticKind, CriticOptions, Negatives } from './critics';
 export { LowerBoundObjective, LOWER_BOUND_NAMES } from './objectives';
 export type { LowerBoundName, BoundOptions } from './objectives';
-export { trainToPlateau, ascendStep, clipByGlobalNorm, NeuralTrainingError } from './train';
-export type { TrainOptions, TrainTask, TrainReport, CurvePoint, ProgressCallback, ProgressInfo } from './train';
-export { neuralMi, neuralMiOnStream, mine, nwj, infonce, smile, js, tuba, alpha } from './estimators';
+export {
+  trainToPlateau,
+  ascendStep,
+  clipByGlobalNorm,
+  NeuralTrainingError,
+  MI_BOUND_LIMITS,
+  RECOVERY_FACTOR,
+} from './train';
+export type {
+  TrainOptions,
+  TrainTask,
+  TrainReport,
+  CurvePoint,
+  ProgressCallback,
+  ProgressInfo,
+  DivergenceLimits,
+} from './train';
+export { NEURAL_MIN_ROWS, MIN_HELD_OUT_ROWS } from './estimators';
+export { neuralMi, neuralMiOnStream } from './estimators';
+export { mine, nwj, infonce, smile, js, tuba, alpha } from './estimators';
 export type { NeuralMiOptions, NeuralMiResult, BatchSampler, StreamOptions, StreamResult } from './estimators';
 export { neuralConditionalMi, neuralTotalCorrelation } from './multivariate';
 export type { NeuralTcOptions, NeuralCmiOptions } from './multivariate';

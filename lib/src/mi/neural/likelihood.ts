@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Matrix } from '../matrix';
 import { EpochBatcher, Float32Rows, evaluationBlocks } from './batches';
 import { resolveSampling } from './estimators';
-import { TrainOptions, TrainReport, trainToPlateau } from './train';
+import { TrainOptions, TrainReport, likelihoodLimits, trainToPlateau } from './train';
 
 /** A conditional density with trainable variables. */
 export interface ConditionalDensity {
@@ -44,6 +44,7 @@ export async function fitByLikelihood(
         return q.logLikelihood(xs.take(index), ys.take(index));
       },
       evaluate: () => heldOutMean((xb, yb) => q.logLikelihood(xb, yb)),
+      limits: likelihoodLimits(y.cols),
     },
     { learningRate: 1e-3, ...options },
     label,

@@ -15,7 +15,68 @@ import { Critic, CriticChoice, Negatives, NEGATIVE_KINDS, createCritic, criticSc
 import { Activation } from './mlp';
 import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
 import { GaussianConditional, UPPER_BOUND_NAMES, UpperBoundName, upperBound } from './upper';
-import { ascendStep } from './train';
+import {
+  DivergenceLimits,
+  MI_BOUND_LIMITS,
+  NeuralTrainingError,
+  ascendStep,
+  likelihoodLimits,
+} from './train';
+
+/** Critic steps between checks of the critic's training values. */
+const CHECK_EVERY = 20;
+
+/** Watches the values of a critic's training steps without stalling the pipeline: every CHECK_EVERY
+ * steps it starts an asynchronous read of their sum, and the first call after that read resolved
+ * throws NeuralTrainingError if the mean was non-finite or beyond the limits. A diverged critic is
+ * thus caught within a few steps, before its bound is fed to the host model for long. */
+class DivergenceWatch {
+  private sum: tf.Scalar | null = null;
+  private steps = 0;
+  private reading = false;
+  private problem: string | null = null;
+
+  constructor(private readonly label: string, private readonly limits: DivergenceLimits) {}
+
+  record(value: tf.Scalar): void {
+    // Kept: updateCritic is often called inside the host's tf.tidy, which would dispose the sum.
+    const next = tf.keep(this.sum ? (tf.add(this.sum, value) as tf.Scalar) : tf.clone(value));
+    this.sum?.dispose();
+    this.sum = next;
+    if (++this.steps < CHECK_EVERY || this.reading) return;
+    const [sum, steps] = [this.sum, this.steps];
+    this.sum = null;
+    this.steps = 0;
+    this.reading = true;
+    void sum
+      .data()
+      .then(([total]) => {
+        const mean = total / steps;
+        // NaN fails the comparison too.
+        if (!(Math.abs(mean) <= this.limits.magnitude)) {
+          this.problem = `its training value reached ${mean.toPrecision(3)}`;
+        }
+      })
+      .finally(() => {
+        sum.dispose();
+        this.reading = false;
+      });
+  }
+
+  /** Throw if a completed check found a divergence. */
+  check(): void {
+    if (this.problem === null) return;
+    throw new NeuralTrainingError(
+      `${this.label}: the critic diverged (${this.problem}); its bound is meaningless. ` +
+        'Use a smaller learningRate or clipGradNorm (and small noise on a deterministic layer)',
+    );
+  }
+
+  dispose(): void {
+    this.sum?.dispose();
+    this.sum = null;
+  }
+}
 
 export interface MiBoundRegulariser {
   /** 'lower': bound <= I (maximise it); 'upper': bound >= I (minimise it). */
@@ -64,6 +125,7 @@ export class NeuralMiLowerBound implements MiBoundRegulariser {
   private readonly negatives: Negatives;
   private readonly shuffles: number;
   private readonly step: { learningRate: number; clipGradNorm?: number; rng: Rng };
+  private readonly watch: DivergenceWatch;
 
   constructor(readonly xDim: number, readonly yDim: number, options: NeuralMiLowerBoundOptions = {}) {
     const name = checkBoundName(options.bound ?? 'mine');
@@ -89,20 +151,27 @@ export class NeuralMiLowerBound implements MiBoundRegulariser {
     }
     this.objective = new LowerBoundObjective(name, xDim, rng.nextSeed(), options);
     this.optimizer = tf.train.adam(this.step.learningRate);
+    this.watch = new DivergenceWatch(`NeuralMiLowerBound (${name})`, MI_BOUND_LIMITS);
   }
 
   get name(): LowerBoundName {
     return this.objective.name;
   }
 
+  /** Throws NeuralTrainingError once the critic's training values went non-finite or exploded. */
   updateCritic(x: tf.Tensor2D, y: tf.Tensor2D): void {
     checkBatch(x, y, [this.xDim, this.yDim]);
+    this.watch.check();
     const variables = [...this.critic.variables, ...this.objective.variables];
-    ascendStep(this.optimizer, variables, () => this.objective.train(this.scores(x, y), x), this.step.clipGradNorm).dispose();
+    const objective = () => this.objective.train(this.scores(x, y), x);
+    const value = ascendStep(this.optimizer, variables, objective, this.step.clipGradNorm);
+    this.watch.record(value);
+    value.dispose();
   }
 
   bound(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
     checkBatch(x, y, [this.xDim, this.yDim]);
+    this.watch.check();
     return tf.tidy(() => this.objective.evaluate(this.scores(x, y), x));
   }
 
@@ -113,6 +182,7 @@ export class NeuralMiLowerBound implements MiBoundRegulariser {
   }
 
   dispose(): void {
+    this.watch.dispose();
     this.optimizer.dispose();
     this.objective.dispose();
     if (this.ownsCritic) this.critic.dispose();
@@ -135,6 +205,7 @@ export class NeuralMiUpperBound implements MiBoundRegulariser {
   readonly q: GaussianConditional;
   private readonly optimizer: tf.Optimizer;
   private readonly clipGradNorm?: number;
+  private readonly watch: DivergenceWatch;
 
   constructor(readonly xDim: number, readonly yDim: number, options: NeuralMiUpperBoundOptions = {}) {
     this.name = options.bound ?? 'club';
@@ -143,19 +214,27 @@ export class NeuralMiUpperBound implements MiBoundRegulariser {
     this.clipGradNorm = step.clipGradNorm;
     this.q = new GaussianConditional(xDim, yDim, { hidden: options.hidden, activation: options.activation, seed: step.rng.nextSeed() });
     this.optimizer = tf.train.adam(step.learningRate);
+    this.watch = new DivergenceWatch(`NeuralMiUpperBound (${this.name})`, likelihoodLimits(yDim));
   }
 
+  /** Throws NeuralTrainingError once q's training log-likelihood went non-finite or exploded. */
   updateCritic(x: tf.Tensor2D, y: tf.Tensor2D): void {
     checkBatch(x, y, [this.xDim, this.yDim]);
-    ascendStep(this.optimizer, this.q.variables, () => this.q.logLikelihood(x, y), this.clipGradNorm).dispose();
+    this.watch.check();
+    const objective = () => this.q.logLikelihood(x, y);
+    const value = ascendStep(this.optimizer, this.q.variables, objective, this.clipGradNorm);
+    this.watch.record(value);
+    value.dispose();
   }
 
   bound(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
     checkBatch(x, y, [this.xDim, this.yDim]);
+    this.watch.check();
     return upperBound(this.name, this.q, x, y);
   }
 
   dispose(): void {
+    this.watch.dispose();
     this.optimizer.dispose();
     this.q.dispose();
   }

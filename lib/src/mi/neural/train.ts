@@ -5,12 +5,41 @@
 // (the training sum with the held-out estimate), which is also what a GPU backend needs.
 import * as tf from '@tensorflow/tfjs';
 import { readScalars } from '../../backend/read';
-import { inputError } from '../../errors';
+import { MilabInputError, inputError } from '../../errors';
 
-/** Raised when training produced non-finite values and could not be recovered. */
-export class NeuralTrainingError extends Error {
+/** Raised when training diverged (non-finite, exploding or collapsing values) and could not be
+ * recovered. A MilabInputError: the cure is the user's (learning rate, clipping, another bound), so
+ * the CLI prints it as one `error:` line rather than as an internal error. */
+export class NeuralTrainingError extends MilabInputError {
   override name = 'NeuralTrainingError';
 }
+
+/** When a finite value still means training diverged. Both are in the units of the objective. */
+export interface DivergenceLimits {
+  /** A training-window mean or held-out value beyond +-magnitude has exploded. */
+  magnitude: number;
+  /** A held-out value this far below the best so far (the untrained model included) has collapsed:
+   * the trained model is far worse than the one it started from, which overfitting alone does not
+   * do within an early-stopping window. */
+  drop: number;
+}
+
+/** Divergence limits of a variational MI bound, nats. No held-out sample of a realistic size can
+ * certify e^100 (McAllester & Stratos 2020: at most ~log n), so beyond 100 nats the critic has
+ * exploded; a held-out bound 5 nats below the best seen means the critic's density ratios are off
+ * by a factor e^5, which only a diverging critic does. */
+export const MI_BOUND_LIMITS: DivergenceLimits = { magnitude: 100, drop: 5 };
+
+/** Divergence limits of a mean log-likelihood of `dims` standardised columns, nats: per column,
+ * an untrained Gaussian q scores about -1.4 and the best q at most a few nats. */
+export function likelihoodLimits(dims: number): DivergenceLimits {
+  return { magnitude: 100 * dims, drop: 5 * dims };
+}
+
+/** Each recovery divides the learning rate by this: a rate large enough to diverge is usually many
+ * times too large, and halving needed more restarts than the budget allows (measured on a 2+2-dim
+ * Gaussian, 1000 rows: NWJ, JS and TUBA at learningRate 1 still diverged at 0.125). */
+export const RECOVERY_FACTOR = 4;
 
 export interface ProgressInfo {
   step: number;
@@ -40,7 +69,8 @@ export interface TrainOptions {
   learningRate?: number;
   /** Clip the global gradient norm to this value. Default: no clipping. */
   clipGradNorm?: number;
-  /** Restarts from the best weights with half the learning rate before giving up. Default 3. */
+  /** Restarts from the best weights (the untrained ones if nothing better was seen) with the
+   * learning rate divided by RECOVERY_FACTOR before giving up. Default 3. */
   maxRecoveries?: number;
   onProgress?: ProgressCallback;
 }
@@ -62,8 +92,12 @@ export interface TrainReport {
   steps: number;
   curve: CurvePoint[];
   stopReason: 'plateau' | 'maxSteps';
-  /** Divergences recovered from by restoring weights and halving the learning rate. */
+  /** Divergences recovered from by restoring weights and lowering the learning rate. */
   recoveries: number;
+  /** What each recovery recovered from, e.g. 'held-out value exploded to -3.5e+8 at step 50'. */
+  divergences: string[];
+  /** The untrained model's held-out value (NaN without held-out data). */
+  initial: number;
   learningRate: number;
   seconds: number;
 }
@@ -91,6 +125,63 @@ export interface TrainTask {
   evaluate?(): tf.Scalar;
   /** Called after weights are restored following a divergence (reset running statistics). */
   onRestore?(): void;
+  /** Finite values that still count as a divergence; without it only NaN and Infinity do. */
+  limits?: DivergenceLimits;
+  /** Appended to the advice of a divergence error (after 'try a smaller learningRate or
+   * clipGradNorm'), e.g. ', or a bounded estimator (smile, infonce)'. */
+  advice?: string;
+}
+
+/** Why an evaluation counts as a divergence, or null. */
+function divergence(
+  train: number,
+  heldOut: number,
+  best: number,
+  limits: DivergenceLimits | undefined,
+): string | null {
+  const g = (v: number) => v.toPrecision(3);
+  if (!Number.isFinite(train) || !Number.isFinite(heldOut)) {
+    return `non-finite value (training ${train}, held-out ${heldOut})`;
+  }
+  if (!limits) return null;
+  if (Math.abs(train) > limits.magnitude) return `training objective exploded to ${g(train)}`;
+  if (Math.abs(heldOut) > limits.magnitude) return `held-out value exploded to ${g(heldOut)}`;
+  if (heldOut < best - limits.drop) {
+    return `held-out value collapsed to ${g(heldOut)} (best ${g(best)})`;
+  }
+  return null;
+}
+
+/** The warnings every fit carries: recoveries, and a best still equal to the untrained value. */
+export function trainingWarnings(
+  report: TrainReport,
+  untrained = 'the untrained critic',
+  quantity = 'held-out',
+): string[] {
+  const out: string[] = [];
+  if (report.recoveries > 0) {
+    out.push(
+      `training diverged ${report.recoveries} time(s) (${report.divergences[0]}) and was ` +
+        'restarted from the best weights with the learning rate lowered to ' +
+        report.learningRate.toPrecision(2),
+    );
+  }
+  // Every evaluation may have diverged (no curve at all): the estimate is the untrained one then.
+  if (report.bestStep === 0 && report.steps > 0) {
+    out.push(
+      `training never improved on ${untrained} (${quantity} ${report.initial.toPrecision(3)}), ` +
+        'so the estimate rests on it: there was nothing to learn (no dependence), or the fit ' +
+        'failed (try more maxSteps or another learningRate)',
+    );
+  }
+  return out;
+}
+
+/** The warning of a lower bound below 0. MI is never negative, so the number says "no dependence
+ * detected"; the raw value is returned, not 0, because clamping would bias means, bootstrap
+ * intervals and permutation nulls upwards. */
+export function negativeLowerBound(mi: number): string {
+  return `the lower bound ${mi.toPrecision(3)} is below 0: no dependence detected (raw value kept)`;
 }
 
 export interface ResolvedTrainOptions {
@@ -189,6 +280,8 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
   let bestWeights = new Snapshot(variables);
   let evalsSinceImprovement = 0;
   let recoveries = 0;
+  const divergences: string[] = [];
+  let initial = NaN;
   let stopReason: TrainReport['stopReason'] = 'maxSteps';
   const curve: CurvePoint[] = [];
   const recent: number[] = [];
@@ -201,7 +294,7 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
     // so an estimate never falls below what "no information learned" gives on held-out data.
     if (task.evaluate) {
       const evaluation = task.evaluate();
-      const [initial] = await readScalars([evaluation]).finally(() => tf.dispose(evaluation));
+      [initial] = await readScalars([evaluation]).finally(() => tf.dispose(evaluation));
       if (Number.isFinite(initial)) best = initial;
     }
     while (step < o.maxSteps) {
@@ -222,19 +315,22 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
       windowSteps = 0;
       const heldOut = evaluation === undefined ? train : read[1];
 
-      if (!Number.isFinite(train) || !Number.isFinite(heldOut)) {
+      const diverged = divergence(train, heldOut, best, task.limits);
+      if (diverged !== null) {
+        divergences.push(`${diverged} at step ${step}`);
         recoveries++;
         if (recoveries > o.maxRecoveries) {
           throw new NeuralTrainingError(
-            `${label}: training diverged (non-finite estimate at step ${step}) and did not recover after ` +
-              `${o.maxRecoveries} restarts with a halved learning rate (last ${learningRate.toExponential(2)}); ` +
-              'try a smaller learningRate, clipGradNorm, or a bounded estimator (smile, infonce)',
+            `${label}: training diverged (${diverged} at step ${step}) and did not recover after ` +
+              `${o.maxRecoveries} restarts with the learning rate divided by ${RECOVERY_FACTOR} ` +
+              `each time (last ${learningRate.toExponential(2)}); try a smaller learningRate or ` +
+              `clipGradNorm${task.advice ?? ''}`,
           );
         }
         bestWeights.restore(variables);
         recent.length = 0;
         task.onRestore?.();
-        learningRate /= 2;
+        learningRate /= RECOVERY_FACTOR;
         optimizer.dispose();
         optimizer = tf.train.adam(learningRate);
         evalsSinceImprovement = 0;
@@ -276,5 +372,7 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
     const done = (options.onProgress as { done?: () => void } | undefined)?.done;
     if (typeof done === 'function') done();
   }
-  return { best, bestStep, steps: step, curve, stopReason, recoveries, learningRate, seconds: (Date.now() - started) / 1000 };
+  const seconds = (Date.now() - started) / 1000;
+  const fit = { best, bestStep, steps: step, curve, stopReason, recoveries, divergences, initial };
+  return { ...fit, learningRate, seconds };
 }

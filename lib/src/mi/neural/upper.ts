@@ -13,7 +13,8 @@ import { Activation, Mlp } from './mlp';
 import { logSumExp, scoresFromMatrix } from './bounds';
 import { NeuralMiOptions, prepare, resolveSampling } from './estimators';
 import { fitByLikelihood } from './likelihood';
-import { CurvePoint, TrainOptions, fitSummary } from './train';
+import { CurvePoint, MI_BOUND_LIMITS, NeuralTrainingError, TrainOptions } from './train';
+import { fitSummary, trainingWarnings } from './train';
 
 export type UpperBoundName = 'club' | 'l1out';
 export const UPPER_BOUND_NAMES: readonly UpperBoundName[] = ['club', 'l1out'];
@@ -134,6 +135,10 @@ export interface NeuralUpperBoundResult {
   bestStep: number;
   stopReason: 'plateau' | 'maxSteps';
   seconds: number;
+  /** Set when the bound is dubious: below 0 (then it is no upper bound: q is poor), beyond
+   * MI_BOUND_LIMITS.magnitude (q's variance at its floor), or q's fit diverged or never
+   * improved. */
+  warning?: string;
 }
 
 /** Fit q(y|x) by maximum likelihood (held-out early stopping), then evaluate CLUB or L1Out on the
@@ -150,7 +155,22 @@ export async function neuralUpperBound(xInput: SampleInput, yInput: SampleInput,
   try {
     const { report, heldOutMean } = await fitByLikelihood(q, x, y, sampling, options, name);
     const mi = await takeScalar(heldOutMean((xb, yb) => upperBound(name, q, xb, yb)));
-    if (!Number.isFinite(mi)) throw new Error(`${name}: the bound is not finite (${mi}) although q trained to a finite likelihood`);
+    if (!Number.isFinite(mi)) {
+      throw new NeuralTrainingError(
+        `${name}: the bound is not finite (${mi}) although q trained to a finite likelihood; ` +
+          'try a smaller learningRate',
+      );
+    }
+    const warnings = trainingWarnings(report, 'the untrained q', 'held-out log-likelihood');
+    // MI >= 0, so a negative value is no upper bound: returned raw (as lower bounds are), flagged.
+    const value = mi.toPrecision(3);
+    if (mi < 0) warnings.push(`the upper bound ${value} is below 0: it bounds nothing, q is poor`);
+    if (mi > MI_BOUND_LIMITS.magnitude) {
+      warnings.push(
+        `the upper bound ${value} nats is uninformative: q's variance hit its floor (y is ` +
+          'almost a function of x)',
+      );
+    }
     return {
       estimator: name,
       mi,
@@ -159,6 +179,7 @@ export async function neuralUpperBound(xInput: SampleInput, yInput: SampleInput,
       ...fitSummary(report, split),
       batchSize,
       curve: report.curve,
+      ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}),
     };
   } finally {
     q.dispose();
