@@ -52,7 +52,10 @@ export class LowerBoundObjective {
     this.alpha = options.alpha ?? 0.01;
     if (!(this.tau > 0)) inputError(`tau must be positive, got ${this.tau}`);
     if (!(this.alpha > 0 && this.alpha < 1)) inputError(`alpha must be in (0, 1), got ${this.alpha}`);
-    this.ema = name === 'mine' ? new MineEma(options.emaRate ?? 0.01) : null;
+    const emaRate = options.emaRate ?? 0.01;
+    // MineEma throws a plain Error (a bug when reached from inside the library); a user's value is input.
+    if (!(emaRate > 0 && emaRate <= 1)) inputError(`emaRate must be in (0, 1], got ${emaRate}`);
+    this.ema = name === 'mine' ? new MineEma(emaRate) : null;
     this.baseline =
       name === 'tuba' || name === 'alpha'
         ? new Mlp(xDim, options.baselineHidden ?? [64], 1, { activation: options.activation, seed })
