@@ -40,7 +40,7 @@ writeFileSync(join(dir, 'quote.csv'), 'a,b\n1,2\n2,"3\n');
 writeFileSync(join(dir, 'empty.csv'), '');
 
 test('estimate --json prints estimator, mi (nats), n and ci on the last line', () => {
-  const r = milab('estimate', 'data.csv', '--x', 'a', '--y', 'b', '--estimator', 'ksg', '--ci', '--resamples', '30', '--json');
+  const r = milab('estimate', 'data.csv', '--x', 'a', '--y', 'b', '--estimator', 'ksg', '--ci', '--resamples', '40', '--json');
   assert.equal(r.status, 0, r.stderr);
   const out = lastJson(r.stdout);
   assert.equal(out.estimator, 'ksg');

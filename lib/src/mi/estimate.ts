@@ -285,12 +285,17 @@ function binningOptions(o: EstimateOptions) {
   return { bins: numberOption(o, 'bins'), millerMadow: booleanOption(o, 'millerMadow') };
 }
 
+function kdeOptions(o: EstimateOptions) {
+  return { bandwidth: numberOption(o, 'bandwidth'), standardize: booleanOption(o, 'standardize') };
+}
+
 registerEstimator('ksg', {
   description: 'Kraskov k-NN estimator (algorithm 1, max-norm); conditional: Frenzel-Pompe',
   estimate: (x, y, o) => ksgMi(x, y, knnOptions(o)),
   conditional: (x, y, z, o) => ksgConditionalMi(x, y, z, knnOptions(o)),
   resampling: 'subsample',
   optionNames: ['k', 'standardize', 'jitter'],
+  checkOptions: (o) => void knnOptions(o),
   minRows: knnMinRows,
   continuous: true,
 });
@@ -310,6 +315,7 @@ registerEstimator('binning', {
   conditional: (x, y, z, o) => binnedConditionalMi(x, y, z, binningOptions(o)),
   acceptsConstantColumns: true,
   optionNames: ['bins', 'millerMadow'],
+  checkOptions: (o) => void binningOptions(o),
   minRows: PLUG_IN_MIN_ROWS,
 });
 
@@ -319,14 +325,16 @@ registerEstimator('discrete', {
   conditional: (x, y, z, o) => discreteConditionalMi(x, y, z, binningOptions(o)),
   acceptsConstantColumns: true,
   optionNames: ['millerMadow'],
+  checkOptions: (o) => void binningOptions(o),
   minRows: PLUG_IN_MIN_ROWS,
 });
 
 registerEstimator('kde', {
   description: 'Gaussian kernel density resubstitution estimate (O(N^2) time)',
-  estimate: (x, y, o) => kdeMi(x, y, { bandwidth: numberOption(o, 'bandwidth'), standardize: booleanOption(o, 'standardize') }),
+  estimate: (x, y, o) => kdeMi(x, y, kdeOptions(o)),
   resampling: 'subsample',
   optionNames: ['bandwidth', 'standardize'],
+  checkOptions: (o) => void kdeOptions(o),
   minRows: 3,
   maxRows: KDE_MAX_ROWS,
   continuous: true,
@@ -340,5 +348,6 @@ registerEstimator('knn-label', {
   },
   resampling: 'subsample',
   optionNames: ['k'],
+  checkOptions: (o) => void numberOption(o, 'k'),
   minRows: knnMinRows,
 });

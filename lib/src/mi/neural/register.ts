@@ -4,7 +4,7 @@ import { inputError } from '../../errors';
 import { EstimateOptions, booleanOption, numberOption, registerEstimator } from '../estimate';
 import { neuralMi, NeuralMiOptions } from './estimators';
 import { neuralConditionalMi } from './multivariate';
-import { LowerBoundName } from './objectives';
+import { checkBoundOptions, LowerBoundName } from './objectives';
 import { neuralUpperBound, UpperBoundName } from './upper';
 import { barberAgakov } from './ba';
 import { Activation } from './mlp';
@@ -83,7 +83,7 @@ for (const [bound, description] of LOWER) {
     conditional: (x, y, z, o) => neuralConditionalMi(x, y, z, { ...neuralOptions(o), bound }),
     usesTensorflow: true,
     optionNames: [...TRAIN_OPTIONS, ...SAMPLE_OPTIONS, ...CRITIC_OPTIONS, ...(BOUND_OPTIONS[bound] ?? [])],
-    checkOptions: (o) => void neuralOptions(o),
+    checkOptions: (o) => checkBoundOptions(neuralOptions(o)),
     continuous: true,
   });
 }

@@ -1,0 +1,181 @@
+// Edge inputs through the one validation path (estimate() and the uncertainty functions): every
+// sample form a user may pass is either read exactly or refused with one MilabInputError line,
+// option names and values are checked per estimator, and each estimator's row limits hold.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  bootstrapCi,
+  correlatedGaussianTask,
+  estimate,
+  KDE_MAX_ROWS,
+  MilabInputError,
+  permutationTest,
+  tf,
+  useBackend,
+} from 'milab';
+
+/** Rejects with one MilabInputError line matching `pattern`. */
+async function refused(run: () => Promise<unknown>, pattern: RegExp, what = pattern.source): Promise<void> {
+  await assert.rejects(run, (e: Error) => {
+    assert.ok(e instanceof MilabInputError, `${what}: ${e.name}: ${e.message}`);
+    assert.match(e.message, pattern, what);
+    assert.ok(!e.message.includes('\n'), `${what}: one line`);
+    return true;
+  });
+}
+
+const X = [0.1, 0.4, 0.35, 0.8, 0.9, 0.2, 0.55, 0.7];
+const Y = X.map((v, i) => v + 0.1 * Math.sin(i));
+const ROWS = X.map((v) => [v]);
+
+test('arrays are read strictly: no cell is coerced, nested and flat arrays agree', async () => {
+  const cases: [string, unknown, RegExp][] = [
+    ['null cell in a row', [[0.1], [null], ...ROWS.slice(2)], /x\[1\]\[0\] is null, not a number/],
+    ['null in a flat array', [0.1, null, ...X.slice(2)], /x\[1\] is null, not a number/],
+    ['numeric string in a row', [[0.1], ['0.4'], ...ROWS.slice(2)], /x\[1\]\[0\] is the string "0\.4", not a number/],
+    ['numeric string in a flat array', [0.1, '0.4', ...X.slice(2)], /x\[1\] is the string "0\.4", not a number/],
+    ['boolean cell', [[0.1], [true], ...ROWS.slice(2)], /x\[1\]\[0\] is a boolean, not a number/],
+    ['bigint cell', [0.1, 4n, ...X.slice(2)], /x\[1\] is a bigint, not a number/],
+    ['hole in a sparse array', [0.1, , ...X.slice(2)], /x\[1\] is missing \(undefined/], // eslint-disable-line no-sparse-arrays
+    ['nested deeper than 2', X.map((v) => [[v]]), /x\[0\]\[0\] is an array, not a number \(.*deeper nesting/],
+    ['rows of length 0', X.map(() => []), /x is empty \(shape 8x0\)/],
+    ['a string of digits', '01234567', /x must be rows of numbers.*got the string "01234567"/],
+    ['a number', 5, /x must be rows of numbers.*got a number/],
+    ['null', null, /x must be rows of numbers.*got null/],
+    ['an object without length', { a: 1 }, /x must be rows of numbers.*got a Object/],
+    ['a BigInt64Array', BigInt64Array.from(X.map((_, i) => BigInt(i))), /x\[0\] is a bigint, not a number/],
+    ['a row that is a string', [[0.1], '4', ...ROWS.slice(2)], /x\[1\] is the string "4", not a row of numbers/],
+    ['Matrix data shorter than rows x cols', { data: new Float64Array(7), rows: 8, cols: 1 }, /8x1 Matrix but its data has 7 values/],
+    ['Matrix data not a Float64Array', { data: X, rows: 8, cols: 1 }, /Matrix whose data is an array, not a Float64Array/],
+    ['Matrix with fractional rows', { data: new Float64Array(8), rows: 4.5, cols: 1 }, /non-negative integers/],
+  ];
+  for (const [what, x, pattern] of cases) {
+    await refused(() => estimate('gaussian', x as number[], Y), pattern, what);
+  }
+  // The flat and nested paths give one answer; typed arrays and array-likes are read exactly.
+  const reference = (await estimate('gaussian', X, Y)).mi;
+  const forms: [string, unknown][] = [
+    ['rows', ROWS],
+    ['Float64Array', Float64Array.from(X)],
+    ['rows of Float64Array', X.map((v) => Float64Array.of(v))],
+    ['object with length', Object.assign({ length: X.length }, X)],
+  ];
+  for (const [what, x] of forms) assert.equal((await estimate('gaussian', x as number[], Y)).mi, reference, what);
+  const ints = [1, 4, 3, 8, 9, 2, 5, 7];
+  assert.equal((await estimate('gaussian', Int32Array.from(ints), Y)).mi, (await estimate('gaussian', ints, Y)).mi);
+});
+
+test('tensors: int32 is read, bool, string and ranks other than 1 and 2 are refused, nothing leaks', async () => {
+  await useBackend({ quiet: true });
+  const before = tf.memory().numTensors;
+  const ints = [1, 4, 3, 8, 9, 2, 5, 7];
+  const t = tf.tensor1d(ints, 'int32');
+  assert.equal((await estimate('gaussian', t, Y)).mi, (await estimate('gaussian', ints, Y)).mi);
+  t.dispose();
+  const bad: [string, () => tf.Tensor, RegExp][] = [
+    ['bool', () => tf.tensor1d(X.map((v) => v > 0.5), 'bool'), /x is a bool tensor; samples must be numbers/],
+    ['string', () => tf.tensor1d(X.map(String), 'string'), /x is a string tensor/],
+    ['rank 0', () => tf.scalar(1), /x must be a 1-D or 2-D tensor, got shape \[\]/],
+    ['rank 3', () => tf.zeros([8, 1, 1]), /x must be a 1-D or 2-D tensor, got shape \[8,1,1\]/],
+    ['no columns', () => tf.zeros([8, 0]), /x is empty \(shape 8x0\)/],
+  ];
+  for (const [what, make, pattern] of bad) {
+    const x = make();
+    await refused(() => estimate('gaussian', x, Y), pattern, what);
+    x.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('options: an object, with only the names the estimator reads (did you mean ...)', async () => {
+  const { x, y } = correlatedGaussianTask(1, 0.5).sample(200, 1);
+  const cases: [string, () => Promise<unknown>, RegExp][] = [
+    ['null options', () => estimate('ksg', x, y, null as never), /options must be an object such as \{ seed: 0 \}, got null/],
+    ['numeric options', () => estimate('ksg', x, y, 3 as never), /options must be an object.*got number/],
+    ['misspelt key', () => estimate('ksg', x, y, { jiter: 0 }), /'ksg' has no option 'jiter' \(did you mean 'jitter'\?\); its options: k,/],
+    ['wrong case', () => estimate('kde', x, y, { BandWidth: 1 }), /did you mean 'bandwidth'/],
+    ['k with gaussian', () => estimate('gaussian', x, y, { k: 3 }), /'gaussian' has no option 'k'; its options: seed, z$/],
+    ['bins with ksg', () => estimate('ksg', x, y, { bins: 4 }), /'ksg' has no option 'bins'/],
+    ['z where not conditional', () => estimate('kde', x, y, { z: x }), /does not estimate conditional MI/],
+    ['tau with mine', () => estimate('mine', x, y, { tau: 2 }), /'mine' has no option 'tau'/],
+    ['emaRate with nwj', () => estimate('nwj', x, y, { emaRate: 0.1 }), /'nwj' has no option 'emaRate'/],
+    ['bad value before data checks', () => estimate('ksg', x, x, { jitter: 'big' }), /option jitter must be a number/],
+  ];
+  for (const [what, run, pattern] of cases) await refused(run, pattern, what);
+});
+
+test('neural option values out of range are input errors, and leave no tensors behind', async () => {
+  await useBackend({ quiet: true });
+  const { x, y } = correlatedGaussianTask(1, 0.5).sample(200, 1);
+  const before = tf.memory().numTensors;
+  await refused(() => estimate('mine', x, y, { emaRate: 2, maxSteps: 5 }), /emaRate must be in \(0, 1\], got 2/);
+  await refused(() => estimate('mine', x, y, { emaRate: 0, maxSteps: 5 }), /emaRate must be in \(0, 1\], got 0/);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('each estimator states its minimum of rows and the registry enforces it', async () => {
+  const n = (rows: number) => ({ x: X.slice(0, rows), y: Y.slice(0, rows) });
+  const cases: [string, number, Record<string, unknown>, RegExp][] = [
+    ['binning', 4, {}, /estimator 'binning' needs at least 5 rows, got 4/],
+    ['binning', 1, {}, /needs at least 5 rows, got 1/],
+    ['discrete', 4, {}, /estimator 'discrete' needs at least 5 rows, got 4/],
+    ['gaussian', 2, {}, /estimator 'gaussian' needs at least 3 rows, got 2/],
+    ['kde', 2, {}, /estimator 'kde' needs at least 3 rows, got 2/],
+    ['ksg', 3, {}, /estimator 'ksg' needs at least 4 rows, got 3/],
+    ['ksg', 5, { k: 5 }, /estimator 'ksg' needs at least 6 rows, got 5/],
+    ['knn-label', 3, {}, /estimator 'knn-label' needs at least 4 rows, got 3/],
+  ];
+  for (const [name, rows, options, pattern] of cases) {
+    const { x, y } = n(rows);
+    await refused(() => estimate(name, x, name === 'knn-label' ? y.map((_, i) => i % 2) : y, options), pattern, name);
+  }
+  assert.ok(Number.isFinite((await estimate('binning', X.slice(0, 5), Y.slice(0, 5))).mi));
+});
+
+test('kde refuses more rows than its limit, naming the limit and the alternative', async () => {
+  const rows = KDE_MAX_ROWS + 1;
+  const x = Array.from({ length: rows }, (_, i) => Math.sin(i));
+  const y = Array.from({ length: rows }, (_, i) => Math.cos(i * 1.3));
+  await refused(() => estimate('kde', x, y), new RegExp(`at most ${KDE_MAX_ROWS} rows .*got ${rows}; use ksg`));
+});
+
+test('a column shared by x, y or z is refused by the continuous estimators, allowed by plug-in ones', async () => {
+  const sample = correlatedGaussianTask(1, 0.5).sample(200, 1);
+  const [x, y] = [Array.from(sample.x.data), Array.from(sample.y.data)];
+  const xy = x.map((v, i) => [v, y[i]]);
+  for (const name of ['ksg', 'gaussian', 'kde']) {
+    await refused(() => estimate(name, x, x), /x column 0 and y column 0 hold the same values: .*infinite/, name);
+  }
+  await refused(() => estimate('ksg', xy, y), /x column 1 and y column 0 hold the same values/);
+  await refused(() => estimate('ksg', x, y, { z: xy }), /x column 0 and z column 0 hold the same values/);
+  // For symbols, I(X;X) = H(X) is finite and is what the plug-in estimate gives.
+  const symbols = x.map((v) => Math.round(v));
+  const same = await estimate('discrete', symbols, symbols, { millerMadow: false });
+  const counts = new Map<number, number>();
+  for (const s of symbols) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const entropy = -[...counts.values()].reduce((h, c) => h + (c / 200) * Math.log(c / 200), 0);
+  assert.ok(Math.abs(same.mi - entropy) < 1e-12);
+});
+
+test('bootstrapCi and permutationTest: enough resamples, a level in (0, 1), checked option names', async () => {
+  const { x, y } = correlatedGaussianTask(1, 0.5).sample(100, 1);
+  const cases: [string, () => Promise<unknown>, RegExp][] = [
+    ['1 resample', () => bootstrapCi('gaussian', x, y, { resamples: 1 }), /resamples must be an integer >= 40 for a 0\.95 interval, got 1/],
+    ['39 resamples', () => bootstrapCi('gaussian', x, y, { resamples: 39 }), />= 40/],
+    ['0.99 needs 200', () => bootstrapCi('gaussian', x, y, { level: 0.99, resamples: 100 }), />= 200 for a 0\.99 interval/],
+    ['level 1', () => bootstrapCi('gaussian', x, y, { level: 1 }), /level must be a number between 0 and 1/],
+    ['level 0', () => bootstrapCi('gaussian', x, y, { level: 0 }), /level must be a number between 0 and 1/],
+    ['level as a string', () => bootstrapCi('gaussian', x, y, { level: '0.9' as never }), /level must be a number.*"0\.9"/],
+    ['misspelt resamples', () => bootstrapCi('gaussian', x, y, { resample: 50 }), /no option 'resample' \(did you mean 'resamples'\?\)/],
+    ['null options', () => bootstrapCi('gaussian', x, y, null as never), /options must be an object/],
+    ['half-samples too small', () => bootstrapCi('ksg', X.slice(0, 7), Y.slice(0, 7)), /half-samples of 3 rows, below its minimum of 4/],
+    ['1 permutation', () => permutationTest('gaussian', x, y, { permutations: 1 }), /permutations must be an integer >= 19/],
+    ['18 permutations', () => permutationTest('gaussian', x, y, { permutations: 18 }), />= 19/],
+    ['misspelt permutations', () => permutationTest('gaussian', x, y, { permutation: 50 }), /did you mean 'permutations'/],
+    ['k with gaussian', () => permutationTest('gaussian', x, y, { k: 3 }), /'gaussian' has no option 'k'/],
+  ];
+  for (const [what, run, pattern] of cases) await refused(run, pattern, what);
+  const ci = await bootstrapCi('gaussian', x, y, { resamples: 40 });
+  assert.ok(ci.ci[0] < ci.ci[1]);
+  assert.equal((await permutationTest('gaussian', x, y, { permutations: 19 })).permutations, 19);
+});
