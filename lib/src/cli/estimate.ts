@@ -84,14 +84,14 @@ export async function estimateCommand(argv: readonly string[]): Promise<void> {
   const x = numericColumns(table, names.x, '--x');
   const y = numericColumns(table, names.y, '--y');
   const z = names.z && numericColumns(table, names.z, '--z');
+  if (z) options.z = z;
+  // The one validation path (as estimate() runs it), before a backend starts or anything prints.
+  await validateEstimate(name, x, y, options);
   if (!spec.acceptsConstantColumns) {
     rejectConstant(x, names.x, '--x', name);
     rejectConstant(y, names.y, '--y', name);
     if (z && names.z) rejectConstant(z, names.z, '--z', name);
   }
-  if (z) options.z = z;
-  // The one validation path (as estimate() runs it), before a backend starts or anything prints.
-  await validateEstimate(name, x, y, options);
 
   let banner = '';
   if (spec.usesTensorflow) {
