@@ -15,7 +15,11 @@ import {
 } from 'milab';
 
 /** Rejects with one MilabInputError line matching `pattern`. */
-async function refused(run: () => Promise<unknown>, pattern: RegExp, what = pattern.source): Promise<void> {
+async function refused(
+  run: () => Promise<unknown>,
+  pattern: RegExp,
+  what = pattern.source,
+): Promise<void> {
   await assert.rejects(run, (e: Error) => {
     assert.ok(e instanceof MilabInputError, `${what}: ${e.name}: ${e.message}`);
     assert.match(e.message, pattern, what);
@@ -24,34 +28,46 @@ async function refused(run: () => Promise<unknown>, pattern: RegExp, what = patt
   });
 }
 
+type Case = [string, () => Promise<unknown>, RegExp];
+
+async function allRefused(cases: Case[]): Promise<void> {
+  for (const [what, run, pattern] of cases) await refused(run, pattern, what);
+}
+
 const X = [0.1, 0.4, 0.35, 0.8, 0.9, 0.2, 0.55, 0.7];
 const Y = X.map((v, i) => v + 0.1 * Math.sin(i));
 const ROWS = X.map((v) => [v]);
+const REST = ROWS.slice(2);
+const FLAT_REST = X.slice(2);
 
 test('arrays are read strictly: no cell is coerced, nested and flat arrays agree', async () => {
-  const cases: [string, unknown, RegExp][] = [
-    ['null cell in a row', [[0.1], [null], ...ROWS.slice(2)], /x\[1\]\[0\] is null, not a number/],
-    ['null in a flat array', [0.1, null, ...X.slice(2)], /x\[1\] is null, not a number/],
-    ['numeric string in a row', [[0.1], ['0.4'], ...ROWS.slice(2)], /x\[1\]\[0\] is the string "0\.4", not a number/],
-    ['numeric string in a flat array', [0.1, '0.4', ...X.slice(2)], /x\[1\] is the string "0\.4", not a number/],
-    ['boolean cell', [[0.1], [true], ...ROWS.slice(2)], /x\[1\]\[0\] is a boolean, not a number/],
-    ['bigint cell', [0.1, 4n, ...X.slice(2)], /x\[1\] is a bigint, not a number/],
-    ['hole in a sparse array', [0.1, , ...X.slice(2)], /x\[1\] is missing \(undefined/], // eslint-disable-line no-sparse-arrays
-    ['nested deeper than 2', X.map((v) => [[v]]), /x\[0\]\[0\] is an array, not a number \(.*deeper nesting/],
+  const inputs: [string, unknown, RegExp][] = [
+    ['null cell in a row', [[0.1], [null], ...REST], /x\[1\]\[0\] is null, not a number/],
+    ['null in a flat array', [0.1, null, ...FLAT_REST], /x\[1\] is null, not a number/],
+    ['numeric string in a row', [[0.1], ['0.4'], ...REST], /x\[1\]\[0\] is the string "0\.4", not/],
+    ['numeric string, flat', [0.1, '0.4', ...FLAT_REST], /x\[1\] is the string "0\.4", not a/],
+    ['boolean cell', [[0.1], [true], ...REST], /x\[1\]\[0\] is a boolean, not a number/],
+    ['bigint cell', [0.1, 4n, ...FLAT_REST], /x\[1\] is a bigint, not a number/],
+    // eslint-disable-next-line no-sparse-arrays
+    ['hole in a sparse array', [0.1, , ...FLAT_REST], /x\[1\] is missing \(undefined/],
+    ['nested deeper than 2', X.map((v) => [[v]]), /x\[0\]\[0\] is an array, not a number \(.*nest/],
     ['rows of length 0', X.map(() => []), /x is empty \(shape 8x0\)/],
     ['a string of digits', '01234567', /x must be rows of numbers.*got the string "01234567"/],
     ['a number', 5, /x must be rows of numbers.*got a number/],
     ['null', null, /x must be rows of numbers.*got null/],
     ['an object without length', { a: 1 }, /x must be rows of numbers.*got a Object/],
-    ['a BigInt64Array', BigInt64Array.from(X.map((_, i) => BigInt(i))), /x\[0\] is a bigint, not a number/],
-    ['a row that is a string', [[0.1], '4', ...ROWS.slice(2)], /x\[1\] is the string "4", not a row of numbers/],
-    ['Matrix data shorter than rows x cols', { data: new Float64Array(7), rows: 8, cols: 1 }, /8x1 Matrix but its data has 7 values/],
-    ['Matrix data not a Float64Array', { data: X, rows: 8, cols: 1 }, /Matrix whose data is an array, not a Float64Array/],
-    ['Matrix with fractional rows', { data: new Float64Array(8), rows: 4.5, cols: 1 }, /non-negative integers/],
+    ['a BigInt64Array', BigInt64Array.from(X.map((_, i) => BigInt(i))), /x\[0\] is a bigint/],
+    ['a row that is a string', [[0.1], '4', ...REST], /x\[1\] is the string "4", not a row/],
+    [
+      'Matrix data shorter than rows x cols',
+      { data: new Float64Array(7), rows: 8, cols: 1 },
+      /8x1 Matrix but its data has 7 values/,
+    ],
+    ['Matrix data not a Float64Array', { data: X, rows: 8, cols: 1 }, /data is an array, not/],
+    ['fractional rows', { data: new Float64Array(8), rows: 4.5, cols: 1 }, /integers >= 0/],
   ];
-  for (const [what, x, pattern] of cases) {
-    await refused(() => estimate('gaussian', x as number[], Y), pattern, what);
-  }
+  const gaussianOf = (x: unknown) => () => estimate('gaussian', x as [], Y);
+  await allRefused(inputs.map(([what, x, re]) => [what, gaussianOf(x), re]));
   // The flat and nested paths give one answer; typed arrays and array-likes are read exactly.
   const reference = (await estimate('gaussian', X, Y)).mi;
   const forms: [string, unknown][] = [
@@ -60,12 +76,15 @@ test('arrays are read strictly: no cell is coerced, nested and flat arrays agree
     ['rows of Float64Array', X.map((v) => Float64Array.of(v))],
     ['object with length', Object.assign({ length: X.length }, X)],
   ];
-  for (const [what, x] of forms) assert.equal((await estimate('gaussian', x as number[], Y)).mi, reference, what);
+  for (const [what, x] of forms) {
+    assert.equal((await estimate('gaussian', x as number[], Y)).mi, reference, what);
+  }
   const ints = [1, 4, 3, 8, 9, 2, 5, 7];
-  assert.equal((await estimate('gaussian', Int32Array.from(ints), Y)).mi, (await estimate('gaussian', ints, Y)).mi);
+  const fromInts = (await estimate('gaussian', ints, Y)).mi;
+  assert.equal((await estimate('gaussian', Int32Array.from(ints), Y)).mi, fromInts);
 });
 
-test('tensors: int32 is read, bool, string and ranks other than 1 and 2 are refused, nothing leaks', async () => {
+test('tensors: int32 is read; bool, string and ranks other than 1 and 2 are refused', async () => {
   await useBackend({ quiet: true });
   const before = tf.memory().numTensors;
   const ints = [1, 4, 3, 8, 9, 2, 5, 7];
@@ -73,7 +92,7 @@ test('tensors: int32 is read, bool, string and ranks other than 1 and 2 are refu
   assert.equal((await estimate('gaussian', t, Y)).mi, (await estimate('gaussian', ints, Y)).mi);
   t.dispose();
   const bad: [string, () => tf.Tensor, RegExp][] = [
-    ['bool', () => tf.tensor1d(X.map((v) => v > 0.5), 'bool'), /x is a bool tensor; samples must be numbers/],
+    ['bool', () => tf.tensor1d(X.map((v) => v > 0.5), 'bool'), /x is a bool tensor; samples/],
     ['string', () => tf.tensor1d(X.map(String), 'string'), /x is a string tensor/],
     ['rank 0', () => tf.scalar(1), /x must be a 1-D or 2-D tensor, got shape \[\]/],
     ['rank 3', () => tf.zeros([8, 1, 1]), /x must be a 1-D or 2-D tensor, got shape \[8,1,1\]/],
@@ -89,32 +108,37 @@ test('tensors: int32 is read, bool, string and ranks other than 1 and 2 are refu
 
 test('options: an object, with only the names the estimator reads (did you mean ...)', async () => {
   const { x, y } = correlatedGaussianTask(1, 0.5).sample(200, 1);
-  const cases: [string, () => Promise<unknown>, RegExp][] = [
-    ['null options', () => estimate('ksg', x, y, null as never), /options must be an object such as \{ seed: 0 \}, got null/],
-    ['numeric options', () => estimate('ksg', x, y, 3 as never), /options must be an object.*got number/],
-    ['misspelt key', () => estimate('ksg', x, y, { jiter: 0 }), /'ksg' has no option 'jiter' \(did you mean 'jitter'\?\); its options: k,/],
+  const run = (name: string, options: unknown) => () => estimate(name, x, y, options as never);
+  await allRefused([
+    ['null options', run('ksg', null), /options must be an object .*got null/],
+    ['numeric options', run('ksg', 3), /options must be an object.*got number/],
+    [
+      'misspelt key',
+      () => estimate('ksg', x, y, { jiter: 0 }),
+      /'ksg' has no option 'jiter' \(did you mean 'jitter'\?\); its options: k,/,
+    ],
     ['wrong case', () => estimate('kde', x, y, { BandWidth: 1 }), /did you mean 'bandwidth'/],
-    ['k with gaussian', () => estimate('gaussian', x, y, { k: 3 }), /'gaussian' has no option 'k'; its options: seed, z$/],
+    ['k with gaussian', run('gaussian', { k: 3 }), /no option 'k'; its options: seed, z$/],
     ['bins with ksg', () => estimate('ksg', x, y, { bins: 4 }), /'ksg' has no option 'bins'/],
-    ['z where not conditional', () => estimate('kde', x, y, { z: x }), /does not estimate conditional MI/],
+    ['z where not conditional', run('kde', { z: x }), /does not estimate conditional/],
     ['tau with mine', () => estimate('mine', x, y, { tau: 2 }), /'mine' has no option 'tau'/],
-    ['emaRate with nwj', () => estimate('nwj', x, y, { emaRate: 0.1 }), /'nwj' has no option 'emaRate'/],
-    ['bad value before data checks', () => estimate('ksg', x, x, { jitter: 'big' }), /option jitter must be a number/],
-  ];
-  for (const [what, run, pattern] of cases) await refused(run, pattern, what);
+    ['emaRate with nwj', run('nwj', { emaRate: 0.1 }), /'nwj' has no option 'emaRate'/],
+    ['value before data', () => estimate('ksg', x, x, { jitter: 'big' }), /option jitter must/],
+  ]);
 });
 
-test('neural option values out of range are input errors, and leave no tensors behind', async () => {
+test('neural option values out of range are input errors and leave no tensors behind', async () => {
   await useBackend({ quiet: true });
   const { x, y } = correlatedGaussianTask(1, 0.5).sample(200, 1);
   const before = tf.memory().numTensors;
-  await refused(() => estimate('mine', x, y, { emaRate: 2, maxSteps: 5 }), /emaRate must be in \(0, 1\], got 2/);
-  await refused(() => estimate('mine', x, y, { emaRate: 0, maxSteps: 5 }), /emaRate must be in \(0, 1\], got 0/);
+  for (const emaRate of [2, 0]) {
+    const run = () => estimate('mine', x, y, { emaRate, maxSteps: 5 });
+    await refused(run, /emaRate must be in \(0, 1\], got/);
+  }
   assert.equal(tf.memory().numTensors, before);
 });
 
 test('each estimator states its minimum of rows and the registry enforces it', async () => {
-  const n = (rows: number) => ({ x: X.slice(0, rows), y: Y.slice(0, rows) });
   const cases: [string, number, Record<string, unknown>, RegExp][] = [
     ['binning', 4, {}, /estimator 'binning' needs at least 5 rows, got 4/],
     ['binning', 1, {}, /needs at least 5 rows, got 1/],
@@ -126,8 +150,9 @@ test('each estimator states its minimum of rows and the registry enforces it', a
     ['knn-label', 3, {}, /estimator 'knn-label' needs at least 4 rows, got 3/],
   ];
   for (const [name, rows, options, pattern] of cases) {
-    const { x, y } = n(rows);
-    await refused(() => estimate(name, x, name === 'knn-label' ? y.map((_, i) => i % 2) : y, options), pattern, name);
+    const x = X.slice(0, rows);
+    const y = name === 'knn-label' ? x.map((_, i) => i % 2) : Y.slice(0, rows);
+    await refused(() => estimate(name, x, y, options), pattern, name);
   }
   assert.ok(Number.isFinite((await estimate('binning', X.slice(0, 5), Y.slice(0, 5))).mi));
 });
@@ -136,18 +161,20 @@ test('kde refuses more rows than its limit, naming the limit and the alternative
   const rows = KDE_MAX_ROWS + 1;
   const x = Array.from({ length: rows }, (_, i) => Math.sin(i));
   const y = Array.from({ length: rows }, (_, i) => Math.cos(i * 1.3));
-  await refused(() => estimate('kde', x, y), new RegExp(`at most ${KDE_MAX_ROWS} rows .*got ${rows}; use ksg`));
+  const pattern = new RegExp(`at most ${KDE_MAX_ROWS} rows .*got ${rows}; use ksg`);
+  await refused(() => estimate('kde', x, y), pattern);
 });
 
-test('a column shared by x, y or z is refused by the continuous estimators, allowed by plug-in ones', async () => {
+test('a column in two of x, y, z: refused by continuous estimators, not plug-in ones', async () => {
   const sample = correlatedGaussianTask(1, 0.5).sample(200, 1);
   const [x, y] = [Array.from(sample.x.data), Array.from(sample.y.data)];
   const xy = x.map((v, i) => [v, y[i]]);
   for (const name of ['ksg', 'gaussian', 'kde']) {
-    await refused(() => estimate(name, x, x), /x column 0 and y column 0 hold the same values: .*infinite/, name);
+    const pattern = /x column 0 and y column 0 hold the same values: .*infinite/;
+    await refused(() => estimate(name, x, x), pattern, name);
   }
   await refused(() => estimate('ksg', xy, y), /x column 1 and y column 0 hold the same values/);
-  await refused(() => estimate('ksg', x, y, { z: xy }), /x column 0 and z column 0 hold the same values/);
+  await refused(() => estimate('ksg', x, y, { z: xy }), /x column 0 and z column 0 hold the same/);
   // For symbols, I(X;X) = H(X) is finite and is what the plug-in estimate gives.
   const symbols = x.map((v) => Math.round(v));
   const same = await estimate('discrete', symbols, symbols, { millerMadow: false });
@@ -157,25 +184,30 @@ test('a column shared by x, y or z is refused by the continuous estimators, allo
   assert.ok(Math.abs(same.mi - entropy) < 1e-12);
 });
 
-test('bootstrapCi and permutationTest: enough resamples, a level in (0, 1), checked option names', async () => {
+test('bootstrapCi, permutationTest: enough resamples, level in (0, 1), known options', async () => {
   const { x, y } = correlatedGaussianTask(1, 0.5).sample(100, 1);
-  const cases: [string, () => Promise<unknown>, RegExp][] = [
-    ['1 resample', () => bootstrapCi('gaussian', x, y, { resamples: 1 }), /resamples must be an integer >= 40 for a 0\.95 interval, got 1/],
-    ['39 resamples', () => bootstrapCi('gaussian', x, y, { resamples: 39 }), />= 40/],
-    ['0.99 needs 200', () => bootstrapCi('gaussian', x, y, { level: 0.99, resamples: 100 }), />= 200 for a 0\.99 interval/],
-    ['level 1', () => bootstrapCi('gaussian', x, y, { level: 1 }), /level must be a number between 0 and 1/],
-    ['level 0', () => bootstrapCi('gaussian', x, y, { level: 0 }), /level must be a number between 0 and 1/],
-    ['level as a string', () => bootstrapCi('gaussian', x, y, { level: '0.9' as never }), /level must be a number.*"0\.9"/],
-    ['misspelt resamples', () => bootstrapCi('gaussian', x, y, { resample: 50 }), /no option 'resample' \(did you mean 'resamples'\?\)/],
-    ['null options', () => bootstrapCi('gaussian', x, y, null as never), /options must be an object/],
-    ['half-samples too small', () => bootstrapCi('ksg', X.slice(0, 7), Y.slice(0, 7)), /half-samples of 3 rows, below its minimum of 4/],
-    ['1 permutation', () => permutationTest('gaussian', x, y, { permutations: 1 }), /permutations must be an integer >= 19/],
-    ['18 permutations', () => permutationTest('gaussian', x, y, { permutations: 18 }), />= 19/],
-    ['misspelt permutations', () => permutationTest('gaussian', x, y, { permutation: 50 }), /did you mean 'permutations'/],
-    ['k with gaussian', () => permutationTest('gaussian', x, y, { k: 3 }), /'gaussian' has no option 'k'/],
-  ];
-  for (const [what, run, pattern] of cases) await refused(run, pattern, what);
-  const ci = await bootstrapCi('gaussian', x, y, { resamples: 40 });
-  assert.ok(ci.ci[0] < ci.ci[1]);
+  const ci = (options: unknown) => () => bootstrapCi('gaussian', x, y, options as never);
+  const perm = (options: unknown) => () => permutationTest('gaussian', x, y, options as never);
+  await allRefused([
+    ['1 resample', ci({ resamples: 1 }), /resamples must be an integer >= 40 for a 0\.95 interval/],
+    ['39 resamples', ci({ resamples: 39 }), />= 40/],
+    ['0.99 needs 200', ci({ level: 0.99, resamples: 100 }), />= 200 for a 0\.99 interval/],
+    ['level 1', ci({ level: 1 }), /level must be a number between 0 and 1/],
+    ['level 0', ci({ level: 0 }), /level must be a number between 0 and 1/],
+    ['level as a string', ci({ level: '0.9' }), /level must be a number.*"0\.9"/],
+    ['misspelt resamples', ci({ resample: 50 }), /no option 'resample' \(did you mean 'resamples'/],
+    ['null options', ci(null), /options must be an object/],
+    [
+      'half-samples too small',
+      () => bootstrapCi('ksg', X.slice(0, 7), Y.slice(0, 7)),
+      /half-samples of 3 rows, below its minimum of 4/,
+    ],
+    ['1 permutation', perm({ permutations: 1 }), /permutations must be an integer >= 19/],
+    ['18 permutations', perm({ permutations: 18 }), />= 19/],
+    ['misspelt permutations', perm({ permutation: 50 }), /did you mean 'permutations'/],
+    ['k with gaussian', perm({ k: 3 }), /'gaussian' has no option 'k'/],
+  ]);
+  const interval = await bootstrapCi('gaussian', x, y, { resamples: 40 });
+  assert.ok(interval.ci[0] < interval.ci[1]);
   assert.equal((await permutationTest('gaussian', x, y, { permutations: 19 })).permutations, 19);
 });

@@ -43,7 +43,8 @@ test('conditional permutation test shuffles within strata of a discrete z', asyn
   const r = await permutationTest('ksg', x, y, { z, permutations: 49, seed: 2 });
   assert.ok(r.pValue > 0.05, `p = ${r.pValue}`);
   const continuousZ = x.map(() => rng.normal());
-  await assert.rejects(permutationTest('ksg', x, y, { z: continuousZ, permutations: 19 }), /z must be discrete/);
+  const shuffled = permutationTest('ksg', x, y, { z: continuousZ, permutations: 19 });
+  await assert.rejects(shuffled, /z must be discrete/);
 });
 
 test('bootstrap CIs cover the truth at about the nominal rate (gaussian: replacement; ksg: half-samples)', async () => {

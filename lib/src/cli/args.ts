@@ -88,7 +88,9 @@ export function parseOptionAssignment(text: string): [string, number | boolean |
   if (eq <= 0) inputError(`--option expects key=value, got '${text}'`);
   const key = text.slice(0, eq).trim();
   // A word, so that a key can never be '__proto__' or otherwise reach the options' prototype.
-  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) inputError(`--option key must be a word such as maxSteps, got '${key}'`);
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) {
+    inputError(`--option key must be a word such as maxSteps, got '${key}'`);
+  }
   const raw = text.slice(eq + 1).trim();
   if (raw === 'true' || raw === 'false') return [key, raw === 'true'];
   const n = parseDecimal(raw);

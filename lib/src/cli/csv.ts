@@ -71,6 +71,6 @@ function parseNumber(cell: string, where: string): number {
   if (/^[+-]?(nan|inf|infinity)$/i.test(s)) inputError(`${where}: '${s}' is not a finite number`);
   const v = parseDecimal(s);
   if (v === undefined) inputError(`${where}: '${s}' is not a number (${DECIMAL_HINT})`);
-  if (!Number.isFinite(v)) inputError(`${where}: '${s}' is not a finite number (too large for a double)`);
+  if (!Number.isFinite(v)) inputError(`${where}: '${s}' is not a finite number (too large)`);
   return v;
 }

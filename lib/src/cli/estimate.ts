@@ -16,7 +16,15 @@ import {
   permutationTest,
   validateEstimate,
 } from '../mi';
-import { columnList, DECIMAL_HINT, flagValue, integerFlag, parseArgs, parseOptionAssignment, parseDecimal } from './args';
+import {
+  columnList,
+  DECIMAL_HINT,
+  flagValue,
+  integerFlag,
+  parseArgs,
+  parseDecimal,
+  parseOptionAssignment,
+} from './args';
 import { numericColumns, readCsvFile } from './csv';
 
 export const ESTIMATE_USAGE = `Usage: milab estimate FILE.csv --x COLS --y COLS [options]
@@ -66,7 +74,9 @@ export async function estimateCommand(argv: readonly string[]): Promise<void> {
   const options = estimatorOptions(args);
   checkOptionNames(spec, options); // again in validateEstimate; here before the file is read
   for (const flag of ['resamples', 'level']) {
-    if (args.values.has(flag) && !args.booleans.has('ci')) inputError(`--${flag} is only used with --ci`);
+    if (args.values.has(flag) && !args.booleans.has('ci')) {
+      inputError(`--${flag} is only used with --ci`);
+    }
   }
   const level = levelFlag(flagValue(args, 'level'));
   const resamples = integerFlag(args, 'resamples', 100, 1);
@@ -155,7 +165,9 @@ function estimatorOptions(args: ReturnType<typeof parseArgs>): EstimateOptions {
   if (args.values.has('bins')) options.bins = integerFlag(args, 'bins', 10, 1);
   for (const text of args.values.get('option') ?? []) {
     const [key, value] = parseOptionAssignment(text);
-    if (Object.hasOwn(options, key)) inputError(`--option ${key} is given twice (or also as --${key})`);
+    if (Object.hasOwn(options, key)) {
+      inputError(`--option ${key} is given twice (or also as --${key})`);
+    }
     options[key] = value;
   }
   return options;
@@ -164,7 +176,9 @@ function estimatorOptions(args: ReturnType<typeof parseArgs>): EstimateOptions {
 function levelFlag(raw: string | undefined): number {
   if (raw === undefined) return 0.95;
   const v = parseDecimal(raw);
-  if (v === undefined || !(v > 0 && v < 1)) inputError(`--level must be a number between 0 and 1, got '${raw}' (${DECIMAL_HINT})`);
+  if (v === undefined || !(v > 0 && v < 1)) {
+    inputError(`--level must be a number between 0 and 1, got '${raw}' (${DECIMAL_HINT})`);
+  }
   return v;
 }
 
@@ -172,14 +186,15 @@ function levelFlag(raw: string | undefined): number {
  * infinite for continuous data, and an estimator would still print a finite number. */
 function rejectSharedNames(names: { x: string[]; y: string[]; z?: string[] }): void {
   const seen = new Map<string, string>();
-  for (const [flag, list] of [['--x', names.x], ['--y', names.y], ['--z', names.z ?? []]] as const) {
+  const flags = [['--x', names.x], ['--y', names.y], ['--z', names.z ?? []]] as const;
+  for (const [flag, list] of flags) {
     for (const column of list) {
       const earlier = seen.get(column);
       if (earlier === flag) inputError(`${flag} names column '${column}' twice`);
       if (earlier) {
         inputError(
-          `column '${column}' is in both ${earlier} and ${flag}: the same variable on both sides makes the ` +
-            'MI infinite (or, with --z, undefined); choose disjoint columns',
+          `column '${column}' is in both ${earlier} and ${flag}: the same variable on both ` +
+            'sides makes the MI infinite (or, with --z, undefined); choose disjoint columns',
         );
       }
       seen.set(column, flag);

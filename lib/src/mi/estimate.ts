@@ -136,8 +136,8 @@ export async function validateEstimate(
   const spec = estimatorSpec(name);
   checkOptionNames(spec, options);
   if (options.z !== undefined && !spec.conditional) {
-    const able = [...registry.values()].filter((s) => s.conditional).map((s) => s.name);
-    inputError(`estimator '${name}' does not estimate conditional MI; ones that do: ${able.join(', ')}`);
+    const able = [...registry.values()].filter((s) => s.conditional).map((s) => s.name).join(', ');
+    inputError(`estimator '${name}' does not estimate conditional MI; ones that do: ${able}`);
   }
   spec.checkOptions?.(options);
   const mx = await toMatrixAsync(x, 'x');
@@ -156,16 +156,19 @@ export async function validateEstimate(
 
 /** Options must be an object whose keys the estimator reads; a near miss gets a suggestion.
  * `extra` names further accepted keys (bootstrapCi's resamples, level, ...). */
-export function checkOptionNames(spec: RegisteredEstimator, options: unknown, extra: readonly string[] = []): void {
+export function checkOptionNames(
+  spec: RegisteredEstimator,
+  options: unknown,
+  extra: readonly string[] = [],
+): void {
   checkOptionsObject(options);
   const known = [...(spec.optionNames ?? []), ...extra, 'seed', ...(spec.conditional ? ['z'] : [])];
   for (const key of Object.keys(options)) {
     if (known.includes(key) || REGISTRY_OPTIONS.includes(key)) continue;
     const guess = closest(key, known);
-    inputError(
-      `estimator '${spec.name}' has no option '${key}'${guess ? ` (did you mean '${guess}'?)` : ''}; ` +
-        `its options: ${known.join(', ')}`,
-    );
+    const hint = guess ? ` (did you mean '${guess}'?)` : '';
+    const list = known.join(', ');
+    inputError(`estimator '${spec.name}' has no option '${key}'${hint}; its options: ${list}`);
   }
 }
 
@@ -185,11 +188,13 @@ export function minRowsOf(spec: EstimatorSpec, options: EstimateOptions): number
 /** The estimator's row limits, for n rows. */
 export function checkRows(spec: RegisteredEstimator, rows: number, options: EstimateOptions): void {
   const min = minRowsOf(spec, options);
-  if (min !== undefined && rows < min) inputError(`estimator '${spec.name}' needs at least ${min} rows, got ${rows}`);
+  if (min !== undefined && rows < min) {
+    inputError(`estimator '${spec.name}' needs at least ${min} rows, got ${rows}`);
+  }
   if (spec.maxRows !== undefined && rows > spec.maxRows) {
     inputError(
-      `estimator '${spec.name}' takes at most ${spec.maxRows} rows (its time grows as N^2), got ${rows}; ` +
-        'use ksg (N log N), or estimate on a random subsample of the rows',
+      `estimator '${spec.name}' takes at most ${spec.maxRows} rows (its time grows as N^2), ` +
+        `got ${rows}; use ksg (N log N), or estimate on a random subsample of the rows`,
     );
   }
 }
@@ -205,8 +210,10 @@ function rejectSharedColumns(name: string, a: Matrix, b: Matrix, an: string, bn:
         bn === 'y'
           ? 'the same continuous variable in x and y makes I(X;Y) infinite'
           : `given z, that column of ${an} is constant, which the estimator cannot handle`;
-      inputError(`${an} column ${i} and ${bn} column ${j} hold the same values: ${why}; '${name}' ` +
-        'would return a finite number, so remove the duplicate');
+      inputError(
+        `${an} column ${i} and ${bn} column ${j} hold the same values: ${why}; '${name}' ` +
+          'would return a finite number, so remove the duplicate',
+      );
     }
   }
 }
@@ -239,7 +246,9 @@ function editDistance(a: string, b: string): number {
 /** Estimate I(X;Y), or I(X;Y|Z) when options.z is given, with a registered estimator. */
 export async function estimate(name: string, x: SampleInput, y: SampleInput, options: EstimateOptions = {}): Promise<MiEstimate> {
   const { spec, x: mx, y: my, z: mz } = await validateEstimate(name, x, y, options);
-  const result: MiResult = mz ? await spec.conditional!(mx, my, mz, options) : await spec.estimate(mx, my, options);
+  const result: MiResult = mz
+    ? await spec.conditional!(mx, my, mz, options)
+    : await spec.estimate(mx, my, options);
   if (!Number.isFinite(result.mi)) {
     throw new Error(`estimator '${name}' produced a non-finite MI (${result.mi}); this is a bug in the estimator`);
   }

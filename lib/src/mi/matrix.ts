@@ -57,7 +57,8 @@ export async function toMatrixAsync(input: SampleInput, name: string): Promise<M
 function tensorColumns(input: tf.Tensor, name: string): number {
   if (input.isDisposed) inputError(`${name} is a disposed tensor`);
   if (input.dtype !== 'float32' && input.dtype !== 'int32') {
-    inputError(`${name} is a ${input.dtype} tensor; samples must be numbers (cast it: tf.cast(${name}, 'float32'))`);
+    const cast = `tf.cast(${name}, 'float32')`;
+    inputError(`${name} is a ${input.dtype} tensor; samples must be numbers (cast it: ${cast})`);
   }
   if (input.rank !== 1 && input.rank !== 2) inputError(`${name} must be a 1-D or 2-D tensor, got shape [${input.shape}]`);
   return input.rank === 2 ? (input.shape[1] as number) : 1;
@@ -76,7 +77,9 @@ function isArrayLike(value: unknown): value is ArrayLike<unknown> {
 function describe(value: unknown): string {
   if (value === undefined) return 'missing (undefined: a hole in a sparse array?)';
   if (value === null) return 'null';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)}`;
+  if (typeof value === 'string') {
+    return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)}`;
+  }
   if (Array.isArray(value)) return 'an array';
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   return `a ${typeof value === 'object' ? value.constructor?.name ?? 'object' : typeof value}`;
@@ -86,34 +89,38 @@ function describe(value: unknown): string {
  * become 0, '12' and true would become numbers), so any other cell is an error naming its place. */
 function arrayMatrix(input: Exclude<SampleInput, tf.Tensor>, name: string): Matrix {
   const value: unknown = input;
-  const shaped = value as Partial<Record<'data' | 'rows' | 'cols', unknown>>;
-  if (typeof value === 'object' && value !== null && 'data' in shaped && 'rows' in shaped && 'cols' in shaped) {
-    if (!(shaped.data instanceof Float64Array)) {
-      inputError(`${name} is a {data, rows, cols} Matrix whose data is ${describe(shaped.data)}, not a Float64Array`);
+  const isObject = typeof value === 'object' && value !== null;
+  if (isObject && 'data' in value && 'rows' in value && 'cols' in value) {
+    const { data, rows, cols } = value as Matrix;
+    if (!(data instanceof Float64Array)) {
+      inputError(`${name} is a Matrix whose data is ${describe(data)}, not a Float64Array`);
     }
-    const { rows, cols } = shaped as Matrix;
     if (!(Number.isSafeInteger(rows) && rows >= 0 && Number.isSafeInteger(cols) && cols >= 0)) {
-      inputError(`${name} is a Matrix with rows ${rows} and cols ${cols}; both must be non-negative integers`);
+      inputError(`${name} is a Matrix of ${rows}x${cols}: rows and cols must be integers >= 0`);
     }
-    if (shaped.data.length !== rows * cols) {
-      inputError(`${name} is a ${rows}x${cols} Matrix but its data has ${shaped.data.length} values, not ${rows * cols}`);
+    if (data.length !== rows * cols) {
+      const [shape, n] = [`${rows}x${cols}`, data.length];
+      inputError(`${name} is a ${shape} Matrix but its data has ${n} values, not ${rows * cols}`);
     }
-    return checkedMatrix({ data: shaped.data, rows, cols }, name);
+    return checkedMatrix({ data, rows, cols }, name);
   }
   if (!isArrayLike(value)) {
-    inputError(`${name} must be rows of numbers, a flat array of numbers, a Matrix or a tensor; got ${describe(value)}`);
+    const forms = 'rows of numbers, a flat array of numbers, a Matrix or a tensor';
+    inputError(`${name} must be ${forms}; got ${describe(value)}`);
   }
   const rows = value.length;
   if (rows === 0) inputError(`${name} is empty`);
   const cell = (v: unknown, where: string): number => {
     if (typeof v === 'number') return v;
-    const deeper = isArrayLike(v) ? ' (samples are rows of numbers; deeper nesting is not supported)' : '';
+    const deeper = isArrayLike(v) ? ' (samples are rows of numbers; no deeper nesting)' : '';
     return inputError(`${where} is ${describe(v)}, not a number${deeper}`);
   };
   const first = value[0];
   if (!isArrayLike(first)) {
     // A flat array: one column.
-    if (typeof first !== 'number') inputError(`${name}[0] is ${describe(first)}, not a number or a row of numbers`);
+    if (typeof first !== 'number') {
+      inputError(`${name}[0] is ${describe(first)}, not a number or a row of numbers`);
+    }
     const data = new Float64Array(rows);
     for (let i = 0; i < rows; i++) data[i] = cell(value[i], `${name}[${i}]`);
     return checkedMatrix({ data, rows, cols: 1 }, name);
@@ -122,8 +129,12 @@ function arrayMatrix(input: Exclude<SampleInput, tf.Tensor>, name: string): Matr
   const data = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     const row = value[i];
-    if (!isArrayLike(row)) inputError(`${name}[${i}] is ${describe(row)}, not a row of numbers like ${name}[0]`);
-    if (row.length !== cols) inputError(`${name} is ragged: row ${i} has ${row.length} values, row 0 has ${cols}`);
+    if (!isArrayLike(row)) {
+      inputError(`${name}[${i}] is ${describe(row)}, not a row of numbers like ${name}[0]`);
+    }
+    if (row.length !== cols) {
+      inputError(`${name} is ragged: row ${i} has ${row.length} values, row 0 has ${cols}`);
+    }
     for (let j = 0; j < cols; j++) data[i * cols + j] = cell(row[j], `${name}[${i}][${j}]`);
   }
   return checkedMatrix({ data, rows, cols }, name);

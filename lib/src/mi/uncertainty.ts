@@ -119,7 +119,8 @@ export async function bootstrapCi(
   const { resamples: b = 100, level = 0.95, resampling: chosen, observed, onProgress, ...rest } = options;
   checkBootstrapSettings(b, level);
   if (typeof estimator === 'string') {
-    checkOptionNames(estimatorSpec(estimator), options, ['resamples', 'level', 'resampling', 'observed']);
+    const own = ['resamples', 'level', 'resampling', 'observed'];
+    checkOptionNames(estimatorSpec(estimator), options, own);
     await validateEstimate(estimator, x, y, rest);
   }
   const resampling = chosen ?? (typeof estimator === 'string' ? estimatorSpec(estimator).resampling : undefined) ?? 'replacement';
@@ -131,8 +132,8 @@ export async function bootstrapCi(
   const min = typeof estimator === 'string' ? minRowsOf(estimatorSpec(estimator), rest) : undefined;
   if (resampling === 'subsample' && min !== undefined && n >> 1 < min) {
     inputError(
-      `'subsample' resampling runs ${estimator} on half-samples of ${n >> 1} rows, below its minimum ` +
-        `of ${min}: the interval needs at least ${2 * min} rows`,
+      `'subsample' resampling runs ${estimator} on half-samples of ${n >> 1} rows, below its ` +
+        `minimum of ${min}: the interval needs at least ${2 * min} rows`,
     );
   }
   const run = runner(estimator, rest);
@@ -228,7 +229,8 @@ export function checkBootstrapSettings(resamples: unknown, level: unknown): void
   }
   const min = minResamples(level);
   if (!Number.isInteger(resamples) || (resamples as number) < min) {
-    inputError(`resamples must be an integer >= ${min} for a ${level} interval, got ${JSON.stringify(resamples)}`);
+    const got = JSON.stringify(resamples);
+    inputError(`resamples must be an integer >= ${min} for a ${level} interval, got ${got}`);
   }
 }
 

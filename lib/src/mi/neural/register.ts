@@ -12,9 +12,14 @@ import { CriticKind, Negatives } from './critics';
 
 const TRAIN_OPTIONS = ['maxSteps', 'minSteps', 'evalEvery', 'patience', 'minDelta', 'earlyStopping', 'learningRate', 'clipGradNorm'];
 const SAMPLE_OPTIONS = ['batchSize', 'heldOut', 'standardize', 'hidden', 'activation'];
+const NEURAL_OPTIONS = [...TRAIN_OPTIONS, ...SAMPLE_OPTIONS];
 const CRITIC_OPTIONS = ['critic', 'embedDim', 'negatives', 'shuffles'];
 /** Options only one bound reads: giving them to another bound is refused, not ignored. */
-const BOUND_OPTIONS: Partial<Record<LowerBoundName, string[]>> = { smile: ['tau'], alpha: ['alpha'], mine: ['emaRate'] };
+const BOUND_OPTIONS: Partial<Record<LowerBoundName, string[]>> = {
+  smile: ['tau'],
+  alpha: ['alpha'],
+  mine: ['emaRate'],
+};
 
 function stringOption(o: EstimateOptions, key: string): string | undefined {
   const v = o[key];
@@ -82,7 +87,7 @@ for (const [bound, description] of LOWER) {
     estimate: (x, y, o) => neuralMi(x, y, { ...neuralOptions(o), bound }),
     conditional: (x, y, z, o) => neuralConditionalMi(x, y, z, { ...neuralOptions(o), bound }),
     usesTensorflow: true,
-    optionNames: [...TRAIN_OPTIONS, ...SAMPLE_OPTIONS, ...CRITIC_OPTIONS, ...(BOUND_OPTIONS[bound] ?? [])],
+    optionNames: [...NEURAL_OPTIONS, ...CRITIC_OPTIONS, ...(BOUND_OPTIONS[bound] ?? [])],
     checkOptions: (o) => checkBoundOptions(neuralOptions(o)),
     continuous: true,
   });
