@@ -55,7 +55,8 @@ test('arrays are read strictly: no cell is coerced, nested and flat arrays agree
     ['a string of digits', '01234567', /x must be rows of numbers.*got the string "01234567"/],
     ['a number', 5, /x must be rows of numbers.*got a number/],
     ['null', null, /x must be rows of numbers.*got null/],
-    ['an object without length', { a: 1 }, /x must be rows of numbers.*got a Object/],
+    ['an object without length', { a: 1 }, /x must be rows of numbers.*got an object/],
+    ['a Map', new Map([[0, 1]]), /x must be rows of numbers.*got a Map/],
     ['a BigInt64Array', BigInt64Array.from(X.map((_, i) => BigInt(i))), /x\[0\] is a bigint/],
     ['a row that is a string', [[0.1], '4', ...REST], /x\[1\] is the string "4", not a row/],
     [

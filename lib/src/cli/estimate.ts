@@ -165,9 +165,8 @@ function estimatorOptions(args: ReturnType<typeof parseArgs>): EstimateOptions {
   if (args.values.has('bins')) options.bins = integerFlag(args, 'bins', 10, 1);
   for (const text of args.values.get('option') ?? []) {
     const [key, value] = parseOptionAssignment(text);
-    if (Object.hasOwn(options, key)) {
-      inputError(`--option ${key} is given twice (or also as --${key})`);
-    }
+    if (['seed', 'k', 'bins'].includes(key)) inputError(`--option ${key}: use the --${key} flag`);
+    if (Object.hasOwn(options, key)) inputError(`--option ${key} is given twice`);
     options[key] = value;
   }
   return options;

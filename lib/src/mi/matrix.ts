@@ -82,7 +82,9 @@ function describe(value: unknown): string {
   }
   if (Array.isArray(value)) return 'an array';
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  return `a ${typeof value === 'object' ? value.constructor?.name ?? 'object' : typeof value}`;
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const kind = value.constructor?.name;
+  return kind && kind !== 'Object' ? `a ${kind}` : 'an object';
 }
 
 /** Arrays are read strictly: every cell must already be a number. Nothing is coerced (null would
