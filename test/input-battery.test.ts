@@ -126,6 +126,8 @@ test('options: an object, with only the names the estimator reads (did you mean 
     ['emaRate with nwj', run('nwj', { emaRate: 0.1 }), /'nwj' has no option 'emaRate'/],
     ['value before data', () => estimate('ksg', x, x, { jitter: 'big' }), /option jitter must/],
   ]);
+  // An undefined value is an absent option, as everywhere in the option readers.
+  assert.ok(Number.isFinite((await estimate('gaussian', x, y, { k: undefined })).mi));
 });
 
 test('neural option values out of range are input errors and leave no tensors behind', async () => {
@@ -207,6 +209,8 @@ test('bootstrapCi, permutationTest: enough resamples, level in (0, 1), known opt
     ['18 permutations', perm({ permutations: 18 }), />= 19/],
     ['misspelt permutations', perm({ permutation: 50 }), /did you mean 'permutations'/],
     ['k with gaussian', perm({ k: 3 }), /'gaussian' has no option 'k'/],
+    ['observed not a number', perm({ observed: '0.3' }), /observed must be a finite number/],
+    ['observed NaN', ci({ observed: NaN }), /observed must be a finite number/],
   ]);
   const interval = await bootstrapCi('gaussian', x, y, { resamples: 40 });
   assert.ok(interval.ci[0] < interval.ci[1]);

@@ -163,8 +163,9 @@ export function checkOptionNames(
 ): void {
   checkOptionsObject(options);
   const known = [...(spec.optionNames ?? []), ...extra, 'seed', ...(spec.conditional ? ['z'] : [])];
-  for (const key of Object.keys(options)) {
-    if (known.includes(key) || REGISTRY_OPTIONS.includes(key)) continue;
+  for (const [key, value] of Object.entries(options)) {
+    // undefined means absent (as numberOption reads it): a spread-in `k: undefined` is harmless.
+    if (value === undefined || known.includes(key) || REGISTRY_OPTIONS.includes(key)) continue;
     const guess = closest(key, known);
     const hint = guess ? ` (did you mean '${guess}'?)` : '';
     const list = known.join(', ');

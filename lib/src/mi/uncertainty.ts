@@ -82,6 +82,7 @@ export async function permutationTest(
   checkOptionsObject(options);
   const { permutations: b = 100, observed: known, onProgress, ...rest } = options;
   checkPermutations(b);
+  checkObserved(known);
   if (typeof estimator === 'string') {
     checkOptionNames(estimatorSpec(estimator), options, ['permutations', 'observed']);
     await validateEstimate(estimator, x, y, rest);
@@ -118,6 +119,7 @@ export async function bootstrapCi(
   checkOptionsObject(options);
   const { resamples: b = 100, level = 0.95, resampling: chosen, observed, onProgress, ...rest } = options;
   checkBootstrapSettings(b, level);
+  checkObserved(observed);
   if (typeof estimator === 'string') {
     const own = ['resamples', 'level', 'resampling', 'observed'];
     checkOptionNames(estimatorSpec(estimator), options, own);
@@ -231,6 +233,14 @@ export function checkBootstrapSettings(resamples: unknown, level: unknown): void
   if (!Number.isInteger(resamples) || (resamples as number) < min) {
     const got = JSON.stringify(resamples);
     inputError(`resamples must be an integer >= ${min} for a ${level} interval, got ${got}`);
+  }
+}
+
+/** A caller's own full-sample estimate is reported as the MI, so it must be a finite number. */
+function checkObserved(observed: unknown): void {
+  if (observed !== undefined && !(typeof observed === 'number' && Number.isFinite(observed))) {
+    const got = JSON.stringify(observed);
+    inputError(`observed must be a finite number (the full-sample MI), got ${got}`);
   }
 }
 
