@@ -227,19 +227,24 @@ export function minResamples(level: number): number {
 /** Checks bootstrapCi's resamples and level (the CLI calls it before any work starts). */
 export function checkBootstrapSettings(resamples: unknown, level: unknown): void {
   if (typeof level !== 'number' || !(level > 0 && level < 1)) {
-    inputError(`level must be a number between 0 and 1 (exclusive), got ${JSON.stringify(level)}`);
+    inputError(`level must be a number between 0 and 1 (exclusive), got ${shown(level)}`);
   }
   const min = minResamples(level);
   if (!Number.isInteger(resamples) || (resamples as number) < min) {
-    const got = JSON.stringify(resamples);
+    const got = shown(resamples);
     inputError(`resamples must be an integer >= ${min} for a ${level} interval, got ${got}`);
   }
+}
+
+/** A setting as the user wrote it: numbers as JavaScript prints them (NaN, not JSON's null). */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
 /** A caller's own full-sample estimate is reported as the MI, so it must be a finite number. */
 function checkObserved(observed: unknown): void {
   if (observed !== undefined && !(typeof observed === 'number' && Number.isFinite(observed))) {
-    const got = JSON.stringify(observed);
+    const got = shown(observed);
     inputError(`observed must be a finite number (the full-sample MI), got ${got}`);
   }
 }
@@ -252,7 +257,7 @@ export function checkPermutations(permutations: unknown): void {
   if (!Number.isInteger(permutations) || (permutations as number) < MIN_PERMUTATIONS) {
     inputError(
       `permutations must be an integer >= ${MIN_PERMUTATIONS} (so that p can reach 0.05), ` +
-        `got ${JSON.stringify(permutations)}`,
+        `got ${shown(permutations)}`,
     );
   }
 }
