@@ -38,9 +38,36 @@ writeFileSync(join(dir, 'inf.csv'), 'a,b\n1,2\n2,3\n3,-Infinity\n4,1\n5,0\n');
 writeFileSync(join(dir, 'ragged.csv'), 'a,b\n1,2\n2\n');
 writeFileSync(join(dir, 'quote.csv'), 'a,b\n1,2\n2,"3\n');
 writeFileSync(join(dir, 'empty.csv'), '');
+writeFileSync(join(dir, 'one.csv'), 'a,b\n1,2\n');
+// Cells JavaScript's Number() reads but a data file should not: each is refused, naming the rule.
+const NOT_NUMBERS = ['0x10', '0b1', '0o7', '1_0', '+-1', '1e', '.', '1,5'];
+NOT_NUMBERS.forEach((cell, i) => {
+  writeFileSync(join(dir, `cell${i}.csv`), `a,b\n1,2\n2,"${cell}"\n3,3\n4,1\n5,0\n`);
+});
+writeFileSync(join(dir, 'blank.csv'), 'a,b\n1,2\n2, \n3,3\n4,1\n5,0\n');
+writeFileSync(join(dir, 'huge.csv'), 'a,b\n1,2\n2,1e999\n3,3\n4,1\n5,0\n');
+// Decimal literals in every accepted spelling, with the same numbers as plain.csv.
+writeFileSync(join(dir, 'plain.csv'), 'a,b\n1,2\n2,0.5\n3,-0.5\n4,0.001\n5,3\n6,1\n');
+writeFileSync(join(dir, 'spelt.csv'), 'a,b\n 1 ,+2\n2.,.5\n3.0,-.5\n4e0,1e-3\n5,3.\n6,1E0\n');
+// One table, four line-end conventions: LF, CRLF, a lone CR (old Mac), and CR after a BOM.
+const TABLE = ['a,b', ...Array.from({ length: 40 }, (_, i) => `${i},${(i * 7) % 11}`)];
+writeFileSync(join(dir, 'lf.csv'), TABLE.join('\n') + '\n');
+writeFileSync(join(dir, 'crlf.csv'), TABLE.join('\r\n') + '\r\n');
+writeFileSync(join(dir, 'cr.csv'), TABLE.join('\r') + '\r');
+writeFileSync(join(dir, 'bomcr.csv'), '\ufeff' + TABLE.join('\r'));
+// 20001 rows: one more than kde takes.
+const bigRows = Array.from({ length: 20001 }, (_, i) => `${Math.sin(i)},${Math.cos(i)}`);
+writeFileSync(join(dir, 'big.csv'), ['a,b', ...bigRows].join('\n'));
+
+/** estimate on data.csv with --x a --y b, or with the columns given, or on another file. */
+const ab = (...rest: string[]) => ['estimate', 'data.csv', '--x', 'a', '--y', 'b', ...rest];
+const xyz = (x: string, y: string, z?: string) =>
+  ['estimate', 'data.csv', '--x', x, '--y', y, ...(z ? ['--z', z] : [])];
+const file = (name: string, ...rest: string[]) =>
+  ['estimate', name, '--x', 'a', '--y', 'b', ...rest];
 
 test('estimate --json prints estimator, mi (nats), n and ci on the last line', () => {
-  const r = milab('estimate', 'data.csv', '--x', 'a', '--y', 'b', '--estimator', 'ksg', '--ci', '--resamples', '30', '--json');
+  const r = milab(...ab('--estimator', 'ksg', '--ci', '--resamples', '40', '--json'));
   assert.equal(r.status, 0, r.stderr);
   const out = lastJson(r.stdout);
   assert.equal(out.estimator, 'ksg');
@@ -105,7 +132,49 @@ const BAD: [string, string[], RegExp][] = [
   ['unclosed quote', ['estimate', 'quote.csv', '--x', 'a', '--y', 'b'], /unterminated/],
   ['empty file', ['estimate', 'empty.csv', '--x', 'a', '--y', 'b'], /'empty\.csv' is empty/],
   ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
+  ['same column in --x and --y', xyz('a', 'a'), /column 'a' is in both --x and --y: .*infinite/],
+  ['same column in --y and --z', xyz('cx', 'cy', 'cy'), /column 'cy' is in both --y and --z/],
+  ['a column twice in --x', xyz('a,b,a', 'c'), /--x names column 'a' twice/],
+  ['blank cell', file('blank.csv'), /row 3, column 'b': empty cell/],
+  ['overflowing cell', file('huge.csv'), /'1e999' is not a finite number/],
+  ['one row, binning', file('one.csv', '--estimator', 'binning'), /'binning' needs at least 5/],
+  ['one row, gaussian', file('one.csv', '--estimator', 'gaussian'), /'gaussian' needs at least 3/],
+  ['--k with gaussian', ab('--estimator', 'gaussian', '--k', '3'), /'gaussian' has no option 'k'/],
+  ['--bins with ksg', ab('--bins', '4'), /'ksg' has no option 'bins'/],
+  ['--resamples without --ci', ab('--resamples', '50'), /--resamples is only used with --ci/],
+  ['--level without --ci', ab('--level', '0.9'), /--level is only used with --ci/],
+  ['1 resample', ab('--ci', '--resamples', '1'), /resamples must be an integer >= 40/],
+  ['hex level', ab('--ci', '--level', '0x0'), /--level must be a number between 0 and 1/],
+  ['1 permutation', ab('--permutations', '1'), /permutations must be an integer >= 19/],
+  ['hex k', ab('--k', '0x3'), /--k must be an integer/],
+  ['misspelt option', ab('--option', 'jiter=0'), /no option 'jiter' \(did you mean 'jitter'\?\)/],
+  ['option key not a word', ab('--option', '__proto__=1'), /--option key must be a word/],
+  ['option given twice', ab('--option', 'jitter=0', '--option', 'jitter=1'), /jitter is given/],
+  ['seed as an option', ab('--option', 'seed=1'), /--option seed: use the --seed flag/],
+  ['hex option value', ab('--option', 'jitter=0x1'), /option jitter must be a number, got "0x1"/],
+  ['kde over its limit', file('big.csv', '--estimator', 'kde'), /at most 20000 rows .*; use ksg/],
+  // Neural: found before the backend banner, so still one line on stderr.
+  ['emaRate out of range', ab('--estimator', 'mine', '--option', 'emaRate=2'), /emaRate must be/],
+  ['tau with mine', ab('--estimator', 'mine', '--option', 'tau=2'), /'mine' has no option 'tau'/],
+  ['heldOut out of range', ab('--estimator', 'infonce', '--option', 'heldOut=2'), /heldOut must/],
+  ['too few rows, neural', file('tiny.csv', '--estimator', 'nwj'), /too few/],
+  ...NOT_NUMBERS.map((cell, i): [string, string[], RegExp] => [
+    `cell '${cell}'`,
+    file(`cell${i}.csv`),
+    new RegExp(`'b': '${cell.replace(/[.+]/g, '\\$&')}' is not a number \\(a number is a decimal`),
+  ]),
 ];
+test('numeric cells are decimal literals in any spelling; LF, CRLF, CR, BOM read alike', () => {
+  const mi = (file: string) => {
+    const r = milab('estimate', file, '--x', 'a', '--y', 'b', '--estimator', 'gaussian', '--json');
+    assert.equal(r.status, 0, `${file}: ${r.stderr}`);
+    return lastJson(r.stdout).mi;
+  };
+  assert.equal(mi('spelt.csv'), mi('plain.csv'));
+  const lf = mi('lf.csv');
+  for (const file of ['crlf.csv', 'cr.csv', 'bomcr.csv']) assert.equal(mi(file), lf, file);
+});
+
 for (const [what, args, pattern] of BAD) {
   test(`bad input exits 2 with one 'error:' line: ${what}`, () => {
     const r = milab(...args);

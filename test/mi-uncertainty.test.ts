@@ -43,7 +43,8 @@ test('conditional permutation test shuffles within strata of a discrete z', asyn
   const r = await permutationTest('ksg', x, y, { z, permutations: 49, seed: 2 });
   assert.ok(r.pValue > 0.05, `p = ${r.pValue}`);
   const continuousZ = x.map(() => rng.normal());
-  await assert.rejects(permutationTest('ksg', x, y, { z: continuousZ, permutations: 5 }), MilabInputError);
+  const shuffled = permutationTest('ksg', x, y, { z: continuousZ, permutations: 19 });
+  await assert.rejects(shuffled, /z must be discrete/);
 });
 
 test('bootstrap CIs cover the truth at about the nominal rate (gaussian: replacement; ksg: half-samples)', async () => {
@@ -68,9 +69,9 @@ test('bootstrap CIs cover the truth at about the nominal rate (gaussian: replace
 
 test('same seed, same interval and p-value; a different seed changes them', async () => {
   const { x, y } = correlatedGaussianTask(1, 0.3).sample(300, 7);
-  const a = await bootstrapCi('ksg', x, y, { resamples: 30, seed: 5 });
-  const b = await bootstrapCi('ksg', x, y, { resamples: 30, seed: 5 });
-  const c = await bootstrapCi('ksg', x, y, { resamples: 30, seed: 6 });
+  const a = await bootstrapCi('ksg', x, y, { resamples: 40, seed: 5 });
+  const b = await bootstrapCi('ksg', x, y, { resamples: 40, seed: 5 });
+  const c = await bootstrapCi('ksg', x, y, { resamples: 40, seed: 6 });
   assert.deepEqual(a, b);
   assert.notDeepEqual(a.ci, c.ci);
   const p = await permutationTest('gaussian', x, y, { permutations: 20, seed: 1 });

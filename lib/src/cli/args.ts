@@ -52,12 +52,23 @@ export function flagValue(args: ParsedArgs, name: string): string | undefined {
   return args.values.get(name)?.[0];
 }
 
+/** What the command line takes as a number, in flags, option values and CSV cells alike: a decimal
+ * literal such as 12, -3.5, .5 or 1.2e-3, with optional surrounding spaces. JavaScript's Number()
+ * also reads '0x10', '0b1', 'Infinity' and '' (as 0), which are not numbers in a data file. */
+export const DECIMAL_HINT = 'a number is a decimal literal such as 12, -3.5 or 1.2e-3';
+
+/** The value of a decimal literal, or undefined for any other text (see DECIMAL_HINT). */
+export function parseDecimal(text: string): number | undefined {
+  const s = text.trim();
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : undefined;
+}
+
 /** An integer flag within [min, max], or the fallback when absent. */
 export function integerFlag(args: ParsedArgs, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = flagValue(args, name);
   if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max) {
+  const v = parseDecimal(raw);
+  if (v === undefined || !Number.isInteger(v) || v < min || v > max) {
     inputError(`--${name} must be an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` >= ${min}`}, got '${raw}'`);
   }
   return v;
@@ -71,13 +82,17 @@ export function columnList(raw: string): string[] {
     .filter((s) => s !== '');
 }
 
-/** --option key=value: a number, true/false, or a string. */
+/** --option key=value: a number (a decimal literal), true/false, or a string. */
 export function parseOptionAssignment(text: string): [string, number | boolean | string] {
   const eq = text.indexOf('=');
   if (eq <= 0) inputError(`--option expects key=value, got '${text}'`);
   const key = text.slice(0, eq).trim();
+  // A word, so that a key can never be '__proto__' or otherwise reach the options' prototype.
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) {
+    inputError(`--option key must be a word such as maxSteps, got '${key}'`);
+  }
   const raw = text.slice(eq + 1).trim();
   if (raw === 'true' || raw === 'false') return [key, raw === 'true'];
-  const n = Number(raw);
-  return [key, raw !== '' && Number.isFinite(n) ? n : raw];
+  const n = parseDecimal(raw);
+  return [key, n !== undefined && Number.isFinite(n) ? n : raw];
 }

@@ -1,10 +1,13 @@
 // The CLI's table input: a CSV file whose first record names the columns (parsed by the data
-// area's RFC 4180 CsvParser: quoted fields, "" escapes, LF or CRLF; blank lines are skipped).
-// Only the selected columns must be numeric; other columns may hold anything.
+// area's RFC 4180 CsvParser: quoted fields, "" escapes; blank lines are skipped). Lines may end in
+// LF, CRLF or a lone CR (old Mac exports), and a UTF-8 BOM is dropped.
+// Only the selected columns must be numeric (decimal literals, see parseDecimal); other columns may
+// hold anything.
 import { readFileSync } from 'node:fs';
 import { CsvParser } from '../data/csv';
 import { inputError } from '../errors';
 import { Matrix } from '../mi/matrix';
+import { DECIMAL_HINT, parseDecimal } from './args';
 
 export interface CsvTable {
   source: string;
@@ -27,17 +30,20 @@ export function readCsvFile(path: string): CsvTable {
 
 export function parseCsv(text: string, source = 'input'): CsvTable {
   const parser = new CsvParser(`'${source}'`);
-  const records = [...parser.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), ...parser.end()];
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // The parser knows LF and CRLF; a lone CR becomes LF (inside a quoted field too: such a field is
+  // text, never a selected number).
+  const records = [...parser.push(body.replace(/\r\n?/g, '\n')), ...parser.end()];
   if (records.length === 0) inputError(`'${source}' is empty`);
-  const [head, ...body] = records;
+  const [head, ...rows] = records;
   const header = head.map((h) => h.trim());
-  body.forEach((fields, r) => {
+  rows.forEach((fields, r) => {
     if (fields.length !== header.length) {
       inputError(`'${source}' row ${r + 2} has ${fields.length} fields, the header has ${header.length}`);
     }
   });
-  if (body.length === 0) inputError(`'${source}' has a header but no data rows`);
-  return { source, header, rows: body };
+  if (rows.length === 0) inputError(`'${source}' has a header but no data rows`);
+  return { source, header, rows };
 }
 
 /** The named columns as a numeric matrix; `flag` (e.g. '--x') names the selection in errors. */
@@ -63,8 +69,8 @@ function parseNumber(cell: string, where: string): number {
   const s = cell.trim();
   if (s === '') inputError(`${where}: empty cell`);
   if (/^[+-]?(nan|inf|infinity)$/i.test(s)) inputError(`${where}: '${s}' is not a finite number`);
-  const v = Number(s);
-  if (Number.isNaN(v)) inputError(`${where}: '${s}' is not a number`);
-  if (!Number.isFinite(v)) inputError(`${where}: '${s}' is not a finite number`);
+  const v = parseDecimal(s);
+  if (v === undefined) inputError(`${where}: '${s}' is not a number (${DECIMAL_HINT})`);
+  if (!Number.isFinite(v)) inputError(`${where}: '${s}' is not a finite number (too large)`);
   return v;
 }

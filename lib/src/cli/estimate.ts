@@ -2,8 +2,29 @@
 import { useBackend } from '../backend/backend';
 import { progressReporter } from '../display/progress';
 import { inputError } from '../errors';
-import { bootstrapCi, columnStats, EstimateOptions, estimate, estimatorNames, estimatorSpec, Matrix, permutationTest } from '../mi';
-import { columnList, flagValue, integerFlag, parseArgs, parseOptionAssignment } from './args';
+import {
+  bootstrapCi,
+  checkBootstrapSettings,
+  checkOptionNames,
+  checkPermutations,
+  columnStats,
+  EstimateOptions,
+  estimate,
+  estimatorNames,
+  estimatorSpec,
+  Matrix,
+  permutationTest,
+  validateEstimate,
+} from '../mi';
+import {
+  columnList,
+  DECIMAL_HINT,
+  flagValue,
+  integerFlag,
+  parseArgs,
+  parseDecimal,
+  parseOptionAssignment,
+} from './args';
 import { numericColumns, readCsvFile } from './csv';
 
 export const ESTIMATE_USAGE = `Usage: milab estimate FILE.csv --x COLS --y COLS [options]
@@ -16,16 +37,19 @@ whose first line names the columns. Values are in nats (1 nat = 1.4427 bits).
   --z COLS            condition on these columns: I(X;Y|Z)
   --estimator NAME    default ksg; see the list below
   --seed N            seed for every random draw (default 0)
-  --k K               neighbours for ksg (default 3)
+  --k K               neighbours for ksg and knn-label (default 3)
   --bins B            bins per column for binning
   --option KEY=VALUE  an estimator-specific option (repeatable), e.g. --option standardize=false
   --ci                add a bootstrap confidence interval
-  --resamples B       bootstrap resamples for --ci (default 100)
-  --level L           coverage of the interval (default 0.95)
-  --permutations B    add a permutation-test p-value for MI = 0, from B shuffles
+  --resamples B       bootstrap resamples for --ci (default 100; at least 2/(1 - level) and 20)
+  --level L           coverage of the interval for --ci (default 0.95)
+  --permutations B    add a permutation-test p-value for MI = 0, from B >= 19 shuffles
   --json              print one JSON object on the last line of stdout
   --help              this text
 
+Numeric cells are decimal literals (12, -3.5, 1.2e-3). A column may appear in only one of --x,
+--y and --z. A flag or option the estimator does not use is an error, as are too few rows for it
+(kde also takes at most 20000 rows: its time grows as N^2).
 Inputs are standardised per column by the estimators that need it (ksg, kde, neural).
 Exit status 2 with a one-line 'error: ...' on stderr for bad input.`;
 
@@ -47,10 +71,18 @@ export async function estimateCommand(argv: readonly string[]): Promise<void> {
   if (args.positional.length > 1) inputError(`expected one CSV file, got ${args.positional.length} arguments: ${args.positional.join(' ')}`);
   const name = flagValue(args, 'estimator') ?? 'ksg';
   const spec = estimatorSpec(name);
-  const options = estimatorOptions(args, spec.optionNames ?? []);
+  const options = estimatorOptions(args);
+  checkOptionNames(spec, options); // again in validateEstimate; here before the file is read
+  for (const flag of ['resamples', 'level']) {
+    if (args.values.has(flag) && !args.booleans.has('ci')) {
+      inputError(`--${flag} is only used with --ci`);
+    }
+  }
   const level = levelFlag(flagValue(args, 'level'));
-  const resamples = integerFlag(args, 'resamples', 100, 2);
+  const resamples = integerFlag(args, 'resamples', 100, 1);
+  if (args.booleans.has('ci')) checkBootstrapSettings(resamples, level);
   const permutations = args.values.has('permutations') ? integerFlag(args, 'permutations', 0, 1) : undefined;
+  if (permutations !== undefined) checkPermutations(permutations);
 
   const table = readCsvFile(args.positional[0]);
   const names = {
@@ -58,23 +90,35 @@ export async function estimateCommand(argv: readonly string[]): Promise<void> {
     y: requiredColumns(args.values.get('y')?.[0], '--y'),
     z: args.values.has('z') ? requiredColumns(flagValue(args, 'z'), '--z') : undefined,
   };
+  rejectSharedNames(names);
   const x = numericColumns(table, names.x, '--x');
   const y = numericColumns(table, names.y, '--y');
   const z = names.z && numericColumns(table, names.z, '--z');
+  if (z) options.z = z;
+  // The one validation path (as estimate() runs it), before a backend starts or anything prints.
+  await validateEstimate(name, x, y, options);
   if (!spec.acceptsConstantColumns) {
     rejectConstant(x, names.x, '--x', name);
     rejectConstant(y, names.y, '--y', name);
     if (z && names.z) rejectConstant(z, names.z, '--z', name);
   }
-  if (z) options.z = z;
 
+  let banner = '';
   if (spec.usesTensorflow) {
     const backend = await useBackend({ quiet: true });
-    process.stderr.write(`milab: backend ${backend.name} (${backend.detail})\n`);
-    options.onProgress = progressReporter(name);
+    banner = `milab: backend ${backend.name} (${backend.detail})\n`;
+    const progress = progressReporter(name);
+    // The banner waits for training to start: an error an estimator finds before (its own minimum
+    // of rows, a bad option value) stays the one line on stderr.
+    options.onProgress = (p) => {
+      process.stderr.write(banner);
+      banner = '';
+      progress(p);
+    };
   }
   const started = Date.now();
   const result = await estimate(name, x, y, options);
+  process.stderr.write(banner);
   if (typeof result.warning === 'string') process.stderr.write(`warning: ${result.warning}\n`);
   const { onProgress: _training, ...repeatOptions } = options;
   const ci = args.booleans.has('ci')
@@ -113,15 +157,16 @@ export function estimatorList(): string {
   return `Estimators:\n${lines.join('\n')}`;
 }
 
-function estimatorOptions(args: ReturnType<typeof parseArgs>, allowed: readonly string[]): EstimateOptions {
+/** The estimator's options from --seed, --k, --bins and --option; the registry (validateEstimate)
+ * refuses any the estimator does not use, so --k with gaussian is an error, not ignored. */
+function estimatorOptions(args: ReturnType<typeof parseArgs>): EstimateOptions {
   const options: EstimateOptions = { seed: integerFlag(args, 'seed', 0, -2147483648, 2147483647) };
   if (args.values.has('k')) options.k = integerFlag(args, 'k', 3, 1);
   if (args.values.has('bins')) options.bins = integerFlag(args, 'bins', 10, 1);
   for (const text of args.values.get('option') ?? []) {
     const [key, value] = parseOptionAssignment(text);
-    if (!allowed.includes(key)) {
-      inputError(`--option ${key}: not an option of this estimator${allowed.length ? `; its options: ${allowed.join(', ')}` : ' (it has none)'}`);
-    }
+    if (['seed', 'k', 'bins'].includes(key)) inputError(`--option ${key}: use the --${key} flag`);
+    if (Object.hasOwn(options, key)) inputError(`--option ${key} is given twice`);
     options[key] = value;
   }
   return options;
@@ -129,9 +174,31 @@ function estimatorOptions(args: ReturnType<typeof parseArgs>, allowed: readonly 
 
 function levelFlag(raw: string | undefined): number {
   if (raw === undefined) return 0.95;
-  const v = Number(raw);
-  if (!(v > 0 && v < 1)) inputError(`--level must be a number between 0 and 1, got '${raw}'`);
+  const v = parseDecimal(raw);
+  if (v === undefined || !(v > 0 && v < 1)) {
+    inputError(`--level must be a number between 0 and 1, got '${raw}' (${DECIMAL_HINT})`);
+  }
   return v;
+}
+
+/** A column in two of --x, --y, --z (or twice in one) is the same variable twice: I(X;X) is
+ * infinite for continuous data, and an estimator would still print a finite number. */
+function rejectSharedNames(names: { x: string[]; y: string[]; z?: string[] }): void {
+  const seen = new Map<string, string>();
+  const flags = [['--x', names.x], ['--y', names.y], ['--z', names.z ?? []]] as const;
+  for (const [flag, list] of flags) {
+    for (const column of list) {
+      const earlier = seen.get(column);
+      if (earlier === flag) inputError(`${flag} names column '${column}' twice`);
+      if (earlier) {
+        inputError(
+          `column '${column}' is in both ${earlier} and ${flag}: the same variable on both ` +
+            'sides makes the MI infinite (or, with --z, undefined); choose disjoint columns',
+        );
+      }
+      seen.set(column, flag);
+    }
+  }
 }
 
 function requiredColumns(raw: string | undefined, flag: string): string[] {

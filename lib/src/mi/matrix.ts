@@ -19,6 +19,9 @@ export function isMatrix(value: unknown): value is Matrix {
 }
 
 export function matrix(data: Float64Array, rows: number, cols: number): Matrix {
+  if (!(Number.isSafeInteger(rows) && rows >= 0 && Number.isSafeInteger(cols) && cols >= 0)) {
+    inputError(`matrix rows and cols must be non-negative integers, got ${rows}x${cols}`);
+  }
   if (data.length !== rows * cols) inputError(`matrix data has ${data.length} values, expected ${rows}x${cols}`);
   return { data, rows, cols };
 }
@@ -48,45 +51,95 @@ export async function toMatrixAsync(input: SampleInput, name: string): Promise<M
   return checkedMatrix({ data: Float64Array.from(values), rows: input.shape[0], cols }, name);
 }
 
-/** Columns of a 1-D or 2-D tensor (a 1-D tensor is one column). */
+/** Columns of a 1-D or 2-D numeric tensor (a 1-D tensor is one column). Only float32 and int32
+ * hold numbers: a bool tensor would be read as 0/1 and a string tensor as NaN, so both are refused,
+ * as booleans and strings are in arrays. */
 function tensorColumns(input: tf.Tensor, name: string): number {
   if (input.isDisposed) inputError(`${name} is a disposed tensor`);
+  if (input.dtype !== 'float32' && input.dtype !== 'int32') {
+    const cast = `tf.cast(${name}, 'float32')`;
+    inputError(`${name} is a ${input.dtype} tensor; samples must be numbers (cast it: ${cast})`);
+  }
   if (input.rank !== 1 && input.rank !== 2) inputError(`${name} must be a 1-D or 2-D tensor, got shape [${input.shape}]`);
   return input.rank === 2 ? (input.shape[1] as number) : 1;
 }
 
-function arrayMatrix(input: Exclude<SampleInput, tf.Tensor>, name: string): Matrix {
-  let m: Matrix;
-  if (isMatrix(input)) {
-    m = input;
-  } else if (input == null || typeof (input as ArrayLike<unknown>).length !== 'number') {
-    inputError(`${name} must be an array of rows, a flat array, or a tensor`);
-  } else {
-    const arr = input as ArrayLike<unknown>;
-    const rows = arr.length;
-    if (rows === 0) inputError(`${name} is empty`);
-    const first = arr[0];
-    if (typeof first === 'number') {
-      const data = new Float64Array(rows);
-      for (let i = 0; i < rows; i++) {
-        const v = arr[i];
-        if (typeof v !== 'number') inputError(`${name}[${i}] is not a number`);
-        data[i] = v;
-      }
-      m = { data, rows, cols: 1 };
-    } else {
-      const cols = (first as ArrayLike<number>)?.length;
-      if (typeof cols !== 'number') inputError(`${name}[0] is neither a number nor a row of numbers`);
-      const data = new Float64Array(rows * cols);
-      for (let i = 0; i < rows; i++) {
-        const row = arr[i] as ArrayLike<number>;
-        if (!row || row.length !== cols) inputError(`${name} is ragged: row ${i} has ${row?.length ?? 0} values, row 0 has ${cols}`);
-        for (let j = 0; j < cols; j++) data[i * cols + j] = row[j];
-      }
-      m = { data, rows, cols };
-    }
+/** An array, a typed array or an object with a length (never a string: its characters are not
+ * numbers). */
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  if (Array.isArray(value)) return true;
+  if (typeof value !== 'object' || value === null || value instanceof DataView) return false;
+  const length = (value as { length?: unknown }).length;
+  return Number.isSafeInteger(length) && (length as number) >= 0;
+}
+
+/** What a value is, for error messages. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'missing (undefined: a hole in a sparse array?)';
+  if (value === null) return 'null';
+  if (typeof value === 'string') {
+    return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)}`;
   }
-  return checkedMatrix(m, name);
+  if (Array.isArray(value)) return 'an array';
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const kind = value.constructor?.name;
+  return kind && kind !== 'Object' ? `a ${kind}` : 'an object';
+}
+
+/** Arrays are read strictly: every cell must already be a number. Nothing is coerced (null would
+ * become 0, '12' and true would become numbers), so any other cell is an error naming its place. */
+function arrayMatrix(input: Exclude<SampleInput, tf.Tensor>, name: string): Matrix {
+  const value: unknown = input;
+  const isObject = typeof value === 'object' && value !== null;
+  if (isObject && 'data' in value && 'rows' in value && 'cols' in value) {
+    const { data, rows, cols } = value as Matrix;
+    if (!(data instanceof Float64Array)) {
+      inputError(`${name} is a Matrix whose data is ${describe(data)}, not a Float64Array`);
+    }
+    if (!(Number.isSafeInteger(rows) && rows >= 0 && Number.isSafeInteger(cols) && cols >= 0)) {
+      inputError(`${name} is a Matrix of ${rows}x${cols}: rows and cols must be integers >= 0`);
+    }
+    if (data.length !== rows * cols) {
+      const [shape, n] = [`${rows}x${cols}`, data.length];
+      inputError(`${name} is a ${shape} Matrix but its data has ${n} values, not ${rows * cols}`);
+    }
+    return checkedMatrix({ data, rows, cols }, name);
+  }
+  if (!isArrayLike(value)) {
+    const forms = 'rows of numbers, a flat array of numbers, a Matrix or a tensor';
+    inputError(`${name} must be ${forms}; got ${describe(value)}`);
+  }
+  const rows = value.length;
+  if (rows === 0) inputError(`${name} is empty`);
+  const cell = (v: unknown, where: string): number => {
+    if (typeof v === 'number') return v;
+    const deeper = isArrayLike(v) ? ' (samples are rows of numbers; no deeper nesting)' : '';
+    return inputError(`${where} is ${describe(v)}, not a number${deeper}`);
+  };
+  const first = value[0];
+  if (!isArrayLike(first)) {
+    // A flat array: one column.
+    if (typeof first !== 'number') {
+      inputError(`${name}[0] is ${describe(first)}, not a number or a row of numbers`);
+    }
+    const data = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) data[i] = cell(value[i], `${name}[${i}]`);
+    return checkedMatrix({ data, rows, cols: 1 }, name);
+  }
+  const cols = first.length;
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const row = value[i];
+    if (!isArrayLike(row)) {
+      inputError(`${name}[${i}] is ${describe(row)}, not a row of numbers like ${name}[0]`);
+    }
+    if (row.length !== cols) {
+      inputError(`${name} is ragged: row ${i} has ${row.length} values, row 0 has ${cols}`);
+    }
+    for (let j = 0; j < cols; j++) data[i * cols + j] = cell(row[j], `${name}[${i}][${j}]`);
+  }
+  return checkedMatrix({ data, rows, cols }, name);
 }
 
 function checkedMatrix(m: Matrix, name: string): Matrix {

@@ -17,7 +17,17 @@
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import { rowSymbols } from './binning';
-import { EstimateOptions, estimate, EstimatorFn, estimatorSpec, MiResult } from './estimate';
+import {
+  checkOptionNames,
+  checkOptionsObject,
+  EstimateOptions,
+  estimate,
+  EstimatorFn,
+  estimatorSpec,
+  MiResult,
+  minRowsOf,
+  validateEstimate,
+} from './estimate';
 import { checkPaired, Matrix, SampleInput, takeRows, toMatrixAsync } from './matrix';
 
 export type Resampling = 'replacement' | 'subsample';
@@ -69,8 +79,14 @@ export async function permutationTest(
   y: SampleInput,
   options: PermutationOptions = {},
 ): Promise<PermutationResult> {
+  checkOptionsObject(options);
   const { permutations: b = 100, observed: known, onProgress, ...rest } = options;
-  positiveInteger(b, 'permutations');
+  checkPermutations(b);
+  checkObserved(known);
+  if (typeof estimator === 'string') {
+    checkOptionNames(estimatorSpec(estimator), options, ['permutations', 'observed']);
+    await validateEstimate(estimator, x, y, rest);
+  }
   const data = await paired(x, y, rest.z);
   const run = runner(estimator, rest);
   const observed = known ?? (await run(data.x, data.y, data.z));
@@ -100,15 +116,28 @@ export async function bootstrapCi(
   y: SampleInput,
   options: BootstrapOptions = {},
 ): Promise<BootstrapResult> {
+  checkOptionsObject(options);
   const { resamples: b = 100, level = 0.95, resampling: chosen, observed, onProgress, ...rest } = options;
-  positiveInteger(b, 'resamples');
-  if (!(level > 0 && level < 1)) inputError(`level must be between 0 and 1, got ${level}`);
+  checkBootstrapSettings(b, level);
+  checkObserved(observed);
+  if (typeof estimator === 'string') {
+    const own = ['resamples', 'level', 'resampling', 'observed'];
+    checkOptionNames(estimatorSpec(estimator), options, own);
+    await validateEstimate(estimator, x, y, rest);
+  }
   const resampling = chosen ?? (typeof estimator === 'string' ? estimatorSpec(estimator).resampling : undefined) ?? 'replacement';
   if (resampling !== 'replacement' && resampling !== 'subsample') {
     inputError(`resampling must be 'replacement' or 'subsample', got '${resampling}'`);
   }
   const data = await paired(x, y, rest.z);
   const n = data.x.rows;
+  const min = typeof estimator === 'string' ? minRowsOf(estimatorSpec(estimator), rest) : undefined;
+  if (resampling === 'subsample' && min !== undefined && n >> 1 < min) {
+    inputError(
+      `'subsample' resampling runs ${estimator} on half-samples of ${n >> 1} rows, below its ` +
+        `minimum of ${min}: the interval needs at least ${2 * min} rows`,
+    );
+  }
   const run = runner(estimator, rest);
   const full = observed ?? (await run(data.x, data.y, data.z));
   const rng = new Rng(rest.seed ?? 0).fork('bootstrap');
@@ -189,6 +218,46 @@ function meanSd(values: number[]): { mean: number; sd: number } {
   return { mean, sd: Math.sqrt(variance) };
 }
 
-function positiveInteger(v: number, name: string): void {
-  if (!Number.isInteger(v) || v < 1) inputError(`${name} must be a positive integer, got ${v}`);
+/** A percentile interval needs resamples beyond each end: at least 2 / (1 - level) of them (40 at
+ * 0.95), and never fewer than 20 (1 resample gave a zero-width interval). */
+export function minResamples(level: number): number {
+  return Math.max(20, Math.ceil(2 / (1 - level) - 1e-9));
+}
+
+/** Checks bootstrapCi's resamples and level (the CLI calls it before any work starts). */
+export function checkBootstrapSettings(resamples: unknown, level: unknown): void {
+  if (typeof level !== 'number' || !(level > 0 && level < 1)) {
+    inputError(`level must be a number between 0 and 1 (exclusive), got ${shown(level)}`);
+  }
+  const min = minResamples(level);
+  if (!Number.isInteger(resamples) || (resamples as number) < min) {
+    const got = shown(resamples);
+    inputError(`resamples must be an integer >= ${min} for a ${level} interval, got ${got}`);
+  }
+}
+
+/** A setting as the user wrote it: numbers as JavaScript prints them (NaN, not JSON's null). */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
+}
+
+/** A caller's own full-sample estimate is reported as the MI, so it must be a finite number. */
+function checkObserved(observed: unknown): void {
+  if (observed !== undefined && !(typeof observed === 'number' && Number.isFinite(observed))) {
+    const got = shown(observed);
+    inputError(`observed must be a finite number (the full-sample MI), got ${got}`);
+  }
+}
+
+/** The fewest shuffles for which the smallest p-value, 1 / (B + 1), reaches 0.05. */
+export const MIN_PERMUTATIONS = 19;
+
+/** Checks permutationTest's number of shuffles (the CLI calls it before any work starts). */
+export function checkPermutations(permutations: unknown): void {
+  if (!Number.isInteger(permutations) || (permutations as number) < MIN_PERMUTATIONS) {
+    inputError(
+      `permutations must be an integer >= ${MIN_PERMUTATIONS} (so that p can reach 0.05), ` +
+        `got ${shown(permutations)}`,
+    );
+  }
 }

@@ -39,6 +39,15 @@ export function checkBoundName(name: string): LowerBoundName {
   return name as LowerBoundName;
 }
 
+/** Range checks of tau, alpha and emaRate as input errors (MineEma's own check is a plain Error,
+ * for a bug inside the library); the registry calls it before any tensor exists. */
+export function checkBoundOptions(options: BoundOptions): void {
+  const { tau = 5, alpha = 0.01, emaRate = 0.01 } = options;
+  if (!(tau > 0)) inputError(`tau must be positive, got ${tau}`);
+  if (!(alpha > 0 && alpha < 1)) inputError(`alpha must be in (0, 1), got ${alpha}`);
+  if (!(emaRate > 0 && emaRate <= 1)) inputError(`emaRate must be in (0, 1], got ${emaRate}`);
+}
+
 export class LowerBoundObjective {
   private readonly ema: MineEma | null;
   /** log a(x) for TUBA and the interpolated bound. */
@@ -48,10 +57,9 @@ export class LowerBoundObjective {
 
   constructor(readonly name: LowerBoundName, xDim: number, seed: number, options: BoundOptions = {}) {
     checkBoundName(name);
+    checkBoundOptions(options);
     this.tau = options.tau ?? 5;
     this.alpha = options.alpha ?? 0.01;
-    if (!(this.tau > 0)) inputError(`tau must be positive, got ${this.tau}`);
-    if (!(this.alpha > 0 && this.alpha < 1)) inputError(`alpha must be in (0, 1), got ${this.alpha}`);
     this.ema = name === 'mine' ? new MineEma(options.emaRate ?? 0.01) : null;
     this.baseline =
       name === 'tuba' || name === 'alpha'

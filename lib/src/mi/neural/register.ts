@@ -4,7 +4,7 @@ import { inputError } from '../../errors';
 import { EstimateOptions, booleanOption, numberOption, registerEstimator } from '../estimate';
 import { neuralMi, NeuralMiOptions } from './estimators';
 import { neuralConditionalMi } from './multivariate';
-import { LowerBoundName } from './objectives';
+import { checkBoundOptions, LowerBoundName } from './objectives';
 import { neuralUpperBound, UpperBoundName } from './upper';
 import { barberAgakov } from './ba';
 import { Activation } from './mlp';
@@ -12,7 +12,14 @@ import { CriticKind, Negatives } from './critics';
 
 const TRAIN_OPTIONS = ['maxSteps', 'minSteps', 'evalEvery', 'patience', 'minDelta', 'earlyStopping', 'learningRate', 'clipGradNorm'];
 const SAMPLE_OPTIONS = ['batchSize', 'heldOut', 'standardize', 'hidden', 'activation'];
-const CRITIC_OPTIONS = ['critic', 'embedDim', 'negatives', 'shuffles', 'tau', 'alpha', 'emaRate'];
+const NEURAL_OPTIONS = [...TRAIN_OPTIONS, ...SAMPLE_OPTIONS];
+const CRITIC_OPTIONS = ['critic', 'embedDim', 'negatives', 'shuffles'];
+/** Options only one bound reads: giving them to another bound is refused, not ignored. */
+const BOUND_OPTIONS: Partial<Record<LowerBoundName, string[]>> = {
+  smile: ['tau'],
+  alpha: ['alpha'],
+  mine: ['emaRate'],
+};
 
 function stringOption(o: EstimateOptions, key: string): string | undefined {
   const v = o[key];
@@ -32,7 +39,8 @@ function widthsOption(o: EstimateOptions, key: string): number[] | undefined {
   return parts as number[];
 }
 
-/** The registry's options as NeuralMiOptions (unknown keys are the CLI's business). */
+/** The registry's options as NeuralMiOptions, type-checked (the registry refuses unknown keys; the
+ * value ranges are checked where each option is used, so direct calls get the same checks). */
 export function neuralOptions(o: EstimateOptions): NeuralMiOptions {
   const picked: NeuralMiOptions = {
     seed: numberOption(o, 'seed'),
@@ -79,7 +87,9 @@ for (const [bound, description] of LOWER) {
     estimate: (x, y, o) => neuralMi(x, y, { ...neuralOptions(o), bound }),
     conditional: (x, y, z, o) => neuralConditionalMi(x, y, z, { ...neuralOptions(o), bound }),
     usesTensorflow: true,
-    optionNames: [...TRAIN_OPTIONS, ...SAMPLE_OPTIONS, ...CRITIC_OPTIONS],
+    optionNames: [...NEURAL_OPTIONS, ...CRITIC_OPTIONS, ...(BOUND_OPTIONS[bound] ?? [])],
+    checkOptions: (o) => checkBoundOptions(neuralOptions(o)),
+    continuous: true,
   });
 }
 
@@ -97,6 +107,8 @@ for (const [bound, description] of UPPER) {
     },
     usesTensorflow: true,
     optionNames: [...TRAIN_OPTIONS, ...SAMPLE_OPTIONS],
+    checkOptions: (o) => void neuralOptions(o),
+    continuous: true,
   });
 }
 
@@ -108,4 +120,9 @@ registerEstimator('ba', {
   },
   usesTensorflow: true,
   optionNames: [...TRAIN_OPTIONS, ...SAMPLE_OPTIONS, 'entropyY'],
+  checkOptions: (o) => {
+    neuralOptions(o);
+    numberOption(o, 'entropyY');
+  },
+  continuous: true,
 });
