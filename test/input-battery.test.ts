@@ -9,6 +9,8 @@ import {
   estimate,
   KDE_MAX_ROWS,
   MilabInputError,
+  mine,
+  neuralTotalCorrelation,
   permutationTest,
   tf,
   useBackend,
@@ -138,6 +140,10 @@ test('neural option values out of range are input errors and leave no tensors be
     const run = () => estimate('mine', x, y, { emaRate, maxSteps: 5 });
     await refused(run, /emaRate must be in \(0, 1\], got/);
   }
+  // Direct calls skip the registry: the check must still come before the critic is built.
+  const wide = correlatedGaussianTask(2, 0.5).sample(200, 1);
+  await refused(() => mine(x, y, { emaRate: 2 }), /emaRate must be in/);
+  await refused(() => neuralTotalCorrelation(wide.x, { bound: 'smile', tau: -1 }), /tau must be/);
   assert.equal(tf.memory().numTensors, before);
 });
 

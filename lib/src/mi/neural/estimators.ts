@@ -6,7 +6,7 @@ import { Rng } from '../../random/rng';
 import { Matrix, SampleInput, checkPaired, matrixToTensor, standardize, toMatrixAsync } from '../matrix';
 import { CriticScores, concatScores } from './bounds';
 import { Critic, CriticChoice, CriticKind, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
-import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
+import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName, checkBoundOptions } from './objectives';
 import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from './batches';
 import {
   CurvePoint,
@@ -211,6 +211,7 @@ export async function neuralMi(
   options: NeuralMiOptions & { bound: LowerBoundName },
 ): Promise<NeuralMiResult> {
   const bound = checkBoundName(options.bound);
+  checkBoundOptions(options); // before any tensor exists: a bad value must not leak a critic
   const x = await prepare(xInput, 'x', options.standardize ?? true);
   const y = await prepare(yInput, 'y', options.standardize ?? true);
   checkPaired(x, y);
@@ -261,6 +262,7 @@ export interface StreamResult {
  * split and no early stopping (the distribution may change, e.g. the MI staircase). */
 export async function neuralMiOnStream(sample: BatchSampler, options: StreamOptions): Promise<StreamResult> {
   const bound = checkBoundName(options.bound);
+  checkBoundOptions(options); // before any tensor exists: a bad value must not leak a critic
   const batchSize = options.batchSize ?? 64;
   if (!Number.isInteger(batchSize) || batchSize < 3) inputError(`batchSize must be an integer >= 3, got ${batchSize}`);
   if (options.negatives === 'shuffle') inputError("neuralMiOnStream scores all pairs; negatives must be 'all'");

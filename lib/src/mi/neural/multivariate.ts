@@ -20,7 +20,7 @@ import {
 import { DEFAULT_ACTIVATION, DEFAULT_HIDDEN, criticScores, derangement } from './critics';
 import { Float32Rows, oneHotRows, strata, stratifiedPermutation } from './batches';
 import { Mlp } from './mlp';
-import { LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
+import { LowerBoundName, LowerBoundObjective, checkBoundName, checkBoundOptions } from './objectives';
 import { NeuralMiOptions, NeuralMiResult, ScoringProblem, criticFor, fitLowerBound, prepare, resolveSampling } from './estimators';
 
 /** Most distinct values a discrete conditioning variable may take before it is treated as continuous. */
@@ -62,6 +62,7 @@ export interface NeuralTcOptions extends NeuralMiOptions {
 /** Total correlation (multi-information) of the columns of x, or TC(x | labels). */
 export async function neuralTotalCorrelation(xInput: SampleInput, options: NeuralTcOptions = {}): Promise<NeuralMiResult> {
   const bound = checkBoundName(options.bound ?? 'smile');
+  checkBoundOptions(options); // before any tensor exists: a bad value must not leak a critic
   if (bound === 'tuba' || bound === 'alpha') inputError(`total correlation supports mine, dv, nwj, infonce, js and smile, not ${bound}`);
   const labels = options.labels === undefined ? undefined : await labelStrata(options.labels, 'labels');
   // Given the label, rescaling a coordinate is invertible, so TC(x | labels) allows standardising
@@ -135,6 +136,7 @@ export async function neuralConditionalMi(
   options: NeuralCmiOptions = {},
 ): Promise<NeuralMiResult> {
   const bound = checkBoundName(options.bound ?? 'smile');
+  checkBoundOptions(options); // before any tensor exists: a bad value must not leak a critic
   const z = await labelStrata(zInput, 'z');
   const doStandardize = options.standardize ?? true;
   const rawX = await toMatrixAsync(xInput, 'x');
