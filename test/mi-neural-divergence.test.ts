@@ -150,7 +150,7 @@ test('neural estimators refuse < NEURAL_MIN_ROWS rows or < MIN_HELD_OUT_ROWS a s
   const rng = new Rng(5);
   const rows = (count: number) => Array.from({ length: count }, () => [rng.normal(), rng.normal()]);
   const x10 = rows(10);
-  const y10 = x10.map(([a, b]) => [a + rng.normal(), b]);
+  const y10 = x10.map(([a, b]) => [a + rng.normal(), b + rng.normal()]);
   const x99 = rows(99);
   const z99 = x99.map((_, i) => i % 2);
   const cases: [() => Promise<unknown>, RegExp][] = [
