@@ -60,7 +60,7 @@ function num(x: number): string {
 function verdictCell(verdict: string): string {
   const colour =
     verdict === 'reproduced' ? '#1a7f37' : verdict === 'not reproduced' ? '#cf222e' : '#9a6700';
-  return `<td style="color:${colour};font-weight:600">${esc(verdict)}</td>`;
+  return `<td style="color:${colour};font-weight:600;white-space:nowrap">${esc(verdict)}</td>`;
 }
 
 /** "3 reproduced, 2 not reproduced" (verdicts that occur, in a fixed order). */
@@ -229,7 +229,7 @@ h2{font-size:1.2em;margin-top:2.2em} h3{font-size:1em;margin-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
 th,td{border:1px solid #d0d7de;padding:.3em .6em;text-align:left;vertical-align:top}
 th{background:#f6f8fa} td.num{text-align:right;font-variant-numeric:tabular-nums}
-summary{cursor:pointer;color:#0969da;margin:.4em 0}
+summary{cursor:pointer;color:#0969da;margin:.4em 0} td a[href^="#"]{white-space:nowrap}
 </style></head><body>
 <h1>milab: what reproduced</h1>
 <p class="meta">Generated ${when(new Date().toISOString())} by <code>npm start</code>. Paper-scale
