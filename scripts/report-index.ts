@@ -40,7 +40,8 @@ export function writeRunStatus(reportsRoot: string, status: RunStatus): void {
 /** The recorded outcome, or undefined when none was recorded (or the file is unreadable). */
 export function readRunStatus(reportsRoot: string, notebook: string): RunStatus | undefined {
   try {
-    const status = JSON.parse(fs.readFileSync(statusFile(reportsRoot, notebook), 'utf8')) as RunStatus;
+    const text = fs.readFileSync(statusFile(reportsRoot, notebook), 'utf8');
+    const status = JSON.parse(text) as RunStatus;
     return status.outcome === 'ok' || status.outcome === 'failed' ? status : undefined;
   } catch {
     return undefined;
@@ -198,7 +199,8 @@ function section(s: NotebookState, resultsRoot: string): string {
   parts.push(`<p class="run">Last run: ${lastRunLine(s)}</p>`);
   if (s.last && s.last.profile !== 'full' && s.committed) {
     // A reduced run beside the committed one: the check that the code runs, folded.
-    const summary = `${esc(s.last.profile)} run: claims ${tally(s.last.claims.map((c) => c.verdict))}; ` +
+    const claims = tally(s.last.claims.map((c) => c.verdict));
+    const summary = `${esc(s.last.profile)} run: claims ${claims}; ` +
       `rows ${tally(s.last.rows.map((r) => r.verdict))}`;
     parts.push(`<details><summary>${summary}</summary>\n${resultsHtml(s.last)}</details>`);
   } else if (s.last) {

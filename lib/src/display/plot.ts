@@ -129,14 +129,19 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
 }
 
 /** Fix the y range and note the points it leaves out (per series), so clipping is never silent. */
-function clipY(series: readonly LineSeries[], range: readonly [number, number], layout: Record<string, unknown>): void {
+function clipY(
+  series: readonly LineSeries[],
+  range: readonly [number, number],
+  layout: Record<string, unknown>,
+): void {
   const [low, high] = range;
   if (!Number.isFinite(low) || !Number.isFinite(high) || !(low < high)) {
     inputError(`lineChart: yRange must be [low, high] with low < high; got [${low}, ${high}]`);
   }
   (layout.yaxis as Record<string, unknown>).range = [low, high];
+  const clipped = (v: number) => Number.isFinite(v) && (v < low || v > high);
   const outside = series
-    .map((s) => ({ name: s.name, count: Array.from(s.y).filter((v) => Number.isFinite(v) && (v < low || v > high)).length }))
+    .map((s) => ({ name: s.name, count: Array.from(s.y).filter(clipped).length }))
     .filter((o) => o.count > 0);
   if (outside.length === 0) return;
   const list = outside.map((o) => `${o.name} ${o.count}`).join(', ');
