@@ -138,6 +138,15 @@ def run_cells(client, nb, args, name, total):
     return None
 
 
+def record_execution_count(cell, cell_index, execute_reply):
+    """Number the cell as the kernel did. nbclient takes the count only from iopub messages
+    (execute_input, execute_result), and tslab sends neither: it prints values to stdout and puts
+    the count in execute_reply alone, so without this every cell would show `In [ ]:`."""
+    count = (execute_reply or {}).get("content", {}).get("execution_count")
+    if cell.get("execution_count") is None and isinstance(count, int):
+        cell["execution_count"] = count
+
+
 def die_with_parent():
     """On Linux, get SIGTERM when the runner that started us dies, so that a killed `npm start`
     leaves no executor behind (the kernel, in turn, exits when its parent is gone)."""
@@ -169,6 +178,7 @@ def main():
         startup_timeout=180,
         iopub_timeout=60,
         resources={"metadata": {"path": args.cwd}},
+        on_cell_executed=record_execution_count,
     )
     total = len(nb.cells)
     started = time.time()

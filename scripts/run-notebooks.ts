@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROFILES, storedRunsStatus, type Profile } from 'milab';
 import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook, stagingIsStale } from './notebook-runner';
-import { writeIndex } from './report-index';
+import { writeIndex, writeRunStatus, type RunStatus } from './report-index';
 
 function parseArgs(argv: string[]): { profile: Profile; only?: string; workers: number; status: boolean } {
   let profileArg = process.env.MILAB_PROFILE || 'quick';
@@ -66,28 +66,50 @@ async function main(): Promise<void> {
   }
   const failures: string[] = [];
   for (const file of notebooks) {
-    const name = notebookName(file);
-    console.log(`notebook ${name} (profile ${profile})`);
-    try {
-      const helpers = Array.from({ length: workers - 1 }, (_, k) => runHelper(file, profile, env, k + 2));
-      const run = await runNotebook(file, { profile, reportsRoot, env });
-      await Promise.all(helpers);
-      const headline = run.results ? `, ${run.results.rows.length} result rows, ${run.results.claims.length} claims` : '';
-      console.log(`notebook ${name}: ok in ${run.seconds.toFixed(1)} s${headline} -> ${path.relative(ROOT, run.html)}`);
-    } catch (err) {
-      const message = (err as Error).message;
-      failures.push(message.split('\n')[0]);
-      console.error(`notebook ${name}: FAILED\n  ${message}`);
-      if (err instanceof NotebookFailure && err.details.trim()) {
-        console.error(err.details.trim().split('\n').slice(0, 30).map((l) => `    | ${l}`).join('\n'));
-      }
-    }
+    const failure = await runAndRecord(file, { profile, reportsRoot, env, workers });
+    if (failure) failures.push(failure);
   }
   const index = writeIndex(reportsRoot);
   console.log(`reports: ${path.relative(ROOT, index)}`);
   if (failures.length > 0) {
     console.error(`${failures.length} of ${notebooks.length} notebook(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
     process.exit(1);
+  }
+}
+
+/** Run one notebook (and its helper kernels) and record the outcome in
+ * reports/<name>.status.json for the landing page, which must tell a notebook that failed from
+ * one never run. Returns the failure's first line, or undefined when it succeeded. */
+export async function runAndRecord(
+  file: string,
+  options: { profile: Profile; reportsRoot: string; env: NodeJS.ProcessEnv; workers: number },
+): Promise<string | undefined> {
+  const { profile, reportsRoot, env, workers } = options;
+  const name = notebookName(file);
+  const started = Date.now();
+  const record = (outcome: RunStatus['outcome'], reason?: string) =>
+    writeRunStatus(reportsRoot, {
+      notebook: name, profile, outcome, finished: new Date().toISOString(),
+      seconds: (Date.now() - started) / 1000, ...(reason === undefined ? {} : { reason }),
+    });
+  console.log(`notebook ${name} (profile ${profile})`);
+  try {
+    const helpers = Array.from({ length: workers - 1 }, (_, k) => runHelper(file, profile, env, k + 2));
+    const run = await runNotebook(file, { profile, reportsRoot, env });
+    await Promise.all(helpers);
+    const headline = run.results ? `, ${run.results.rows.length} result rows, ${run.results.claims.length} claims` : '';
+    console.log(`notebook ${name}: ok in ${run.seconds.toFixed(1)} s${headline} -> ${path.relative(ROOT, run.html)}`);
+    record('ok');
+    return undefined;
+  } catch (err) {
+    const message = (err as Error).message;
+    const reason = message.split('\n')[0];
+    record('failed', reason);
+    console.error(`notebook ${name}: FAILED\n  ${message}`);
+    if (err instanceof NotebookFailure && err.details.trim()) {
+      console.error(err.details.trim().split('\n').slice(0, 30).map((l) => `    | ${l}`).join('\n'));
+    }
+    return reason;
   }
 }
 
@@ -126,7 +148,10 @@ async function runHelper(file: string, profile: Profile, env: NodeJS.ProcessEnv,
   }
 }
 
-main().catch((err) => {
-  console.error(`run-notebooks: ${(err as Error).message}`);
-  process.exit(1);
-});
+// Imported by the tests for runAndRecord: run only as a script.
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`run-notebooks: ${(err as Error).message}`);
+    process.exit(1);
+  });
+}

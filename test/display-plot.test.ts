@@ -70,3 +70,17 @@ test('lineChart builds one trace per series and checks its input', () => {
   assert.throws(() => lineChart([]), MilabInputError);
   assert.throws(() => plotBundle({} as PlotlyFigure), /needs a data array/);
 });
+
+test('lineChart draws long series as bare lines, and a yRange clips outliers with a note saying how many', () => {
+  const long = Array.from({ length: 800 }, (_, i) => (i === 400 ? -30 : i / 100));
+  const fig = lineChart([{ name: 'NWJ', y: long }, { name: 'truth', y: [2, 4, 6] }], { yRange: [-2, 12] });
+  assert.equal(fig.data[0].mode, 'lines', '800 markers would hide the line');
+  assert.equal(fig.data[1].mode, 'lines+markers', 'a short series keeps its markers');
+  const layout = fig.layout as { yaxis: { range?: number[] }; annotations?: Array<{ text: string }> };
+  assert.deepEqual(layout.yaxis.range, [-2, 12]);
+  assert.equal(layout.annotations?.length, 1);
+  assert.equal(layout.annotations![0].text, 'points outside the y range [-2, 12] not shown: NWJ 1');
+  const inside = lineChart([{ name: 'a', y: [1, 2] }], { yRange: [0, 3] }).layout as { annotations?: unknown };
+  assert.equal(inside.annotations, undefined, 'no note when nothing is clipped');
+  assert.throws(() => lineChart([{ name: 'a', y: [1] }], { yRange: [3, 1] }), MilabInputError);
+});

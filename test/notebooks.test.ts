@@ -24,7 +24,11 @@ for (const file of listNotebooks()) {
   test(`${notebookName(file)} runs in the smoke profile`, async () => {
     const run = await runNotebook(file, { profile: 'smoke', reportsRoot, log: () => {} });
     assert.ok(fs.existsSync(run.html), 'HTML export written');
-    const executed = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as { cells: Array<{ cell_type: string; outputs?: Output[] }> };
+    const executed = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as {
+      cells: Array<{ cell_type: string; execution_count?: number | null; source: string | string[]; outputs?: Output[] }>;
+    };
+    const counted = executed.cells.filter((c) => c.cell_type === 'code' && [c.source].flat().join('').trim() !== '');
+    assert.deepEqual(counted.map((c) => c.execution_count), counted.map((_, i) => i + 1), 'cells numbered In [1], In [2], ...');
     const outputs = executed.cells.flatMap((c) => c.outputs ?? []);
     const errors = outputs.filter((o) => o.output_type === 'error');
     assert.deepEqual(errors, [], 'no error outputs');
@@ -38,6 +42,60 @@ for (const file of listNotebooks()) {
     if (run.results) assert.equal(run.results.profile, 'smoke');
   });
 }
+
+/** A notebook in .cache (inside the repository, so that tslab resolves 'milab') with these cells. */
+function tinyNotebook(name: string, cells: string[]): { file: string; dir: string } {
+  fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(ROOT, '.cache', 'tiny-notebook-'));
+  const file = path.join(dir, `${name}.ipynb`);
+  fs.writeFileSync(file, JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 4,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    cells: [
+      { cell_type: 'markdown', metadata: {}, source: '# tiny' },
+      ...cells.map((source) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source })),
+    ],
+  }));
+  return { file, dir };
+}
+
+test('the executed notebook numbers its cells as the kernel ran them (In [1], In [2], ...)', async () => {
+  const { file, dir } = tinyNotebook('96-counts', ["console.log('one');", 'const two = 2;', 'two * 21']);
+  try {
+    const run = await runNotebook(file, { profile: 'smoke', reportsRoot, log: () => {} });
+    const executed = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as { cells: Array<{ cell_type: string; execution_count?: number | null }> };
+    assert.deepEqual(executed.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count), [1, 2, 3]);
+    assert.match(fs.readFileSync(run.html, 'utf8'), /In&nbsp;\[1\]/, 'the HTML export shows the numbers');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The failing cell's stderr, as the notebook shows it. */
+async function failureOutput(cells: string[]): Promise<string> {
+  const { file, dir } = tinyNotebook('95-error', cells);
+  try {
+    let details = '';
+    await assert.rejects(runNotebook(file, { profile: 'smoke', reportsRoot, log: () => {} }), (err: unknown) => {
+      assert.ok(err instanceof NotebookFailure, String(err));
+      details = err.details;
+      return true;
+    });
+    return details.trim();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a user-input error shows in the notebook as its one MilabInputError line; a bug keeps its stack', async () => {
+  const input = await failureOutput(["import { summarize } from 'milab';\nsummarize([]);"]);
+  assert.equal(input, 'MilabInputError: summarize needs at least one value');
+  const awaited = await failureOutput(["import { summarize } from 'milab';\nawait Promise.resolve();\nsummarize([NaN]);"]);
+  assert.equal(awaited, 'MilabInputError: summarize: value 0 is NaN, not a finite number');
+  const bug = await failureOutput(["function deep() { throw new TypeError('a real bug'); }\ndeep();"]);
+  assert.match(bug, /^TypeError: a real bug\n\s+at deep /m, 'a bug is printed with its stack trace');
+});
 
 test('a failing cell names notebook, cell and error, and keeps the previous report', async () => {
   fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });

@@ -95,9 +95,16 @@ export interface LineChartOptions {
   yTitle?: string;
   logY?: boolean;
   height?: number;
+  /** Fixed y-axis range [low, high]. Points outside are clipped, and a note under the title says
+   * how many: one estimate diverging to -30 would otherwise flatten every other line. */
+  yRange?: readonly [number, number];
 }
 
-/** A line chart (lines + markers), one trace per series. */
+/** Above this many points a series is drawn as a bare line: markers on a long training curve
+ * merge into a thick band that hides the line's shape. */
+export const MARKER_LIMIT = 60;
+
+/** A line chart, one trace per series; short series get markers on their points. */
 export function lineChart(series: readonly LineSeries[], options: LineChartOptions = {}): PlotlyFigure {
   if (!Array.isArray(series) || series.length === 0) inputError('lineChart needs at least one series');
   const data = series.map((s, i) => {
@@ -105,7 +112,8 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
     const y = Array.from(s.y);
     const x = s.x ? Array.from(s.x) : y.map((_, j) => j);
     if (x.length !== y.length) inputError(`lineChart: series '${s.name}' has ${x.length} x values but ${y.length} y values`);
-    const trace: Record<string, unknown> = { type: 'scatter', mode: 'lines+markers', name: s.name, x, y };
+    const mode = y.length > MARKER_LIMIT ? 'lines' : 'lines+markers';
+    const trace: Record<string, unknown> = { type: 'scatter', mode, name: s.name, x, y };
     if (s.error) trace.error_y = { type: 'data', array: Array.from(s.error), visible: true };
     return trace;
   });
@@ -116,6 +124,31 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
     margin: { t: 50, r: 20 },
   };
   if (options.height) layout.height = options.height;
+  if (options.yRange) clipY(series, options.yRange, layout);
   return { data, layout };
+}
+
+/** Fix the y range and note the points it leaves out (per series), so clipping is never silent. */
+function clipY(
+  series: readonly LineSeries[],
+  range: readonly [number, number],
+  layout: Record<string, unknown>,
+): void {
+  const [low, high] = range;
+  if (!Number.isFinite(low) || !Number.isFinite(high) || !(low < high)) {
+    inputError(`lineChart: yRange must be [low, high] with low < high; got [${low}, ${high}]`);
+  }
+  (layout.yaxis as Record<string, unknown>).range = [low, high];
+  const clipped = (v: number) => Number.isFinite(v) && (v < low || v > high);
+  const outside = series
+    .map((s) => ({ name: s.name, count: Array.from(s.y).filter(clipped).length }))
+    .filter((o) => o.count > 0);
+  if (outside.length === 0) return;
+  const list = outside.map((o) => `${o.name} ${o.count}`).join(', ');
+  layout.annotations = [{
+    text: `points outside the y range [${low}, ${high}] not shown: ${list}`,
+    xref: 'paper', yref: 'paper', x: 0, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false,
+    font: { size: 11, color: '#656d76' },
+  }];
 }
 
