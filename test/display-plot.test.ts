@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lineChart, MilabInputError, plotBundle, showPlot, PLOTLY_MIME, type PlotlyFigure } from 'milab';
+import { heatmap } from 'milab';
 import { installFakeKernel } from './display-fake-kernel';
 
 const figure: PlotlyFigure = {
@@ -69,4 +70,23 @@ test('lineChart builds one trace per series and checks its input', () => {
   assert.throws(() => lineChart([{ name: 'b', x: [1], y: [1, 2] }]), (err: Error) => err instanceof MilabInputError && /1 x values but 2 y values/.test(err.message));
   assert.throws(() => lineChart([]), MilabInputError);
   assert.throws(() => plotBundle({} as PlotlyFigure), /needs a data array/);
+});
+
+test('heatmap: one trace, first row on top, gaps for null/NaN, labels from values or given', () => {
+  const figure = heatmap([[null, 0.5], [0.5, NaN]], { x: ['a', 'b'], title: 'MI', zmin: 0 });
+  assert.equal(figure.data.length, 1);
+  const [trace] = figure.data;
+  assert.equal(trace.type, 'heatmap');
+  assert.deepEqual(trace.z, [[null, 0.5], [0.5, null]]);
+  assert.deepEqual(trace.y, ['a', 'b'], 'a square matrix labels its rows like its columns');
+  assert.deepEqual(trace.text, [['', '0.50'], ['0.50', '']]);
+  assert.equal(trace.zmin, 0);
+  assert.equal((figure.layout!.yaxis as { autorange: string }).autorange, 'reversed');
+  const bundle = plotBundle(figure);
+  assert.match(bundle['text/plain'], /^\[Plotly chart: MI — 1 trace/);
+  const labelled = heatmap([[1, 2, 3]], { x: ['p', 'q', 'r'], y: ['row'], text: [['x', 'y', 'z']] });
+  assert.deepEqual(labelled.data[0].text, [['x', 'y', 'z']]);
+  assert.throws(() => heatmap([[1, 2]], { x: ['p', 'q', 'r'], y: ['row'] }), /row 0 of z has 2 values/);
+  assert.throws(() => heatmap([[1]], { x: ['p'], y: ['a', 'b'] }), /1 rows but 2 row labels/);
+  assert.throws(() => heatmap([[1]], { x: ['p'], text: [['a', 'b']] }), MilabInputError);
 });
