@@ -8,6 +8,7 @@ import {
   estimate,
   gaussianMiFromCorrelation,
   knnLabelMi,
+  miGiven,
   miMatrix,
   MilabInputError,
   pearson,
@@ -166,4 +167,36 @@ test('miMatrix names the failing pair and refuses fewer than two columns', async
   const g = numericTable({ a: [1, 2, 3, 4, 5, 6], b: [2, 1, 4, 3, 6, 5] });
   const { pairs } = await miMatrix(g, { estimator: 'gaussian', k: 2 });
   assert.equal(pairs[0].mi, (await estimate('gaussian', [1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5])).mi);
+});
+
+test('miGiven: dependence through a group vanishes given it; dependence hidden by groups appears', async () => {
+  const rng = new Rng(15);
+  const n = 1500;
+  const rho = 0.6;
+  const records = Array.from({ length: n }, (_, i) => {
+    const g = i % 3;
+    const e = rng.normal();
+    // through: x and y share only the group mean. hidden: within a group y = rho x + noise,
+    // but the group means run the other way: the pooled covariance 0.6 - 2 * 0.45 * var(g) is 0.
+    return {
+      group: `g${g}`,
+      x1: 3 * g + rng.normal(),
+      y1: 3 * g + rng.normal(),
+      x2: e + 2 * g,
+      y2: rho * e + Math.sqrt(1 - rho * rho) * rng.normal() - 0.45 * g,
+    };
+  });
+  const table = tableFromRecords(records, 'groups');
+  const settings = { permutations: 19, resamples: 40 };
+  const [through, throughGiven] = await miGiven(table, 'x1', 'y1', 'group', settings);
+  assert.equal(through.quantity, 'I(x1; y1)');
+  assert.equal(throughGiven.quantity, 'I(x1; y1 | group)');
+  assert.ok(through.mi > 0.5 && through.pValue === 0.05, `I(x1;y1) ${through.mi}`);
+  assert.ok(Math.abs(throughGiven.mi) < 0.05 && throughGiven.pValue! > 0.05, `given ${throughGiven.mi}`);
+  const [hidden, hiddenGiven] = await miGiven(table, 'x2', 'y2', 'group', { permutations: 19 });
+  const truth = -0.5 * Math.log(1 - rho * rho);
+  assert.ok(Math.abs(hiddenGiven.mi - truth) < 0.05, `I(x2;y2|group) ${hiddenGiven.mi} vs ${truth}`);
+  assert.ok(hidden.mi < hiddenGiven.mi - 0.1, `pooled ${hidden.mi} vs within-group ${hiddenGiven.mi}`);
+  assert.equal(hiddenGiven.n, n);
+  await assert.rejects(miGiven(table, 'x1', 'y1', 'x2'), /'x2' must be categorical/);
 });

@@ -7,3 +7,5 @@ export type { DataTable, TableColumn, CompleteRows } from './table';
 export { pearson, spearman, ranks, gaussianMiFromCorrelation } from './correlation';
 export { miMatrix, miPair, pairEstimator } from './mi-matrix';
 export type { MiMatrix, MiMatrixOptions, MiPairRow } from './mi-matrix';
+export { miGiven } from './conditional';
+export type { ConditionalRow } from './conditional';
