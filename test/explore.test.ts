@@ -18,6 +18,7 @@ import {
   spearman,
   tableFromCsv,
   tableFromRecords,
+  tableBundle,
   tableRecords,
   type DataTable,
 } from 'milab';
@@ -121,6 +122,7 @@ test('miMatrix: a correlated Gaussian pair matches the closed form, a U-shaped o
   assert.equal(xu.pValue, 0.05, 'no shuffle reaches the observed MI: p = 1 / (19 + 1)');
   // The matrix is symmetric, blank on the diagonal, and drawn as one heatmap trace.
   assert.deepEqual(result.names, ['x', 'y', 'u']);
+  assert.match(tableBundle(result.pairs)['text/plain'], /linearMi/, 'the rows go to showTable as they are');
   assert.equal(result.mi[0][1], result.mi[1][0]);
   assert.equal(result.mi[2][2], null);
   assert.equal(result.figure.data[0].type, 'heatmap');
@@ -191,6 +193,7 @@ test('miGiven: dependence through a group vanishes given it; dependence hidden b
   const [through, throughGiven] = await miGiven(table, 'x1', 'y1', 'group', settings);
   assert.equal(through.quantity, 'I(x1; y1)');
   assert.equal(throughGiven.quantity, 'I(x1; y1 | group)');
+  assert.match(tableBundle([through, throughGiven])['text/html'], /I\(x1; y1 \| group\)/);
   assert.ok(through.mi > 0.5 && through.pValue === 0.05, `I(x1;y1) ${through.mi}`);
   assert.ok(Math.abs(throughGiven.mi) < 0.05 && throughGiven.pValue! > 0.05, `given ${throughGiven.mi}`);
   const [hidden, hiddenGiven] = await miGiven(table, 'x2', 'y2', 'group', { permutations: 19 });

@@ -8,7 +8,9 @@ import { bootstrapCi, permutationTest } from '../mi/uncertainty';
 import type { MiMatrixOptions } from './mi-matrix';
 import { completeRows, type DataTable } from './table';
 
-export interface ConditionalRow {
+// A type, not an interface: showTable takes these rows as they are (an interface has no index
+// signature, so it would not be a Record<string, unknown>).
+export type ConditionalRow = {
   quantity: string;
   estimator: string;
   n: number;
@@ -18,7 +20,7 @@ export interface ConditionalRow {
   ciHigh: number | null;
   /** Permutation p-value; for the conditional row, y is shuffled only within each group of z. */
   pValue: number | null;
-}
+};
 
 type GivenOptions = Omit<MiMatrixOptions, 'columns' | 'onProgress'>;
 

@@ -31,7 +31,9 @@ export interface MiMatrixOptions {
   onProgress?: OnProgress;
 }
 
-export interface MiPairRow {
+// A type, not an interface: showTable takes these rows as they are (an interface has no index
+// signature, so it would not be a Record<string, unknown>).
+export type MiPairRow = {
   x: string;
   y: string;
   estimator: string;
@@ -48,7 +50,7 @@ export interface MiPairRow {
   spearman: number | null;
   /** -log(1 - pearson^2) / 2: the MI if the dependence were linear and Gaussian. */
   linearMi: number | null;
-}
+};
 
 export interface MiMatrix {
   names: string[];
