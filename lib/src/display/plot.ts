@@ -133,6 +133,8 @@ export interface HeatmapOptions {
   zmax?: number;
   /** A Plotly colorscale name (default 'Viridis'). */
   colorscale?: string;
+  /** The trace's name (what the quantity is), shown in the text description. */
+  name?: string;
   height?: number;
 }
 
@@ -170,6 +172,7 @@ export function heatmap(
     hovertemplate: '%{y} · %{x}: %{text}<extra></extra>',
     colorscale: options.colorscale ?? 'Viridis',
   };
+  if (options.name !== undefined) trace.name = options.name;
   if (options.zmin !== undefined) trace.zmin = options.zmin;
   if (options.zmax !== undefined) trace.zmax = options.zmax;
   const layout: Record<string, unknown> = {

@@ -94,7 +94,7 @@ export async function miMatrix(table: DataTable, options: MiMatrixOptions = {}):
   }
   const tested = options.permutations ? ' (* p ≤ 0.05, permutation test)' : '';
   const title = `Mutual information, nats${tested}`;
-  const figure = heatmap(mi, { x: names, text, title, zmin: 0 });
+  const figure = heatmap(mi, { x: names, text, title, zmin: 0, name: 'MI (nats)' });
   return { names, mi, pairs, figure };
 }
 
