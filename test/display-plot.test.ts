@@ -73,7 +73,8 @@ test('lineChart builds one trace per series and checks its input', () => {
 });
 
 test('heatmap: one trace, first row on top, gaps for null/NaN, labels from values or given', () => {
-  const figure = heatmap([[null, 0.5], [0.5, NaN]], { x: ['a', 'b'], title: 'MI', zmin: 0, name: 'nats' });
+  const options = { x: ['a', 'b'], title: 'MI', zmin: 0, name: 'nats' };
+  const figure = heatmap([[null, 0.5], [0.5, NaN]], options);
   assert.equal(figure.data.length, 1);
   const [trace] = figure.data;
   assert.equal(trace.type, 'heatmap');
@@ -84,9 +85,10 @@ test('heatmap: one trace, first row on top, gaps for null/NaN, labels from value
   assert.equal((figure.layout!.yaxis as { autorange: string }).autorange, 'reversed');
   const bundle = plotBundle(figure);
   assert.equal(bundle['text/plain'], '[Plotly chart: MI — 1 trace: nats]');
-  const labelled = heatmap([[1, 2, 3]], { x: ['p', 'q', 'r'], y: ['row'], text: [['x', 'y', 'z']] });
+  const pqr = { x: ['p', 'q', 'r'], y: ['row'] };
+  const labelled = heatmap([[1, 2, 3]], { ...pqr, text: [['x', 'y', 'z']] });
   assert.deepEqual(labelled.data[0].text, [['x', 'y', 'z']]);
-  assert.throws(() => heatmap([[1, 2]], { x: ['p', 'q', 'r'], y: ['row'] }), /row 0 of z has 2 values/);
+  assert.throws(() => heatmap([[1, 2]], pqr), /row 0 of z has 2 values/);
   assert.throws(() => heatmap([[1]], { x: ['p'], y: ['a', 'b'] }), /1 rows but 2 row labels/);
   assert.throws(() => heatmap([[1]], { x: ['p'], text: [['a', 'b']] }), MilabInputError);
 });

@@ -28,7 +28,10 @@ function numericTable(columns: Record<string, number[]>): DataTable {
   const names = Object.keys(columns);
   const rows = columns[names[0]].length;
   const records = Array.from({ length: rows }, (_, r) =>
-    Object.fromEntries(names.map((name) => [name, Number.isNaN(columns[name][r]) ? null : columns[name][r]])),
+    Object.fromEntries(names.map((name) => {
+      const v = columns[name][r];
+      return [name, Number.isNaN(v) ? null : v];
+    })),
   );
   return tableFromRecords(records, 'synthetic');
 }
@@ -68,12 +71,14 @@ test('tables from CSV and records: kinds, levels, missing cells, complete rows',
   assert.equal(complete.dropped, 2);
   assert.deepEqual(Array.from(complete.table.columns[1].values), [10, 12]);
   assert.deepEqual(tableRecords(table)[0], { size: 1.5, colour: 'red', weight: 10 });
-  assert.deepEqual(tableRecords(table, { codes: true })[1], { size: null, colour: 0, weight: null });
+  const coded = tableRecords(table, { codes: true });
+  assert.deepEqual(coded[1], { size: null, colour: 0, weight: null });
   assert.equal(describeTable(table)[1]['range or levels'], 'blue, red');
   const records = tableFromRecords([{ a: 1, b: 'x' }, { a: null, b: 'y' }, { a: 3 }]);
   assert.deepEqual(Array.from(records.columns[0].values), [1, NaN, 3]);
   assert.deepEqual(Array.from(records.columns[1].values), [0, 1, NaN]);
-  assert.throws(() => completeRows(table, ['size', 'mass']), /no column 'mass'.*columns: size, colour, weight/);
+  const unknown = /no column 'mass'.*columns: size, colour, weight/;
+  assert.throws(() => completeRows(table, ['size', 'mass']), unknown);
   const sub = sampleRows(table, 2, 1);
   assert.equal(sub.rows, 2);
   assert.deepEqual(sampleRows(table, 2, 1), sub, 'the subset follows the seed');
@@ -94,7 +99,7 @@ test('miMatrix: an independent pair has MI near 0 and a high p-value', async () 
   assert.ok(p.ciLow! <= 0.03 && p.ciHigh! >= -0.03, `CI [${p.ciLow}, ${p.ciHigh}]`);
 });
 
-test('miMatrix: a correlated Gaussian pair matches the closed form, a U-shaped one beats r = 0', async () => {
+test('miMatrix: a Gaussian pair matches the closed form, a U-shaped one beats r = 0', async () => {
   const rng = new Rng(12);
   const n = 2000;
   const rho = 0.8;
@@ -111,7 +116,8 @@ test('miMatrix: a correlated Gaussian pair matches the closed form, a U-shaped o
   assert.equal(xy.n, n);
   assert.equal(xy.dropped, 0);
   assert.ok(Math.abs(xy.mi - truth) < 0.05, `ksg ${xy.mi} vs closed form ${truth}`);
-  assert.ok(xy.ciLow! < truth && truth < xy.ciHigh!, `CI [${xy.ciLow}, ${xy.ciHigh}] holds ${truth}`);
+  const ci = `CI [${xy.ciLow}, ${xy.ciHigh}]`;
+  assert.ok(xy.ciLow! < truth && truth < xy.ciHigh!, `${ci} holds ${truth}`);
   assert.ok(Math.abs(xy.linearMi! - truth) < 0.05);
   const xu = pair('x', 'u');
   assert.equal(xu.n, n - 20);
@@ -122,14 +128,15 @@ test('miMatrix: a correlated Gaussian pair matches the closed form, a U-shaped o
   assert.equal(xu.pValue, 0.05, 'no shuffle reaches the observed MI: p = 1 / (19 + 1)');
   // The matrix is symmetric, blank on the diagonal, and drawn as one heatmap trace.
   assert.deepEqual(result.names, ['x', 'y', 'u']);
-  assert.match(tableBundle(result.pairs)['text/plain'], /linearMi/, 'the rows go to showTable as they are');
+  const shown = tableBundle(result.pairs)['text/plain'];
+  assert.match(shown, /linearMi/, 'the rows go to showTable as they are');
   assert.equal(result.mi[0][1], result.mi[1][0]);
   assert.equal(result.mi[2][2], null);
   assert.equal(result.figure.data[0].type, 'heatmap');
   assert.match(String((result.figure.data[0].text as string[][])[0][2]), /^\d\.\d\d\*$/);
 });
 
-test('miMatrix picks knn-label for numeric-categorical and discrete for categorical pairs', async () => {
+test('miMatrix: knn-label for numeric-categorical, discrete for categorical pairs', async () => {
   const rng = new Rng(13);
   const n = 900;
   const records = Array.from({ length: n }, (_, i) => {
@@ -162,16 +169,18 @@ test('knn-label breaks ties: rounded measurements of an independent pair give MI
 
 test('miMatrix names the failing pair and refuses fewer than two columns', async () => {
   const table = numericTable({ a: [1, 2, NaN, NaN, NaN], b: [1, 3, 2, 5, 4] });
-  await assert.rejects(miMatrix(table), /'a' and 'b': estimator 'ksg' needs at least 4 rows, got 2/);
+  const tooFew = /'a' and 'b': estimator 'ksg' needs at least 4 rows, got 2/;
+  await assert.rejects(miMatrix(table), tooFew);
   await assert.rejects(miMatrix(table, { columns: ['a'] }), /at least 2 columns/);
   await assert.rejects(miMatrix(table, { columns: ['a', 'c'] }), /no column 'c'/);
   // The estimator for numeric pairs is a choice; its own options are passed only where they apply.
   const g = numericTable({ a: [1, 2, 3, 4, 5, 6], b: [2, 1, 4, 3, 6, 5] });
   const { pairs } = await miMatrix(g, { estimator: 'gaussian', k: 2 });
-  assert.equal(pairs[0].mi, (await estimate('gaussian', [1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5])).mi);
+  const direct = await estimate('gaussian', [1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5]);
+  assert.equal(pairs[0].mi, direct.mi);
 });
 
-test('miGiven: dependence through a group vanishes given it; dependence hidden by groups appears', async () => {
+test('miGiven: dependence through a group vanishes given it; one hidden by groups appears', async () => {
   const rng = new Rng(15);
   const n = 1500;
   const rho = 0.6;
@@ -195,11 +204,13 @@ test('miGiven: dependence through a group vanishes given it; dependence hidden b
   assert.equal(throughGiven.quantity, 'I(x1; y1 | group)');
   assert.match(tableBundle([through, throughGiven])['text/html'], /I\(x1; y1 \| group\)/);
   assert.ok(through.mi > 0.5 && through.pValue === 0.05, `I(x1;y1) ${through.mi}`);
-  assert.ok(Math.abs(throughGiven.mi) < 0.05 && throughGiven.pValue! > 0.05, `given ${throughGiven.mi}`);
+  const vanished = Math.abs(throughGiven.mi) < 0.05 && throughGiven.pValue! > 0.05;
+  assert.ok(vanished, `given ${throughGiven.mi}, p ${throughGiven.pValue}`);
   const [hidden, hiddenGiven] = await miGiven(table, 'x2', 'y2', 'group', { permutations: 19 });
   const truth = -0.5 * Math.log(1 - rho * rho);
-  assert.ok(Math.abs(hiddenGiven.mi - truth) < 0.05, `I(x2;y2|group) ${hiddenGiven.mi} vs ${truth}`);
-  assert.ok(hidden.mi < hiddenGiven.mi - 0.1, `pooled ${hidden.mi} vs within-group ${hiddenGiven.mi}`);
+  const within = hiddenGiven.mi;
+  assert.ok(Math.abs(within - truth) < 0.05, `I(x2;y2|group) ${within} vs ${truth}`);
+  assert.ok(hidden.mi < within - 0.1, `pooled ${hidden.mi} vs within-group ${within}`);
   assert.equal(hiddenGiven.n, n);
   await assert.rejects(miGiven(table, 'x1', 'y1', 'x2'), /'x2' must be categorical/);
 });
