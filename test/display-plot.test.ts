@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lineChart, MilabInputError, plotBundle, showPlot, PLOTLY_MIME, type PlotlyFigure } from 'milab';
+import { heatmap } from 'milab';
 import { installFakeKernel } from './display-fake-kernel';
 
 const figure: PlotlyFigure = {
@@ -83,4 +84,25 @@ test('lineChart draws long series as bare lines, and a yRange clips outliers wit
   const inside = lineChart([{ name: 'a', y: [1, 2] }], { yRange: [0, 3] }).layout as { annotations?: unknown };
   assert.equal(inside.annotations, undefined, 'no note when nothing is clipped');
   assert.throws(() => lineChart([{ name: 'a', y: [1] }], { yRange: [3, 1] }), MilabInputError);
+});
+
+test('heatmap: one trace, first row on top, gaps for null/NaN, labels from values or given', () => {
+  const options = { x: ['a', 'b'], title: 'MI', zmin: 0, name: 'nats' };
+  const figure = heatmap([[null, 0.5], [0.5, NaN]], options);
+  assert.equal(figure.data.length, 1);
+  const [trace] = figure.data;
+  assert.equal(trace.type, 'heatmap');
+  assert.deepEqual(trace.z, [[null, 0.5], [0.5, null]]);
+  assert.deepEqual(trace.y, ['a', 'b'], 'a square matrix labels its rows like its columns');
+  assert.deepEqual(trace.text, [['', '0.50'], ['0.50', '']]);
+  assert.equal(trace.zmin, 0);
+  assert.equal((figure.layout!.yaxis as { autorange: string }).autorange, 'reversed');
+  const bundle = plotBundle(figure);
+  assert.equal(bundle['text/plain'], '[Plotly chart: MI — 1 trace: nats]');
+  const pqr = { x: ['p', 'q', 'r'], y: ['row'] };
+  const labelled = heatmap([[1, 2, 3]], { ...pqr, text: [['x', 'y', 'z']] });
+  assert.deepEqual(labelled.data[0].text, [['x', 'y', 'z']]);
+  assert.throws(() => heatmap([[1, 2]], pqr), /row 0 of z has 2 values/);
+  assert.throws(() => heatmap([[1]], { x: ['p'], y: ['a', 'b'] }), /1 rows but 2 row labels/);
+  assert.throws(() => heatmap([[1]], { x: ['p'], text: [['a', 'b']] }), MilabInputError);
 });

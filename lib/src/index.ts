@@ -11,3 +11,4 @@ export * from './report';
 export * from './nn';
 export * from './regularisers';
 export * from './infoplane';
+export * from './explore';

@@ -152,3 +152,68 @@ function clipY(
   }];
 }
 
+
+export interface HeatmapOptions {
+  /** Column labels (one per entry of each row of z). */
+  x: readonly string[];
+  /** Row labels (one per row of z); default: x (a square matrix such as an MI matrix). */
+  y?: readonly string[];
+  /** Cell labels; default: the value to `digits` decimals, blank where it is null or NaN. */
+  text?: ReadonlyArray<readonly string[]>;
+  digits?: number;
+  title?: string;
+  zmin?: number;
+  zmax?: number;
+  /** A Plotly colorscale name (default 'Viridis'). */
+  colorscale?: string;
+  /** The trace's name (what the quantity is), shown in the text description. */
+  name?: string;
+  height?: number;
+}
+
+/** A heatmap of a matrix z (z[row][column]), first row at the top as in a printed table. */
+export function heatmap(
+  z: ReadonlyArray<ArrayLike<number | null>>,
+  options: HeatmapOptions,
+): PlotlyFigure {
+  const x = [...(options?.x ?? [])];
+  const y = [...(options.y ?? x)];
+  if (!Array.isArray(z) || z.length === 0) inputError('heatmap needs a non-empty matrix z');
+  if (z.length !== y.length) {
+    inputError(`heatmap: z has ${z.length} rows but ${y.length} row labels`);
+  }
+  const values = z.map((row, i) => {
+    const r: Array<number | null> = [];
+    for (let j = 0; j < row.length; j++) {
+      const v = row[j];
+      r.push(v === null || !Number.isFinite(v) ? null : v);
+    }
+    if (r.length !== x.length) {
+      inputError(`heatmap: row ${i} of z has ${r.length} values but there are ${x.length} labels`);
+    }
+    return r;
+  });
+  const digits = options.digits ?? 2;
+  const text = options.text
+    ? options.text.map((row) => [...row])
+    : values.map((row) => row.map((v) => (v === null ? '' : v.toFixed(digits))));
+  if (text.length !== y.length || text.some((row) => row.length !== x.length)) {
+    inputError('heatmap: text must have the shape of z');
+  }
+  const trace: Record<string, unknown> = {
+    type: 'heatmap', x, y, z: values, text, texttemplate: '%{text}',
+    hovertemplate: '%{y} · %{x}: %{text}<extra></extra>',
+    colorscale: options.colorscale ?? 'Viridis',
+  };
+  if (options.name !== undefined) trace.name = options.name;
+  if (options.zmin !== undefined) trace.zmin = options.zmin;
+  if (options.zmax !== undefined) trace.zmax = options.zmax;
+  const layout: Record<string, unknown> = {
+    title: { text: options.title ?? '' },
+    yaxis: { autorange: 'reversed', automargin: true },
+    xaxis: { automargin: true },
+    margin: { t: 50, r: 20 },
+  };
+  if (options.height) layout.height = options.height;
+  return { data: [trace], layout };
+}

@@ -354,7 +354,7 @@ registerEstimator('knn-label', {
   description: "Ross's k-NN estimator for continuous x and a discrete y (one column of class ids)",
   estimate: (x, y, o) => {
     if (y.cols !== 1) inputError(`knn-label needs y to be one column of class ids, got ${y.cols} columns`);
-    return { mi: knnLabelMi(x, y.data, { k: numberOption(o, 'k') }) };
+    return { mi: knnLabelMi(x, y.data, { k: numberOption(o, 'k'), seed: numberOption(o, 'seed') }) };
   },
   resampling: 'subsample',
   optionNames: ['k'],

@@ -2,7 +2,9 @@
 // the one scikit-learn's mutual_info_classif uses. KSG needs both sides continuous; binning X loses
 // what lies within a bin; this uses the label's classes directly.
 import { inputError } from '../errors';
-import { SampleInput, standardize, takeRows, toMatrix } from './matrix';
+import { Rng } from '../random/rng';
+import { prepareForKnn } from './ksg';
+import { SampleInput, takeRows, toMatrix } from './matrix';
 import { digamma } from './special';
 import { countNeighboursWithin, kthNeighbourDistances } from './kdtree';
 
@@ -25,10 +27,17 @@ export function classRows(labels: ArrayLike<number>, rows: number): Map<number, 
  * of the same class and m_i the rows of any class within d_i (itself included), on standardised
  * columns,
  *   I = psi(N) + psi(k) - < psi(N_{y_i}) > - < psi(m_i) >.  Classes seen once are skipped. */
-export function knnLabelMi(features: SampleInput, labels: ArrayLike<number>, options: { k?: number } = {}): number {
+export function knnLabelMi(
+  features: SampleInput,
+  labels: ArrayLike<number>,
+  options: { k?: number; jitter?: number | false; seed?: number } = {},
+): number {
   // Standardised so that the max-norm does not depend on each column's units (as scikit-learn
   // scales them); a constant column is an input error, as for KSG.
-  const m = standardize(toMatrix(features, 'features'), 'features');
+  // Jittered as KSG is (1e-10 sd by default): rounded measurements tie at distance 0, which left
+  // m_i = 1 for every tied row and gave ~2 nats for independent data.
+  const rng = new Rng(options.seed ?? 0).fork('features');
+  const m = prepareForKnn(toMatrix(features, 'features'), 'features', options, rng);
   const k = options.k ?? 3;
   if (!Number.isInteger(k) || k < 1) inputError(`k must be a positive integer, got ${k}`);
   const radii = new Float64Array(m.rows);
