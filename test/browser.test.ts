@@ -1,8 +1,9 @@
 // Charts drawn in a real browser (Debian's `chromium`, driven by playwright-core), offline:
 // - the HTML export, opened from a copy of its report folder with the network blocked;
-// - the classic Notebook server as `npm run lab` runs it: a signed report opens Trusted with its
-//   charts drawn; after save + page reload (Notebook 6 then marks it "Not Trusted") the charts
-//   still draw, and a chart made after the reload by the same, still running kernel draws too.
+// - the classic Notebook server as `npm run lab` runs it: an untrusted notebook draws its charts
+//   (its HTML is sanitised); a signed report opens Trusted with its charts drawn; after save + page
+//   reload the charts still draw, and a chart made after the reload by the same, still running
+//   kernel draws too.
 // The chart's SVG must exist, not just its div. Skipped only when Chromium or Jupyter Notebook is
 // absent outside CI; in CI (CI=true) a missing Chromium fails.
 import { test, before, after } from 'node:test';
@@ -164,14 +165,15 @@ interface NotebookState {
   kernelId: string | null;
 }
 
-async function openNotebook(page: Page, url: string): Promise<NotebookState> {
+async function openNotebook(page: Page, url: string, options = { kernel: true }): Promise<NotebookState> {
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction(
-    () => {
+    (kernel) => {
       const w = window as unknown as { Jupyter?: { notebook?: { _fully_loaded?: boolean; kernel?: { is_connected(): boolean } } } };
-      return w.Jupyter?.notebook?._fully_loaded === true && w.Jupyter.notebook.kernel?.is_connected() === true;
+      const loaded = w.Jupyter?.notebook?._fully_loaded === true;
+      return loaded && (!kernel || w.Jupyter!.notebook!.kernel?.is_connected() === true);
     },
-    undefined,
+    options.kernel,
     { timeout: 30_000 },
   );
   return page.evaluate(() => {
@@ -184,6 +186,10 @@ test('charts draw in the classic Notebook after save + reload and after a page r
   const serverDir = path.join(dir, 'server');
   fs.mkdirSync(serverDir);
   fs.copyFileSync(run.ipynb, path.join(serverDir, 'report.ipynb'));
+  // Changed after signing, as a notebook saved by Notebook 6 can come back (jupyter/nbclassic#275).
+  const report = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as { metadata: Record<string, unknown> };
+  report.metadata.edited = true;
+  fs.writeFileSync(path.join(serverDir, 'untrusted.ipynb'), JSON.stringify(report));
   const port = await freePort();
   const token = randomBytes(12).toString('hex');
   const rootFlag = process.getuid?.() === 0 ? ['--allow-root'] : [];
@@ -201,6 +207,11 @@ test('charts draw in the classic Notebook after save + reload and after a page r
     // Offline: only the Notebook server may answer.
     await page.route('**/*', (route) => (route.request().url().startsWith(`http://127.0.0.1:${port}/`) ? route.continue() : route.abort()));
     const url = `http://127.0.0.1:${port}/notebooks/report.ipynb?token=${token}`;
+
+    // Untrusted: its HTML is sanitised, the figure JSON still draws.
+    const untrusted = await openNotebook(page, url.replace('report.ipynb', 'untrusted.ipynb'), { kernel: false });
+    assert.equal(untrusted.trusted, false, 'a notebook changed after signing opens Not Trusted');
+    await assertDrawn(page, 2, 'not trusted');
 
     const opened = await openNotebook(page, url);
     assert.equal(opened.trusted, true, 'the executed report is signed: it opens Trusted');
