@@ -121,14 +121,15 @@ NBEXT_DIR="$JUPYTER_DIR/nbextensions/milab-plotly"
 PLOTLY_JS="$ROOT/node_modules/plotly.js-dist-min/plotly.min.js"
 NBCONFIG_JSON='{"load_extensions": {"milab-plotly/main": true}}'
 mkdir -p "$NBEXT_DIR" "$JUPYTER_DIR/nbconfig"
-if cmp -s "$NBEXT_SRC/main.js" "$NBEXT_DIR/main.js" && cmp -s "$PLOTLY_JS" "$NBEXT_DIR/plotly.min.js" \
+if cmp -s "$NBEXT_SRC/main.js" "$NBEXT_DIR/main.js" \
+  && cmp -s "$PLOTLY_JS" "$NBEXT_DIR/plotly.min.js" \
   && [ "$(cat "$JUPYTER_DIR/nbconfig/notebook.json" 2>/dev/null)" = "$NBCONFIG_JSON" ]; then
   say "milab-plotly nbextension in place"
 else
   cp "$NBEXT_SRC/main.js" "$NBEXT_DIR/main.js"
   cp "$PLOTLY_JS" "$NBEXT_DIR/plotly.min.js"
   printf '%s\n' "$NBCONFIG_JSON" >"$JUPYTER_DIR/nbconfig/notebook.json"
-  act "milab-plotly nbextension written to .cache/jupyter/nbextensions (enabled in .cache/jupyter/nbconfig)"
+  act "milab-plotly nbextension written to .cache/jupyter/nbextensions, enabled in nbconfig/"
 fi
 
 # 6. Datasets (the data scripts check, verify and say what they do)

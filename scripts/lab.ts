@@ -23,14 +23,15 @@ function pickUi(python: string): { command: string; args: string[] } | null {
 /**
  * The environment Jupyter runs in: the project's Jupyter dir first on JUPYTER_PATH (the tslab
  * kernelspec, the milab-plotly nbextension) and on JUPYTER_CONFIG_PATH (its nbconfig/ enables the
- * nbextension, which draws charts in reloaded and untrusted notebooks). The browser test uses it too.
+ * nbextension, which draws charts in reloaded and untrusted notebooks). The browser test uses it.
  */
-export function labEnv(projectJupyterDir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const first = (own: string, inherited: string | undefined) => [own, inherited].filter(Boolean).join(path.delimiter);
+export function labEnv(jupyterDir: string, base = process.env): NodeJS.ProcessEnv {
+  const first = (inherited: string | undefined) =>
+    [jupyterDir, inherited].filter(Boolean).join(path.delimiter);
   return {
     ...base,
-    JUPYTER_PATH: first(projectJupyterDir, base.JUPYTER_PATH),
-    JUPYTER_CONFIG_PATH: first(projectJupyterDir, base.JUPYTER_CONFIG_PATH),
+    JUPYTER_PATH: first(base.JUPYTER_PATH),
+    JUPYTER_CONFIG_PATH: first(base.JUPYTER_CONFIG_PATH),
   };
 }
 

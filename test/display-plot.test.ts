@@ -59,7 +59,8 @@ test('plotBundle keeps markup in trace names from ending the script element', ()
 test('a chart whose script cannot run or finds no plotly.js says why, in one line', () => {
   const html = plotBundle({ data: [{ y: [1] }] })['text/html'];
   // Sanitised (untrusted notebook): the script is stripped, the div's text stays.
-  const div = /<div [^>]*class="milab-plot"[^>]*><p class="milab-plot-hint">([^<]*)<\/p><\/div>/.exec(html);
+  const hint = /<div [^>]*class="milab-plot"[^>]*><p class="milab-plot-hint">([^<]*)<\/p><\/div>/;
+  const div = hint.exec(html);
   assert.ok(div, 'the chart div holds a hint until the chart replaces it');
   assert.match(div[1], /not trusted \(File &gt; Trust Notebook\)/);
   // Script run without plotly.js on the page: it says what to do, not to "run it again".
