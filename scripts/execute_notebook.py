@@ -10,6 +10,11 @@ Prints one line per executed code cell on stderr and, last, one JSON line on std
 tslab reports errors as stderr text rather than `error` messages, so the message is dug out of the
 failing cell's stderr. Nothing is written unless every cell succeeded.
 
+Written on success: the executed notebook, signed with the Jupyter notary of this environment
+(JUPYTER_DATA_DIR, as `npm run lab` uses it) so it opens Trusted; the HTML export; and, when the
+notebook has charts, plotly.min.js beside the export, which loads it by a relative path (offline,
+and the folder can be copied elsewhere). MathJax is still the system's (the exporter's default URL).
+
 The kernel process's own stdout and stderr (what Node prints outside any cell: a fatal V8 message,
 an unhandled promise rejection, a native abort) go to --kernel-log. When the kernel dies, the
 failure names its exit status or signal and ends with the log's last lines, so a death is never
