@@ -30,8 +30,8 @@ const UNTRUSTED_HINT =
   'Chart not drawn: this notebook is not trusted (File > Trust Notebook) and the milab-plotly ' +
   'extension is not loaded (open it with npm run lab).';
 const NO_PLOTLY_HINT =
-  'Chart not drawn: plotly.js is not on this page. Open the notebook with npm run lab, or keep ' +
-  'the HTML export next to its plotly.min.js.';
+  'Chart not drawn: plotly.js is not on this page (classic Notebook: open it with npm run lab; ' +
+  'JupyterLab: install the plotly extension; an HTML export: keep its plotly.min.js beside it).';
 
 /** The figure as plain JSON: typed arrays become arrays, NaN/Infinity become null (gaps). */
 function toJsonFigure(figure: PlotlyFigure): PlotlyFigure {
