@@ -233,6 +233,8 @@ test('classic Notebook: charts draw untrusted, after save + reload, after a page
   server.stderr!.on('data', (d) => (output += d));
   const log = () => output.split('\n').slice(-15).join('\n');
   const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
   try {
     await waitForServer(`http://127.0.0.1:${port}/api/status?token=${token}`, server, log);
     // Offline: only the Notebook server may answer.
@@ -268,6 +270,7 @@ test('classic Notebook: charts draw untrusted, after save + reload, after a page
     });
     await executeCell(page, 2);
     await assertDrawn(page, 2, 'a chart made after the page reload');
+    assert.deepEqual(pageErrors.filter((m) => /plotly|newPlot|milab/i.test(m)), []);
   } finally {
     await page.close();
     server.kill('SIGTERM');
