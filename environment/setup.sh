@@ -112,6 +112,26 @@ fi
 ENV_JSON="{\"python\": \"$PYTHON\", \"jupyterPath\": \"$JUPYTER_DIR\"}"
 if [ "$(cat .cache/milab-env.json 2>/dev/null)" != "$ENV_JSON" ]; then printf '%s\n' "$ENV_JSON" >.cache/milab-env.json; fi
 
+# 5b. The milab-plotly nbextension (classic Notebook): draws showPlot's Plotly JSON with a local
+# plotly.js, so charts survive save/reload (no trust needed) and page reloads. Installed into the
+# project's Jupyter dirs only: nbextensions/ is found through JUPYTER_PATH, nbconfig/ (which enables
+# it) through JUPYTER_CONFIG_PATH; scripts/lab.ts sets both.
+NBEXT_SRC="$ROOT/environment/nbextension/milab-plotly"
+NBEXT_DIR="$JUPYTER_DIR/nbextensions/milab-plotly"
+PLOTLY_JS="$ROOT/node_modules/plotly.js-dist-min/plotly.min.js"
+NBCONFIG_JSON='{"load_extensions": {"milab-plotly/main": true}}'
+mkdir -p "$NBEXT_DIR" "$JUPYTER_DIR/nbconfig"
+if cmp -s "$NBEXT_SRC/main.js" "$NBEXT_DIR/main.js" \
+  && cmp -s "$PLOTLY_JS" "$NBEXT_DIR/plotly.min.js" \
+  && [ "$(cat "$JUPYTER_DIR/nbconfig/notebook.json" 2>/dev/null)" = "$NBCONFIG_JSON" ]; then
+  say "milab-plotly nbextension in place"
+else
+  cp "$NBEXT_SRC/main.js" "$NBEXT_DIR/main.js"
+  cp "$PLOTLY_JS" "$NBEXT_DIR/plotly.min.js"
+  printf '%s\n' "$NBCONFIG_JSON" >"$JUPYTER_DIR/nbconfig/notebook.json"
+  act "milab-plotly nbextension written to .cache/jupyter/nbextensions, enabled in nbconfig/"
+fi
+
 # 6. Datasets (the data scripts check, verify and say what they do)
 if [ -f dist/scripts/prepare-data.js ]; then
   node dist/scripts/prepare-data.js "${QUIET_FLAG[@]}"

@@ -10,6 +10,11 @@ Prints one line per executed code cell on stderr and, last, one JSON line on std
 tslab reports errors as stderr text rather than `error` messages, so the message is dug out of the
 failing cell's stderr. Nothing is written unless every cell succeeded.
 
+Written on success: the executed notebook, signed with the Jupyter notary of this environment
+(JUPYTER_DATA_DIR, as `npm run lab` uses it) so it opens Trusted; the HTML export; and, when the
+notebook has charts, plotly.min.js beside the export, which loads it by a relative path (offline,
+and the folder can be copied elsewhere). MathJax is still the system's (the exporter's default URL).
+
 The kernel process's own stdout and stderr (what Node prints outside any cell: a fatal V8 message,
 an unhandled promise rejection, a native abort) go to --kernel-log. When the kernel dies, the
 failure names its exit status or signal and ends with the log's last lines, so a death is never
@@ -17,7 +22,9 @@ reported as a bare "Kernel died".
 """
 import argparse
 import json
+import os
 import re
+import shutil
 import signal
 import sys
 import time
@@ -147,6 +154,41 @@ def record_execution_count(cell, cell_index, execute_reply):
         cell["execution_count"] = count
 
 
+# --- Export and signature -------------------------------------------------------------------
+# Charts (milab's showPlot) carry their figure, not plotly.js: the export loads one plotly.min.js
+# copied beside it, so the report folder opens offline anywhere and each file stays small.
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+PLOTLY_JS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                         "node_modules", "plotly.js-dist-min", "plotly.min.js")
+
+
+def has_plotly_output(nb):
+    return any(PLOTLY_MIME in out.get("data", {})
+               for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", []))
+
+
+def export_html(nb, title, html_path):
+    """The HTML export; with a chart, plotly.min.js beside it, loaded once in <head> (plotly.js 3
+    sets window.Plotly whether or not the template's require.js is there)."""
+    html, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    if has_plotly_output(nb):
+        shutil.copyfile(PLOTLY_JS, os.path.join(os.path.dirname(html_path), "plotly.min.js"))
+        html = html.replace("</head>", '<script src="plotly.min.js"></script>\n</head>', 1)
+    with open(html_path, "w", encoding="utf-8") as f:
+        f.write(html)
+
+
+def sign(ipynb_path):
+    """Mark the executed notebook trusted with the notary that `jupyter notebook` uses (the same
+    Jupyter data dir: JUPYTER_DATA_DIR or the user's), so it opens Trusted. The file is signed as
+    the server will read it back. A failure (a read-only data dir) only costs the trust mark."""
+    try:
+        from nbformat.sign import NotebookNotary
+        NotebookNotary().sign(nbformat.read(ipynb_path, as_version=4))
+    except Exception as err:
+        print("  not signed (%s): it opens untrusted; charts still draw" % err, file=sys.stderr)
+
+
 def die_with_parent():
     """On Linux, get SIGTERM when the runner that started us dies, so that a killed `npm start`
     leaves no executor behind (the kernel, in turn, exits when its parent is gone)."""
@@ -200,9 +242,8 @@ def main():
         return 1
 
     nbformat.write(nb, args.ipynb)
-    html, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": name.rsplit(".", 1)[0]}})
-    with open(args.html, "w", encoding="utf-8") as f:
-        f.write(html)
+    sign(args.ipynb)
+    export_html(nb, name.rsplit(".", 1)[0], args.html)
     print(json.dumps({"ok": True, "cells": total, "seconds": round(time.time() - started, 1)}), flush=True)
     return 0
 

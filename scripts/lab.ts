@@ -20,6 +20,21 @@ function pickUi(python: string): { command: string; args: string[] } | null {
   return null;
 }
 
+/**
+ * The environment Jupyter runs in: the project's Jupyter dir first on JUPYTER_PATH (the tslab
+ * kernelspec, the milab-plotly nbextension) and on JUPYTER_CONFIG_PATH (its nbconfig/ enables the
+ * nbextension, which draws charts in reloaded and untrusted notebooks). The browser test uses it.
+ */
+export function labEnv(jupyterDir: string, base = process.env): NodeJS.ProcessEnv {
+  const first = (inherited: string | undefined) =>
+    [jupyterDir, inherited].filter(Boolean).join(path.delimiter);
+  return {
+    ...base,
+    JUPYTER_PATH: first(base.JUPYTER_PATH),
+    JUPYTER_CONFIG_PATH: first(base.JUPYTER_CONFIG_PATH),
+  };
+}
+
 function main(): void {
   const env = loadRunnerEnv();
   const ui = pickUi(env.python);
@@ -27,14 +42,13 @@ function main(): void {
     console.error('lab: no Jupyter UI found. Install one: python3 -m pip install --user jupyterlab (or apt-get install jupyter-notebook)');
     process.exit(1);
   }
-  const jupyterPath = [env.jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
   console.log(`lab: ${[ui.command, ...ui.args].join(' ')} in notebooks/ (kernel: TypeScript (tslab, milab))`);
   // Jupyter refuses to run as root (containers, CI machines) unless told.
   const rootFlag = process.getuid?.() === 0 ? ['--allow-root'] : [];
   const child = spawn(ui.command, [...ui.args, ...rootFlag, ...process.argv.slice(2)], {
     cwd: NOTEBOOKS_DIR,
     stdio: 'inherit',
-    env: { ...process.env, JUPYTER_PATH: jupyterPath },
+    env: labEnv(env.jupyterPath),
   });
   // Ctrl-C reaches Jupyter directly (same process group) and it asks before shutting down.
   process.on('SIGINT', () => {});
@@ -42,4 +56,4 @@ function main(): void {
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
-main();
+if (require.main === module) main();

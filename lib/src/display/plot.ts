@@ -1,12 +1,14 @@
 // Plotly charts as ONE display bundle that renders wherever a notebook is opened:
-// - application/vnd.plotly.v1+json (the figure object): VS Code, JupyterLab with the plotly extension;
-// - text/html (a div and a script calling Plotly.newPlot): classic Notebook and nbconvert's HTML
-//   export; plotly.js is inlined from the npm package (offline), once per kernel process;
+// - application/vnd.plotly.v1+json (the figure object): VS Code, JupyterLab with the plotly
+//   extension, and classic Notebook through the milab-plotly nbextension that environment/setup.sh
+//   installs (it renders this JSON, so charts draw in untrusted notebooks and after page reloads);
+// - text/html (a div and a script calling Plotly.newPlot on the page's window.Plotly): nbconvert's
+//   HTML export, whose <head> loads the plotly.min.js copied next to it (execute_notebook.py);
 // - text/plain: terminals and anything else.
-import * as fs from 'node:fs';
+// plotly.js is never inlined: it is 4.8 MB, and a copy per output made every notebook that large.
 import { randomBytes } from 'node:crypto';
 import { inputError } from '../errors';
-import { inKernel, sendBundle } from './kernel';
+import { escapeHtml, inKernel, sendBundle } from './kernel';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
@@ -22,18 +24,14 @@ export interface PlotBundle {
   'text/plain': string;
 }
 
-let plotlySource: string | undefined;
-let plotlyShown = false;
-
-function plotlyLibrary(): string {
-  if (plotlySource === undefined) {
-    const source = fs.readFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), 'utf8');
-    // Inlined inside <script>: these sequences would end or confuse the element.
-    if (/<\/script|<!--/i.test(source)) throw new Error('plotly.min.js cannot be inlined in a <script> element');
-    plotlySource = source;
-  }
-  return plotlySource;
-}
+// Shown where the HTML is displayed but its script never runs (an untrusted notebook is
+// sanitised); the script replaces it by the chart, or by NO_PLOTLY_HINT.
+const UNTRUSTED_HINT =
+  'Chart not drawn: this notebook is not trusted (File > Trust Notebook) and the milab-plotly ' +
+  'extension is not loaded (open it with npm run lab).';
+const NO_PLOTLY_HINT =
+  'Chart not drawn: plotly.js is not on this page (classic Notebook: open it with npm run lab; ' +
+  'JupyterLab: install the plotly extension; an HTML export: keep its plotly.min.js beside it).';
 
 /** The figure as plain JSON: typed arrays become arrays, NaN/Infinity become null (gaps). */
 function toJsonFigure(figure: PlotlyFigure): PlotlyFigure {
@@ -44,21 +42,25 @@ function toJsonFigure(figure: PlotlyFigure): PlotlyFigure {
   return JSON.parse(json) as PlotlyFigure;
 }
 
-/** Build the bundle. `includeLibrary` prepends plotly.js (needed once per page). */
-export function plotBundle(figure: PlotlyFigure, options: { includeLibrary?: boolean } = {}): PlotBundle {
+/** Build the bundle: the figure as JSON, as HTML drawn by the page's plotly.js, and as text. */
+export function plotBundle(figure: PlotlyFigure): PlotBundle {
   const fig = toJsonFigure(figure);
   const id = `milab-plot-${randomBytes(6).toString('hex')}`;
   const height = typeof fig.layout?.height === 'number' ? fig.layout.height : 420;
   // '<' escaped as \u003c keeps the JSON valid and the <script> element intact.
-  const payload = JSON.stringify(fig).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const payload = JSON.stringify(fig)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   const draw =
-    `(function(){var fig=${payload};var tries=0;` +
-    `function draw(){var el=document.getElementById('${id}');if(!el)return;` +
-    `if(!window.Plotly){if(++tries<50){setTimeout(draw,100);}else{el.textContent='plotly.js is not loaded: run the notebook again to see this chart.';}return;}` +
-    `window.Plotly.newPlot(el,fig.data,fig.layout||{},Object.assign({responsive:true,displaylogo:false},fig.config||{}));}` +
-    `draw();})();`;
-  const library = options.includeLibrary ? `<script type="text/javascript">${plotlyLibrary()}</script>\n` : '';
-  const html = `${library}<div id="${id}" class="milab-plot" style="width:100%;height:${height}px"></div>\n<script type="text/javascript">${draw}</script>`;
+    `(function(){var fig=${payload};var el=document.getElementById('${id}');if(!el)return;` +
+    `if(!window.Plotly){el.firstChild.textContent=${JSON.stringify(NO_PLOTLY_HINT)};return;}` +
+    `el.textContent='';window.Plotly.newPlot(el,fig.data,fig.layout||{},` +
+    `Object.assign({responsive:true,displaylogo:false},fig.config||{}));})();`;
+  const html =
+    `<div id="${id}" class="milab-plot" style="width:100%;height:${height}px">` +
+    `<p class="milab-plot-hint">${escapeHtml(UNTRUSTED_HINT)}</p></div>\n` +
+    `<script type="text/javascript">${draw}</script>`;
   return { [PLOTLY_MIME]: fig, 'text/html': html, 'text/plain': describeFigure(fig) };
 }
 
@@ -68,9 +70,7 @@ export function showPlot(figure: PlotlyFigure): void {
     console.log(describeFigure(toJsonFigure(figure)));
     return;
   }
-  const bundle = plotBundle(figure, { includeLibrary: !plotlyShown });
-  sendBundle(bundle as unknown as Record<string, unknown>);
-  plotlyShown = true;
+  sendBundle(plotBundle(figure) as unknown as Record<string, unknown>);
 }
 
 function describeFigure(fig: PlotlyFigure): string {
