@@ -5,22 +5,11 @@
 import { inputError, MilabInputError } from '../errors';
 import { estimate, type EstimateOptions } from '../mi/estimate';
 import { bootstrapCi, permutationTest } from '../mi/uncertainty';
-import type { MiMatrixOptions } from './mi-matrix';
+import type { MiEstimateRow, MiMatrixOptions } from './mi-matrix';
 import { completeRows, type DataTable } from './table';
 
-// A type, not an interface: showTable takes these rows as they are (an interface has no index
-// signature, so it would not be a Record<string, unknown>).
-export type ConditionalRow = {
-  quantity: string;
-  estimator: string;
-  n: number;
-  dropped: number;
-  mi: number;
-  ciLow: number | null;
-  ciHigh: number | null;
-  /** Permutation p-value; for the conditional row, y is shuffled only within each group of z. */
-  pValue: number | null;
-};
+/** For the conditional row, y is shuffled only within each group of z for the p-value. */
+export type ConditionalRow = { quantity: string } & MiEstimateRow;
 
 type GivenOptions = Omit<MiMatrixOptions, 'columns' | 'onProgress'>;
 

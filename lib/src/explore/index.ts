@@ -6,6 +6,6 @@ export {
 export type { DataTable, TableColumn, CompleteRows } from './table';
 export { pearson, spearman, ranks, gaussianMiFromCorrelation } from './correlation';
 export { miMatrix, miPair, pairEstimator } from './mi-matrix';
-export type { MiMatrix, MiMatrixOptions, MiPairRow } from './mi-matrix';
+export type { MiEstimateRow, MiMatrix, MiMatrixOptions, MiPairRow } from './mi-matrix';
 export { miGiven } from './conditional';
 export type { ConditionalRow } from './conditional';

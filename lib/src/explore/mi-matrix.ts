@@ -31,20 +31,26 @@ export interface MiMatrixOptions {
   onProgress?: OnProgress;
 }
 
-// A type, not an interface: showTable takes these rows as they are (an interface has no index
+// Types, not interfaces: showTable takes these rows as they are (an interface has no index
 // signature, so it would not be a Record<string, unknown>).
-export type MiPairRow = {
-  x: string;
-  y: string;
+/** One estimate with what backs it: the rows it used, its interval and its p-value. */
+export type MiEstimateRow = {
   estimator: string;
-  /** Rows with both cells present, which the estimate used. */
+  /** Rows with every cell present, which the estimate used. */
   n: number;
-  /** Rows dropped for a missing cell in x or y. */
+  /** Rows dropped for a missing cell. */
   dropped: number;
   mi: number;
   ciLow: number | null;
   ciHigh: number | null;
+  /** Permutation p-value for "no dependence". */
   pValue: number | null;
+};
+
+export type MiPairRow = {
+  x: string;
+  y: string;
+} & MiEstimateRow & {
   /** Correlations, for two numeric columns only. */
   pearson: number | null;
   spearman: number | null;
