@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import * as zmq from 'zeromq';
 import { loadRunnerEnv, NotebookFailure, ROOT, runNotebook } from '../scripts/notebook-runner';
 import { makeZmqLossless } from '../scripts/tslab-kernel';
+import { tinyNotebook } from './tiny-notebook';
 
 const BURST = 2000; // well past zeromq.js's 512 synchronous sends per tick and its 1000-message queue
 
@@ -89,19 +90,11 @@ test('without a handler, a stray exception gets Node\'s usual report and status 
   assert.match(run.stderr, /unhandled stray/);
 });
 
-/** A notebook in .cache (inside the repository, so that tslab resolves 'milab'). */
+/** A test body given a notebook with these cells and a reports folder; both removed after. */
 function withNotebook(cells: string[], body: (file: string, reportsRoot: string) => Promise<void>) {
   return async () => {
-    fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
-    const dir = fs.mkdtempSync(path.join(ROOT, '.cache', 'kernel-test-'));
+    const { file, dir } = tinyNotebook('97-kernel', cells);
     try {
-      const file = path.join(dir, '97-kernel.ipynb');
-      fs.writeFileSync(file, JSON.stringify({
-        nbformat: 4,
-        nbformat_minor: 4,
-        metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-        cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source })),
-      }));
       await body(file, path.join(dir, 'reports'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -121,11 +114,12 @@ test('a kernel on the wasm backend survives a burst of output and a stray except
     const executed = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as {
       cells: Array<{ outputs: Array<{ text?: string | string[] }> }>;
     };
+    // Cell 0 is the title.
     const text = (cell: number) => executed.cells[cell].outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
-    const lines = text(1).split('\n').filter(Boolean);
+    const lines = text(2).split('\n').filter(Boolean);
     assert.equal(lines.length, BURST, 'every line of the burst is in the report');
     assert.equal(lines[BURST - 1], `line ${BURST - 1}`);
-    assert.match(text(3), /alive/);
+    assert.match(text(4), /alive/);
   },
 ));
 
@@ -138,7 +132,7 @@ test('a kernel that dies is reported with its signal and its last output', withN
   async (file, reportsRoot) => {
     await assert.rejects(runNotebook(file, { profile: 'smoke', reportsRoot, log: () => {} }), (err: unknown) => {
       assert.ok(err instanceof NotebookFailure, String(err));
-      assert.match(err.message, /cell 2\/3 failed: the kernel died \(signal SIGKILL \(9\)\): FATAL ERROR: last words/);
+      assert.match(err.message, /cell 3\/4 failed: the kernel died \(signal SIGKILL \(9\)\): FATAL ERROR: last words/);
       assert.match(err.details, /the kernel's last output/);
       return true;
     });

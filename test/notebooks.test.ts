@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { tinyNotebook } from './tiny-notebook';
 import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook, stagingIsStale } from '../scripts/notebook-runner';
 
 interface Output {
@@ -41,23 +42,6 @@ for (const file of listNotebooks()) {
     assert.ok(plots.length >= 1, 'at least one Plotly JSON bundle');
     if (run.results) assert.equal(run.results.profile, 'smoke');
   });
-}
-
-/** A notebook in .cache (inside the repository, so that tslab resolves 'milab') with these cells. */
-function tinyNotebook(name: string, cells: string[]): { file: string; dir: string } {
-  fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
-  const dir = fs.mkdtempSync(path.join(ROOT, '.cache', 'tiny-notebook-'));
-  const file = path.join(dir, `${name}.ipynb`);
-  fs.writeFileSync(file, JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 4,
-    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-    cells: [
-      { cell_type: 'markdown', metadata: {}, source: '# tiny' },
-      ...cells.map((source) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source })),
-    ],
-  }));
-  return { file, dir };
 }
 
 test('the executed notebook numbers its cells as the kernel ran them (In [1], In [2], ...)', async () => {
@@ -98,23 +82,12 @@ test('a user-input error shows in the notebook as its one MilabInputError line; 
 });
 
 test('a failing cell names notebook, cell and error, and keeps the previous report', async () => {
-  fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
-  // Inside the repository so that tslab resolves 'milab' from the notebook's folder.
-  const dir = fs.mkdtempSync(path.join(ROOT, '.cache', 'failing-notebook-'));
+  const { file, dir } = tinyNotebook('98-failing', [
+    "import { summarize } from 'milab';\nconsole.log('fine');",
+    'summarize([]);',
+    "console.log('never');",
+  ]);
   try {
-    const cell = (source: string) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source });
-    const file = path.join(dir, '98-failing.ipynb');
-    fs.writeFileSync(file, JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 4,
-      metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-      cells: [
-        { cell_type: 'markdown', metadata: {}, source: '# fails' },
-        cell("import { summarize } from 'milab';\nconsole.log('fine');"),
-        cell('summarize([]);'),
-        cell("console.log('never');"),
-      ],
-    }));
     const previous = path.join(reportsRoot, '98-failing');
     fs.mkdirSync(previous, { recursive: true });
     fs.writeFileSync(path.join(previous, 'results.json'), 'old');
