@@ -167,10 +167,34 @@ def has_plotly_output(nb):
                for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", []))
 
 
+# Debian's nbconvert points the export at this machine's copies (file:///usr/share/javascript),
+# which no other machine has. A single file (require.js) is copied beside the export; MathJax loads
+# dozens of files from its folder, so the export tries this machine's copy and, failing that (another
+# machine, or the page served over http), a CDN: LaTeX renders here offline and elsewhere online.
+LOCAL_SCRIPT = re.compile(r'<script src="file://(/[^"?]+)(\?[^"]*)?">\s*</script>')
+MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@2.7.9/MathJax.js"
+
+
+def portable_scripts(html, folder):
+    def replace(match):
+        path, query = match.group(1), match.group(2) or ""
+        name = os.path.basename(path)
+        if name == "MathJax.js":
+            fallback = ("var s=document.createElement('script');s.src='%s%s';"
+                        "document.head.appendChild(s);" % (MATHJAX_CDN, query))
+            return '<script src="file://%s%s" onerror="%s"></script>' % (path, query, fallback)
+        if os.path.isfile(path):
+            shutil.copyfile(path, os.path.join(folder, name))
+            return '<script src="%s%s"></script>' % (name, query)
+        return match.group(0)
+    return LOCAL_SCRIPT.sub(replace, html)
+
+
 def export_html(nb, title, html_path):
     """The HTML export; with a chart, plotly.min.js beside it, loaded once in <head> (plotly.js 3
     sets window.Plotly whether or not the template's require.js is there)."""
     html, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    html = portable_scripts(html, os.path.dirname(html_path))
     if has_plotly_output(nb):
         shutil.copyfile(PLOTLY_JS, os.path.join(os.path.dirname(html_path), "plotly.min.js"))
         html = html.replace("</head>", '<script src="plotly.min.js"></script>\n</head>', 1)

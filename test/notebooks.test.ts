@@ -81,6 +81,24 @@ test('a user-input error shows in the notebook as its one MilabInputError line; 
   assert.match(bug, /^TypeError: a real bug\n\s+at deep /m, 'a bug is printed with its stack trace');
 });
 
+test('the HTML export needs no file of this machine: scripts beside it, MathJax with a CDN fallback', async () => {
+  const { file, dir } = tinyNotebook('94-export', ['1 + 1']);
+  try {
+    const run = await runNotebook(file, { profile: 'smoke', reportsRoot: path.join(dir, 'r'), log: () => {} });
+    const html = fs.readFileSync(run.html, 'utf8');
+    const tags = html.match(/<script[^>]*src="[^"]*"[^>]*>/g) ?? [];
+    for (const tag of tags.filter((t) => t.includes('file://'))) {
+      assert.match(tag, /MathJax\.js.*onerror=.*cdn\.jsdelivr\.net\/npm\/mathjax@2/, tag);
+    }
+    for (const tag of tags.filter((t) => !/src="(file|https?):/.test(t))) {
+      const local = /src="([^"?]+)/.exec(tag)![1];
+      assert.ok(fs.existsSync(path.join(path.dirname(run.html), local)), `${local} beside the export`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a failing cell names notebook, cell and error, and keeps the previous report', async () => {
   const { file, dir } = tinyNotebook('98-failing', [
     "import { summarize } from 'milab';\nconsole.log('fine');",
