@@ -58,6 +58,15 @@ function num(x: number): string {
   return tiny ? x.toExponential(2) : String(Number(x.toPrecision(4)));
 }
 
+/** mean ± sd with the sd to two significant digits and the mean to the same decimal place, so the
+ * two read together (88.229 ± 0.029, not 88.23 ± 0.02887). */
+function meanSd(mean: number, sd: number): string {
+  const plain = !(sd > 0) || Math.abs(mean) >= 1e4 || Math.abs(mean) < 1e-3;
+  if (plain) return `${num(mean)} ± ${num(sd)}`;
+  const decimals = Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(sd))));
+  return `${mean.toFixed(decimals)} ± ${sd.toFixed(decimals)}`;
+}
+
 function verdictCell(verdict: string): string {
   const colour =
     verdict === 'reproduced' ? '#1a7f37' : verdict === 'not reproduced' ? '#cf222e' : '#9a6700';
@@ -100,7 +109,7 @@ function rowsTable(rows: ResultRow[]): string {
   const body = rows.map((r) => {
     const paper =
       r.paper === null ? '—' : typeof r.paper === 'number' ? num(r.paper) : esc(r.paper);
-    const ours = `${num(r.ours.mean)} ± ${num(r.ours.sd)} <span class="n">(n=${r.ours.n})</span>`;
+    const ours = `${meanSd(r.ours.mean, r.ours.sd)} <span class="n">(n=${r.ours.n})</span>`;
     return `<tr><td>${esc(r.table)}</td><td>${esc(r.row)}</td><td>${esc(r.metric)}</td>` +
       `<td class="num">${paper}</td><td class="num">${ours}</td>${verdictCell(r.verdict)}</tr>`;
   });

@@ -41,7 +41,7 @@ test('reports/index.html links every notebook and shows its headline table', () 
     const html = fs.readFileSync(writeIndex(root, { resultsRoot: results }), 'utf8');
     assert.match(html, /<a href="00-tour\/00-tour.html">00-tour<\/a>/);
     assert.match(html, /<a href="00-tour\/00-tour.ipynb">executed notebook<\/a>/);
-    assert.match(html, /<td>T &lt;1&gt;<\/td><td>MLP<\/td><td>acc %<\/td><td class="num">90<\/td><td class="num">83.94 ± 1.838 <span class="n">\(n=2\)<\/span><\/td><td[^>]*>inconclusive<\/td>/);
+    assert.match(html, /<td>T &lt;1&gt;<\/td><td>MLP<\/td><td>acc %<\/td><td class="num">90<\/td><td class="num">83.9 ± 1.8 <span class="n">\(n=2\)<\/span><\/td><td[^>]*>inconclusive<\/td>/);
     assert.match(html, /<td>reaches 90 %<\/td><td[^>]*>not reproduced<\/td><td>83.9 over 2 seeds<\/td>/);
     for (const other of names.filter((n) => n !== '00-tour')) {
       assert.match(html, new RegExp(`<section id="${other}"><h2>${other}</h2>\\n<p class="run">Last run: not run yet</p>`));
