@@ -6,7 +6,7 @@
 // (outside reports/<name>/, which keeps the last complete report when a run fails).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readResults, type ResultRow, type Results, type Verdict } from 'milab';
+import { readResults, writeFileAtomic, type ResultRow, type Results, type Verdict } from 'milab';
 import { listNotebooks, notebookName, ROOT } from './notebook-runner';
 
 /** The outcome of a notebook's last run by `npm start`. */
@@ -21,20 +21,12 @@ export interface RunStatus {
   reason?: string;
 }
 
-/** Readers (a browser, a concurrent run) see the old file or the new one, never a part. */
-function writeAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(temp, text);
-  fs.renameSync(temp, file);
-}
-
 export function statusFile(reportsRoot: string, notebook: string): string {
   return path.join(reportsRoot, `${notebook}.status.json`);
 }
 
 export function writeRunStatus(reportsRoot: string, status: RunStatus): void {
-  writeAtomic(statusFile(reportsRoot, status.notebook), `${JSON.stringify(status, null, 2)}\n`);
+  writeFileAtomic(statusFile(reportsRoot, status.notebook), `${JSON.stringify(status, null, 2)}\n`);
 }
 
 /** The recorded outcome, or undefined when none was recorded (or the file is unreadable). */
@@ -255,6 +247,6 @@ ${states.map((s) => section(s, resultsRoot)).join('\n')}
 </body></html>
 `;
   const file = path.join(reportsRoot, 'index.html');
-  writeAtomic(file, page);
+  writeFileAtomic(file, page);
   return file;
 }
