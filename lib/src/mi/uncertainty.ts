@@ -85,9 +85,8 @@ export async function permutationTest(
   checkObserved(known);
   if (typeof estimator === 'string') {
     checkOptionNames(estimatorSpec(estimator), options, ['permutations', 'observed']);
-    await validateEstimate(estimator, x, y, rest);
   }
-  const data = await paired(x, y, rest.z);
+  const data = await inputs(estimator, x, y, rest);
   const run = runner(estimator, rest);
   const observed = known ?? (await run(data.x, data.y, data.z));
   const strata = data.z ? discreteStrata(data.z) : [Array.from({ length: data.x.rows }, (_, i) => i)];
@@ -123,13 +122,12 @@ export async function bootstrapCi(
   if (typeof estimator === 'string') {
     const own = ['resamples', 'level', 'resampling', 'observed'];
     checkOptionNames(estimatorSpec(estimator), options, own);
-    await validateEstimate(estimator, x, y, rest);
   }
   const resampling = chosen ?? (typeof estimator === 'string' ? estimatorSpec(estimator).resampling : undefined) ?? 'replacement';
   if (resampling !== 'replacement' && resampling !== 'subsample') {
     inputError(`resampling must be 'replacement' or 'subsample', got '${resampling}'`);
   }
-  const data = await paired(x, y, rest.z);
+  const data = await inputs(estimator, x, y, rest);
   const n = data.x.rows;
   const min = typeof estimator === 'string' ? minRowsOf(estimatorSpec(estimator), rest) : undefined;
   if (resampling === 'subsample' && min !== undefined && n >> 1 < min) {
@@ -164,6 +162,18 @@ interface Paired {
   x: Matrix;
   y: Matrix;
   z?: Matrix;
+}
+
+/** The inputs as matrices: through the registry's whole validation for a named estimator (the
+ * request it checked is the data used), else converted and paired. */
+async function inputs(
+  estimator: EstimatorRef,
+  x: SampleInput,
+  y: SampleInput,
+  options: EstimateOptions,
+): Promise<Paired> {
+  if (typeof estimator === 'string') return validateEstimate(estimator, x, y, options);
+  return paired(x, y, options.z);
 }
 
 async function paired(x: SampleInput, y: SampleInput, z: SampleInput | undefined): Promise<Paired> {
