@@ -279,7 +279,6 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
   let bestStep = 0;
   let bestWeights = new Snapshot(variables);
   let evalsSinceImprovement = 0;
-  let recoveries = 0;
   const divergences: string[] = [];
   let initial = NaN;
   let stopReason: TrainReport['stopReason'] = 'maxSteps';
@@ -318,8 +317,7 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
       const diverged = divergence(train, heldOut, best, task.limits);
       if (diverged !== null) {
         divergences.push(`${diverged} at step ${step}`);
-        recoveries++;
-        if (recoveries > o.maxRecoveries) {
+        if (divergences.length > o.maxRecoveries) {
           throw new NeuralTrainingError(
             `${label}: training diverged (${diverged} at step ${step}) and did not recover after ` +
               `${o.maxRecoveries} restarts with the learning rate divided by ${RECOVERY_FACTOR} ` +
@@ -373,6 +371,7 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
     if (typeof done === 'function') done();
   }
   const seconds = (Date.now() - started) / 1000;
+  const recoveries = divergences.length; // each divergence below the limit was recovered from
   const fit = { best, bestStep, steps: step, curve, stopReason, recoveries, divergences, initial };
   return { ...fit, learningRate, seconds };
 }
