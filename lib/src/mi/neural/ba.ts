@@ -10,8 +10,7 @@ import { logDetCovariance } from '../gaussian';
 import { Activation, Mlp } from './mlp';
 import { NeuralMiOptions, resolveSampling } from './estimators';
 import { fitByLikelihood } from './likelihood';
-import { CurvePoint, TrainOptions, fitSummary, negativeLowerBound } from './train';
-import { trainingWarnings } from './train';
+import { CurvePoint, TrainOptions, fitSummary, negativeLowerBound, trainingWarnings } from './train';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 

@@ -13,8 +13,14 @@ import { Activation, Mlp } from './mlp';
 import { logSumExp, scoresFromMatrix } from './bounds';
 import { NeuralMiOptions, prepare, resolveSampling } from './estimators';
 import { fitByLikelihood } from './likelihood';
-import { CurvePoint, MI_BOUND_LIMITS, NeuralTrainingError, TrainOptions } from './train';
-import { fitSummary, trainingWarnings } from './train';
+import {
+  CurvePoint,
+  MI_BOUND_LIMITS,
+  NeuralTrainingError,
+  TrainOptions,
+  fitSummary,
+  trainingWarnings,
+} from './train';
 
 export type UpperBoundName = 'club' | 'l1out';
 export const UPPER_BOUND_NAMES: readonly UpperBoundName[] = ['club', 'l1out'];
