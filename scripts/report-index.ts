@@ -6,7 +6,11 @@
 // (outside reports/<name>/, which keeps the last complete report when a run fails).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readResults, writeFileAtomic, type ResultRow, type Results, type Verdict } from 'milab';
+import {
+  formatMeanSd,
+  formatNumber,
+  readResults,
+  writeFileAtomic, type ResultRow, type Results, type Verdict } from 'milab';
 import { listNotebooks, notebookName, ROOT } from './notebook-runner';
 
 /** The outcome of a notebook's last run by `npm start`. */
@@ -43,21 +47,6 @@ export function readRunStatus(reportsRoot: string, notebook: string): RunStatus 
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-
-function num(x: number): string {
-  if (Number.isInteger(x)) return String(x);
-  const tiny = Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3;
-  return tiny ? x.toExponential(2) : String(Number(x.toPrecision(4)));
-}
-
-/** mean ± sd with the sd to two significant digits and the mean to the same decimal place, so the
- * two read together (88.229 ± 0.029, not 88.23 ± 0.02887). */
-function meanSd(mean: number, sd: number): string {
-  const plain = !(sd > 0) || Math.abs(mean) >= 1e4 || Math.abs(mean) < 1e-3;
-  if (plain) return `${num(mean)} ± ${num(sd)}`;
-  const decimals = Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(sd))));
-  return `${mean.toFixed(decimals)} ± ${sd.toFixed(decimals)}`;
-}
 
 function verdictCell(verdict: string): string {
   const colour =
@@ -100,8 +89,8 @@ function claimsTable(results: Results): string {
 function rowsTable(rows: ResultRow[]): string {
   const body = rows.map((r) => {
     const paper =
-      r.paper === null ? '—' : typeof r.paper === 'number' ? num(r.paper) : esc(r.paper);
-    const ours = `${meanSd(r.ours.mean, r.ours.sd)} <span class="n">(n=${r.ours.n})</span>`;
+      r.paper === null ? '—' : typeof r.paper === 'number' ? formatNumber(r.paper) : esc(r.paper);
+    const ours = `${formatMeanSd(r.ours)} <span class="n">(n=${r.ours.n})</span>`;
     return `<tr><td>${esc(r.table)}</td><td>${esc(r.row)}</td><td>${esc(r.metric)}</td>` +
       `<td class="num">${paper}</td><td class="num">${ours}</td>${verdictCell(r.verdict)}</tr>`;
   });

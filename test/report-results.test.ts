@@ -86,7 +86,7 @@ test('committedResults reads the committed full-profile file (undefined before o
   assert.equal(committed.profile, 'full');
   assert.deepEqual(resultRecords(committed), [
     { table: 'Table 1', row: 'DNN baseline', metric: 'test accuracy %', paper: 89.15, ours: '88.90 ± 0.20', n: 3, verdict: 'reproduced' },
-    { table: 'Table 1', row: 'DNN with MMIM', metric: 'test accuracy %', paper: '', ours: '0.50', n: 1, verdict: 'inconclusive' },
+    { table: 'Table 1', row: 'DNN with MMIM', metric: 'test accuracy %', paper: '', ours: '0.5', n: 1, verdict: 'inconclusive' },
   ]);
   fs.writeFileSync(path.join(dir, 'results', '000-mmim.json'), '{"notebook": "000-mmim"}');
   assert.throws(() => committedResults('000-mmim'), inputErrorMatching(/000-mmim\.json: .*profile/));

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { activeBackend } from '../backend/backend';
+import { formatMeanSd, type Summary } from './summary';
 import { inputError } from '../errors';
 import { checkNotebookName, projectRoot, reportDir, resultsRoot, writeFileAtomic } from './paths';
 import { PROFILES, profile, type Profile } from './profile';
@@ -15,12 +16,6 @@ import { PROFILES, profile, type Profile } from './profile';
 export type Verdict = 'reproduced' | 'not reproduced' | 'inconclusive';
 export const VERDICTS: readonly Verdict[] = ['reproduced', 'not reproduced', 'inconclusive'];
 
-/** Mean, sample standard deviation (n - 1; 0 when n = 1) and count of repeated runs. */
-export interface Summary {
-  mean: number;
-  sd: number;
-  n: number;
-}
 
 export interface ResultRow {
   /** The paper's table or figure, e.g. 'Table 1'. */
@@ -68,17 +63,6 @@ export interface WrittenResults {
   committedPath?: string;
 }
 
-export function summarize(values: readonly number[]): Summary {
-  if (!Array.isArray(values) || values.length === 0) inputError('summarize needs at least one value');
-  values.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) inputError(`summarize: value ${i} is ${v}, not a finite number`);
-  });
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, sd, n };
-}
-
 /** Validate, stamp (profile, backend, commit) and write the notebook's results atomically. */
 export function writeResults(input: ResultsInput): WrittenResults {
   if (input === null || typeof input !== 'object') inputError('writeResults needs { notebook, rows, claims? }');
@@ -122,13 +106,12 @@ export function committedResults(notebook: string): Results | undefined {
 
 /** One flat record per row, for showTable: ours as mean ± sd and the number of runs. */
 export function resultRecords(results: Results): Array<Record<string, string | number>> {
-  const fixed = (v: number) => v.toFixed(2);
   return results.rows.map((r) => ({
     table: r.table,
     row: r.row,
     metric: r.metric,
     paper: r.paper ?? '',
-    ours: r.ours.n > 1 ? `${fixed(r.ours.mean)} ± ${fixed(r.ours.sd)}` : fixed(r.ours.mean),
+    ours: formatMeanSd(r.ours),
     n: r.ours.n,
     verdict: r.verdict,
   }));

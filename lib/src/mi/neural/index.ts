@@ -6,7 +6,6 @@
 //   estimators.ts  one-call estimates: mine, nwj, infonce, smile, js, tuba, alpha (neuralMi)
 //   multivariate.ts neural conditional MI (discrete z) and total correlation
 //   upper.ts, ba.ts CLUB / L1Out upper bounds and the Barber-Agakov bound (Gaussian q)
-//   regulariser.ts bounds inside another model's training step (critic with its own optimiser)
 // Registering them with the estimator registry happens in register.ts (imported for its effect).
 import './register';
 
@@ -61,5 +60,3 @@ export { GaussianConditional, clubBound, l1outBound, neuralUpperBound, UPPER_BOU
 export type { UpperBoundName, NeuralUpperBoundOptions, NeuralUpperBoundResult, GaussianConditionalOptions } from './upper';
 export { GaussianRegression, baLowerBound, barberAgakov, gaussianEntropy } from './ba';
 export type { GaussianRegressionOptions, BarberAgakovOptions, BarberAgakovResult } from './ba';
-export { NeuralMiLowerBound, NeuralMiUpperBound } from './regulariser';
-export type { MiBoundRegulariser, NeuralMiLowerBoundOptions, NeuralMiUpperBoundOptions } from './regulariser';

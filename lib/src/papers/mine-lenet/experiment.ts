@@ -4,16 +4,16 @@
 // of references.ts; at other chosen epochs, the seed's Table 2 architecture study. Everything comes
 // back as plain JSON (non-finite values as null) so a full run can be cached and resumed (runOnce).
 import * as tf from '@tensorflow/tfjs';
-import { inputError } from '../errors';
-import { Rng } from '../random/rng';
-import type { Classifier } from '../nn/classifier';
-import { evaluateAccuracy, trainClassifier, collectActivations, type ClassifierData } from '../nn/train';
-import { checkBoundName, type LowerBoundName } from '../mi/neural/objectives';
-import type { StatisticsNetworkSpec } from './critics';
-import { MineMeasurer, type MeasureOptions } from './mine-measurer';
-import { flattenRows, oneHotLabels, standardiseGlobally, standardiseUnits } from './prepare';
-import { layerReferences, type LayerReferences } from './references';
-import { inputArchitectures, targetArchitectures } from './seed-architectures';
+import { inputError } from '../../errors';
+import { Rng } from '../../random/rng';
+import type { Classifier } from '../../nn/classifier';
+import { evaluateAccuracy, trainClassifier, collectActivations, type ClassifierData } from '../../nn/train';
+import { checkBoundName, type LowerBoundName } from '../../mi/neural/objectives';
+import type { StatisticsNetworkSpec } from '../../infoplane/critics';
+import { MineMeasurer, type MeasureOptions } from '../../infoplane/mine-measurer';
+import { flattenRows, oneHotLabels, standardiseGlobally, standardiseUnits } from '../../infoplane/prepare';
+import { layerReferences, type LayerReferences } from '../../infoplane/references';
+import { inputArchitectures, targetArchitectures } from './architectures';
 
 export type PlaneVariable = 'X' | 'Y';
 

@@ -4,7 +4,7 @@
 // leaving each unit of a 500-wide layer a signal-to-noise ratio of 0.2. At 0.2, MINE (h=20, 1000
 // rows) no longer found I(Y; maxpool1) at all: 0.00 nats against 1.2 at 0.1 and a KDE estimate of
 // 2.3 (measured). Every preset takes another level.
-import type { StatisticsNetworkSpec } from './critics';
+import type { StatisticsNetworkSpec } from '../../infoplane/critics';
 
 export const DEFAULT_NOISE_SIGMA = 0.1;
 

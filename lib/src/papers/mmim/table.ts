@@ -2,12 +2,12 @@
 // improvement over the baseline, and verdicts computed by the rules in verdicts.ts; plus the
 // paper's claims, each with its verdict and evidence. Rows and claims come out in the shared
 // results format (report/results.ts).
-import type { Claim, ResultRow, Verdict } from '../report/results';
-import { summarize, type Summary } from '../report/results';
-import { MMIM_PAPER_TABLE1, MmimMethod, MmimNet, mmimRowName } from './mmim-experiment';
-import { MmimStudy, finalRuns } from './mmim-study';
-import { PairedComparison, pairedComparison } from '../report/paired-stats';
-import { combineVerdicts, judgeBaselineRow, judgeBeatsBaseline, judgeImprovementRow } from './verdicts';
+import type { Claim, ResultRow, Verdict } from '../../report/results';
+import { summarize, type Summary } from '../../report/summary';
+import { MMIM_PAPER_TABLE1, MmimMethod, MmimNet, mmimRowName } from './experiment';
+import { MmimStudy, finalRuns } from './study';
+import { PairedComparison, pairedComparison } from '../../report/paired-stats';
+import { combineVerdicts, judgeBaselineRow, judgeBeatsBaseline, judgeImprovementRow } from '../../report/verdicts';
 
 export const MMIM_TABLE = 'Table 1';
 export const MMIM_METRIC = 'test accuracy %';

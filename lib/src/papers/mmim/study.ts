@@ -4,9 +4,9 @@
 // network's runs go through runMany in two batches (its baseline and lambda-selection runs, then its
 // other seeds at the chosen lambdas), so an interrupted full run resumes where it stopped and
 // parallel kernels (npm run full -- --workers N) share each batch.
-import { inputError } from '../errors';
-import { runMany, type RunJob } from '../report/runs';
-import { MmimDataInfo } from './mmim-data';
+import { inputError } from '../../errors';
+import { runMany, type RunJob } from '../../report/runs';
+import { MmimDataInfo } from './data';
 import {
   MMIM_METHODS,
   MMIM_NETS,
@@ -17,7 +17,7 @@ import {
   MmimRunResult,
   mmimRowName,
   runMmimConfiguration,
-} from './mmim-experiment';
+} from './experiment';
 import type { LayerIdentityOptions } from './identity';
 
 export type MmimRunSettings = Omit<MmimRunConfig, 'net' | 'method' | 'lambda' | 'seed' | 'monitorTerms' | 'identity'>;

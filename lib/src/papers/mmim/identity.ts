@@ -4,14 +4,14 @@
 // entropy estimates (the Gaussian one here) satisfies it to rounding error whatever its bias; the
 // estimators that estimate each information directly (k-NN, neural critics) carry
 // different biases per term, so the two sides differ by more than their noise when those biases do.
-import { inputError } from '../errors';
-import { Rng } from '../random/rng';
-import { Matrix, SampleInput, column, columnStats, takeRows, toMatrix, toMatrixAsync } from '../mi/matrix';
-import { covarianceMatrix, digamma, logDetSpd, range } from '../mi/special';
-import { ksgTotalCorrelation } from '../mi/tc';
-import { classRows, knnLabelMi } from '../mi/knn-label';
-import { SeedSummary, estimateLayerInformation, seedSummary } from './layer-information';
-import { LayerTermOptions } from './layer-terms';
+import { inputError } from '../../errors';
+import { Rng } from '../../random/rng';
+import { Matrix, SampleInput, column, columnStats, takeRows, toMatrix, toMatrixAsync } from '../../mi/matrix';
+import { covarianceMatrix, digamma, logDetSpd, range } from '../../mi/special';
+import { ksgTotalCorrelation } from '../../mi/tc';
+import { classRows, knnLabelMi } from '../../mi/knn-label';
+import { SeedSummary, estimateLayerInformation, seedSummary } from '../../regularisers/layer-information';
+import { LayerTermOptions } from '../../regularisers/layer-terms';
 
 export interface IdentityTerms {
   /** TC(h) */

@@ -1,9 +1,9 @@
 // Per-epoch curves of a study for plotting: one series per method, the mean over its final seeds
 // with the sd as error bars (a quantity a run did not record is left out).
-import type { LineSeries } from '../display/plot';
-import { MmimMethod, MmimNet } from './mmim-experiment';
-import { MmimStudy, finalRuns } from './mmim-study';
-import { LayerTermName } from './layer-terms';
+import type { LineSeries } from '../../display/plot';
+import { MmimMethod, MmimNet } from './experiment';
+import { MmimStudy, finalRuns } from './study';
+import { LayerTermName } from '../../regularisers/layer-terms';
 
 export type MmimCurveMetric = 'valAccuracy' | 'trainAccuracy' | 'loss' | LayerTermName;
 

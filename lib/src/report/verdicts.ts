@@ -12,8 +12,8 @@
 //    reports), inconclusive otherwise. A claim over several methods needs every one reproduced and
 //    fails if any one fails.
 import { inputError } from '../errors';
-import type { Verdict } from '../report/results';
-import { PairedComparison, pairedComparison } from '../report/paired-stats';
+import type { Verdict } from './results';
+import { PairedComparison, pairedComparison } from './paired-stats';
 
 export const MIN_SEEDS_FOR_VERDICT = 3;
 

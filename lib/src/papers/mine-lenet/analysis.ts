@@ -2,13 +2,13 @@
 // over seeds, Table 2 outcomes under the stated criterion, epochs to converge, and verdicts on the
 // seed's orderings. Pure functions of the records (no tensors), so criteria can change without
 // re-running anything.
-import { inputError } from '../errors';
-import type { InformationPlanePoint } from './charts';
+import { inputError } from '../../errors';
+import type { InformationPlanePoint } from '../../infoplane/charts';
 import type { PlaneRecord, PlaneRun, PlaneVariable } from './experiment';
-import { classifyMineRun, epochsToPlateau, type MineOutcome, type OutcomeVerdict } from './outcome';
-import { outcomeCriterion, type LayerReferences } from './references';
+import { classifyMineRun, epochsToPlateau, type MineOutcome, type OutcomeVerdict } from '../../infoplane/outcome';
+import { outcomeCriterion, type LayerReferences } from '../../infoplane/references';
 
-import type { Verdict } from '../report/results';
+import type { Verdict } from '../../report/results';
 
 /** Mean and sample sd (0 for one value) of the finite values; n counts them. */
 export interface Spread {

@@ -9,19 +9,19 @@
 // for a layer's activations consider small noise on the layer (MINE explodes without it on
 // deterministic layers).
 import * as tf from '@tensorflow/tfjs';
-import { inputError } from '../../errors';
-import { Rng } from '../../random/rng';
-import { Critic, CriticChoice, Negatives, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
-import { Activation } from './mlp';
-import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from './objectives';
-import { GaussianConditional, UPPER_BOUND_NAMES, UpperBoundName, upperBound } from './upper';
+import { inputError } from '../errors';
+import { Rng } from '../random/rng';
+import { Critic, CriticChoice, Negatives, NEGATIVE_KINDS, createCritic, criticScores, derangement } from '../mi/neural/critics';
+import { Activation } from '../mi/neural/mlp';
+import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from '../mi/neural/objectives';
+import { GaussianConditional, UPPER_BOUND_NAMES, UpperBoundName, upperBound } from '../mi/neural/upper';
 import {
   DivergenceLimits,
   MI_BOUND_LIMITS,
   NeuralTrainingError,
   ascendStep,
   likelihoodLimits,
-} from './train';
+} from '../mi/neural/train';
 
 /** Critic steps between checks of the critic's training values. */
 const CHECK_EVERY = 20;

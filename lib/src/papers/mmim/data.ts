@@ -2,12 +2,12 @@
 // into training and a validation part for choosing lambda, and the 10k test images. Smaller
 // profiles take seeded stratified subsets of each part.
 import * as tf from '@tensorflow/tfjs';
-import { inputError } from '../errors';
-import { Rng } from '../random/rng';
-import { loadFashionMnist } from '../data/mnist';
-import { ImageDataset, imagesAsFloat32, subsetImages } from '../data/images';
-import { trainValTestSplit } from '../data/split';
-import { MmimData, MmimSplit } from './mmim-experiment';
+import { inputError } from '../../errors';
+import { Rng } from '../../random/rng';
+import { loadFashionMnist } from '../../data/mnist';
+import { ImageDataset, imagesAsFloat32, subsetImages } from '../../data/images';
+import { trainValTestSplit } from '../../data/split';
+import { MmimData, MmimSplit } from './experiment';
 
 export interface MmimDataOptions {
   /** Validation images taken out of the 60k training set. Default 5000 (protocol). */

@@ -9,16 +9,16 @@
 // Step 2 (MMIM only): freeze everything below the penultimate layer and retrain the last layer as a
 // Bayes-by-backprop layer on E_q[CE] + KL(q||p)/n, the bound on C3 (see bayes-last-layer.ts).
 import * as tf from '@tensorflow/tfjs';
-import { inputError } from '../errors';
-import { Classifier } from '../nn/classifier';
-import { mlpClassifier, smallCnn } from '../nn/models';
-import { EpochSummary, collectActivations, evaluateAccuracy, trainClassifier } from '../nn/train';
-import { BayesLastLayer, C3EpochPoint, trainBayesLastLayer } from './bayes-last-layer';
-import { LayerMiRegulariser, LayerPenaltyKind } from './layer-regulariser';
-import { LayerTermName, LayerTermOptions } from './layer-terms';
+import { inputError } from '../../errors';
+import { Classifier } from '../../nn/classifier';
+import { mlpClassifier, smallCnn } from '../../nn/models';
+import { EpochSummary, collectActivations, evaluateAccuracy, trainClassifier } from '../../nn/train';
+import { BayesLastLayer, C3EpochPoint, trainBayesLastLayer } from '../../regularisers/bayes-last-layer';
+import { LayerMiRegulariser, LayerPenaltyKind } from '../../regularisers/layer-regulariser';
+import { LayerTermName, LayerTermOptions } from '../../regularisers/layer-terms';
 import { LayerIdentityOptions, LayerIdentityReport, layerIdentityCheck } from './identity';
-import { toMatrixAsync } from '../mi/matrix';
-import { takeScalar } from '../backend/read';
+import { toMatrixAsync } from '../../mi/matrix';
+import { takeScalar } from '../../backend/read';
 
 export type MmimNet = 'DNN' | 'CNN';
 export const MMIM_NETS: readonly MmimNet[] = ['DNN', 'CNN'];
