@@ -27,7 +27,7 @@ export function makeZmqLossless(): void {
   const send = proto.send;
   // The last send of each socket; a failed send does not block the ones after it.
   const tails = new WeakMap<object, Promise<void>>();
-  function serialisedSend(this: object, ...args: unknown[]): Promise<void> {
+  function serializedSend(this: object, ...args: unknown[]): Promise<void> {
     const previous = tails.get(this) ?? Promise.resolve();
     const sent = previous.then(() => send.apply(this, args));
     tails.set(
@@ -37,7 +37,7 @@ export function makeZmqLossless(): void {
     return sent;
   }
   // The native method is read-only but configurable.
-  Object.defineProperty(proto, 'send', { value: serialisedSend, writable: false, configurable: true });
+  Object.defineProperty(proto, 'send', { value: serializedSend, writable: false, configurable: true });
 
   // tslab creates its IOPub socket as `new zmq.Publisher()` from this module's exports (a writable
   // property); the socket options can only be given to the constructor or set before it binds.

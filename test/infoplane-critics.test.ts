@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   MilabInputError, Rng, buildStatisticsNetwork, gaussianChannelCeiling, inputArchitectures, kdeLayerBounds,
-  oneHotLabels, standardiseGlobally, standardiseUnits, targetArchitectures, tf, useBackend, type StatisticsNetworkSpec,
+  oneHotLabels, standardizeGlobally, standardizeUnits, targetArchitectures, tf, useBackend, type StatisticsNetworkSpec,
 } from 'milab';
 
 before(async () => {
@@ -117,14 +117,14 @@ test('bad specs and inputs give one-line input errors', () => {
   net.dispose();
 });
 
-test('standardiseUnits: per-unit z-scores over sqrt(live units), so E||row||^2 = 1; dead units become 0', async () => {
+test('standardizeUnits: per-unit z-scores over sqrt(live units), so E||row||^2 = 1; dead units become 0', async () => {
   const raw = tf.tensor2d([
     [1, 5, 0, 100],
     [2, 5, 0, 300],
     [3, 5, 0, 200],
     [6, 5, 0, 400],
   ]);
-  const z = await standardiseUnits(raw);
+  const z = await standardizeUnits(raw);
   const { mean, variance } = tf.moments(z, 0);
   const m = Array.from(mean.dataSync());
   const v = Array.from(variance.dataSync());
@@ -133,12 +133,12 @@ test('standardiseUnits: per-unit z-scores over sqrt(live units), so E||row||^2 =
   assert.deepEqual(v.map((x) => Math.round(x * 1e4) / 1e4), [0.5, 0, 0, 0.5]);
   const norm = tf.tidy(() => tf.mean(tf.sum(tf.square(z), 1)).dataSync()[0]);
   assert.ok(Math.abs(norm - 1) < 1e-5, `mean squared norm ${norm}`);
-  const g = await standardiseGlobally(raw);
+  const g = await standardizeGlobally(raw);
   const gm = tf.moments(g);
   assert.ok(Math.abs(gm.mean.dataSync()[0]) < 1e-5 && Math.abs(gm.variance.dataSync()[0] - 1 / 4) < 1e-4);
   for (const t of [raw, z, mean, variance, g, gm.mean, gm.variance]) t.dispose();
-  await assert.rejects(() => standardiseUnits(tf.zeros([1, 3]) as tf.Tensor2D), /at least 2 rows/);
-  await assert.rejects(() => standardiseUnits(tf.ones([4, 3]) as tf.Tensor2D), /every unit of the layer is constant/);
+  await assert.rejects(() => standardizeUnits(tf.zeros([1, 3]) as tf.Tensor2D), /at least 2 rows/);
+  await assert.rejects(() => standardizeUnits(tf.ones([4, 3]) as tf.Tensor2D), /every unit of the layer is constant/);
 });
 
 test('gaussianChannelCeiling: 1/(2 sigma^2); the KDE lower bound on a standardised layer never exceeds it', async () => {
@@ -146,7 +146,7 @@ test('gaussianChannelCeiling: 1/(2 sigma^2); the KDE lower bound on a standardis
   assert.throws(() => gaussianChannelCeiling(0), MilabInputError);
   const rng = new Rng(8);
   const layer = tf.tensor2d(rng.normals(300 * 40), [300, 40]);
-  const z = await standardiseUnits(layer);
+  const z = await standardizeUnits(layer);
   for (const sigma of [0.3, 0.5, 1]) {
     // Both are upper bounds on the truth, so only the lower bound is held to the ceiling.
     const { lower } = kdeLayerBounds(z, { noiseSd: sigma });

@@ -7,7 +7,7 @@ import {
   useBackend,
   Rng,
   MilabInputError,
-  LayerMiRegulariser,
+  LayerMiRegularizer,
   LAYER_PENALTY_KINDS,
   TotalCorrelationTerm,
   ConditionalTotalCorrelationTerm,
@@ -62,7 +62,7 @@ test('every penalty is finite and differentiable w.r.t. the layer, and leaks no 
   const h = tf.relu(tf.randomNormal([64, 12], 0, 1, 'float32', 3)) as tf.Tensor2D;
   const y = cyclicLabels(64, 4);
   for (const kind of LAYER_PENALTY_KINDS) {
-    const reg = new LayerMiRegulariser(kind, 12, 4, { seed: 1, critic: SMALL, criticSteps: 2 });
+    const reg = new LayerMiRegularizer(kind, 12, 4, { seed: 1, critic: SMALL, criticSteps: 2 });
     reg.updateCritic(h, y);
     const before = tf.memory().numTensors;
     for (let step = 0; step < 25; step++) {
@@ -143,7 +143,7 @@ test('the same seed gives the same penalty; another seed a different one', () =>
   const h = tf.relu(tf.randomNormal([32, 8], 0, 1, 'float32', 11)) as tf.Tensor2D;
   const y = cyclicLabels(32, 3);
   const run = (seed: number) => {
-    const reg = new LayerMiRegulariser('C1', 8, 3, { seed, critic: SMALL });
+    const reg = new LayerMiRegularizer('C1', 8, 3, { seed, critic: SMALL });
     for (let s = 0; s < 5; s++) reg.updateCritic(h, y);
     const p = reg.penalty(h, y);
     const v = p.dataSync()[0];
@@ -157,13 +157,13 @@ test('the same seed gives the same penalty; another seed a different one', () =>
 });
 
 test('bad input gives one-line input errors', () => {
-  assert.throws(() => new LayerMiRegulariser('C7' as never, 8, 3), (e: Error) => e instanceof MilabInputError && /C4, C5, C6, RDM, C1/.test(e.message));
-  const reg = new LayerMiRegulariser('C5', 8, 3, { critic: SMALL });
+  assert.throws(() => new LayerMiRegularizer('C7' as never, 8, 3), (e: Error) => e instanceof MilabInputError && /C4, C5, C6, RDM, C1/.test(e.message));
+  const reg = new LayerMiRegularizer('C5', 8, 3, { critic: SMALL });
   const h = tf.zeros([16, 8]) as tf.Tensor2D;
   assert.throws(() => reg.penalty(tf.zeros([16, 5]) as tf.Tensor2D, cyclicLabels(16, 3)), /shape \[batch, 8\]/);
   assert.throws(() => reg.penalty(h, cyclicLabels(15, 3)), /16 rows but 15 labels/);
   assert.throws(() => reg.penalty(h, Int32Array.from({ length: 16 }, () => 3)), /outside 0\.\.2/);
-  assert.throws(() => new LayerMiRegulariser('C4', 8, 3, { criticSteps: 0 }), /criticSteps/);
+  assert.throws(() => new LayerMiRegularizer('C4', 8, 3, { criticSteps: 0 }), /criticSteps/);
   h.dispose();
   reg.dispose();
 });

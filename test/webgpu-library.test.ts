@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  LayerMiRegulariser, MilabInputError, Rng, estimate, mine, mlpClassifier, tf, toMatrix, toMatrixAsync, trainClassifier, useBackend,
+  LayerMiRegularizer, MilabInputError, Rng, estimate, mine, mlpClassifier, tf, toMatrix, toMatrixAsync, trainClassifier, useBackend,
   type BackendName, type TrainHistory,
 } from 'milab';
 import { webgpuAvailable } from './webgpu-support';
@@ -57,7 +57,7 @@ async function classifierOn(backend: BackendName): Promise<{ history: TrainHisto
   const train = blobs(64, 1);
   const validation = blobs(32, 2);
   const model = mlpClassifier({ inputShape: 6, hidden: [8], classes: 4, seed: 4 });
-  const penalty = new LayerMiRegulariser('C1', 8, 4, { seed: 6, critic: { hidden: [8] } });
+  const penalty = new LayerMiRegularizer('C1', 8, 4, { seed: 6, critic: { hidden: [8] } });
   const terms: number[] = [];
   try {
     const history = await trainClassifier(model, train, {

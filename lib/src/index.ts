@@ -9,7 +9,7 @@ export * from './data';
 export * from './display';
 export * from './report';
 export * from './nn';
-export * from './regularisers';
+export * from './regularizers';
 export * from './infoplane';
 export * from './explore';
 // Transitional: the flat names stay until the notebooks use the namespaces.

@@ -2,7 +2,7 @@
 // Rigter's statistics networks, re-initialised or warm-started) and checked against other estimators.
 export { buildStatisticsNetwork, sampleWidth, STATISTICS_ARCHITECTURES } from './critics';
 export type { SampleShape, StatisticsArchitecture, StatisticsNetworkSpec, StatisticsNetwork } from './critics';
-export { standardiseUnits, standardiseGlobally, gaussianChannelCeiling, oneHotLabels, flattenRows } from './prepare';
+export { standardizeUnits, standardizeGlobally, gaussianChannelCeiling, oneHotLabels, flattenRows } from './prepare';
 export { MineMeasurer } from './mine-measurer';
 export type { MineMeasurerOptions, MeasureOptions, MineMeasurement } from './mine-measurer';
 export { classifyMineRun, epochsToPlateau } from './outcome';

@@ -86,7 +86,7 @@ export class MineMeasurer {
   }
 
   /** Estimate I(A; L + noise) on paired rows: `a` [n, prod(shapes.a)], `l` [n, prod(shapes.l)],
-   * l already standardised (see standardiseUnits). */
+   * l already standardised (see standardizeUnits). */
   async measure(a: tf.Tensor2D, l: tf.Tensor2D, options: MeasureOptions): Promise<MineMeasurement> {
     const o = resolve(options);
     checkPair(a, l, this.options.shapes);

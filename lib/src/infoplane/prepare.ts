@@ -15,7 +15,7 @@ const CONSTANT_UNIT_FRACTION = 1e-6;
  * so E||row||^2 = 1. Constant units (dead ReLUs, the always-zero border of MNIST) become 0 and do not
  * count. Caller disposes the result.
  */
-export async function standardiseUnits(activations: tf.Tensor2D): Promise<tf.Tensor2D> {
+export async function standardizeUnits(activations: tf.Tensor2D): Promise<tf.Tensor2D> {
   checkActivations(activations, 'activations');
   const { mean, sd, alive, liveCount } = tf.tidy(() => {
     const moments = tf.moments(activations, 0);
@@ -38,7 +38,7 @@ export async function standardiseUnits(activations: tf.Tensor2D): Promise<tf.Ten
 
 /** One mean and one sd for the whole tensor (keeps an image's relative contrast: per-pixel z-scores
  * would blow up the rarely-inked border), then scaled so E||row||^2 = 1. */
-export async function standardiseGlobally(values: tf.Tensor2D): Promise<tf.Tensor2D> {
+export async function standardizeGlobally(values: tf.Tensor2D): Promise<tf.Tensor2D> {
   checkActivations(values, 'values');
   const { mean, variance } = tf.moments(values);
   try {

@@ -11,7 +11,7 @@ import { evaluateAccuracy, trainClassifier, collectActivations, type ClassifierD
 import { checkBoundName, type LowerBoundName } from '../../mi/neural/objectives';
 import type { StatisticsNetworkSpec } from '../../infoplane/critics';
 import { MineMeasurer, type MeasureOptions } from '../../infoplane/mine-measurer';
-import { flattenRows, oneHotLabels, standardiseGlobally, standardiseUnits } from '../../infoplane/prepare';
+import { flattenRows, oneHotLabels, standardizeGlobally, standardizeUnits } from '../../infoplane/prepare';
 import { layerReferences, type LayerReferences } from '../../infoplane/references';
 import { inputArchitectures, targetArchitectures } from './architectures';
 
@@ -113,7 +113,7 @@ export async function runInformationPlane(
 
   // The two fixed sides: X standardised with one scale (keeps the pixels' relative contrast), Y one-hot.
   const sides: Record<PlaneVariable, { rows: tf.Tensor2D; shape: number[] }> = {
-    X: { rows: await standardiseFlat(data.evaluation.x), shape: data.evaluation.x.shape.slice(1) },
+    X: { rows: await standardizeFlat(data.evaluation.x), shape: data.evaluation.x.shape.slice(1) },
     Y: { rows: oneHotLabels(labels, model.classes), shape: [model.classes] },
   };
   const measurers = new Map<string, MineMeasurer>();
@@ -140,7 +140,7 @@ export async function runInformationPlane(
           for (const layer of config.layers) {
             const raw = activations[layer];
             const flat = flattenRows(raw);
-            const z = await standardiseUnits(flat);
+            const z = await standardizeUnits(flat);
             const layerSide = { rows: z, shape: raw.shape.slice(1) };
             try {
               for (const noiseSigma of referenceSigmas(config, epoch, layer)) {
@@ -294,10 +294,10 @@ function checkConfig(model: Classifier, data: PlaneData, c: PlaneExperimentConfi
 }
 
 /** The image side of the plane: flattened, then standardised with one scale. */
-async function standardiseFlat(images: tf.Tensor): Promise<tf.Tensor2D> {
+async function standardizeFlat(images: tf.Tensor): Promise<tf.Tensor2D> {
   const flat = flattenRows(images);
   try {
-    return await standardiseGlobally(flat);
+    return await standardizeGlobally(flat);
   } finally {
     if (flat !== images) flat.dispose();
   }

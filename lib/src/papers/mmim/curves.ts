@@ -3,7 +3,7 @@
 import type { LineSeries } from '../../display/plot';
 import { MmimMethod, MmimNet } from './experiment';
 import { MmimStudy, finalRuns } from './study';
-import { LayerTermName } from '../../regularisers/layer-terms';
+import { LayerTermName } from '../../regularizers/layer-terms';
 
 export type MmimCurveMetric = 'valAccuracy' | 'trainAccuracy' | 'loss' | LayerTermName;
 

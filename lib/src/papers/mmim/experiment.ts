@@ -13,9 +13,9 @@ import { inputError } from '../../errors';
 import { Classifier } from '../../nn/classifier';
 import { mlpClassifier, smallCnn } from '../../nn/models';
 import { EpochSummary, collectActivations, evaluateAccuracy, trainClassifier } from '../../nn/train';
-import { BayesLastLayer, C3EpochPoint, trainBayesLastLayer } from '../../regularisers/bayes-last-layer';
-import { LayerMiRegulariser, LayerPenaltyKind } from '../../regularisers/layer-regulariser';
-import { LayerTermName, LayerTermOptions } from '../../regularisers/layer-terms';
+import { BayesLastLayer, C3EpochPoint, trainBayesLastLayer } from '../../regularizers/bayes-last-layer';
+import { LayerMiRegularizer, LayerPenaltyKind } from '../../regularizers/layer-regularizer';
+import { LayerTermName, LayerTermOptions } from '../../regularizers/layer-terms';
 import { LayerIdentityOptions, LayerIdentityReport, layerIdentityCheck } from './identity';
 import { toMatrixAsync } from '../../mi/matrix';
 import { takeScalar } from '../../backend/read';
@@ -134,8 +134,8 @@ export async function runMmimConfiguration(data: MmimData, config: MmimRunConfig
   const criticKind: LayerPenaltyKind | null = config.monitorTerms ? 'C1' : penaltyKind;
   const options = { criticSteps: config.criticSteps, critic: config.critic, seed: config.seed };
   // The penalty's critics, and (when monitoring) C1's critics for the terms the penalty lacks.
-  const penalty = penaltyKind ? new LayerMiRegulariser(penaltyKind, units, data.classes, options) : null;
-  const monitor = criticKind && criticKind !== penaltyKind ? new LayerMiRegulariser(criticKind, units, data.classes, options) : null;
+  const penalty = penaltyKind ? new LayerMiRegularizer(penaltyKind, units, data.classes, options) : null;
+  const monitor = criticKind && criticKind !== penaltyKind ? new LayerMiRegularizer(criticKind, units, data.classes, options) : null;
   const curve: MmimEpochPoint[] = [];
   let step1: MmimRunResult['step1'];
   let c3Curve: C3EpochPoint[] | undefined;

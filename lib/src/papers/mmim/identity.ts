@@ -10,8 +10,8 @@ import { Matrix, SampleInput, column, columnStats, takeRows, toMatrix, toMatrixA
 import { covarianceMatrix, digamma, logDetSpd, range } from '../../mi/special';
 import { ksgTotalCorrelation } from '../../mi/tc';
 import { classRows, knnLabelMi } from '../../mi/knn-label';
-import { SeedSummary, estimateLayerInformation, seedSummary } from '../../regularisers/layer-information';
-import { LayerTermOptions } from '../../regularisers/layer-terms';
+import { SeedSummary, estimateLayerInformation, seedSummary } from '../../regularizers/layer-information';
+import { LayerTermOptions } from '../../regularizers/layer-terms';
 
 export interface IdentityTerms {
   /** TC(h) */
@@ -142,8 +142,8 @@ export interface IdentityCheck {
 }
 
 /** Summaries over repetitions (seeds or disjoint parts) of the four terms and both sides. */
-export function summariseIdentity(repetitions: readonly IdentityTerms[]): IdentityCheck {
-  if (repetitions.length === 0) inputError('summariseIdentity needs at least one repetition');
+export function summarizeIdentity(repetitions: readonly IdentityTerms[]): IdentityCheck {
+  if (repetitions.length === 0) inputError('summarizeIdentity needs at least one repetition');
   const pick = (f: (t: IdentityTerms) => number) => seedSummary(repetitions.map(f));
   return {
     terms: {
@@ -178,7 +178,7 @@ export function identityOverParts(
     rows.forEach((r, i) => (y[i] = labels[r]));
     reps.push(estimator(takeRows(m, rows), y));
   }
-  return summariseIdentity(reps);
+  return summarizeIdentity(reps);
 }
 
 export interface LayerIdentityOptions {
@@ -236,7 +236,7 @@ export async function layerIdentityCheck(
     const clean = prepareFeatures(m, { seed, noise: 0 });
     const seeds = options.neuralSeeds ?? [0, 1, 2];
     const est = await estimateLayerInformation(clean, labels, classes, { steps, seeds, critic: options.critic });
-    report.neural = summariseIdentity(
+    report.neural = summarizeIdentity(
       seeds.map((_, k) => ({
         tc: est.tc!.values[k],
         conditionalTc: est.conditionalTc!.values[k],

@@ -78,7 +78,7 @@ class DivergenceWatch {
   }
 }
 
-export interface MiBoundRegulariser {
+export interface MiBoundRegularizer {
   /** 'lower': bound <= I (maximise it); 'upper': bound >= I (minimise it). */
   readonly direction: 'lower' | 'upper';
   /** One step of the critic's own optimiser on this batch (x and y are treated as data). */
@@ -116,7 +116,7 @@ export interface NeuralMiLowerBoundOptions extends BoundOptions, StepOptions, Cr
 }
 
 /** A variational lower bound whose critic trains alongside a host model. */
-export class NeuralMiLowerBound implements MiBoundRegulariser {
+export class NeuralMiLowerBound implements MiBoundRegularizer {
   readonly direction = 'lower';
   readonly critic: Critic;
   private readonly ownsCritic: boolean;
@@ -199,7 +199,7 @@ export interface NeuralMiUpperBoundOptions extends StepOptions {
 
 /** CLUB or L1Out with a Gaussian q(y|x) fitted alongside a host model (updateCritic = one maximum-
  * likelihood step of q). */
-export class NeuralMiUpperBound implements MiBoundRegulariser {
+export class NeuralMiUpperBound implements MiBoundRegularizer {
   readonly direction = 'upper';
   readonly name: UpperBoundName;
   readonly q: GaussianConditional;

@@ -29,7 +29,7 @@ export const LAYER_PENALTY_SIGNS: Readonly<Record<LayerPenaltyKind, Partial<Reco
   C1: { tc: 1, conditionalTc: -1, unitLabelMi: -1 },
 };
 
-export interface LayerRegulariserOptions {
+export interface LayerRegularizerOptions {
   /** Critic steps per network step (k). Default 1. */
   criticSteps?: number;
   /** Options for every term; `termOptions` overrides per term. */
@@ -45,12 +45,12 @@ export function checkPenaltyKind(kind: string): LayerPenaltyKind {
   return kind as LayerPenaltyKind;
 }
 
-export class LayerMiRegulariser {
+export class LayerMiRegularizer {
   readonly kind: LayerPenaltyKind;
   readonly criticSteps: number;
   private readonly terms: { term: LayerTerm; sign: 1 | -1 }[] = [];
 
-  constructor(kind: LayerPenaltyKind, readonly units: number, readonly classes: number, options: LayerRegulariserOptions = {}) {
+  constructor(kind: LayerPenaltyKind, readonly units: number, readonly classes: number, options: LayerRegularizerOptions = {}) {
     this.kind = checkPenaltyKind(kind);
     this.criticSteps = options.criticSteps ?? 1;
     if (!Number.isInteger(this.criticSteps) || this.criticSteps < 1) {

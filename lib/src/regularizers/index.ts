@@ -2,7 +2,7 @@
 // Bayes-by-backprop last layer for MMIM's step 2 (C3), and paired statistics for comparing methods.
 export * from './column-shuffle';
 export * from './layer-terms';
-export * from './layer-regulariser';
+export * from './layer-regularizer';
 export * from './bayes-last-layer';
 export * from './layer-information';
 export * from './bound';
