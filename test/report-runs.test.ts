@@ -100,3 +100,19 @@ test('runMany: values in job order; runs claimed by a live process are awaited, 
   assert.ok(!fs.readdirSync(runCacheDir('004-x')).some((f) => f.endsWith('.claim')), 'no claim is left behind');
   await assert.rejects(runMany('004-x', [job('d'), job('d')]), /unique; 'd' repeats/);
 });
+
+test('MILAB_STORED_ONLY rebuilds from stored runs and names a missing one instead of computing it', async () => {
+  process.env.MILAB_PROFILE = 'full';
+  let calls = 0;
+  await runOnce('000-mmim', 'stored run', () => ++calls);
+  process.env.MILAB_STORED_ONLY = '1';
+  assert.deepEqual(await runOnce('000-mmim', 'stored run', () => ++calls), 1);
+  await assert.rejects(
+    runMany('000-mmim', [
+      { key: 'stored run', compute: () => ++calls },
+      { key: 'never computed', compute: () => ++calls },
+    ]),
+    /MILAB_STORED_ONLY: 1 of 2 runs are not stored .*the first: never computed/,
+  );
+  assert.equal(calls, 1, 'nothing computed');
+});

@@ -8,6 +8,7 @@ export {
 } from './text-datasets';
 export type { TextDataset, LabelledCsvOptions } from './text-datasets';
 export { installArchive } from './prepared';
+export { classCounts, classCountTable } from './labels';
 export { imagesAsFloat32, imagesToTensor, labelsToTensor, subsetImages } from './images';
 export type { ImageDataset, DatasetSplit } from './images';
 export type { LoadOptions } from './options';

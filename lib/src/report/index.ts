@@ -10,3 +10,4 @@ export { runOnce, runMany, runCacheDir, storedRunsStatus, processAlive } from '.
 export type { RunJob, StoredRunsStatus } from './runs';
 export * from './paired-stats';
 export * from './verdicts';
+export { showCommittedResults } from './committed';

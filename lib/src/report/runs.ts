@@ -2,7 +2,9 @@
 // run's JSON result is stored under results/runs/<notebook>/ and committed with the results, so a
 // full run resumes where it stopped on any machine, not only the one that started it. Other
 // profiles always compute (their runs are short, and a stale cache must never leak into CI).
-// MILAB_FRESH=1 ignores and overwrites the stored runs.
+// MILAB_FRESH=1 ignores and overwrites the stored runs. MILAB_STORED_ONLY=1 rebuilds a notebook's
+// results from its stored runs alone: a run that is not stored is an error naming it, never hours
+// of computing (how the committed results are checked after a change to the code that reads them).
 //
 // Several processes may run the same notebook at once (one per core: `npm run full -- --workers N`):
 // before computing a run each process claims it with a file naming its pid, skips runs claimed by a
@@ -64,6 +66,15 @@ export async function runMany<T>(notebook: string, jobs: ReadonlyArray<RunJob<T>
     return results;
   }
   const dir = runCacheDir(notebook);
+  if (process.env.MILAB_STORED_ONLY) {
+    const missing = jobs.filter(({ key }) => !readStored(path.join(dir, fileNameFor(key)), key, ''));
+    if (missing.length > 0) {
+      inputError(
+        `MILAB_STORED_ONLY: ${missing.length} of ${jobs.length} runs are not stored in ${dir}; ` +
+          `the first: ${missing[0].key.slice(0, 300)}`,
+      );
+    }
+  }
   // MILAB_FRESH: runs stored before this call are ignored; those another kernel stores during it count.
   const storedSince = process.env.MILAB_FRESH ? new Date().toISOString() : '';
   const pending = new Set(jobs.keys());
