@@ -5,10 +5,8 @@
 // adapter, so every run here is kept to a few steps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  LayerMiRegularizer, MilabInputError, Rng, estimate, mine, mlpClassifier, tf, toMatrix, toMatrixAsync, trainClassifier, useBackend,
-  type BackendName, type TrainHistory,
-} from 'milab';
+import { LayerMiRegularizer, MilabInputError, Rng, estimate, mine, mlpClassifier, tf, trainClassifier, useBackend, type BackendName, type TrainHistory } from 'milab';
+import { toMatrix, toMatrixAsync } from 'milab/internal';
 import { webgpuAvailable } from './webgpu-support';
 
 /** x ~ N(0, I_2), y = x + noise: I(X;Y) = log(1 + 1/0.25) ~ 1.61 nats. */

@@ -2,20 +2,22 @@
 import { useBackend } from '../backend/backend';
 import { progressReporter } from '../display/progress';
 import { inputError } from '../errors';
+import '../mi'; // registers every estimator
 import {
-  bootstrapCi,
-  checkBootstrapSettings,
   checkOptionNames,
-  checkPermutations,
-  columnStats,
   EstimateOptions,
   estimate,
   estimatorNames,
   estimatorSpec,
-  Matrix,
-  permutationTest,
   validateEstimate,
-} from '../mi';
+} from '../mi/estimate';
+import { columnStats, Matrix } from '../mi/matrix';
+import {
+  bootstrapCi,
+  checkBootstrapSettings,
+  checkPermutations,
+  permutationTest,
+} from '../mi/uncertainty';
 import {
   columnList,
   DECIMAL_HINT,

@@ -1,0 +1,29 @@
+// milab/internal: the pieces the public modules share, exported for milab's own tests and scripts.
+// Not part of the public API: names here may change in any release without notice.
+export {
+  isMatrix,
+  toMatrix,
+  toMatrixAsync,
+  checkPaired,
+  hstack,
+  takeRows,
+  columnStats,
+  toFloat32,
+  matrixToTensor,
+} from './mi/matrix';
+export { covarianceMatrix, submatrix, logDetSpd, range } from './mi/special';
+export { logDetCovariance } from './mi/gaussian';
+export { rowSymbols, entropyFromCounts, binColumns } from './mi/binning';
+export type { Symbols } from './mi/binning';
+export { classRows } from './mi/knn-label';
+export {
+  validateEstimate,
+  checkOptionNames,
+  checkOptionsObject,
+  minRowsOf,
+  checkRows,
+  numberOption,
+  booleanOption,
+} from './mi/estimate';
+export type { EstimateRequest } from './mi/estimate';
+export { minResamples, checkBootstrapSettings, checkPermutations } from './mi/uncertainty';
