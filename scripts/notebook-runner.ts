@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { processAlive, readResults, type Profile, type Results } from 'milab';
+import { readResults, type Profile, type Results } from 'milab';
+import { processAlive } from 'milab/internal';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const NOTEBOOKS_DIR = path.join(ROOT, 'notebooks');

@@ -6,10 +6,8 @@
 // datasets asked for. Plain progress lines; on failure one line on stderr and exit status 1.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import {
-  DEBIAN_FASHION_MNIST_DIR, DOWNLOADABLE_DATASETS, MilabInputError, dataDir, datasetPresent, downloadDataset,
-  progressReporter, verifyOfflineDatasets, type DownloadableDataset,
-} from 'milab';
+import { DOWNLOADABLE_DATASETS, MilabInputError, dataDir, datasetPresent, downloadDataset, progressReporter, verifyOfflineDatasets, type DownloadableDataset } from 'milab';
+import { DEBIAN_FASHION_MNIST_DIR } from 'milab/internal';
 
 const APT_PACKAGE = 'dataset-fashion-mnist';
 

@@ -6,11 +6,8 @@
 // (outside reports/<name>/, which keeps the last complete report when a run fails).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  formatMeanSd,
-  formatNumber,
-  readResults,
-  writeFileAtomic, type ResultRow, type Results, type Verdict } from 'milab';
+import { formatMeanSd, formatNumber, readResults, type ResultRow, type Results, type Verdict } from 'milab';
+import { writeFileAtomic } from 'milab/internal';
 import { listNotebooks, notebookName, ROOT } from './notebook-runner';
 
 /** The outcome of a notebook's last run by `npm start`. */

@@ -9,7 +9,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROFILES, storedRunsStatus, type Profile } from 'milab';
+import { PROFILES, type Profile } from 'milab';
+import { storedRunsStatus } from 'milab/internal';
 import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook, stagingIsStale } from './notebook-runner';
 import { writeIndex, writeRunStatus, type RunStatus } from './report-index';
 

@@ -5,10 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import {
-  CsvParser, MilabInputError, checksumCacheFile, decodeCifarRecords, downloadVerified, extractTarGz, hashFile,
-  parseIdx, readCsvRecords, readIdxFile, verifyFile, type RemoteFile,
-} from 'milab';
+import { MilabInputError, downloadVerified, extractTarGz, hashFile, parseIdx, readCsvRecords, readIdxFile, verifyFile, type RemoteFile } from 'milab';
+import { CsvParser, checksumCacheFile, decodeCifarRecords } from 'milab/internal';
 import { cifarRecords, idxBytes, md5, partialFiles, serve, sha256, tarGz, tempDir } from './data-fixtures';
 
 const dir = tempDir('data-formats');

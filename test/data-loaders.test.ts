@@ -5,11 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import {
-  DEBIAN_FASHION_MNIST_DIR, MilabInputError, imagesAsFloat32, imagesToTensor, installArchive, labelsToTensor,
-  loadAgNews, loadCifar10, loadFashionMnist, loadIdxPair, loadImdb, loadLabelledCsv, loadMnist, loadYelpPolarity,
-  prepareCifar10, subsetImages, tf, useBackend, type RemoteFile,
-} from 'milab';
+import { MilabInputError, imagesAsFloat32, imagesToTensor, labelsToTensor, loadAgNews, loadCifar10, loadFashionMnist, loadIdxPair, loadImdb, loadLabelledCsv, loadMnist, loadYelpPolarity, prepareCifar10, subsetImages, tf, useBackend, type RemoteFile } from 'milab';
+import { DEBIAN_FASHION_MNIST_DIR, installArchive } from 'milab/internal';
 import { cifarRecords, greyImages, idxBytes, md5, partialFiles, tarGz, tempDir } from './data-fixtures';
 
 const dir = tempDir('data-loaders');

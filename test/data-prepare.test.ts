@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEBIAN_FASHION_MNIST_DIR } from 'milab';
+import { DEBIAN_FASHION_MNIST_DIR } from 'milab/internal';
 import { tempDir } from './data-fixtures';
 
 const SCRIPT = path.join(__dirname, '..', 'scripts', 'prepare-data.js');

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lineChart, MilabInputError, plotBundle, showPlot, PLOTLY_MIME, type PlotlyFigure } from 'milab';
+import { lineChart, MilabInputError, showPlot, type PlotlyFigure } from 'milab';
+import { plotBundle, PLOTLY_MIME } from 'milab/internal';
 import { heatmap } from 'milab';
 import { installFakeKernel } from './display-fake-kernel';
 

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as dfd from 'danfojs-node';
-import { MilabInputError, saveTable, showTable, tableBundle } from 'milab';
+import { MilabInputError, saveTable, showTable } from 'milab';
+import { tableBundle } from 'milab/internal';
 import { installFakeKernel } from './display-fake-kernel';
 
 test('a danfojs DataFrame becomes an HTML table and aligned text', () => {

@@ -2,26 +2,8 @@
 // helpers and miMatrix, checked on synthetic columns whose MI is known.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  completeRows,
-  describeTable,
-  estimate,
-  gaussianMiFromCorrelation,
-  knnLabelMi,
-  miGiven,
-  miMatrix,
-  MilabInputError,
-  pearson,
-  ranks,
-  Rng,
-  sampleRows,
-  spearman,
-  tableFromCsv,
-  tableFromRecords,
-  tableBundle,
-  tableRecords,
-  type DataTable,
-} from 'milab';
+import { completeRows, describeTable, estimate, gaussianMiFromCorrelation, knnLabelMi, miGiven, miMatrix, MilabInputError, pearson, ranks, Rng, sampleRows, spearman, tableFromCsv, tableFromRecords, tableRecords, type DataTable } from 'milab';
+import { tableBundle } from 'milab/internal';
 
 /** A table of numeric columns from plain arrays (NaN = missing). */
 function numericTable(columns: Record<string, number[]>): DataTable {

@@ -1,17 +1,8 @@
 // Paired statistics and the verdict rules for method-vs-baseline tables.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MilabInputError,
-  pairedComparison,
-  signTestP,
-  studentTQuantile,
-  studentTTwoSidedP,
-  judgeBaselineRow,
-  judgeImprovementRow,
-  judgeBeatsBaseline,
-  combineVerdicts,
-} from 'milab';
+import { MilabInputError, pairedComparison, judgeBaselineRow, judgeImprovementRow, judgeBeatsBaseline, combineVerdicts } from 'milab';
+import { signTestP, studentTQuantile, studentTTwoSidedP } from 'milab/internal';
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MilabInputError, committedResults, perProfile, resultRecords, profile, readResults, summarize, validateResults, writeResults, type ResultRow, type Results } from 'milab';
+import { MilabInputError, committedResults, perProfile, resultRecords, profile, readResults, summarize, writeResults, type ResultRow, type Results } from 'milab';
+import { validateResults } from 'milab/internal';
 
 let dir: string;
 const saved = { ...process.env };

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { reportDir, runCacheDir, runMany, runOnce, storedRunsStatus } from 'milab';
+import { reportDir, runCacheDir, runMany, runOnce } from 'milab';
+import { storedRunsStatus } from 'milab/internal';
 
 let dir: string;
 const saved = { ...process.env };

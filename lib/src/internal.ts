@@ -27,3 +27,22 @@ export {
 } from './mi/estimate';
 export type { EstimateRequest } from './mi/estimate';
 export { minResamples, checkBootstrapSettings, checkPermutations } from './mi/uncertainty';
+export { installArchive } from './data/prepared';
+export { CsvParser } from './data/csv';
+export { checksumCacheFile } from './data/checksum';
+export { decodeCifarRecords } from './data/cifar';
+export { DEBIAN_FASHION_MNIST_DIR } from './data/paths';
+export * as datasetSources from './data/sources';
+export { plotBundle, PLOTLY_MIME } from './display/plot';
+export { tableBundle } from './display/table';
+export { inKernel } from './display/kernel';
+export { writeFileAtomic, reportsRoot } from './report/paths';
+export { validateResults } from './report/results';
+export { processAlive, storedRunsStatus } from './report/runs';
+export {
+  signTestP,
+  studentTTwoSidedP,
+  studentTQuantile,
+  logGamma,
+  regularizedIncompleteBeta,
+} from './report/paired-stats';

@@ -1,13 +1,12 @@
 // data: dataset loaders (offline: Fashion-MNIST, MNIST, IMDB; online: CIFAR-10, AG_NEWS, Yelp
 // polarity), verified by recorded checksums, plus the helpers to turn them into model inputs.
 export { loadFashionMnist, loadMnist, loadIdxPair, FASHION_MNIST_CLASSES, MNIST_CLASSES } from './mnist';
-export { loadCifar10, prepareCifar10, decodeCifarRecords, CIFAR10_CLASSES } from './cifar';
+export { loadCifar10, prepareCifar10, CIFAR10_CLASSES } from './cifar';
 export {
   loadImdb, loadAgNews, loadYelpPolarity, loadLabelledCsv, prepareAgNews, prepareYelpPolarity,
   IMDB_CLASSES, AG_NEWS_CLASSES, YELP_POLARITY_CLASSES,
 } from './text-datasets';
 export type { TextDataset, LabelledCsvOptions } from './text-datasets';
-export { installArchive } from './prepared';
 export { classCounts, classCountTable } from './labels';
 export { imagesAsFloat32, imagesToTensor, labelsToTensor, subsetImages } from './images';
 export type { ImageDataset, DatasetSplit } from './images';
@@ -18,15 +17,14 @@ export { trainValTestSplit, subsetTexts } from './split';
 export type { IndexSplit, SplitOptions } from './split';
 export { parseIdx, readIdxFile } from './idx';
 export type { IdxArray, IdxDtype } from './idx';
-export { CsvParser, readCsvRecords } from './csv';
+export { readCsvRecords } from './csv';
 export { extractTarGz } from './tar';
 export type { ExtractedMember } from './tar';
-export { hashFile, verifyFile, checksumCacheFile } from './checksum';
+export { hashFile, verifyFile } from './checksum';
 export type { DigestAlgorithm, KnownDigest, FileCheck } from './checksum';
 export { downloadVerified } from './download';
 export type { DownloadOptions, DownloadProgress } from './download';
 export { verifyOfflineDatasets, downloadDataset, datasetPresent, OFFLINE_DATASETS, DOWNLOADABLE_DATASETS } from './catalog';
 export type { DatasetCheck, DownloadableDataset } from './catalog';
-export { dataDir, DEBIAN_FASHION_MNIST_DIR } from './paths';
-export * as datasetSources from './sources';
+export { dataDir } from './paths';
 export type { RemoteFile } from './sources';

@@ -1,13 +1,21 @@
 // report: profiles, the shared results format, report folders and resumable runs.
 export { profile, perProfile, PROFILES } from './profile';
 export type { Profile } from './profile';
-export { reportDir, reportsRoot, resultsRoot, writeFileAtomic } from './paths';
+export { reportDir, resultsRoot } from './paths';
 export { summarize, summarizeFinite, formatMeanSd, formatNumber } from './summary';
 export type { Summary } from './summary';
-export { writeResults, readResults, validateResults, currentCommit, committedResults, resultRecords, VERDICTS } from './results';
+export { writeResults, readResults, currentCommit, committedResults, resultRecords, VERDICTS } from './results';
 export type { Verdict, ResultRow, Claim, Results, ResultsInput, WrittenResults } from './results';
-export { runOnce, runMany, runCacheDir, storedRunsStatus, processAlive } from './runs';
+export { runOnce, runMany, runCacheDir } from './runs';
 export type { RunJob, StoredRunsStatus } from './runs';
-export * from './paired-stats';
-export * from './verdicts';
+export { pairedComparison } from './paired-stats';
+export type { PairedComparison } from './paired-stats';
+export {
+  MIN_SEEDS_FOR_VERDICT,
+  judgeBaselineRow,
+  judgeImprovementRow,
+  judgeBeatsBaseline,
+  combineVerdicts,
+} from './verdicts';
+export type { JudgedComparison } from './verdicts';
 export { showCommittedResults } from './committed';
