@@ -1,6 +1,7 @@
 // The three benchmark workloads, defined exactly as in bench/README (issue 4) so that any peer can be
 // matched: bench/peers/{mine,lenet,ksg}.py run the same recipes in PyTorch / scikit-learn.
-import { ClassifierTrainer, FusedAdam, JointCritic, Rng, ascendStep, dvBound, ksgMi, lenet5, tf } from 'milab';
+import { ClassifierTrainer, FusedAdam, JointCritic, Rng, dvBound, ksgMi, lenet5, tf } from 'milab';
+import { ascendStep } from 'milab/internal';
 
 /** One workload: `step()` does one unit of work and returns its value as a device scalar or a number;
  * nothing is read back inside the timed loop except by `read` at the end. */

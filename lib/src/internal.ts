@@ -46,3 +46,5 @@ export {
   logGamma,
   regularizedIncompleteBeta,
 } from './report/paired-stats';
+export { stopGradient, valueWithGradientOf } from './mi/neural/bounds';
+export { ascendStep, RECOVERY_FACTOR } from './mi/neural/train';

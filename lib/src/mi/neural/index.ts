@@ -22,9 +22,7 @@ export {
   interpolatedBound,
   scoresFromMatrix,
   concatScores,
-  stopGradient,
   logSumExp,
-  valueWithGradientOf,
 } from './bounds';
 export type { CriticScores } from './bounds';
 export { Mlp, BatchedMlp, ACTIVATIONS } from './mlp';
@@ -35,11 +33,9 @@ export { LowerBoundObjective, LOWER_BOUND_NAMES } from './objectives';
 export type { LowerBoundName, BoundOptions } from './objectives';
 export {
   trainToPlateau,
-  ascendStep,
   clipByGlobalNorm,
   NeuralTrainingError,
   MI_BOUND_LIMITS,
-  RECOVERY_FACTOR,
 } from './train';
 export type {
   TrainOptions,
