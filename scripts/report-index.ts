@@ -6,7 +6,17 @@
 // (outside reports/<name>/, which keeps the last complete report when a run fails).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatMeanSd, formatNumber, readResults, type ResultRow, type Results, type Verdict } from 'milab';
+import {
+  formatMeanSd,
+  formatNumber,
+  NOT_RUN_HERE,
+  readResults,
+  VERDICTS,
+  type NotRunRow,
+  type ResultRow,
+  type Results,
+  type Verdict,
+} from 'milab';
 import { writeFileAtomic } from 'milab/internal';
 import { listNotebooks, notebookName, ROOT } from './notebook-runner';
 
@@ -47,13 +57,15 @@ const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 function verdictCell(verdict: string): string {
   const colour =
-    verdict === 'reproduced' ? '#1a7f37' : verdict === 'not reproduced' ? '#cf222e' : '#9a6700';
+    verdict === 'reproduced' ? '#1a7f37'
+    : verdict === 'not reproduced' ? '#cf222e'
+    : verdict === NOT_RUN_HERE ? '#57606a' : '#9a6700';
   return `<td style="color:${colour};font-weight:600;white-space:nowrap">${esc(verdict)}</td>`;
 }
 
 /** "3 reproduced, 2 not reproduced" (verdicts that occur, in a fixed order). */
-function tally(verdicts: Verdict[]): string {
-  const order: Verdict[] = ['reproduced', 'not reproduced', 'inconclusive'];
+function tally(verdicts: Array<Verdict | typeof NOT_RUN_HERE>): string {
+  const order = [...VERDICTS, NOT_RUN_HERE];
   const parts = order
     .map((v) => [v, verdicts.filter((x) => x === v).length] as const)
     .filter(([, count]) => count > 0)
@@ -63,7 +75,7 @@ function tally(verdicts: Verdict[]): string {
 
 /** "n = 3" or "n = 1-3": runs behind each row. */
 function runsPerRow(results: Results): string {
-  const ns = results.rows.map((r) => r.ours.n);
+  const ns = results.rows.flatMap((r) => (r.ours === null ? [] : [r.ours.n]));
   if (ns.length === 0) return '';
   const [lo, hi] = [Math.min(...ns), Math.max(...ns)];
   return ` · n = ${lo === hi ? lo : `${lo}-${hi}`} runs per row`;
@@ -83,11 +95,14 @@ function claimsTable(results: Results): string {
     `<tbody>${rows.join('\n')}</tbody></table>`;
 }
 
-function rowsTable(rows: ResultRow[]): string {
+function rowsTable(rows: Array<ResultRow | NotRunRow>): string {
   const body = rows.map((r) => {
     const paper =
       r.paper === null ? '—' : typeof r.paper === 'number' ? formatNumber(r.paper) : esc(r.paper);
-    const ours = `${formatMeanSd(r.ours)} <span class="n">(n=${r.ours.n})</span>`;
+    const ours =
+      r.ours === null
+        ? esc(r.reason)
+        : `${formatMeanSd(r.ours)} <span class="n">(n=${r.ours.n})</span>`;
     return `<tr><td>${esc(r.table)}</td><td>${esc(r.row)}</td><td>${esc(r.metric)}</td>` +
       `<td class="num">${paper}</td><td class="num">${ours}</td>${verdictCell(r.verdict)}</tr>`;
   });
@@ -100,7 +115,7 @@ function rowsTable(rows: ResultRow[]): string {
  * paper number and no verdict (01-estimators has 45) are folded away so they bury nothing. */
 function resultsHtml(results: Results): string {
   const parts = [`<p class="meta">${meta(results)}</p>`, claimsTable(results)];
-  const measured = (r: ResultRow) => r.paper === null && r.verdict === 'inconclusive';
+  const measured = (r: ResultRow | NotRunRow) => r.paper === null && r.verdict === 'inconclusive';
   const headline = results.rows.filter((r) => !measured(r));
   const rest = results.rows.filter(measured);
   if (headline.length > 0) parts.push(rowsTable(headline));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MilabInputError, committedResults, perProfile, resultRecords, profile, readResults, summarize, writeResults, type ResultRow, type Results } from 'milab';
+import { MilabInputError, committedResults, notRunRow, perProfile, resultRecords, profile, readResults, summarize, writeResults, type ResultRow, type Results } from 'milab';
 import { validateResults } from 'milab/internal';
 
 let dir: string;
@@ -97,7 +97,7 @@ test('a malformed result is refused in one line naming the field, and the old fi
   const first = writeResults({ notebook: '004-mine-lenet', rows: [row()], backend: 'wasm' });
   const before = fs.readFileSync(first.path, 'utf8');
   const cases: Array<[unknown, RegExp]> = [
-    [{ notebook: '004-mine-lenet', rows: [row({ verdict: 'yes' as never })] }, /rows\[0\]\.verdict must be one of 'reproduced', 'not reproduced', 'inconclusive'; got "yes"/],
+    [{ notebook: '004-mine-lenet', rows: [row({ verdict: 'yes' as never })] }, /rows\[0\]\.verdict must be one of 'reproduced', 'not reproduced', 'inconclusive', 'not run here'; got "yes"/],
     [{ notebook: '004-mine-lenet', rows: [row({ ours: { mean: NaN, sd: 0, n: 3 } })] }, /rows\[0\]\.ours\.mean must be a finite number, got NaN/],
     [{ notebook: '004-mine-lenet', rows: [row({ ours: { mean: 1, sd: 0, n: 0 } })] }, /rows\[0\]\.ours\.n must be an integer >= 1, got 0/],
     [{ notebook: '004-mine-lenet', rows: [row({ paper: Infinity })] }, /rows\[0\]\.paper must be a finite number, a string or null/],
@@ -123,4 +123,23 @@ test('validateResults and readResults check files written elsewhere', () => {
   assert.throws(() => readResults(file), inputErrorMatching(/cannot read results .*bad\.json/));
   fs.writeFileSync(file, JSON.stringify({ ...good, rows: [{}] }));
   assert.throws(() => readResults(file), inputErrorMatching(/bad\.json: rows\[0\]\.table is missing/));
+});
+
+test('a row the paper reports but this machine cannot run stays in the results as "not run here", with its reason', () => {
+  process.env.MILAB_PROFILE = 'full';
+  const missing = notRunRow({ table: 'Table 2', row: 'AG_NEWS, MI-Dropout', metric: 'test accuracy %', paper: 94.1 }, 'data not available offline');
+  const written = writeResults({ notebook: '001-mi-dropout', rows: [row(), missing] });
+  assert.deepEqual(readResults(written.path).rows[1], {
+    table: 'Table 2', row: 'AG_NEWS, MI-Dropout', metric: 'test accuracy %', paper: 94.1, ours: null, verdict: 'not run here', reason: 'data not available offline',
+  });
+  const records = resultRecords(readResults(written.path));
+  assert.equal(records[1].ours, 'not run here: data not available offline');
+  assert.equal(records[1].n, 0);
+  const base = { notebook: '001-mi-dropout', profile: 'full', backend: 'wasm', commit: 'abc' };
+  const bad = (r: unknown) => () => validateResults({ ...base, rows: [r], claims: [] });
+  assert.throws(bad({ ...missing, reason: '' }), /rows\[0\]\.reason must be a non-empty string/);
+  assert.throws(bad({ ...missing, ours: { mean: 1, sd: 0, n: 1 } }), /rows\[0\]\.ours must be null for a row not run here/);
+  assert.throws(bad({ ...row(), ours: null }), /rows\[0\]\.ours must be an object, got null/);
+  assert.throws(bad({ ...row(), reason: 'x' }), /rows\[0\] has unknown field 'reason'/);
+  assert.throws(bad({ ...missing, verdict: 'skipped' }), /rows\[0\] has unknown field 'reason'/);
 });

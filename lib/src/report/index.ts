@@ -4,8 +4,17 @@ export type { Profile } from './profile';
 export { reportDir, resultsRoot } from './paths';
 export { summarize, summarizeFinite, formatMeanSd, formatNumber } from './summary';
 export type { Summary } from './summary';
-export { writeResults, readResults, currentCommit, committedResults, resultRecords, VERDICTS } from './results';
-export type { Verdict, ResultRow, Claim, Results, ResultsInput, WrittenResults } from './results';
+export {
+  writeResults,
+  readResults,
+  currentCommit,
+  committedResults,
+  resultRecords,
+  notRunRow,
+  VERDICTS,
+  NOT_RUN_HERE,
+} from './results';
+export type { Verdict, ResultRow, NotRunRow, Claim, Results, ResultsInput, WrittenResults } from './results';
 export { runOnce, runMany, runCacheDir } from './runs';
 export type { RunJob, StoredRunsStatus } from './runs';
 export { pairedComparison } from './paired-stats';

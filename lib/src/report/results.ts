@@ -4,6 +4,9 @@
 // {"notebook","profile","backend","commit",
 //  "rows":[{"table","row","metric","paper","ours":{"mean","sd","n"},"verdict"}],
 //  "claims":[{"claim","verdict","evidence"}]}
+// A row the paper reports but this machine cannot run (data not available offline, hardware) stays
+// in the table, as {"table","row","metric","paper","ours":null,"verdict":"not run here","reason"}:
+// a gap is never silent.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +33,24 @@ export interface ResultRow {
   verdict: Verdict;
 }
 
+/** A row of the paper's tables that was not run here, and why (e.g. 'data not available offline'). */
+export interface NotRunRow {
+  table: string;
+  row: string;
+  metric: string;
+  paper: number | string | null;
+  ours: null;
+  verdict: typeof NOT_RUN_HERE;
+  reason: string;
+}
+
+export const NOT_RUN_HERE = 'not run here';
+
+/** A row that says the paper's number could not be checked here, and why. */
+export function notRunRow(row: Omit<NotRunRow, 'ours' | 'verdict' | 'reason'>, reason: string): NotRunRow {
+  return { ...row, ours: null, verdict: NOT_RUN_HERE, reason };
+}
+
 export interface Claim {
   claim: string;
   verdict: Verdict;
@@ -42,14 +63,14 @@ export interface Results {
   profile: Profile;
   backend: string;
   commit: string;
-  rows: ResultRow[];
+  rows: Array<ResultRow | NotRunRow>;
   claims: Claim[];
 }
 
 export interface ResultsInput {
   /** The notebook's name without .ipynb, e.g. '000-mmim'. */
   notebook: string;
-  rows: ResultRow[];
+  rows: Array<ResultRow | NotRunRow>;
   claims?: Claim[];
   /** Defaults to the active backend's name. */
   backend?: string;
@@ -111,8 +132,8 @@ export function resultRecords(results: Results): Array<Record<string, string | n
     row: r.row,
     metric: r.metric,
     paper: r.paper ?? '',
-    ours: formatMeanSd(r.ours),
-    n: r.ours.n,
+    ours: r.ours === null ? `not run here: ${r.reason}` : formatMeanSd(r.ours),
+    n: r.ours === null ? 0 : r.ours.n,
     verdict: r.verdict,
   }));
 }
@@ -128,18 +149,25 @@ export function validateResults(value: unknown): Results {
   if (!Array.isArray(r.claims)) inputError(`claims must be an array, got ${describe(r.claims)}`);
   r.rows.forEach((raw, i) => {
     const at = `rows[${i}]`;
-    const row = object(raw, at, ['table', 'row', 'metric', 'paper', 'ours', 'verdict']);
+    const notRun = (raw as { verdict?: unknown } | null)?.verdict === NOT_RUN_HERE;
+    const fields = ['table', 'row', 'metric', 'paper', 'ours', 'verdict'];
+    const row = object(raw, at, notRun ? [...fields, 'reason'] : fields);
     for (const key of ['table', 'row', 'metric'] as const) text(row[key], `${at}.${key}`);
     const paper = row.paper;
     if (paper !== null && typeof paper !== 'string' && !(typeof paper === 'number' && Number.isFinite(paper))) {
       inputError(`${at}.paper must be a finite number, a string or null, got ${describe(paper)}`);
+    }
+    if (notRun) {
+      if (row.ours !== null) inputError(`${at}.ours must be null for a row not run here, got ${describe(row.ours)}`);
+      text(row.reason, `${at}.reason`);
+      return;
     }
     const ours = object(row.ours, `${at}.ours`, ['mean', 'sd', 'n']);
     finite(ours.mean, `${at}.ours.mean`);
     finite(ours.sd, `${at}.ours.sd`);
     if ((ours.sd as number) < 0) inputError(`${at}.ours.sd must be >= 0, got ${ours.sd}`);
     if (!Number.isInteger(ours.n) || (ours.n as number) < 1) inputError(`${at}.ours.n must be an integer >= 1, got ${describe(ours.n)}`);
-    oneOf(row.verdict, VERDICTS, `${at}.verdict`);
+    oneOf(row.verdict, [...VERDICTS, NOT_RUN_HERE], `${at}.verdict`);
   });
   r.claims.forEach((raw, i) => {
     const at = `claims[${i}]`;
