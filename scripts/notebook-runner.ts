@@ -35,15 +35,21 @@ export function loadRunnerEnv(): RunnerEnv {
   return env;
 }
 
-/** Notebooks in notebooks/, sorted; `only` keeps those whose prefix before the first '-' equals it. */
+/** Notebooks in notebooks/, sorted; `only` keeps the one named so ('004-mine-lenet', with or without
+ * .ipynb) or those whose prefix before the first '-' equals it ('004'). */
 export function listNotebooks(only?: string): string[] {
   const all = fs
     .readdirSync(NOTEBOOKS_DIR)
     .filter((f) => f.endsWith('.ipynb') && !f.startsWith('.'))
     .sort();
-  const chosen = only === undefined ? all : all.filter((f) => f.split('-')[0] === only);
-  if (only !== undefined && chosen.length === 0) {
-    throw new Error(`no notebook in notebooks/ starts with '${only}-' (have: ${all.join(', ') || 'none'})`);
+  const name = only?.replace(/\.ipynb$/, '');
+  const chosen =
+    name === undefined ? all : all.filter((f) => f === `${name}.ipynb` || f.split('-')[0] === name);
+  if (name !== undefined && chosen.length === 0) {
+    throw new Error(
+      `no notebook in notebooks/ is named '${name}' or starts with '${name}-' ` +
+        `(have: ${all.join(', ') || 'none'})`,
+    );
   }
   return chosen.map((f) => path.join(NOTEBOOKS_DIR, f));
 }

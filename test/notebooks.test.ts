@@ -136,3 +136,11 @@ test("a staging folder is stale only when its owner process is gone: a concurren
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--only picks a notebook by its full name or by its number', () => {
+  const names = (only: string) => listNotebooks(only).map(notebookName);
+  assert.deepEqual(names('00-tour'), ['00-tour']);
+  assert.deepEqual(names('000-mmim.ipynb'), ['000-mmim']);
+  assert.deepEqual(names('004'), ['004-mine-lenet']);
+  assert.throws(() => listNotebooks('999'), /no notebook in notebooks\/ is named '999' or starts with '999-'/);
+});
