@@ -225,7 +225,7 @@ test('the regulariser bounds throw once their critic diverges, and leak nothing'
     assert.ok(thrown, `${regulariser.direction}: a critic at learningRate 1000 must be reported`);
     isTrainingError(/the critic diverged \(its training value reached .*\); its bound is/)(thrown);
     const { x, y } = batch();
-    assert.throws(() => regulariser.bound(x, y), NeuralTrainingError);
+    assert.throws(() => regulariser.estimate(x, y), NeuralTrainingError);
     tf.dispose([x, y]);
     regulariser.dispose();
   }

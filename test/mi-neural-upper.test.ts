@@ -82,14 +82,14 @@ test('a lower bound as a regulariser: the critic learns, the host gradient reach
   const host = tf.train.adam(0.05);
   const start = tf.memory().numTensors;
   const fixed = hostBatch(new Rng(99), a, 128);
-  const before = tf.tidy(() => bound.bound(fixed.x, fixed.z).dataSync()[0]);
+  const before = tf.tidy(() => bound.estimate(fixed.x, fixed.z).dataSync()[0]);
   for (let step = 0; step < 150; step++) {
     tf.tidy(() => {
       const { x, z } = hostBatch(rng, a);
       bound.updateCritic(x, z);
     });
   }
-  const trained = tf.tidy(() => bound.bound(fixed.x, fixed.z).dataSync()[0]);
+  const trained = tf.tidy(() => bound.estimate(fixed.x, fixed.z).dataSync()[0]);
   const truth = 2 * 0.5 * Math.log(2); // a = 1, unit noise: 0.5 log(1 + a^2) per coordinate
   assert.ok(trained > before + 0.2 && trained < truth + 0.15, `InfoNCE ${before.toFixed(3)} -> ${trained.toFixed(3)} (truth ${truth.toFixed(3)})`);
 
@@ -99,7 +99,7 @@ test('a lower bound as a regulariser: the critic learns, the host gradient reach
     tf.tidy(() => {
       const { x, z, represent } = hostBatch(rng, a);
       bound.updateCritic(x, z);
-      host.minimize(() => tf.neg(bound.bound(x, represent())) as tf.Scalar);
+      host.minimize(() => tf.neg(bound.estimate(x, represent())) as tf.Scalar);
     });
   }
   assert.ok(a.dataSync()[0] > 1.2, `maximising information grows the signal scale: a = ${a.dataSync()[0]}`);
@@ -109,7 +109,7 @@ test('a lower bound as a regulariser: the critic learns, the host gradient reach
   const snapshot = bound.critic.variables.map((v) => v.clone());
   tf.tidy(() => {
     const { x, represent } = hostBatch(rng, a);
-    host.minimize(() => tf.neg(bound.bound(x, represent())) as tf.Scalar);
+    host.minimize(() => tf.neg(bound.estimate(x, represent())) as tf.Scalar);
   });
   bound.critic.variables.forEach((v, i) => assert.equal(tf.tidy(() => tf.max(tf.abs(tf.sub(v, snapshot[i]))).dataSync()[0]), 0));
   tf.dispose(snapshot);
@@ -133,7 +133,7 @@ test('an upper bound as a regulariser: minimising CLUB shrinks the information t
       tf.tidy(() => {
         const { x, z, represent } = hostBatch(rng, a);
         for (let k = 0; k < 2; k++) bound.updateCritic(x, z);
-        host.minimize(() => bound.bound(x, represent()));
+        host.minimize(() => bound.estimate(x, represent()));
       });
     }
     const final = miAt(a.dataSync()[0]);
@@ -147,7 +147,7 @@ test('an upper bound as a regulariser: minimising CLUB shrinks the information t
       });
     }
     const check = hostBatch(new Rng(5), a, 256);
-    const value = tf.tidy(() => bound.bound(check.x, check.z).dataSync()[0]);
+    const value = tf.tidy(() => bound.estimate(check.x, check.z).dataSync()[0]);
     const estimate = gaussianMi(check.x.arraySync(), check.z.arraySync()).mi;
     assert.ok(value > estimate - 0.1, `${name} ${value.toFixed(3)} vs Gaussian MI ${estimate.toFixed(3)}`);
     tf.dispose([check.x, check.z]);

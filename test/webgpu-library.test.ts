@@ -48,19 +48,20 @@ function blobs(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor1D } {
   return { x: tf.tensor2d(values, [n, 6]), y: tf.tensor1d(labels, 'int32') };
 }
 
-/** Two epochs of 4 steps with validation and MMIM's C1 penalty (TC, TC(h|Y), sum_i I(Y;h_i)). */
+/** Two epochs of 4 steps with validation and a three-term layer penalty (TC, TC(h|Y), sum_i I(Y;h_i)). */
 async function classifierOn(backend: BackendName): Promise<{ history: TrainHistory; terms: number[] }> {
   await useBackend({ backend, quiet: true });
   const before = tf.memory().numTensors;
   const train = blobs(64, 1);
   const validation = blobs(32, 2);
   const model = mlpClassifier({ inputShape: 6, hidden: [8], classes: 4, seed: 4 });
-  const penalty = new LayerMiRegularizer('C1', 8, 4, { seed: 6, critic: { hidden: [8] } });
+  const signs = { tc: 1, conditionalTc: -1, unitLabelMi: -1 } as const;
+  const penalty = new LayerMiRegularizer(signs, 8, 4, { seed: 6, critic: { hidden: [8] } });
   const terms: number[] = [];
   try {
     const history = await trainClassifier(model, train, {
       epochs: 2, batchSize: 16, seed: 7, maxStepsPerEpoch: 4, validation, learningRate: 1e-2,
-      extraLoss: (a, labels, labelIds) => tf.mul(0.1, penalty.penalty(a[model.penultimate] as tf.Tensor2D, labelIds ?? labels)) as tf.Scalar,
+      extraLoss: (a, labels, labelIds) => tf.mul(0.1, penalty.estimate(a[model.penultimate] as tf.Tensor2D, labelIds ?? labels)) as tf.Scalar,
       afterStep: ({ activations, labelIds }) => penalty.updateCritic(activations[model.penultimate] as tf.Tensor2D, labelIds),
       onEpochEnd: async () => void terms.push(...Object.values(await penalty.takeEstimates())),
     });

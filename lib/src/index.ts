@@ -13,7 +13,6 @@ export * from './regularizers';
 export * from './infoplane';
 export * from './explore';
 // Transitional: the flat names stay until the notebooks use the namespaces.
-export * from './papers/mmim';
 export * from './papers/mine-lenet';
 export * as mmim from './papers/mmim';
 export * as mineLenet from './papers/mine-lenet';

@@ -1,19 +1,21 @@
-// Step 2 of MMIM: minimise C3 = I(W; h(S_x)) / n for the last layer W with everything below frozen.
+// A Bayes-by-backprop dense layer (Blundell et al. 2015) and its training on fixed features: a
+// bound on the information a layer's weights store about the training set.
 //
-// Why not MINE, as the paper says: W is a single point once trained, so there are no samples of
-// (W, h(S_x)) pairs to train a critic on. The standard way to bound the information a learning
-// algorithm stores in its weights is I(W; S) <= E_S KL(q(W|S) || p(W)) for any fixed prior p (the
-// PAC-Bayes / variational-Bayes bound; h(S_x) is a function of S, so I(W; h(S_x)) <= I(W; S) by data
-// processing ... up to the labels, which the paper's own inequality 5 already drops). With a
-// Gaussian posterior q(W|S) = N(mu, diag sigma^2) (Bayes by backprop) the KL has a closed form, so
-// step 2 minimises  E_q[cross-entropy] + lambda * KL(q || p) / n,  which for lambda = 1 is exactly the
-// variational free energy: the task loss plus the bound on C3 with the paper's 1/n weight.
-// The prior is N(0, s^2) with s the Glorot-normal scale of the layer, i.e. the distribution the
-// weights were drawn from before training: KL then measures how far training moved them.
+// A trained weight matrix W is a single point, so there are no samples of (W, data) pairs for a
+// critic to train on. The standard way to bound the information a learning algorithm stores in its
+// weights is I(W; S) <= E_S KL(q(W|S) || p(W)) for any fixed prior p (the PAC-Bayes /
+// variational-Bayes bound), and anything computed from S alone (such as a frozen network's features
+// of the inputs) carries no more information about W by data processing. With a Gaussian posterior
+// q(W|S) = N(mu, diag sigma^2) the KL has a closed form, so training minimises
+//   E_q[cross-entropy] + lambda * KL(q || p) / n,
+// which for lambda = 1 is exactly the variational free energy: the task loss plus the bound on
+// I(W; S) / n. The prior is N(0, s^2) with s the Glorot-normal scale of the layer, i.e. the
+// distribution the weights were drawn from before training: KL then measures how far training
+// moved them. Typical use: the last layer of a trained network, everything below it frozen.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
-import { ascendStep } from '../mi/neural/train';
+import { NeuralTrainingError, ascendStep } from '../mi/neural/train';
 
 export interface BayesLastLayerOptions {
   /** Prior standard deviation of every weight and bias. Default sqrt(2 / (in + out)). */
@@ -44,7 +46,8 @@ export class BayesLastLayer {
   readonly biasRho: tf.Variable;
   readonly priorSd: number;
 
-  /** Starts from `init` (the trained deterministic layer), so step 2 refines rather than restarts. */
+  /** Starts from `init` (e.g. a trained deterministic layer), so training refines rather than
+   * restarts. */
   constructor(readonly inDim: number, readonly outDim: number, init: DenseWeights, options: BayesLastLayerOptions = {}) {
     if (!Number.isInteger(inDim) || inDim < 1 || !Number.isInteger(outDim) || outDim < 1) {
       inputError(`BayesLastLayer needs positive integer sizes, got ${inDim} -> ${outDim}`);
@@ -107,7 +110,7 @@ export class BayesLastLayer {
   }
 }
 
-export interface C3TrainingOptions {
+export interface BayesLayerTrainingOptions {
   /** Passes over the training features. Default 5. */
   epochs?: number;
   /** Default 128. */
@@ -120,12 +123,12 @@ export interface C3TrainingOptions {
   onProgress?: (p: { step: number; total: number; metrics: Record<string, number> }) => void;
 }
 
-export interface C3EpochPoint {
+export interface BayesLayerEpoch {
   epoch: number;
   /** Mean cross-entropy of the sampled logits over the epoch. */
   crossEntropy: number;
-  /** KL(q || p) / n at the end of the epoch (nats): the bound on C3. */
-  c3Bound: number;
+  /** KL(q || p) / n at the end of the epoch (nats): the bound on I(W; S) / n. */
+  klPerExample: number;
 }
 
 /** Train a BayesLastLayer on fixed features h (the frozen network's penultimate layer) and labels. */
@@ -133,8 +136,8 @@ export async function trainBayesLastLayer(
   layer: BayesLastLayer,
   features: tf.Tensor2D,
   labels: Int32Array,
-  options: C3TrainingOptions = {},
-): Promise<C3EpochPoint[]> {
+  options: BayesLayerTrainingOptions = {},
+): Promise<BayesLayerEpoch[]> {
   const n = features.shape[0];
   if (features.shape[1] !== layer.inDim) inputError(`features have ${features.shape[1]} columns, the layer expects ${layer.inDim}`);
   if (labels.length !== n) inputError(`features have ${n} rows but there are ${labels.length} labels`);
@@ -151,7 +154,7 @@ export async function trainBayesLastLayer(
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
   const variables = layer.variables;
   const stepsPerEpoch = Math.floor(n / batchSize);
-  const curve: C3EpochPoint[] = [];
+  const curve: BayesLayerEpoch[] = [];
   const labelTensor = tf.tensor1d(labels, 'int32');
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -181,13 +184,16 @@ export async function trainBayesLastLayer(
       const crossEntropy = (await ceSum.data())[0] / stepsPerEpoch;
       ceSum.dispose();
       const klTensor = layer.kl();
-      const c3Bound = (await klTensor.data())[0] / n;
+      const klPerExample = (await klTensor.data())[0] / n;
       klTensor.dispose();
-      if (!Number.isFinite(crossEntropy) || !Number.isFinite(c3Bound)) {
-        throw new Error(`C3 step diverged at epoch ${epoch} (cross-entropy ${crossEntropy}, KL/n ${c3Bound}); lower the learning rate`);
+      if (!Number.isFinite(crossEntropy) || !Number.isFinite(klPerExample)) {
+        throw new NeuralTrainingError(
+          `trainBayesLastLayer diverged at epoch ${epoch} (cross-entropy ${crossEntropy}, KL/n ${klPerExample}); ` +
+            'lower the learning rate',
+        );
       }
-      curve.push({ epoch, crossEntropy, c3Bound });
-      options.onProgress?.({ step: epoch, total: epochs, metrics: { crossEntropy, c3Bound } });
+      curve.push({ epoch, crossEntropy, klPerExample });
+      options.onProgress?.({ step: epoch, total: epochs, metrics: { crossEntropy, klPerExample } });
     }
   } finally {
     optimizer.dispose();

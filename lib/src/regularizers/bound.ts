@@ -1,8 +1,7 @@
-// Bounds on I(X;Y) for use inside another model's training step. The critic (or q) has its own Adam
-// optimiser, stepped by updateCritic(x, y) with x and y as data; bound(x, y) returns the bound as a
-// scalar differentiable w.r.t. x and y for the host model's loss. The critic's variables are
-// non-trainable, so a host `optimizer.minimize(loss)` (which defaults to all trainable variables)
-// never moves them: only updateCritic does. Alternate the two (k critic steps per host step).
+// Bounds on I(X;Y) as regularizers (the MiRegularizer contract of regularizer.ts): the critic (or q)
+// has its own Adam optimiser, stepped by updateCritic(x, y) with x and y as data; estimate(x, y)
+// returns the bound as a scalar differentiable w.r.t. x and y for the host model's loss. Alternate
+// the two (k critic steps per host step).
 //   lower bounds (mine, nwj, infonce, smile, js, dv, tuba, alpha): to MAXIMISE information;
 //   upper bounds (club, l1out): to MINIMISE it (pushing a lower bound down bounds nothing).
 // Scale the information gradient so it cannot swamp the task's (clipByGlobalNorm in train.ts), and
@@ -10,6 +9,7 @@
 // deterministic layers).
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
+import type { MiRegularizer } from './regularizer';
 import { Rng } from '../random/rng';
 import { Critic, CriticChoice, Negatives, NEGATIVE_KINDS, createCritic, criticScores, derangement } from '../mi/neural/critics';
 import { Activation } from '../mi/neural/mlp';
@@ -78,14 +78,10 @@ class DivergenceWatch {
   }
 }
 
-export interface MiBoundRegularizer {
+/** A bound on I(X;Y) as a regularizer; `estimate` is the bound. */
+export interface MiBoundRegularizer extends MiRegularizer<tf.Tensor2D> {
   /** 'lower': bound <= I (maximise it); 'upper': bound >= I (minimise it). */
   readonly direction: 'lower' | 'upper';
-  /** One step of the critic's own optimiser on this batch (x and y are treated as data). */
-  updateCritic(x: tf.Tensor2D, y: tf.Tensor2D): void;
-  /** The bound on this batch, nats: differentiable w.r.t. x and y; does not train the critic. */
-  bound(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar;
-  dispose(): void;
 }
 
 interface StepOptions {
@@ -169,7 +165,8 @@ export class NeuralMiLowerBound implements MiBoundRegularizer {
     value.dispose();
   }
 
-  bound(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+  /** The bound on this batch (nats), differentiable w.r.t. x and y; does not train the critic. */
+  estimate(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
     checkBatch(x, y, [this.xDim, this.yDim]);
     this.watch.check();
     return tf.tidy(() => this.objective.evaluate(this.scores(x, y), x));
@@ -227,7 +224,8 @@ export class NeuralMiUpperBound implements MiBoundRegularizer {
     value.dispose();
   }
 
-  bound(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+  /** The bound on this batch (nats), differentiable w.r.t. x and y; does not train the critic. */
+  estimate(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
     checkBatch(x, y, [this.xDim, this.yDim]);
     this.watch.check();
     return upperBound(this.name, this.q, x, y);

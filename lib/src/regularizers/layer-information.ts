@@ -1,18 +1,19 @@
 // Estimates of the layer terms on fixed features (a trained network's layer on a data set), with the
-// same critics the regularisers train: each term's critic is trained on part of the rows and read out
+// same critics the regularizers train: each term's critic is trained on part of the rows and read out
 // on the rest, once per seed, so the spread over seeds shows the estimator's own variability.
 import * as tf from '@tensorflow/tfjs';
 import { readScalars } from '../backend/read';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
+import { summarizeFinite, type Summary } from '../report/summary';
 import { SampleInput, toMatrixAsync } from '../mi/matrix';
 import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from '../mi/neural/batches';
 import { LAYER_TERM_NAMES, LayerTermName, LayerTermOptions, createLayerTerm } from './layer-terms';
 
-export interface SeedSummary {
-  mean: number;
-  /** Sample standard deviation over seeds (0 for one seed). */
-  sd: number;
+/** One term's estimates over seeds: mean ± sd of the finite ones (n counts them: a critic that
+ * diverged leaves NaN in `values` and is not counted), and the estimate of every seed, in the order
+ * of the seeds. */
+export interface LayerTermEstimate extends Summary {
   values: number[];
 }
 
@@ -30,20 +31,13 @@ export interface LayerTermEstimateOptions {
   onProgress?: (p: { step: number; total: number; metrics: Record<string, number> }) => void;
 }
 
-export function seedSummary(values: number[]): SeedSummary {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, sd, values };
-}
-
 /** Held-out neural estimates (nats) of the requested terms of the columns of `features`. */
 export async function estimateLayerInformation(
   features: SampleInput,
   labels: ArrayLike<number>,
   classes: number,
   options: LayerTermEstimateOptions = {},
-): Promise<Partial<Record<LayerTermName, SeedSummary>>> {
+): Promise<Partial<Record<LayerTermName, LayerTermEstimate>>> {
   const m = await toMatrixAsync(features, 'features');
   if (labels.length !== m.rows) inputError(`features have ${m.rows} rows but there are ${labels.length} labels`);
   const y = Int32Array.from(labels);
@@ -86,8 +80,8 @@ export async function estimateLayerInformation(
       }
     }
   }
-  const out: Partial<Record<LayerTermName, SeedSummary>> = {};
-  for (const name of terms) out[name] = seedSummary(values[name]!);
+  const out: Partial<Record<LayerTermName, LayerTermEstimate>> = {};
+  for (const name of terms) out[name] = { ...summarizeFinite(values[name]!), values: values[name]! };
   return out;
 }
 

@@ -1,21 +1,23 @@
-// The three information terms of a hidden layer h = (h_1..h_m) that MMIM's bound is made of, each a
-// neural estimate with its own critic, its own Adam optimiser and its own random stream:
-//   total correlation          TC(h)   = KL( p(h)   || prod_i p(h_i) )         (C4 = +TC)
-//   conditional TC             TC(h|Y) = KL( p(h,y) || p(y) prod_i p(h_i|y) )  (C5 = -TC(h|Y))
-//   per-unit label information sum_i I(Y; h_i)                                 (C6 = -sum)
-//   label information          I(Y; h)   (C1 = C4 + C5 + C6 = -I(Y; h); used to check the identity)
+// Information terms of a hidden layer h = (h_1..h_m) and a class label Y, each a neural estimate
+// with its own critic, its own Adam optimiser and its own random stream:
+//   total correlation          TC(h)   = KL( p(h)   || prod_i p(h_i) )
+//   conditional TC             TC(h|Y) = KL( p(h,y) || p(y) prod_i p(h_i|y) )
+//   per-unit label information sum_i I(Y; h_i)
+//   label information          I(Y; h)
+// related by the identity TC(h) - TC(h|Y) = sum_i I(Y; h_i) - I(Y; h).
 // `updateCritic` trains the critic on a batch (h is only data there); `estimate` returns the bound on
-// a batch as a scalar that is differentiable w.r.t. h, for use as a penalty in the network's step.
+// a batch as a scalar that is differentiable w.r.t. h, for use as a penalty in the network's step
+// (LayerMiRegularizer combines them with signs).
 //
 // Estimators. TC and TC(h|Y) are KL divergences between the joint and a product of marginals whose
 // samples we make by shuffling each unit independently in the batch (within label strata for the
-// conditional one): MINE (Donsker-Varadhan value, EMA-debiased gradient), as the paper uses. For
-// I(Y; h_i), Y is discrete with 10 values, so the critic can be a classifier q(y | h_i) and the bound
-// is Barber-Agakov's H(Y) - CE(q): exact at the optimum like DV, without DV's exp-moment variance,
-// and the m critics run as one batched op. The layer is standardised per batch (all three terms are
-// invariant to rescaling a unit, and MINE needs comparable scales) and gets small Gaussian noise,
-// which keeps TC finite when units become functions of each other (TC of a deterministic copy is
-// infinite) and smooths the critic's input (seed 004 saw MINE explode without it).
+// conditional one): MINE (Donsker-Varadhan value, EMA-debiased gradient). For I(Y; h_i) and I(Y; h),
+// Y is discrete, so the critic can be a classifier q(y | .) and the bound is Barber-Agakov's
+// H(Y) - CE(q): exact at the optimum like DV, without DV's exp-moment variance; the m per-unit
+// critics run as one batched op. The layer is standardised per batch (all the terms are invariant
+// to rescaling a unit, and MINE needs comparable scales) and gets small Gaussian noise, which keeps
+// TC finite when units become functions of each other (TC of a deterministic copy is infinite) and
+// smooths the critic's input (MINE explodes without it on deterministic layers).
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';

@@ -1,13 +1,19 @@
 // Per-epoch curves of a study for plotting: one series per method, the mean over its final seeds
 // with the sd as error bars (a quantity a run did not record is left out).
 import type { LineSeries } from '../../display/plot';
-import { MmimMethod, MmimNet } from './experiment';
-import { MmimStudy, finalRuns } from './study';
+import { summarize } from '../../report/summary';
+import { Method, Net } from './experiment';
+import { Study, finalRuns } from './study';
 import { LayerTermName } from '../../regularizers/layer-terms';
 
-export type MmimCurveMetric = 'valAccuracy' | 'trainAccuracy' | 'loss' | LayerTermName;
+export type CurveMetric = 'valAccuracy' | 'trainAccuracy' | 'loss' | LayerTermName;
 
-export function mmimCurveSeries(study: MmimStudy, net: MmimNet, metric: MmimCurveMetric, methods: readonly MmimMethod[] = study.plan.methods): LineSeries[] {
+export function curveSeries(
+  study: Study,
+  net: Net,
+  metric: CurveMetric,
+  methods: readonly Method[] = study.plan.methods,
+): LineSeries[] {
   const series: LineSeries[] = [];
   for (const method of methods) {
     const runs = finalRuns(study, net, method);
@@ -25,8 +31,7 @@ export function mmimCurveSeries(study: MmimStudy, net: MmimNet, metric: MmimCurv
         })
         .filter((v): v is number => v !== null);
       if (values.length === 0) continue;
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      const sd = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+      const { mean, sd } = summarize(values);
       x.push(runs[0].curve[e].epoch);
       y.push(mean);
       error.push(sd);

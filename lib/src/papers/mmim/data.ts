@@ -7,9 +7,9 @@ import { Rng } from '../../random/rng';
 import { loadFashionMnist } from '../../data/mnist';
 import { ImageDataset, imagesAsFloat32, subsetImages } from '../../data/images';
 import { trainValTestSplit } from '../../data/split';
-import { MmimData, MmimSplit } from './experiment';
+import { Data, Split } from './experiment';
 
-export interface MmimDataOptions {
+export interface DataOptions {
   /** Validation images taken out of the 60k training set. Default 5000 (protocol). */
   valSize?: number;
   /** Training images used (default: all that remain, 55000). */
@@ -21,7 +21,7 @@ export interface MmimDataOptions {
   dataDir?: string;
 }
 
-export interface MmimDataInfo {
+export interface DataInfo {
   trainSize: number;
   valSize: number;
   testSize: number;
@@ -49,7 +49,7 @@ function stratifiedSubset(indices: Int32Array, labels: Uint8Array, count: number
   return rng.shuffleInPlace(Int32Array.from(picked));
 }
 
-function toSplit(dataset: ImageDataset, indices: Int32Array): MmimSplit {
+function toSplit(dataset: ImageDataset, indices: Int32Array): Split {
   const part = subsetImages(dataset, indices);
   const labels = Int32Array.from(part.labels);
   return {
@@ -59,7 +59,7 @@ function toSplit(dataset: ImageDataset, indices: Int32Array): MmimSplit {
   };
 }
 
-export async function loadMmimData(options: MmimDataOptions = {}): Promise<{ data: MmimData; info: MmimDataInfo }> {
+export async function loadData(options: DataOptions = {}): Promise<{ data: Data; info: DataInfo }> {
   const seed = options.seed ?? 0;
   const valSize = options.valSize ?? 5000;
   const trainAll = await loadFashionMnist({ split: 'train', dataDir: options.dataDir });
@@ -76,7 +76,7 @@ export async function loadMmimData(options: MmimDataOptions = {}): Promise<{ dat
   const rng = new Rng(seed).fork('subsets');
   const trainIdx = stratifiedSubset(split.train, trainAll.labels, trainSize, rng);
   const testIdx = stratifiedSubset(Int32Array.from({ length: testAll.count }, (_, i) => i), testAll.labels, testSize, rng);
-  const data: MmimData = {
+  const data: Data = {
     train: toSplit(trainAll, trainIdx),
     val: toSplit(trainAll, split.val),
     test: toSplit(testAll, testIdx),
@@ -91,6 +91,6 @@ export async function loadMmimData(options: MmimDataOptions = {}): Promise<{ dat
   return { data, info };
 }
 
-export function disposeMmimData(data: MmimData): void {
+export function disposeData(data: Data): void {
   for (const s of [data.train, data.val, data.test]) tf.dispose([s.x, s.y]);
 }

@@ -1,32 +1,38 @@
 // One MMIM training run (Xie & Hou 2021) on Fashion-MNIST: a network, a penalty on its penultimate
-// layer, and for MMIM the second step on the last layer. The orchestration over lambdas and seeds is
-// in mmim-study.ts; the table and verdicts in mmim-table.ts.
+// layer (penalties.ts), and for MMIM the second step on the last layer. The orchestration over
+// lambdas and seeds is in study.ts; the table and verdicts in table.ts.
 //
 // Step 1 (every method except the baseline): loss = CE + lambda * penalty(h), h the penultimate
 // layer; the penalty's gradient is rescaled to at most the task gradient's norm (trainClassifier's
 // capExtraGradient; the scale is measured every `capEvery` steps and reused in between, which
-// saves the second pass on the other steps), and after each network step the critics take `criticSteps` steps on the batch.
-// Step 2 (MMIM only): freeze everything below the penultimate layer and retrain the last layer as a
-// Bayes-by-backprop layer on E_q[CE] + KL(q||p)/n, the bound on C3 (see bayes-last-layer.ts).
+// saves the second pass on the other steps), and after each network step the critics take
+// `criticSteps` steps on the batch.
+// Step 2 (MMIM only): minimise C3 = I(W; h(S_x)) / n for the last layer W with everything below
+// frozen. MINE, as the paper says, is ill-posed here: W is a single point once trained. We bound
+// the information W stores about the training set instead (I(W; h(S_x)) <= I(W; S) by data
+// processing, up to the labels, which the paper's own inequality 5 already drops): the last layer
+// is retrained as a Bayes-by-backprop layer on E_q[CE] + KL(q||p)/n, the task loss plus the bound on
+// C3 with the paper's 1/n weight (regularizers/bayes-last-layer.ts).
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Classifier } from '../../nn/classifier';
 import { mlpClassifier, smallCnn } from '../../nn/models';
 import { EpochSummary, collectActivations, evaluateAccuracy, trainClassifier } from '../../nn/train';
-import { BayesLastLayer, C3EpochPoint, trainBayesLastLayer } from '../../regularizers/bayes-last-layer';
-import { LayerMiRegularizer, LayerPenaltyKind } from '../../regularizers/layer-regularizer';
+import { BayesLastLayer, trainBayesLastLayer } from '../../regularizers/bayes-last-layer';
+import type { LayerMiRegularizer } from '../../regularizers/layer-regularizer';
 import { LayerTermName, LayerTermOptions } from '../../regularizers/layer-terms';
+import { PenaltyKind, penaltyRegularizer } from './penalties';
 import { LayerIdentityOptions, LayerIdentityReport, layerIdentityCheck } from './identity';
 import { toMatrixAsync } from '../../mi/matrix';
 import { takeScalar } from '../../backend/read';
 
-export type MmimNet = 'DNN' | 'CNN';
-export const MMIM_NETS: readonly MmimNet[] = ['DNN', 'CNN'];
-export type MmimMethod = 'baseline' | 'MMIM' | 'C4' | 'C5' | 'C6' | 'RDM';
-export const MMIM_METHODS: readonly MmimMethod[] = ['baseline', 'MMIM', 'C4', 'C5', 'C6', 'RDM'];
+export type Net = 'DNN' | 'CNN';
+export const NETS: readonly Net[] = ['DNN', 'CNN'];
+export type Method = 'baseline' | 'MMIM' | 'C4' | 'C5' | 'C6' | 'RDM';
+export const METHODS: readonly Method[] = ['baseline', 'MMIM', 'C4', 'C5', 'C6', 'RDM'];
 
 /** The penalty of step 1 for each method (MMIM's is C1). */
-export const MMIM_PENALTY: Readonly<Record<Exclude<MmimMethod, 'baseline'>, LayerPenaltyKind>> = {
+export const METHOD_PENALTY: Readonly<Record<Exclude<Method, 'baseline'>, PenaltyKind>> = {
   MMIM: 'C1',
   C4: 'C4',
   C5: 'C5',
@@ -35,24 +41,24 @@ export const MMIM_PENALTY: Readonly<Record<Exclude<MmimMethod, 'baseline'>, Laye
 };
 
 /** Table 1 of the paper: test accuracy (%). RDM is not in the table. */
-export const MMIM_PAPER_TABLE1: Readonly<Record<MmimNet, Readonly<Partial<Record<MmimMethod, number>>>>> = {
+export const PAPER_TABLE1: Readonly<Record<Net, Readonly<Partial<Record<Method, number>>>>> = {
   DNN: { baseline: 89.15, MMIM: 90.82, C4: 90.1, C5: 89.64, C6: 89.37 },
   CNN: { baseline: 90.89, MMIM: 92.39, C4: 91.85, C5: 91.3, C6: 91.06 },
 };
 
 /** The row names of the results file: 'DNN baseline', 'DNN with MMIM', 'CNN with C4', ... */
-export function mmimRowName(net: MmimNet, method: MmimMethod): string {
+export function rowName(net: Net, method: Method): string {
   return method === 'baseline' ? `${net} baseline` : `${net} with ${method}`;
 }
 
 /** DNN 784-256-128-10 (ReLU) or the CNN conv32 3x3 - pool - conv64 3x3 - pool - fc128 - 10. */
-export function mmimNetwork(net: MmimNet, seed: number): Classifier {
+export function network(net: Net, seed: number): Classifier {
   if (net === 'DNN') return mlpClassifier({ inputShape: [28, 28, 1], hidden: [256, 128], seed });
   if (net === 'CNN') return smallCnn({ seed });
   return inputError(`net must be DNN or CNN, got '${net as string}'`);
 }
 
-export interface MmimSplit {
+export interface Split {
   /** Pixels in [0, 1], [N, 784] (both networks reshape rows themselves). */
   x: tf.Tensor2D;
   /** Class ids [N] int32. */
@@ -60,16 +66,16 @@ export interface MmimSplit {
   labels: Int32Array;
 }
 
-export interface MmimData {
-  train: MmimSplit;
-  val: MmimSplit;
-  test: MmimSplit;
+export interface Data {
+  train: Split;
+  val: Split;
+  test: Split;
   classes: number;
 }
 
-export interface MmimRunConfig {
-  net: MmimNet;
-  method: MmimMethod;
+export interface RunConfig {
+  net: Net;
+  method: Method;
   /** Weight of the step-1 penalty (ignored by the baseline). */
   lambda: number;
   seed: number;
@@ -93,7 +99,7 @@ export interface MmimRunConfig {
   identity?: LayerIdentityOptions;
 }
 
-export interface MmimEpochPoint {
+export interface EpochPoint {
   epoch: number;
   loss: number;
   /** Mean penalty value over the epoch (nats, before lambda). */
@@ -105,8 +111,17 @@ export interface MmimEpochPoint {
   seconds: number;
 }
 
-export interface MmimRunResult {
-  config: MmimRunConfig;
+/** One epoch of step 2, as the stored runs record it. */
+export interface C3EpochPoint {
+  epoch: number;
+  /** Mean cross-entropy of the sampled logits over the epoch. */
+  crossEntropy: number;
+  /** KL(q || p) / n at the end of the epoch (nats): the bound on C3. */
+  c3Bound: number;
+}
+
+export interface RunResult {
+  config: RunConfig;
   /** Final accuracies in percent (after step 2 for MMIM). */
   valAccuracy: number;
   testAccuracy: number;
@@ -116,7 +131,7 @@ export interface MmimRunResult {
    * baseline network's last layer retrained exactly as in MMIM's step 2 (`withC3`), and retrained
    * the same way without the KL term (`withoutKl`): MMIM's gain minus these is what C1 adds. */
   lastLayerControls?: { withC3: { valAccuracy: number; testAccuracy: number }; withoutKl: { valAccuracy: number; testAccuracy: number } };
-  curve: MmimEpochPoint[];
+  curve: EpochPoint[];
   c3Curve?: C3EpochPoint[];
   identity?: LayerIdentityReport;
   seconds: number;
@@ -125,19 +140,20 @@ export interface MmimRunResult {
 type Progress = (p: { step: number; total: number; metrics: Record<string, number> }) => void;
 
 /** Train one configuration and evaluate it on the validation and test splits. */
-export async function runMmimConfiguration(data: MmimData, config: MmimRunConfig, onProgress?: Progress): Promise<MmimRunResult> {
+export async function runConfiguration(data: Data, config: RunConfig, onProgress?: Progress): Promise<RunResult> {
   const started = performance.now();
   if (!(config.lambda >= 0 && Number.isFinite(config.lambda))) inputError(`lambda must be a finite number >= 0, got ${config.lambda}`);
-  const model = mmimNetwork(config.net, config.seed);
+  const model = network(config.net, config.seed);
   const units = penultimateWidth(model);
-  const penaltyKind = config.method === 'baseline' ? null : MMIM_PENALTY[config.method];
-  const criticKind: LayerPenaltyKind | null = config.monitorTerms ? 'C1' : penaltyKind;
+  const penaltyKind = config.method === 'baseline' ? null : METHOD_PENALTY[config.method];
+  const criticKind: PenaltyKind | null = config.monitorTerms ? 'C1' : penaltyKind;
   const options = { criticSteps: config.criticSteps, critic: config.critic, seed: config.seed };
   // The penalty's critics, and (when monitoring) C1's critics for the terms the penalty lacks.
-  const penalty = penaltyKind ? new LayerMiRegularizer(penaltyKind, units, data.classes, options) : null;
-  const monitor = criticKind && criticKind !== penaltyKind ? new LayerMiRegularizer(criticKind, units, data.classes, options) : null;
-  const curve: MmimEpochPoint[] = [];
-  let step1: MmimRunResult['step1'];
+  const regularizer = (kind: PenaltyKind): LayerMiRegularizer => penaltyRegularizer(kind, units, data.classes, options);
+  const penalty = penaltyKind ? regularizer(penaltyKind) : null;
+  const monitor = criticKind && criticKind !== penaltyKind ? regularizer(criticKind) : null;
+  const curve: EpochPoint[] = [];
+  let step1: RunResult['step1'];
   let c3Curve: C3EpochPoint[] | undefined;
   try {
     await trainClassifier(model, { x: data.train.x, y: data.train.y }, {
@@ -149,7 +165,7 @@ export async function runMmimConfiguration(data: MmimData, config: MmimRunConfig
       validation: { x: data.val.x, y: data.val.y },
       extraLoss: penalty
         ? (activations, labels, labelIds) =>
-            tf.mul(config.lambda, penalty.penalty(activations[model.penultimate] as tf.Tensor2D, labelIds ?? labels)) as tf.Scalar
+            tf.mul(config.lambda, penalty.estimate(activations[model.penultimate] as tf.Tensor2D, labelIds ?? labels)) as tf.Scalar
         : undefined,
       capExtraGradient: true,
       capEvery: config.capEvery,
@@ -177,11 +193,11 @@ export async function runMmimConfiguration(data: MmimData, config: MmimRunConfig
     const identity = config.identity ? await checkIdentity(model, data, config.identity) : undefined;
     let valAccuracy = 100 * (await evaluateAccuracy(model, { x: data.val.x, y: data.val.y }));
     let testAccuracy = 100 * (await evaluateAccuracy(model, { x: data.test.x, y: data.test.y }));
-    let lastLayerControls: MmimRunResult['lastLayerControls'];
+    let lastLayerControls: RunResult['lastLayerControls'];
     if (config.method === 'MMIM') {
       step1 = { valAccuracy, testAccuracy };
       const second = await retrainLastLayer(model, data, config, 1);
-      c3Curve = second.curve;
+      c3Curve = second.curve.map((p) => ({ epoch: p.epoch, crossEntropy: p.crossEntropy, c3Bound: p.klPerExample }));
       valAccuracy = second.valAccuracy;
       testAccuracy = second.testAccuracy;
     } else if (config.method === 'baseline') {
@@ -205,18 +221,18 @@ function penultimateWidth(model: Classifier): number {
   return shape[1];
 }
 
-async function checkIdentity(model: Classifier, data: MmimData, options: LayerIdentityOptions): Promise<LayerIdentityReport> {
+async function checkIdentity(model: Classifier, data: Data, options: LayerIdentityOptions): Promise<LayerIdentityReport> {
   const h = collectActivations(model, data.test.x, [model.penultimate])[model.penultimate];
   const features = await toMatrixAsync(h, 'penultimate features').finally(() => h.dispose());
   return layerIdentityCheck(features, data.test.labels, data.classes, options);
 }
 
 /** MMIM step 2 on the frozen network's penultimate features; klWeight 0 drops the C3 term. */
-async function retrainLastLayer(model: Classifier, data: MmimData, config: MmimRunConfig, klWeight: number) {
+async function retrainLastLayer(model: Classifier, data: Data, config: RunConfig, klWeight: number) {
   const logitsLayer = model.model.layers[model.model.layers.length - 2];
   // getWeights() hands out the model's own variables: BayesLastLayer copies them, nobody disposes them.
   const [kernel, bias] = logitsLayer.getWeights() as [tf.Tensor2D, tf.Tensor1D];
-  const features = (split: MmimSplit) => collectActivations(model, split.x, [model.penultimate])[model.penultimate] as tf.Tensor2D;
+  const features = (split: Split) => collectActivations(model, split.x, [model.penultimate])[model.penultimate] as tf.Tensor2D;
   const train = features(data.train);
   const layer = new BayesLastLayer(kernel.shape[0], kernel.shape[1], { kernel, bias });
   try {
@@ -227,7 +243,7 @@ async function retrainLastLayer(model: Classifier, data: MmimData, config: MmimR
       lambda: klWeight,
       seed: config.seed,
     });
-    const accuracy = async (split: MmimSplit) => {
+    const accuracy = async (split: Split) => {
       const h = features(split);
       const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(layer.meanLogits(h), 1), split.y), 'float32')) as tf.Scalar);
       h.dispose();

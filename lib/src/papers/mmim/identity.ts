@@ -10,7 +10,8 @@ import { Matrix, SampleInput, column, columnStats, takeRows, toMatrix, toMatrixA
 import { covarianceMatrix, digamma, logDetSpd, range } from '../../mi/special';
 import { ksgTotalCorrelation } from '../../mi/tc';
 import { classRows, knnLabelMi } from '../../mi/knn-label';
-import { SeedSummary, estimateLayerInformation, seedSummary } from '../../regularizers/layer-information';
+import { estimateLayerInformation } from '../../regularizers/layer-information';
+import { formatMeanSd, summarize } from '../../report/summary';
 import { LayerTermOptions } from '../../regularizers/layer-terms';
 
 export interface IdentityTerms {
@@ -134,17 +135,33 @@ export function knnLayerTerms(features: SampleInput, labels: ArrayLike<number>, 
   return { tc, conditionalTc, unitLabelMi, labelMi };
 }
 
+/** A quantity over repetitions (seeds or disjoint parts): mean ± sd as `summarize` gives them (NaN
+ * when a repetition failed: it is not silently dropped), and the value of every repetition. The
+ * stored runs (results/runs/000-mmim/) hold exactly these three fields. */
+export interface Repeated {
+  mean: number;
+  /** Sample standard deviation (0 for one repetition). */
+  sd: number;
+  values: number[];
+}
+
+export function repeated(values: number[]): Repeated {
+  if (!values.every(Number.isFinite)) return { mean: NaN, sd: NaN, values };
+  const { mean, sd } = summarize(values);
+  return { mean, sd, values };
+}
+
 export interface IdentityCheck {
-  terms: Record<keyof IdentityTerms, SeedSummary>;
-  lhs: SeedSummary;
-  rhs: SeedSummary;
-  residual: SeedSummary;
+  terms: Record<keyof IdentityTerms, Repeated>;
+  lhs: Repeated;
+  rhs: Repeated;
+  residual: Repeated;
 }
 
 /** Summaries over repetitions (seeds or disjoint parts) of the four terms and both sides. */
 export function summarizeIdentity(repetitions: readonly IdentityTerms[]): IdentityCheck {
   if (repetitions.length === 0) inputError('summarizeIdentity needs at least one repetition');
-  const pick = (f: (t: IdentityTerms) => number) => seedSummary(repetitions.map(f));
+  const pick = (f: (t: IdentityTerms) => number) => repeated(repetitions.map(f));
   return {
     terms: {
       tc: pick((t) => t.tc),
@@ -260,20 +277,18 @@ export interface IdentityTableRow {
   'left - right': string;
 }
 
-const pm = (s: SeedSummary, digits = 3) => `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}`;
-
 /** One display row per estimator family of a report (mean ± sd over parts or seeds, nats). */
 export function identityTableRows(report: LayerIdentityReport): IdentityTableRow[] {
   const row = (estimator: string, units: number, c: IdentityCheck): IdentityTableRow => ({
     estimator,
     units,
-    'TC(h)': pm(c.terms.tc),
-    'TC(h|Y)': pm(c.terms.conditionalTc),
-    'sum I(Y;h_i)': pm(c.terms.unitLabelMi),
-    'I(Y;h)': pm(c.terms.labelMi),
-    'left: TC - TC|Y': pm(c.lhs),
-    'right: sum I - I': pm(c.rhs),
-    'left - right': pm(c.residual),
+    'TC(h)': formatMeanSd(c.terms.tc),
+    'TC(h|Y)': formatMeanSd(c.terms.conditionalTc),
+    'sum I(Y;h_i)': formatMeanSd(c.terms.unitLabelMi),
+    'I(Y;h)': formatMeanSd(c.terms.labelMi),
+    'left: TC - TC|Y': formatMeanSd(c.lhs),
+    'right: sum I - I': formatMeanSd(c.rhs),
+    'left - right': formatMeanSd(c.residual),
   });
   const rows = [
     row(`Gaussian entropies (${report.gaussian.lhs.values.length} parts)`, report.gaussianUnits, report.gaussian),

@@ -6,57 +6,47 @@
 // parallel kernels (npm run full -- --workers N) share each batch.
 import { inputError } from '../../errors';
 import { runMany, type RunJob } from '../../report/runs';
-import { MmimDataInfo } from './data';
-import {
-  MMIM_METHODS,
-  MMIM_NETS,
-  MmimData,
-  MmimMethod,
-  MmimNet,
-  MmimRunConfig,
-  MmimRunResult,
-  mmimRowName,
-  runMmimConfiguration,
-} from './experiment';
+import { DataInfo } from './data';
+import { METHODS, NETS, Data, Method, Net, RunConfig, RunResult, rowName, runConfiguration } from './experiment';
 import type { LayerIdentityOptions } from './identity';
 
-export type MmimRunSettings = Omit<MmimRunConfig, 'net' | 'method' | 'lambda' | 'seed' | 'monitorTerms' | 'identity'>;
+export type RunSettings = Omit<RunConfig, 'net' | 'method' | 'lambda' | 'seed' | 'monitorTerms' | 'identity'>;
 
-export interface MmimStudyPlan {
-  nets: readonly MmimNet[];
+export interface StudyPlan {
+  nets: readonly Net[];
   /** Must include 'baseline'. */
-  methods: readonly MmimMethod[];
+  methods: readonly Method[];
   /** Candidate penalty weights, chosen per (net, method) on validation accuracy. */
   lambdas: readonly number[];
   /** The first seed also selects lambda. */
   seeds: readonly number[];
-  settings: MmimRunSettings;
+  settings: RunSettings;
   /** Identity check on the layer of each network's first-seed baseline and first-seed C4 runs
    * (every lambda), whose fresh critics tell a lowered TC from a fooled training critic (omit to skip). */
   identity?: LayerIdentityOptions;
 }
 
-export interface MmimStudy {
-  plan: MmimStudyPlan;
-  dataInfo: MmimDataInfo;
+export interface Study {
+  plan: StudyPlan;
+  dataInfo: DataInfo;
   /** Every run, the lambda sweep included. */
-  runs: MmimRunResult[];
+  runs: RunResult[];
   /** The selected lambda per network and method. */
-  chosenLambda: Partial<Record<MmimNet, Partial<Record<MmimMethod, number>>>>;
+  chosenLambda: Partial<Record<Net, Partial<Record<Method, number>>>>;
 }
 
 type Progress = (p: { step: number; total: number; metrics: Record<string, number> }) => void;
 
-export interface MmimStudyOptions {
+export interface StudyOptions {
   /** runOnce's notebook name, e.g. '000-mmim'. */
   notebook: string;
   /** A progress callback per run (e.g. label => progressReporter(label)). */
   progress?: (label: string) => Progress;
 }
 
-function checkPlan(plan: MmimStudyPlan): void {
-  if (plan.nets.length === 0 || plan.nets.some((n) => !MMIM_NETS.includes(n))) inputError(`nets must be a non-empty subset of ${MMIM_NETS.join(', ')}`);
-  if (plan.methods.some((m) => !MMIM_METHODS.includes(m))) inputError(`methods must be among ${MMIM_METHODS.join(', ')}`);
+function checkPlan(plan: StudyPlan): void {
+  if (plan.nets.length === 0 || plan.nets.some((n) => !NETS.includes(n))) inputError(`nets must be a non-empty subset of ${NETS.join(', ')}`);
+  if (plan.methods.some((m) => !METHODS.includes(m))) inputError(`methods must be among ${METHODS.join(', ')}`);
   if (!plan.methods.includes('baseline')) inputError('methods must include the baseline');
   if (plan.lambdas.length === 0 || plan.lambdas.some((l) => !(l > 0 && Number.isFinite(l)))) inputError('lambdas must be positive numbers');
   if (plan.seeds.length === 0 || plan.seeds.some((s) => !Number.isInteger(s))) inputError('seeds must be integers');
@@ -64,15 +54,15 @@ function checkPlan(plan: MmimStudyPlan): void {
 }
 
 /** The run's cache key names everything that changes its result. */
-function runKey(config: MmimRunConfig, info: MmimDataInfo): string {
+function runKey(config: RunConfig, info: DataInfo): string {
   return JSON.stringify({ ...config, data: info });
 }
 
-export async function runMmimStudy(data: MmimData, dataInfo: MmimDataInfo, plan: MmimStudyPlan, options: MmimStudyOptions): Promise<MmimStudy> {
+export async function runStudy(data: Data, dataInfo: DataInfo, plan: StudyPlan, options: StudyOptions): Promise<Study> {
   checkPlan(plan);
-  const job = (net: MmimNet, method: MmimMethod, lambda: number, seed: number): RunJob<MmimRunResult> => {
+  const job = (net: Net, method: Method, lambda: number, seed: number): RunJob<RunResult> => {
     const first = seed === plan.seeds[0];
-    const config: MmimRunConfig = {
+    const config: RunConfig = {
       ...plan.settings,
       net,
       method,
@@ -84,12 +74,12 @@ export async function runMmimStudy(data: MmimData, dataInfo: MmimDataInfo, plan:
       // critics see it, or only the estimate of the critic it trained against?
       identity: first && (method === 'baseline' || method === 'C4') ? plan.identity : undefined,
     };
-    const label = `${mmimRowName(net, method)}${method === 'baseline' ? '' : ` λ=${lambda}`} seed ${seed}`;
-    return { key: runKey(config, dataInfo), compute: () => runMmimConfiguration(data, config, options.progress?.(label)) };
+    const label = `${rowName(net, method)}${method === 'baseline' ? '' : ` λ=${lambda}`} seed ${seed}`;
+    return { key: runKey(config, dataInfo), compute: () => runConfiguration(data, config, options.progress?.(label)) };
   };
   const regularised = plan.methods.filter((m) => m !== 'baseline');
-  const runs: MmimRunResult[] = [];
-  const chosenLambda: MmimStudy['chosenLambda'] = {};
+  const runs: RunResult[] = [];
+  const chosenLambda: Study['chosenLambda'] = {};
   // One network after the other, so a partial full run leaves whole rows for the first network.
   for (const net of plan.nets) {
     // Batch 1: the baselines on every seed and every lambda on the first seed.
@@ -99,9 +89,9 @@ export async function runMmimStudy(data: MmimData, dataInfo: MmimDataInfo, plan:
     ]);
     runs.push(...firstBatch);
     // The lambda with the best validation accuracy (the first on ties, as the plan lists them).
-    const chosen: Partial<Record<MmimMethod, number>> = (chosenLambda[net] = {});
+    const chosen: Partial<Record<Method, number>> = (chosenLambda[net] = {});
     for (const method of regularised) {
-      let best: MmimRunResult | null = null;
+      let best: RunResult | null = null;
       for (const r of firstBatch) if (r.config.method === method && (!best || r.valAccuracy > best.valAccuracy)) best = r;
       chosen[method] = best!.config.lambda;
     }
@@ -113,10 +103,10 @@ export async function runMmimStudy(data: MmimData, dataInfo: MmimDataInfo, plan:
 }
 
 /** The runs that count for a (net, method): the selected lambda, every seed, in seed order. */
-export function finalRuns(study: MmimStudy, net: MmimNet, method: MmimMethod): MmimRunResult[] {
+export function finalRuns(study: Study, net: Net, method: Method): RunResult[] {
   const lambda = method === 'baseline' ? 0 : study.chosenLambda[net]?.[method];
   if (lambda === undefined) return [];
   return study.plan.seeds
     .map((seed) => study.runs.find((r) => r.config.net === net && r.config.method === method && r.config.lambda === lambda && r.config.seed === seed))
-    .filter((r): r is MmimRunResult => r !== undefined);
+    .filter((r): r is RunResult => r !== undefined);
 }

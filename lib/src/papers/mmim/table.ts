@@ -3,18 +3,19 @@
 // paper's claims, each with its verdict and evidence. Rows and claims come out in the shared
 // results format (report/results.ts).
 import type { Claim, ResultRow, Verdict } from '../../report/results';
-import { summarize, type Summary } from '../../report/summary';
-import { MMIM_PAPER_TABLE1, MmimMethod, MmimNet, mmimRowName } from './experiment';
-import { MmimStudy, finalRuns } from './study';
+import { formatMeanSd, summarize, type Summary } from '../../report/summary';
+import { PAPER_TABLE1, Method, Net, rowName } from './experiment';
+import { Study, finalRuns } from './study';
 import { PairedComparison, pairedComparison } from '../../report/paired-stats';
 import { combineVerdicts, judgeBaselineRow, judgeBeatsBaseline, judgeImprovementRow } from '../../report/verdicts';
 
-export const MMIM_TABLE = 'Table 1';
-export const MMIM_METRIC = 'test accuracy %';
+/** The results rows' table and metric names. */
+export const TABLE_NAME = 'Table 1';
+export const TABLE_METRIC = 'test accuracy %';
 
-export interface MmimTableRow {
-  net: MmimNet;
-  method: MmimMethod;
+export interface TableRow {
+  net: Net;
+  method: Method;
   row: string;
   paper: number | null;
   lambda: number | null;
@@ -26,8 +27,8 @@ export interface MmimTableRow {
   evidence: string;
 }
 
-export interface MmimTable {
-  rows: MmimTableRow[];
+export interface Table {
+  rows: TableRow[];
   /** The rows that the paper reports, in the results format. */
   results: ResultRow[];
   claims: Claim[];
@@ -35,27 +36,28 @@ export interface MmimTable {
   comparable: boolean;
 }
 
-const accuracies = (study: MmimStudy, net: MmimNet, method: MmimMethod) => finalRuns(study, net, method).map((r) => r.testAccuracy);
+const accuracies = (study: Study, net: Net, method: Method) => finalRuns(study, net, method).map((r) => r.testAccuracy);
 
-export function mmimTable(study: MmimStudy): MmimTable {
+/** Table 1 rebuilt from a study, with the claims. */
+export function table(study: Study): Table {
   const comparable = study.dataInfo.fullScale;
-  const rows: MmimTableRow[] = [];
+  const rows: TableRow[] = [];
   const claims: Claim[] = [];
   for (const net of study.plan.nets) {
-    const paper = MMIM_PAPER_TABLE1[net];
+    const paper = PAPER_TABLE1[net];
     const base = accuracies(study, net, 'baseline');
     if (base.length === 0) continue;
     const baseJudged = judgeBaselineRow(paper.baseline!, base, comparable);
-    rows.push({ net, method: 'baseline', row: mmimRowName(net, 'baseline'), paper: paper.baseline!, lambda: null, ours: summarize(base), ...baseJudged });
+    rows.push({ net, method: 'baseline', row: rowName(net, 'baseline'), paper: paper.baseline!, lambda: null, ours: summarize(base), ...baseJudged });
     for (const method of study.plan.methods) {
       if (method === 'baseline') continue;
       const ours = accuracies(study, net, method);
       if (ours.length === 0 || ours.length !== base.length) continue;
       const paperValue = paper[method];
-      const row: MmimTableRow = {
+      const row: TableRow = {
         net,
         method,
-        row: mmimRowName(net, method),
+        row: rowName(net, method),
         paper: paperValue ?? null,
         lambda: study.chosenLambda[net]?.[method] ?? null,
         ours: summarize(ours),
@@ -72,11 +74,11 @@ export function mmimTable(study: MmimStudy): MmimTable {
       rows.push(row);
     }
   }
-  const find = (net: MmimNet, method: MmimMethod) => rows.find((r) => r.net === net && r.method === method);
-  const beats = (net: MmimNet, method: MmimMethod, over: MmimMethod) => {
+  const find = (net: Net, method: Method) => rows.find((r) => r.net === net && r.method === method);
+  const beats = (net: Net, method: Method, over: Method) => {
     const a = accuracies(study, net, method);
     const b = accuracies(study, net, over);
-    const paper = MMIM_PAPER_TABLE1[net];
+    const paper = PAPER_TABLE1[net];
     return judgeBeatsBaseline(paper[method]! - paper[over]!, a, b, comparable);
   };
   for (const net of study.plan.nets) {
@@ -92,7 +94,7 @@ export function mmimTable(study: MmimStudy): MmimTable {
     const control = finalRuns(study, net, 'baseline').map((r) => r.lastLayerControls?.withoutKl.testAccuracy ?? NaN);
     const mmim = accuracies(study, net, 'MMIM');
     if (control.length !== mmim.length || control.some((v) => !Number.isFinite(v))) continue;
-    const paper = MMIM_PAPER_TABLE1[net];
+    const paper = PAPER_TABLE1[net];
     const j = judgeBeatsBaseline(paper.MMIM! - paper.baseline!, mmim, control, comparable, 'MMIM minus the retrained baseline');
     claims.push({
       claim: `${net}: MMIM's gain comes from its information terms (MMIM beats the baseline with its last layer retrained the same way, without them)`,
@@ -122,19 +124,19 @@ export function mmimTable(study: MmimStudy): MmimTable {
   }
   const results: ResultRow[] = rows
     .filter((r) => r.paper !== null)
-    .map((r) => ({ table: MMIM_TABLE, row: r.row, metric: MMIM_METRIC, paper: r.paper, ours: r.ours, verdict: r.verdict }));
+    .map((r) => ({ table: TABLE_NAME, row: r.row, metric: TABLE_METRIC, paper: r.paper, ours: r.ours, verdict: r.verdict }));
   return { rows, results, claims, comparable };
 }
 
+/** A single number for a display table, to a fixed number of decimals ('' when missing). */
 const fmt = (v: number | null | undefined, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '');
-const meanSd = (s: { mean: number; sd: number }) => `${fmt(s.mean)} ± ${fmt(s.sd)}`;
 
 /** Table 1 as display records: paper vs ours, the paired improvement and the verdict. */
-export function mmimTableRecords(table: MmimTable): Record<string, string | number>[] {
-  return table.rows.map((r) => ({
+export function tableRecords(rebuilt: Table): Record<string, string | number>[] {
+  return rebuilt.rows.map((r) => ({
     row: r.row,
     'paper %': r.paper ?? '',
-    'ours % (mean ± sd)': meanSd(r.ours),
+    'ours % (mean ± sd)': formatMeanSd(r.ours),
     seeds: r.ours.n,
     lambda: r.lambda ?? '',
     'paper gain': fmt(r.paperImprovement),
@@ -148,8 +150,8 @@ export function mmimTableRecords(table: MmimTable): Record<string, string | numb
 }
 
 /** The paired comparisons against the baseline, one record per method row. */
-export function mmimPairedRecords(table: MmimTable): Record<string, string | number>[] {
-  return table.rows
+export function pairedRecords(rebuilt: Table): Record<string, string | number>[] {
+  return rebuilt.rows
     .filter((r) => r.improvement)
     .map((r) => {
       const c = r.improvement!;
@@ -169,7 +171,7 @@ export function mmimPairedRecords(table: MmimTable): Record<string, string | num
 /** Where MMIM's gain comes from: test accuracy of the baseline, of the baseline with its last
  * layer retrained (with and without the C3 term, the controls for step 2's extra training), of
  * MMIM after step 1 only and of full MMIM, each with its paired difference to the baseline. */
-export function mmimAblationRecords(study: MmimStudy): Record<string, string | number>[] {
+export function ablationRecords(study: Study): Record<string, string | number>[] {
   const out: Record<string, string | number>[] = [];
   for (const net of study.plan.nets) {
     const base = finalRuns(study, net, 'baseline');
@@ -189,7 +191,7 @@ export function mmimAblationRecords(study: MmimStudy): Record<string, string | n
       out.push({
         net,
         variant,
-        'test % (mean ± sd)': meanSd(s),
+        'test % (mean ± sd)': formatMeanSd(s),
         seeds: s.n,
         'minus baseline': paired ? fmt(paired.meanDiff) : '',
         'seeds better': paired ? `${paired.wins}/${paired.n}` : '',
@@ -204,7 +206,7 @@ export function mmimAblationRecords(study: MmimStudy): Record<string, string | n
  * accuracy, the training critic's TC estimate in the last epoch, and TC(h) of the trained layer
  * by estimators that never saw the penalty (a fresh MINE critic per seed, KSG on the most
  * variable units, Gaussian entropies), in nats as mean ± sd over seeds or parts. */
-export function mmimTcProbeRecords(study: MmimStudy): Record<string, string | number>[] {
+export function tcProbeRecords(study: Study): Record<string, string | number>[] {
   const out: Record<string, string | number>[] = [];
   for (const net of study.plan.nets) {
     const probed = study.runs
@@ -220,9 +222,9 @@ export function mmimTcProbeRecords(study: MmimStudy): Record<string, string | nu
         'test %': Number(r.testAccuracy.toFixed(2)),
         'training critic, last epoch': fmt(lastTc),
         'units: MINE / KSG / Gaussian': `${report.units} / ${report.knnUnits} / ${report.gaussianUnits}`,
-        'fresh MINE critic': report.neural ? meanSd(report.neural.terms.tc) : '',
-        KSG: meanSd(report.knn.terms.tc),
-        Gaussian: meanSd(report.gaussian.terms.tc),
+        'fresh MINE critic': report.neural ? formatMeanSd(report.neural.terms.tc) : '',
+        KSG: formatMeanSd(report.knn.terms.tc),
+        Gaussian: formatMeanSd(report.gaussian.terms.tc),
       });
     }
   }

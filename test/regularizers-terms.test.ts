@@ -1,5 +1,6 @@
-// The hidden-layer penalties of MMIM (C4, C5, C6, RDM, C1): finite, differentiable, leak-free,
-// deterministic, and measuring what they claim to (correlated > independent; strata respected).
+// Layer regularizers made of signed layer terms (TC, TC(h|Y), sum_i I(Y;h_i), I(Y;h)): finite,
+// differentiable, leak-free, deterministic, and measuring what they claim to (correlated >
+// independent; strata respected).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -8,7 +9,7 @@ import {
   Rng,
   MilabInputError,
   LayerMiRegularizer,
-  LAYER_PENALTY_KINDS,
+  checkLayerTermSigns,
   TotalCorrelationTerm,
   ConditionalTotalCorrelationTerm,
   columnPermutations,
@@ -58,17 +59,27 @@ test('stratified permutations only exchange rows with the same label', () => {
   }
 });
 
-test('every penalty is finite and differentiable w.r.t. the layer, and leaks no tensors', async () => {
+/** Each term alone with the sign a penalty gives it, and the three-term sum (= -I(Y;h) exactly). */
+const SIGN_MAPS = [
+  { tc: 1 },
+  { conditionalTc: -1 },
+  { unitLabelMi: -1 },
+  { labelMi: -1 },
+  { tc: 1, conditionalTc: -1, unitLabelMi: -1 },
+] as const;
+
+test('every signed term map is finite and differentiable w.r.t. the layer, and leaks no tensors', async () => {
   const h = tf.relu(tf.randomNormal([64, 12], 0, 1, 'float32', 3)) as tf.Tensor2D;
   const y = cyclicLabels(64, 4);
-  for (const kind of LAYER_PENALTY_KINDS) {
-    const reg = new LayerMiRegularizer(kind, 12, 4, { seed: 1, critic: SMALL, criticSteps: 2 });
+  for (const signs of SIGN_MAPS) {
+    const kind = JSON.stringify(signs);
+    const reg = new LayerMiRegularizer(signs, 12, 4, { seed: 1, critic: SMALL, criticSteps: 2 });
     reg.updateCritic(h, y);
     const before = tf.memory().numTensors;
     for (let step = 0; step < 25; step++) {
       reg.updateCritic(h, y);
       const { value, grads } = tf.tidy(() => {
-        const r = tf.valueAndGrads((x: tf.Tensor) => reg.penalty(x as tf.Tensor2D, y))([h]);
+        const r = tf.valueAndGrads((x: tf.Tensor) => reg.estimate(x as tf.Tensor2D, y))([h]);
         return { value: r.value, grads: r.grads[0] };
       });
       if (step === 24) {
@@ -143,9 +154,9 @@ test('the same seed gives the same penalty; another seed a different one', () =>
   const h = tf.relu(tf.randomNormal([32, 8], 0, 1, 'float32', 11)) as tf.Tensor2D;
   const y = cyclicLabels(32, 3);
   const run = (seed: number) => {
-    const reg = new LayerMiRegularizer('C1', 8, 3, { seed, critic: SMALL });
+    const reg = new LayerMiRegularizer({ tc: 1, conditionalTc: -1, unitLabelMi: -1 }, 8, 3, { seed, critic: SMALL });
     for (let s = 0; s < 5; s++) reg.updateCritic(h, y);
-    const p = reg.penalty(h, y);
+    const p = reg.estimate(h, y);
     const v = p.dataSync()[0];
     p.dispose();
     reg.dispose();
@@ -157,13 +168,19 @@ test('the same seed gives the same penalty; another seed a different one', () =>
 });
 
 test('bad input gives one-line input errors', () => {
-  assert.throws(() => new LayerMiRegularizer('C7' as never, 8, 3), (e: Error) => e instanceof MilabInputError && /C4, C5, C6, RDM, C1/.test(e.message));
-  const reg = new LayerMiRegularizer('C5', 8, 3, { critic: SMALL });
+  const inputError = (pattern: RegExp) => (e: Error) => e instanceof MilabInputError && pattern.test(e.message);
+  assert.throws(() => new LayerMiRegularizer({ tv: 1 } as never, 8, 3), inputError(/unknown layer term 'tv' \(expected tc, conditionalTc, unitLabelMi, labelMi\)/));
+  assert.throws(() => new LayerMiRegularizer({ tc: 2 } as never, 8, 3), inputError(/sign of layer term 'tc' must be 1 or -1, got 2/));
+  assert.throws(() => new LayerMiRegularizer({}, 8, 3), inputError(/at least one of tc/));
+  assert.throws(() => new LayerMiRegularizer('tc' as never, 8, 3), inputError(/map of term to sign/));
+  // The order of the map does not matter: the terms run in a fixed order.
+  assert.deepEqual(Object.keys(checkLayerTermSigns({ unitLabelMi: -1, tc: 1 })), ['tc', 'unitLabelMi']);
+  const reg = new LayerMiRegularizer({ conditionalTc: -1 }, 8, 3, { critic: SMALL });
   const h = tf.zeros([16, 8]) as tf.Tensor2D;
-  assert.throws(() => reg.penalty(tf.zeros([16, 5]) as tf.Tensor2D, cyclicLabels(16, 3)), /shape \[batch, 8\]/);
-  assert.throws(() => reg.penalty(h, cyclicLabels(15, 3)), /16 rows but 15 labels/);
-  assert.throws(() => reg.penalty(h, Int32Array.from({ length: 16 }, () => 3)), /outside 0\.\.2/);
-  assert.throws(() => new LayerMiRegularizer('C4', 8, 3, { criticSteps: 0 }), /criticSteps/);
+  assert.throws(() => reg.estimate(tf.zeros([16, 5]) as tf.Tensor2D, cyclicLabels(16, 3)), /shape \[batch, 8\]/);
+  assert.throws(() => reg.estimate(h, cyclicLabels(15, 3)), /16 rows but 15 labels/);
+  assert.throws(() => reg.estimate(h, Int32Array.from({ length: 16 }, () => 3)), /outside 0\.\.2/);
+  assert.throws(() => new LayerMiRegularizer({ tc: 1 }, 8, 3, { criticSteps: 0 }), /criticSteps/);
   h.dispose();
   reg.dispose();
 });

@@ -3,31 +3,32 @@
 // Needs the Fashion-MNIST files (Debian dataset-fashion-mnist, installed by the set-up).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  tf,
-  useBackend,
-  loadMmimData,
-  disposeMmimData,
-  runMmimConfiguration,
-  runMmimStudy,
-  finalRuns,
-  mmimTable,
-  mmimTcProbeRecords,
-  mmimRowName,
-  MMIM_PAPER_TABLE1,
-} from 'milab';
-import type { MmimData, MmimDataInfo, MmimMethod, MmimNet, MmimRunResult, MmimStudy } from 'milab';
+import { tf, useBackend, MilabInputError, mmim } from 'milab';
 
-let data: MmimData;
-let info: MmimDataInfo;
+type Method = mmim.Method;
+type Net = mmim.Net;
+
+let data: mmim.Data;
+let info: mmim.DataInfo;
 
 before(async () => {
   await useBackend({ quiet: true });
   process.env.MILAB_PROFILE = 'smoke'; // runOnce must not cache
-  ({ data, info } = await loadMmimData({ trainSize: 200, valSize: 100, testSize: 100, seed: 0 }));
+  ({ data, info } = await mmim.loadData({ trainSize: 200, valSize: 100, testSize: 100, seed: 0 }));
 });
 
 const settings = { epochs: 1, batchSize: 32, learningRate: 1e-3, maxStepsPerEpoch: 3, criticSteps: 1, c3Epochs: 1, c3LearningRate: 1e-3 };
+
+test("MMIM's penalties are signed layer terms of the general regularizer", () => {
+  assert.deepEqual(mmim.PENALTY_TERMS.C1, { tc: 1, conditionalTc: -1, unitLabelMi: -1 });
+  assert.deepEqual(mmim.PENALTY_TERMS.RDM, { tc: 1, conditionalTc: -1 });
+  const reg = mmim.penaltyRegularizer('C5', 8, 3, { critic: { hidden: [8] } });
+  assert.deepEqual([reg.termNames, reg.signs], [['conditionalTc'], { conditionalTc: -1 }]);
+  reg.dispose();
+  const named = (e: Error) => e instanceof MilabInputError && /C4, C5, C6, RDM, C1; got 'C7'/.test(e.message);
+  assert.throws(() => mmim.checkPenaltyKind('C7'), named);
+  assert.throws(() => mmim.penaltyRegularizer('C7' as never, 8, 3), named);
+});
 
 test('the data split is stratified and sized as asked, and flagged as a subset', () => {
   assert.deepEqual([data.train.labels.length, data.val.labels.length, data.test.labels.length], [200, 100, 100]);
@@ -42,50 +43,51 @@ test('the data split is stratified and sized as asked, and flagged as a subset',
 
 test('one MMIM run: penalty terms recorded, step 2 on the last layer, no tensors left', async () => {
   const before = tf.memory().numTensors;
-  const r = await runMmimConfiguration(data, { ...settings, net: 'DNN', method: 'MMIM', lambda: 0.1, seed: 3, monitorTerms: false });
+  const r = await mmim.runConfiguration(data, { ...settings, net: 'DNN', method: 'MMIM', lambda: 0.1, seed: 3, monitorTerms: false });
   assert.equal(tf.memory().numTensors, before);
   assert.ok(r.testAccuracy >= 0 && r.testAccuracy <= 100 && r.step1 !== undefined);
   assert.equal(r.c3Curve?.length, 1);
   assert.ok(r.c3Curve![0].c3Bound > 0);
   assert.deepEqual(Object.keys(r.curve[0].terms).sort(), ['conditionalTc', 'tc', 'unitLabelMi']);
   assert.ok(Object.values(r.curve[0].terms).every(Number.isFinite));
-  const again = await runMmimConfiguration(data, { ...settings, net: 'DNN', method: 'MMIM', lambda: 0.1, seed: 3, monitorTerms: false });
+  const again = await mmim.runConfiguration(data, { ...settings, net: 'DNN', method: 'MMIM', lambda: 0.1, seed: 3, monitorTerms: false });
   assert.equal(again.testAccuracy, r.testAccuracy, 'same seed, same run');
 });
 
 test('a study picks lambda on validation accuracy and reuses the selection run as the first seed', async () => {
-  const plan = { nets: ['DNN'] as MmimNet[], methods: ['baseline', 'C4'] as MmimMethod[], lambdas: [0.01, 1], seeds: [1, 2], settings };
-  const study = await runMmimStudy(data, info, plan, { notebook: '000-mmim' });
+  const plan = { nets: ['DNN'] as Net[], methods: ['baseline', 'C4'] as Method[], lambdas: [0.01, 1], seeds: [1, 2], settings };
+  const study = await mmim.runStudy(data, info, plan, { notebook: '000-mmim' });
   assert.equal(study.runs.length, 2 + 2 + 1);
   const sweep = study.runs.filter((r) => r.config.method === 'C4' && r.config.seed === 1);
   const best = sweep.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a));
   assert.equal(study.chosenLambda.DNN?.C4, best.config.lambda);
-  const final = finalRuns(study, 'DNN', 'C4');
+  const final = mmim.finalRuns(study, 'DNN', 'C4');
   assert.deepEqual(final.map((r) => r.config.seed), [1, 2]);
   assert.ok(final.every((r) => r.config.lambda === best.config.lambda));
-  await assert.rejects(runMmimStudy(data, info, { ...plan, methods: ['C4'] }, { notebook: '000-mmim' }), /must include the baseline/);
+  await assert.rejects(mmim.runStudy(data, info, { ...plan, methods: ['C4'] }, { notebook: '000-mmim' }), /must include the baseline/);
 });
 
 test("the first seeds of the baseline and of C4 (every lambda) get fresh estimates of the layer's TC", async () => {
   const identity = { parts: 1, neuralSteps: 5, neuralSeeds: [0] };
-  const plan = { nets: ['DNN'] as MmimNet[], methods: ['baseline', 'C4', 'C6'] as MmimMethod[], lambdas: [0.01, 1], seeds: [1, 2], settings, identity };
-  const study = await runMmimStudy(data, info, plan, { notebook: '000-mmim' });
+  const plan = { nets: ['DNN'] as Net[], methods: ['baseline', 'C4', 'C6'] as Method[], lambdas: [0.01, 1], seeds: [1, 2], settings, identity };
+  const study = await mmim.runStudy(data, info, plan, { notebook: '000-mmim' });
   const probed = study.runs.filter((r) => r.identity).map((r) => `${r.config.method} ${r.config.lambda} ${r.config.seed}`);
   assert.deepEqual(probed.sort(), ['C4 0.01 1', 'C4 1 1', 'baseline 0 1']);
-  const rows = mmimTcProbeRecords(study);
+  const rows = mmim.tcProbeRecords(study);
   assert.deepEqual(rows.map((r) => r.layer), ['baseline', 'C4 λ=0.01', 'C4 λ=1']);
   for (const r of rows.slice(1)) {
     assert.match(String(r['training critic, last epoch']), /^-?\d+\.\d\d$/);
-    for (const column of ['fresh MINE critic', 'KSG', 'Gaussian']) assert.match(String(r[column]), /^-?\d+\.\d\d ± \d+\.\d\d$/, column);
+    // One seed and one part: no spread, so the mean alone (formatMeanSd).
+    for (const column of ['fresh MINE critic', 'KSG', 'Gaussian']) assert.match(String(r[column]), /^-?\d+(\.\d+)?(e[-+]\d+)?$/, column);
   }
 });
 
 /** A study with given test accuracies per (net, method), one per seed. */
-function fakeStudy(accuracy: Record<string, number[]>, fullScale: boolean): MmimStudy {
-  const methods: MmimMethod[] = ['baseline', 'MMIM', 'C4', 'C5', 'C6'];
-  const nets: MmimNet[] = ['DNN', 'CNN'];
+function fakeStudy(accuracy: Record<string, number[]>, fullScale: boolean): mmim.Study {
+  const methods: Method[] = ['baseline', 'MMIM', 'C4', 'C5', 'C6'];
+  const nets: Net[] = ['DNN', 'CNN'];
   const seeds = [1, 2, 3];
-  const runs: MmimRunResult[] = [];
+  const runs: mmim.RunResult[] = [];
   for (const net of nets) {
     for (const method of methods) {
       seeds.forEach((seed, k) => {
@@ -110,8 +112,8 @@ function fakeStudy(accuracy: Record<string, number[]>, fullScale: boolean): Mmim
 function paperAccuracies(): Record<string, number[]> {
   const noise = [-0.05, 0, 0.05];
   const accuracy: Record<string, number[]> = {};
-  for (const net of ['DNN', 'CNN'] as MmimNet[]) {
-    for (const [method, value] of Object.entries(MMIM_PAPER_TABLE1[net])) accuracy[`${net} ${method}`] = noise.map((e) => value! + e);
+  for (const net of ['DNN', 'CNN'] as Net[]) {
+    for (const [method, value] of Object.entries(mmim.PAPER_TABLE1[net])) accuracy[`${net} ${method}`] = noise.map((e) => value! + e);
   }
   return accuracy;
 }
@@ -119,24 +121,24 @@ function paperAccuracies(): Record<string, number[]> {
 test('Table 1: exact row names, paper numbers, and verdicts computed from the accuracies', () => {
   // Ours = the paper's numbers plus small seed noise: every row and claim should be reproduced.
   const accuracy = paperAccuracies();
-  const full = mmimTable(fakeStudy(accuracy, true));
+  const full = mmim.table(fakeStudy(accuracy, true));
   assert.deepEqual(full.results.map((r) => r.row), [
     'DNN baseline', 'DNN with MMIM', 'DNN with C4', 'DNN with C5', 'DNN with C6',
     'CNN baseline', 'CNN with MMIM', 'CNN with C4', 'CNN with C5', 'CNN with C6',
   ]);
   assert.equal(full.results[1].paper, 90.82);
-  assert.equal(mmimRowName('CNN', 'C6'), 'CNN with C6');
+  assert.equal(mmim.rowName('CNN', 'C6'), 'CNN with C6');
   assert.ok(full.results.every((r) => r.verdict === 'reproduced'), JSON.stringify(full.results.map((r) => r.verdict)));
   assert.ok(full.claims.every((c) => c.verdict === 'reproduced'), JSON.stringify(full.claims));
 
   // The same numbers on a training subset decide nothing.
-  const subset = mmimTable(fakeStudy(accuracy, false));
+  const subset = mmim.table(fakeStudy(accuracy, false));
   assert.ok([...subset.results, ...subset.claims].every((r) => r.verdict === 'inconclusive'));
 
   // No improvement at all: the method rows and the claims fail.
   const flat: Record<string, number[]> = {};
   for (const key of Object.keys(accuracy)) flat[key] = accuracy[key.replace(/ \w+$/, ' baseline')].map((v, k) => v + [0.02, -0.01, 0][k]);
-  const none = mmimTable(fakeStudy(flat, true));
+  const none = mmim.table(fakeStudy(flat, true));
   assert.equal(none.results.find((r) => r.row === 'DNN with MMIM')!.verdict, 'not reproduced');
   assert.equal(none.claims.find((c) => c.claim === 'DNN: MMIM beats the baseline')!.verdict, 'not reproduced');
 });
@@ -146,16 +148,16 @@ test("the claim that MMIM's gain comes from its information terms is judged agai
   const claim = (net: string, retrainedGain: number) => {
     const acc = { ...accuracy };
     acc[`${net} retrained`] = accuracy[`${net} baseline`].map((v, k) => v + retrainedGain + [0.03, -0.02, 0][k]);
-    return mmimTable(fakeStudy(acc, true)).claims.find((c) => c.claim.startsWith(`${net}: MMIM's gain comes from its information terms`));
+    return mmim.table(fakeStudy(acc, true)).claims.find((c) => c.claim.startsWith(`${net}: MMIM's gain comes from its information terms`));
   };
   // Retraining the last layer alone gains nothing: MMIM's whole gain is its own.
   assert.equal(claim('DNN', 0)!.verdict, 'reproduced');
   // Retraining alone gains as much as MMIM: the paper's gain is ruled out for the information terms.
-  assert.equal(claim('CNN', MMIM_PAPER_TABLE1.CNN.MMIM! - MMIM_PAPER_TABLE1.CNN.baseline!)!.verdict, 'not reproduced');
+  assert.equal(claim('CNN', mmim.PAPER_TABLE1.CNN.MMIM! - mmim.PAPER_TABLE1.CNN.baseline!)!.verdict, 'not reproduced');
   // Without the controls (as in fakeStudy's default) the claim is not made.
-  assert.equal(mmimTable(fakeStudy(accuracy, true)).claims.some((c) => c.claim.includes('information terms')), false);
+  assert.equal(mmim.table(fakeStudy(accuracy, true)).claims.some((c) => c.claim.includes('information terms')), false);
 });
 
 after(() => {
-  disposeMmimData(data);
+  mmim.disposeData(data);
 });
