@@ -3,19 +3,8 @@
 // independent; strata respected).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  tf,
-  useBackend,
-  Rng,
-  MilabInputError,
-  LayerMiRegularizer,
-  checkLayerTermSigns,
-  TotalCorrelationTerm,
-  ConditionalTotalCorrelationTerm,
-  columnPermutations,
-  stratifiedColumnPermutations,
-  shuffleColumns,
-} from 'milab';
+import { tf, useBackend, Rng, MilabInputError, LayerMiRegularizer, TotalCorrelationTerm, ConditionalTotalCorrelationTerm, columnPermutations, stratifiedColumnPermutations, shuffleColumns } from 'milab';
+import { checkLayerTermSigns } from 'milab/internal';
 
 before(async () => {
   await useBackend({ quiet: true });

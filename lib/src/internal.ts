@@ -48,3 +48,5 @@ export {
 } from './report/paired-stats';
 export { stopGradient, valueWithGradientOf } from './mi/neural/bounds';
 export { ascendStep, RECOVERY_FACTOR } from './mi/neural/train';
+export { toLabelArray, prepareLayer } from './regularizers/layer-terms';
+export { checkLayerTermSigns } from './regularizers/layer-regularizer';

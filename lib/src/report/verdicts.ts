@@ -1,5 +1,5 @@
-// Verdicts for "method vs baseline" tables such as MMIM's Table 1, computed from the runs, never
-// written by hand. The rules (stated again in the notebook):
+// Verdicts for "method vs baseline" tables (a paper's method against its baseline over paired
+// seeds), computed from the runs, never written by hand. The rules (stated again in the notebook):
 //  * Nothing is decided unless the run is at the paper's scale (`comparable`: the paper's full
 //    training set; a subset changes every accuracy) and has at least 3 paired seeds.
 //  * A baseline row is reproduced when the paper's accuracy lies within our mean +- 2 sd.
