@@ -12,8 +12,7 @@ export * from './nn';
 export * from './regularizers';
 export * from './infoplane';
 export * from './explore';
-// Transitional: the flat names stay until the notebooks use the namespaces.
+// Transitional: the flat names of mmim stay until its notebook uses the namespace.
 export * from './papers/mmim';
-export * from './papers/mine-lenet';
 export * as mmim from './papers/mmim';
 export * as mineLenet from './papers/mine-lenet';

@@ -1,12 +1,11 @@
-// MINE on LeNet-5 (Tokovenko & Rigter), notebook 004-mine-lenet: the paper's statistics networks,
-// the information-plane experiment, Tables 2-3 and Figures 1-5.
-export { DEFAULT_NOISE_SIGMA, inputArchitectures, targetArchitectures, planeArchitecture } from './architectures';
-export { runInformationPlane } from './experiment';
-export type {
-  PlaneVariable, PlaneEstimator, PlaneExperimentConfig, PlaneData, PlaneRun, PlaneRecord, PlaneProgress,
-} from './experiment';
-export {
-  spreadOf, referencesAt, runOutcome, estimatesByEpoch, referenceByEpoch, planePoints, orderingVerdict, outcomeCounts,
-  convergenceEpochs,
-} from './analysis';
-export type { Spread, OrderingCheck } from './analysis';
+// MINE on LeNet-5 (Tokovenko & Rigter), notebook 004-mine-lenet: the paper's numbers and claims,
+// its statistics networks, the profiles, the experiment on the information-plane recorder, and the
+// tables, verdicts and results the notebook shows. Exported as the namespace `mineLenet`.
+export * from './paper';
+export * from './architectures';
+export * from './experiment';
+export * from './analysis';
+export * from './verdicts';
+export * from './profiles';
+export * from './study';
+export * from './results';
