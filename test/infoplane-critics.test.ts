@@ -1,11 +1,12 @@
-// The seed's statistics networks (Arch 1, 2, 3) and the preparation of layer activations: shapes,
-// consistency of the two scoring routes, seeded (re-)initialisation, standardisation and the noise
-// ceiling, errors, and no tensor left behind. (Noise on L is tested through MINE in infoplane-measurer.)
+// The three kinds of statistics network (concat, conv-first, nonlinear-first) and the preparation
+// of layer activations: shapes, consistency of the two scoring routes, seeded (re-)initialisation,
+// standardisation and the noise ceiling, errors, and no tensor left behind. (Noise on L is tested
+// through MINE in infoplane-measurer.)
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  MilabInputError, Rng, buildStatisticsNetwork, gaussianChannelCeiling, inputArchitectures, kdeLayerBounds,
-  oneHotLabels, standardizeGlobally, standardizeUnits, targetArchitectures, tf, useBackend, type StatisticsNetworkSpec,
+  MilabInputError, Rng, buildStatisticsNetwork, gaussianChannelCeiling, kdeLayerBounds, statisticsNetworkSpec,
+  oneHotLabels, standardizeGlobally, standardizeUnits, tf, useBackend, type StatisticsNetworkSpec,
 } from 'milab';
 
 before(async () => {
@@ -93,13 +94,12 @@ test('seeded: same seed same weights; reinitialise draws new ones and the old se
   two.dispose();
 });
 
-test('the seed presets: six input architectures, two target ones; noise only where the seed adds it', () => {
-  const input = inputArchitectures(0.3);
-  assert.deepEqual(input.map((s) => s.label), ['1', '1(2)', '1(3)', '2', '3', '3(2)']);
-  assert.deepEqual(input.map((s) => s.noiseSigma), [0, 0.3, 0.3, 0, 0, 0.3]);
-  assert.equal(input.find((s) => s.label === '1(3)')?.hidden, 20);
-  const target = targetArchitectures(0.3);
-  assert.deepEqual(target.map((s) => [s.label, s.hidden, s.noiseSigma]), [['1', 10, 0], ['1(3)', 100, 0.3]]);
+test('statisticsNetworkSpec: a checked spec with a default label', () => {
+  assert.deepEqual(statisticsNetworkSpec('conv-first', 8), { label: 'conv-first h=8', architecture: 'conv-first', hidden: 8, noiseSigma: 0 });
+  assert.equal(statisticsNetworkSpec('concat', 20, 0.1).label, 'concat h=20 σ=0.1');
+  assert.equal(statisticsNetworkSpec('concat', 20, 0.1, '1(3)').label, '1(3)');
+  assert.throws(() => statisticsNetworkSpec('concat', 0), MilabInputError);
+  assert.throws(() => statisticsNetworkSpec('dense' as never, 4), /architecture must be one of concat, conv-first, nonlinear-first/);
 });
 
 test('bad specs and inputs give one-line input errors', () => {

@@ -1,4 +1,4 @@
-// The Table 2 outcome classifier on synthetic convergence curves, and epochs-to-plateau.
+// The MINE-run outcome classifier on synthetic convergence curves, and epochs-to-plateau.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MilabInputError, classifyMineRun, epochsToPlateau } from 'milab';

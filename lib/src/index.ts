@@ -12,7 +12,6 @@ export * from './nn';
 export * from './regularizers';
 export * from './infoplane';
 export * from './explore';
-// Transitional: the flat names stay until the notebooks use the namespaces.
-export * from './papers/mine-lenet';
+// One namespace per paper (lib/src/papers/<paper>/; CONTRIBUTING.md says what goes there).
 export * as mmim from './papers/mmim';
 export * as mineLenet from './papers/mine-lenet';

@@ -1,14 +1,16 @@
-// The statistics networks T(a, l) of Tokovenko & Rigter's MINE study, where a is the input X (an
-// image) or the label Y (one-hot) and l a layer's activations. Both sides arrive flattened, [n, d];
-// each side's per-sample shape says whether it is a feature map (a convolution can see it as one).
+// Statistics networks T(a, l) for MINE-type estimates of I(A; L), where a is the input X (an image)
+// or the label Y (one-hot) and l a layer's activations. Both sides arrive flattened, [n, d]; each
+// side's per-sample shape says whether it is a feature map (a convolution can see it as one).
+// Three kinds, differing in what happens to each side before the concatenation:
 //
-//   concat          (Arch 1)  concat(a, l) -> Dense(h) ReLU -> Dense(1)
-//   conv-first      (Arch 2)  each side: feature map -> Conv (linear), vector -> ReLU; then as Arch 1
-//   nonlinear-first (Arch 3)  each side: Dense(h) ReLU; then as Arch 1
+//   concat          concat(a, l) -> Dense(h) ReLU -> Dense(1)
+//   conv-first      each side: feature map -> Conv (linear), vector -> ReLU; then as concat
+//   nonlinear-first each side: Dense(h) ReLU; then as concat
 //
-// The seed leaves the conv's size and Arch 3's "non-linearity" unspecified; the choices are written
-// next to the code that makes them. Noise on L is not part of the network: it is part of the
-// quantity measured (I(A; L + noise)), so it is added to the data (see mine-measurer.ts).
+// The convolution's size and the per-side layer are choices written next to the code that makes
+// them (papers that name these kinds rarely fix them). Noise on L is not part of the network: it is
+// part of the quantity measured (I(A; L + noise)), so it is added to the data (see
+// mine-measurer.ts).
 //
 // A statistics network is a `Critic` of the neural estimators (mi/neural), so their bounds, training
 // loop and early stopping train it; like their critics its variables are non-trainable, moved only
@@ -22,14 +24,16 @@ import type { Critic } from '../mi/neural/critics';
 /** Per-sample shape of one side: [d] for a vector, [height, width, channels] for a feature map. */
 export type SampleShape = readonly number[];
 
+/** The three kinds of statistics network (see the header). */
 export type StatisticsArchitecture = 'concat' | 'conv-first' | 'nonlinear-first';
 export const STATISTICS_ARCHITECTURES: readonly StatisticsArchitecture[] = ['concat', 'conv-first', 'nonlinear-first'];
 
 export interface StatisticsNetworkSpec {
-  /** The seed's name, e.g. '1(3)'. */
+  /** The network's name in records and progress reports, e.g. '1(3)'. */
   label: string;
   architecture: StatisticsArchitecture;
-  /** Units of the Dense ReLU layer after the concatenation (and of Arch 3's per-side layers). */
+  /** Units of the Dense ReLU layer after the concatenation (and of nonlinear-first's per-side
+   * layers). */
   hidden: number;
   /** Standard deviation of the Gaussian noise added to the standardised layer L; 0 for none. */
   noiseSigma: number;
@@ -42,7 +46,7 @@ export interface StatisticsNetwork extends Critic {
   reinitialise(seed: number): void;
 }
 
-/** Filters of Arch 2's convolution: few, so that it reduces the dimension, as the seed intends. */
+/** Filters of conv-first's convolution: few, so that it reduces the dimension. */
 const CONV_FILTERS = 8;
 
 /** The per-side first stage that makes a and l comparable before the concatenation. */
@@ -59,6 +63,19 @@ interface Modules {
   /** Dense(h) ReLU -> Dense(1) on the concatenated sides. */
   tail: Mlp;
   variables: tf.Variable[];
+}
+
+/** A checked spec. The label defaults to the kind and its sizes, e.g. 'concat h=20 σ=0.1'. */
+export function statisticsNetworkSpec(
+  architecture: StatisticsArchitecture,
+  hidden: number,
+  noiseSigma = 0,
+  label = `${architecture} h=${hidden}${noiseSigma > 0 ? ` σ=${noiseSigma}` : ''}`,
+): StatisticsNetworkSpec {
+  // The key order is the one records and run keys have always used.
+  const spec: StatisticsNetworkSpec = { label, architecture, hidden, noiseSigma };
+  checkSpec(spec);
+  return spec;
 }
 
 export function buildStatisticsNetwork(
@@ -131,13 +148,13 @@ function buildSide(spec: StatisticsNetworkSpec, shape: SampleShape, seed: number
     case 'concat':
       return { width, variables: [], apply: (x) => x };
     case 'nonlinear-first': {
-      // "apply non-linearity" before concatenating: a learnable Dense(h) + ReLU per side, the reading
-      // that matches the seed's conclusion that learnable layers before the concatenation destabilise.
+      // A non-linearity before concatenating, as a learnable Dense(h) + ReLU per side (a fixed ReLU
+      // alone is what conv-first does to vectors).
       const layer = new Mlp(width, [], spec.hidden, { seed });
       return { width: spec.hidden, variables: layer.variables, apply: (x) => tf.relu(layer.apply(x)) };
     }
     case 'conv-first':
-      // The seed: "convolution to 2D input/layer output and ReLU for 1D input/layer output".
+      // A convolution on feature maps, a ReLU on vectors.
       return shape.length === 3 ? convolution(shape, seed) : { width, variables: [], apply: (x) => tf.relu(x) };
   }
 }

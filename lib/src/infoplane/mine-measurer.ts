@@ -1,6 +1,6 @@
 // Repeated MINE measurements of one pair (X or Y against one layer) during a classifier's training.
 // Between measurements the statistics network is either re-initialised (a fresh estimate each time)
-// or warm-started (fine-tuned from the previous measurement's weights), the seed's Figures 1 and 2.
+// or warm-started (fine-tuned from the previous measurement's weights).
 // The bounds, batching, held-out evaluation, early stopping and training loop are the neural
 // estimators' (mi/neural); what is added here is the noise on L, drawn afresh for every training
 // batch (fixed for the held-out rows), the per-epoch curve, and divergence kept as a result.
@@ -48,7 +48,7 @@ export interface MeasureOptions {
   learningRate?: number;
   /** Fraction of the rows held out for the curve and the estimate. Default 0.2. */
   heldOut?: number;
-  /** 'all' pairs of a batch (default) or in-batch 'shuffle's of l (the seed's Algorithm 1). */
+  /** 'all' pairs of a batch (default) or in-batch 'shuffle's of l (MINE's Algorithm 1, Belghazi et al. 2018). */
   negatives?: Negatives;
   onProgress?: ProgressCallback;
 }

@@ -1,13 +1,14 @@
-// Classifying one MINE run the way the seed's Table 2 does (converged / exploding / underestimated),
-// but from a stated criterion applied to the run's held-out convergence curve:
+// Classifying one MINE run as converged, exploded or underestimated (how MINE studies report their
+// statistics networks, usually by eye), here from a stated criterion applied to the run's held-out
+// convergence curve:
 //
 //   exploded        some value is NaN or Inf, or the curve rises above a limit that no estimate of
 //                   the pair can honestly exceed (+ slack for estimation noise): H(Y) for the label,
 //                   log N or an upper bound (KDE) for the input.
 //   not converged   the end of the curve is still moving: the means of the two halves of the last
 //                   `plateauWindow` epochs differ by more than max(plateauAbsolute, plateauRelative x
-//                   plateau). (The seed has no such class; a run stopped early must not count as
-//                   converged or underestimated.)
+//                   plateau). (A run stopped early must not count as converged or
+//                   underestimated.)
 //   underestimated  flat, but the plateau is below `underestimateRatio` x a reference value of the
 //                   same quantity (a lower bound, or the best converged estimate).
 //   converged       flat, within limits, not underestimated.

@@ -50,6 +50,17 @@ export async function standardizeGlobally(values: tf.Tensor2D): Promise<tf.Tenso
   }
 }
 
+/** The input side of a plane: inputs [n, ...] flattened to rows and standardised with one scale
+ * (standardizeGlobally). Caller disposes the result. */
+export async function standardizeInputRows(inputs: tf.Tensor): Promise<tf.Tensor2D> {
+  const flat = flattenRows(inputs);
+  try {
+    return await standardizeGlobally(flat);
+  } finally {
+    if (flat !== inputs) flat.dispose();
+  }
+}
+
 /** The most I(X; L + N(0, sigma^2 I)) can be, in nats, for L standardised as above. */
 export function gaussianChannelCeiling(sigma: number): number {
   if (!(sigma > 0)) inputError(`sigma must be positive, got ${sigma}`);

@@ -68,8 +68,8 @@ export function layerReferences(
 }
 
 /**
- * The Table 2 criterion for a run of noise `runNoiseSigma` on variable X or Y of a layer (see
- * outcome.ts), with `references` computed at the run's noise when it has some:
+ * The outcome criterion (see outcome.ts) for a MINE run of noise `runNoiseSigma` on variable X or Y
+ * of a layer, with `references` computed at the run's noise when it has some:
  * X: limit = log N (no estimate from N rows can certify more; without noise the quantity itself is
  *    unbounded), or the channel ceiling 1/(2 sigma^2) of a noisy run (a true bound) if lower;
  *    reference = the KDE lower bound at the references' noise (I(X; L) >= I(X; L + noise) >= it).

@@ -1,39 +1,26 @@
 // From the per-seed records of runInformationPlane to what a reader checks: values with their spread
-// over seeds, Table 2 outcomes under the stated criterion, epochs to converge, and verdicts on the
-// seed's orderings. Pure functions of the records (no tensors), so criteria can change without
-// re-running anything.
+// over seeds (summarizeFinite: a diverged run has no value), Table 2 outcomes under the stated
+// criterion, epochs to converge, and verdicts on the paper's orderings. Pure functions of the records
+// (no tensors), so criteria can change without re-running anything.
 import { inputError } from '../../errors';
 import type { InformationPlanePoint } from '../../infoplane/charts';
 import type { PlaneRecord, PlaneRun, PlaneVariable } from './experiment';
 import { classifyMineRun, epochsToPlateau, type MineOutcome, type OutcomeVerdict } from '../../infoplane/outcome';
 import { outcomeCriterion, type LayerReferences } from '../../infoplane/references';
-
+import { summarizeFinite, type Summary } from '../../report/summary';
 import type { Verdict } from '../../report/results';
 
-/** Mean and sample sd (0 for one value) of the finite values; n counts them. */
-export interface Spread {
-  mean: number;
-  sd: number;
-  n: number;
-}
-
-export function spreadOf(values: ReadonlyArray<number | null>): Spread {
-  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  const n = finite.length;
-  if (n === 0) return { mean: NaN, sd: NaN, n: 0 };
-  const mean = finite.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(finite.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, sd, n };
-}
+/** A summary over seeds at one classifier epoch. */
+export type EpochSummary = { epoch: number } & Summary;
 
 /** The references of a layer at an epoch and noise level (default: the record's main one). */
 export function referencesAt(record: PlaneRecord, epoch: number, layer: string, noiseSigma = record.noiseSigma): LayerReferences {
   const found = record.references.find((r) => r.epoch === epoch && r.layer === layer && r.noiseSigma === noiseSigma);
-  if (!found) inputError(`seed ${record.seed} has no references for ${layer} at epoch ${epoch} and noise ${noiseSigma}`);
+  if (!found) inputError(`the record of seed ${record.seed} has no references for ${layer} at epoch ${epoch} and noise ${noiseSigma}`);
   return found;
 }
 
-/** A run's Table 2 outcome under outcomeCriterion (references of the same seed, epoch, layer and
+/** A run's outcome (converged, exploded, ...) under outcomeCriterion (references of the same seed, epoch, layer and
  * noise; a run without noise is judged against the record's main noise level). */
 export function runOutcome(record: PlaneRecord, run: PlaneRun): OutcomeVerdict {
   const refs = referencesAt(record, run.epoch, run.layer, run.noiseSigma > 0 ? run.noiseSigma : record.noiseSigma);
@@ -47,12 +34,13 @@ export function estimatesByEpoch(
   estimator: string,
   variable: PlaneVariable,
   layer: string,
-): Array<{ epoch: number } & Spread> {
+): EpochSummary[] {
   const epochs = [...new Set(records.flatMap((r) => r.runs.filter((x) => x.name === estimator).map((x) => x.epoch)))].sort((a, b) => a - b);
   return epochs.map((epoch) => ({
     epoch,
-    ...spreadOf(
-      records.map((r) => r.runs.find((x) => x.name === estimator && x.variable === variable && x.layer === layer && x.epoch === epoch)?.value ?? null),
+    ...summarizeFinite(
+      records.map((r) => r.runs.find((x) =>
+        x.name === estimator && x.variable === variable && x.layer === layer && x.epoch === epoch)?.value ?? null),
     ),
   }));
 }
@@ -63,12 +51,12 @@ export function referenceByEpoch(
   quantity: 'kdeLower' | 'kdeUpper' | 'kdeIty' | 'binnedIxt' | 'binnedIty',
   layer: string,
   noiseSigma?: number,
-): Array<{ epoch: number } & Spread> {
+): EpochSummary[] {
   const at = (r: PlaneRecord) => r.references.filter((x) => x.layer === layer && x.noiseSigma === (noiseSigma ?? r.noiseSigma));
   const epochs = [...new Set(records.flatMap((r) => at(r).map((x) => x.epoch)))].sort((a, b) => a - b);
   return epochs.map((epoch) => ({
     epoch,
-    ...spreadOf(records.map((r) => at(r).find((x) => x.epoch === epoch)?.[quantity] ?? null)),
+    ...summarizeFinite(records.map((r) => at(r).find((x) => x.epoch === epoch)?.[quantity] ?? null)),
   }));
 }
 
@@ -76,7 +64,7 @@ export function referenceByEpoch(
 export function planePoints(
   records: readonly PlaneRecord[],
   layers: readonly string[],
-  value: (variable: PlaneVariable, layer: string) => Array<{ epoch: number } & Spread>,
+  value: (variable: PlaneVariable, layer: string) => EpochSummary[],
   labels: Record<string, string> = {},
 ): InformationPlanePoint[] {
   const points: InformationPlanePoint[] = [];
@@ -109,9 +97,9 @@ export interface OrderingCheck {
  * more than half; otherwise inconclusive.
  */
 export function orderingVerdict(
-  a: Array<{ epoch: number } & Spread>,
+  a: EpochSummary[],
   relation: '>=' | '<=',
-  b: Array<{ epoch: number } & Spread>,
+  b: EpochSummary[],
   names: [string, string],
 ): OrderingCheck {
   const holds: number[] = [];
@@ -135,15 +123,16 @@ export function orderingVerdict(
   const seeds = Math.min(...a.map((p) => p.n), ...b.map((p) => p.n));
   const evidence =
     `${names[0]} ${relation} ${names[1]} (nats, mean±sd over ${Number.isFinite(seeds) ? seeds : 0} seed(s)): ${parts.join('; ')}. ` +
-    `Bands separate in the claimed order at ${holds.length}, the other way at ${reversed.length}, overlap at ${overlap.length} of ${epochs} epochs.`;
+    `Bands separate in the claimed order at ${holds.length}, the other way at ${reversed.length}, ` +
+    `overlap at ${overlap.length} of ${epochs} epochs.`;
   return { verdict, holds, reversed, overlap, evidence };
 }
 
-function fmt(s: Spread): string {
+function fmt(s: Summary): string {
   return `${s.mean.toFixed(2)}±${s.sd.toFixed(2)}`;
 }
 
-/** Outcome counts of runs (Table 2 style), e.g. { converged: 3, exploded: 1, ... }. */
+/** Outcome counts of runs, e.g. { converged: 3, exploded: 1, ... }. */
 export function outcomeCounts(outcomes: readonly MineOutcome[]): Record<MineOutcome, number> {
   const counts: Record<MineOutcome, number> = { converged: 0, exploded: 0, underestimated: 0, 'not converged': 0 };
   for (const o of outcomes) counts[o]++;
@@ -159,4 +148,11 @@ export function convergenceEpochs(records: readonly PlaneRecord[], estimator: st
       .sort((p, q) => p.epoch - q.epoch)
       .map((x) => (x.curve.length > 0 && x.curve.every((v) => v !== null) ? epochsToPlateau(x.curve as number[]) : NaN)),
   );
+}
+
+/** The middle value of the finite values, the lower of the two middle ones for an even count (so it
+ * is always a value that occurred); NaN when there is none. */
+export function median(values: readonly number[]): number {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return finite.length === 0 ? NaN : finite[Math.floor((finite.length - 1) / 2)];
 }

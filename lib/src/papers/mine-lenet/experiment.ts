@@ -1,21 +1,27 @@
-// One seed of the information-plane experiment: train a classifier epoch by epoch; after each epoch
-// its test accuracy; at chosen epochs, for every named layer L, I(X; L) and I(Y; L) by each configured
-// estimator (MINE measurers that persist across epochs, so warm starts fine-tune) and the references
-// of references.ts; at other chosen epochs, the seed's Table 2 architecture study. Everything comes
-// back as plain JSON (non-finite values as null) so a full run can be cached and resumed (runOnce).
-import * as tf from '@tensorflow/tfjs';
+// One seed of the paper's experiment on the information-plane recorder (infoplane/recorder.ts):
+// train a classifier epoch by epoch; after each epoch its test accuracy; at chosen epochs, for every
+// named layer L, I(X; L) and I(Y; L) by each configured MINE estimator (measurers that persist
+// across epochs, so warm starts fine-tune) and the references of infoplane/references.ts; at other
+// chosen epochs, the Table 2 architecture study. The recording is converted to this notebook's
+// record format (PlaneRecord), the one its stored runs have: plain JSON (non-finite values as null),
+// so a full run can be cached and resumed (runMany).
+import type * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
 import type { Classifier } from '../../nn/classifier';
-import { evaluateAccuracy, trainClassifier, collectActivations, type ClassifierData } from '../../nn/train';
+import type { ClassifierData } from '../../nn/train';
 import { checkBoundName, type LowerBoundName } from '../../mi/neural/objectives';
 import type { StatisticsNetworkSpec } from '../../infoplane/critics';
 import { MineMeasurer, type MeasureOptions } from '../../infoplane/mine-measurer';
-import { flattenRows, oneHotLabels, standardizeGlobally, standardizeUnits } from '../../infoplane/prepare';
-import { layerReferences, type LayerReferences } from '../../infoplane/references';
+import {
+  PlaneSides, minePlaneMeasurer, mineRunDetails, referencesMeasurer, type MineRunDetails, type PlaneVariable,
+} from '../../infoplane/measurers';
+import { recordInformationPlane, type OptimizerSpec, type PlaneMeasurer, type PlaneRecording } from '../../infoplane/recorder';
+import { standardizeUnits } from '../../infoplane/prepare';
+import type { LayerReferences } from '../../infoplane/references';
 import { inputArchitectures, targetArchitectures } from './architectures';
 
-export type PlaneVariable = 'X' | 'Y';
+export type { PlaneVariable } from '../../infoplane/measurers';
 
 export interface PlaneEstimator {
   /** Name in the records, e.g. 'MINE h=20'. */
@@ -32,14 +38,14 @@ export interface PlaneEstimator {
 
 export interface PlaneExperimentConfig {
   seed: number;
-  /** Classifier epochs; they are numbered 0 .. epochs-1 as in the seed. */
+  /** Classifier epochs; they are numbered 0 .. epochs-1 as in the paper. */
   epochs: number;
   /** Epochs after which the layers are measured. */
   measureAt: readonly number[];
   /** Activation names of the classifier to measure. */
   layers: readonly string[];
   batchSize: number;
-  optimizer: { name: 'sgd' | 'momentum' | 'adam'; learningRate: number; momentum?: number };
+  optimizer: OptimizerSpec;
   /** Cut each epoch short (reduced profiles). */
   maxStepsPerEpoch?: number;
   estimators: readonly PlaneEstimator[];
@@ -48,7 +54,7 @@ export interface PlaneExperimentConfig {
   noiseSigma: number;
   /** Rows for the O(N^2) kernel references (the first rows of the evaluation set). */
   kdeRows: number;
-  /** The Table 2 study: every seed architecture, re-initialised, at these epochs. */
+  /** The Table 2 study: every architecture of the paper, re-initialised, at these epochs. */
   study?: { at: readonly number[]; noiseSigma: number; measure: Omit<MeasureOptions, 'onProgress'>; layers?: readonly string[] };
 }
 
@@ -60,19 +66,13 @@ export interface PlaneData {
 }
 
 /** A MINE (or other neural bound) run, as stored. */
-export interface PlaneRun {
+export interface PlaneRun extends MineRunDetails {
   epoch: number;
   layer: string;
   variable: PlaneVariable;
-  /** Estimator name (plane) or the seed's architecture label (study). */
+  /** Estimator name (plane) or the paper's architecture label (study). */
   name: string;
   noiseSigma: number;
-  /** Best held-out estimate, nats (null: diverged before a finite estimate). */
-  value: number | null;
-  /** Held-out estimate per MINE epoch (null where non-finite). */
-  curve: Array<number | null>;
-  stopReason: string;
-  seconds: number;
 }
 
 export interface PlaneRecord {
@@ -95,6 +95,10 @@ export interface PlaneProgress {
   metrics: Record<string, number>;
 }
 
+/** Measurer names of the references (one per noise level) and of the study. */
+const REFERENCES = 'references σ=';
+const STUDY = 'Table 2 study';
+
 /** Train `model` on `data.train` and measure it as `config` says. The model is trained in place. */
 export async function runInformationPlane(
   model: Classifier,
@@ -102,111 +106,129 @@ export async function runInformationPlane(
   config: PlaneExperimentConfig,
   onProgress?: (p: PlaneProgress) => void,
 ): Promise<PlaneRecord> {
-  checkConfig(model, data, config);
-  const started = Date.now();
-  const rng = new Rng(config.seed);
-  const labels = Array.from(data.evaluation.labels);
-  const record: PlaneRecord = { seed: config.seed, noiseSigma: config.noiseSigma, accuracy: [], loss: [], references: [], runs: [], study: [], seconds: 0 };
-  const total = plannedUnits(config);
-  let done = 0;
-  const tick = (metrics: Record<string, number>) => onProgress?.({ step: ++done, total, metrics });
-
-  // The two fixed sides: X standardised with one scale (keeps the pixels' relative contrast), Y one-hot.
-  const sides: Record<PlaneVariable, { rows: tf.Tensor2D; shape: number[] }> = {
-    X: { rows: await standardizeFlat(data.evaluation.x), shape: data.evaluation.x.shape.slice(1) },
-    Y: { rows: oneHotLabels(labels, model.classes), shape: [model.classes] },
-  };
-  const measurers = new Map<string, MineMeasurer>();
-  const optimizer = makeOptimizer(config.optimizer);
-  try {
-    await trainClassifier(model, data.train, {
+  checkConfig(config);
+  const recording = await recordInformationPlane(
+    model,
+    data,
+    {
+      seed: config.seed,
       epochs: config.epochs,
+      measureAt: [...new Set([...config.measureAt, ...(config.study?.at ?? [])])],
+      layers: config.layers,
       batchSize: config.batchSize,
-      optimizer,
-      seed: rng.fork('classifier').nextSeed(),
+      optimizer: config.optimizer,
       maxStepsPerEpoch: config.maxStepsPerEpoch,
-      // Training steps show as metrics on the same bar, whose steps are epochs and estimator runs.
-      onProgress: onProgress && ((p) => onProgress({ step: done, total, metrics: { 'training step': p.step, 'of': p.total, loss: p.metrics.loss ?? NaN } })),
-      onEpochEnd: async (summary) => {
-        const epoch = summary.epoch - 1;
-        record.loss.push(summary.loss);
-        record.accuracy.push(await evaluateAccuracy(model, data.test));
-        tick({ epoch, accuracy: record.accuracy[epoch] });
-        const measure = config.measureAt.includes(epoch);
-        const study = config.study?.at.includes(epoch) ?? false;
-        if (!measure && !study) return;
-        const activations = collectActivations(model, data.evaluation.x, config.layers);
-        try {
-          for (const layer of config.layers) {
-            const raw = activations[layer];
-            const flat = flattenRows(raw);
-            const z = await standardizeUnits(flat);
-            const layerSide = { rows: z, shape: raw.shape.slice(1) };
+      measurers: measurers(config),
+    },
+    onProgress,
+  );
+  return toRecord(config, recording);
+}
+
+/** References at every noise level (in the order of referenceSigmas), then the estimators, then the
+ * study: the order in which the runs and references appear in a record. */
+function measurers(config: PlaneExperimentConfig): PlaneMeasurer[] {
+  const sigmas = new Set<number>([config.noiseSigma]);
+  for (const e of config.estimators) if (e.spec.noiseSigma > 0) sigmas.add(e.spec.noiseSigma);
+  if (config.study && config.study.noiseSigma > 0) sigmas.add(config.study.noiseSigma);
+  const list: PlaneMeasurer[] = [...sigmas].map((noiseSigma) =>
+    referencesMeasurer({
+      name: `${REFERENCES}${noiseSigma}`,
+      noiseSigma,
+      kdeRows: config.kdeRows,
+      appliesTo: (epoch, layer) => referenceSigmas(config, epoch, layer).includes(noiseSigma),
+    }),
+  );
+  for (const e of config.estimators) {
+    list.push(
+      minePlaneMeasurer({
+        name: e.name,
+        spec: e.spec,
+        seed: config.seed,
+        warmStart: e.warmStart,
+        bound: e.bound,
+        measure: e.measure,
+        variables: e.variables,
+        layers: e.layers,
+        appliesTo: (epoch) => config.measureAt.includes(epoch) && (!e.epochs || e.epochs.includes(epoch)),
+      }),
+    );
+  }
+  if (config.study) list.push(studyMeasurer(config.seed, config.study));
+  return list;
+}
+
+/** The Table 2 study at one (epoch, layer): every architecture of the paper, for X and Y, each a
+ * fresh MineMeasurer seeded by new Rng(seed).fork(`study ${epoch} ${layer} ${variable} ${label}`). */
+function studyMeasurer(seed: number, study: NonNullable<PlaneExperimentConfig['study']>): PlaneMeasurer {
+  const sides = new PlaneSides();
+  const rng = new Rng(seed);
+  return {
+    name: STUDY,
+    appliesTo: (epoch, layer) => study.at.includes(epoch) && (!study.layers || study.layers.includes(layer)),
+    async measure(activations, context) {
+      const z = await standardizeUnits(activations);
+      const runs: PlaneRun[] = [];
+      try {
+        const architectures = [['X', inputArchitectures(study.noiseSigma)], ['Y', targetArchitectures(study.noiseSigma)]] as const;
+        for (const [variable, specs] of architectures) {
+          const side = await sides.get(variable, context);
+          for (const spec of specs) {
+            const measurer = new MineMeasurer({
+              spec,
+              shapes: { a: side.shape, l: context.shape },
+              seed: rng.fork(`study ${context.epoch} ${context.layer} ${variable} ${spec.label}`).nextSeed(),
+              warmStart: false,
+            });
             try {
-              for (const noiseSigma of referenceSigmas(config, epoch, layer)) {
-                const refs = layerReferences(z, flat, labels, { noiseSigma, kdeRows: config.kdeRows });
-                record.references.push({ epoch, layer, ...refs });
-                tick({ epoch });
-              }
-              if (measure) {
-                for (const estimator of config.estimators) {
-                  for (const variable of ['X', 'Y'] as const) {
-                    if (!applies(estimator, layer, variable, epoch)) continue;
-                    const key = `${estimator.name}|${variable}|${layer}`;
-                    let measurer = measurers.get(key);
-                    if (!measurer) {
-                      measurer = new MineMeasurer({
-                        spec: estimator.spec,
-                        shapes: { a: sides[variable].shape, l: layerSide.shape },
-                        seed: rng.fork(key).nextSeed(),
-                        warmStart: estimator.warmStart,
-                        bound: estimator.bound,
-                      });
-                      measurers.set(key, measurer);
-                    }
-                    const m = await measurer.measure(sides[variable].rows, z, estimator.measure);
-                    record.runs.push(stored(epoch, layer, variable, estimator.name, estimator.spec.noiseSigma, m));
-                    tick({ epoch, mi: m.estimate });
-                  }
-                }
-              }
-              if (study && config.study && (!config.study.layers || config.study.layers.includes(layer))) {
-                for (const [variable, specs] of [['X', inputArchitectures(config.study.noiseSigma)], ['Y', targetArchitectures(config.study.noiseSigma)]] as const) {
-                  for (const spec of specs) {
-                    const measurer = new MineMeasurer({
-                      spec,
-                      shapes: { a: sides[variable].shape, l: layerSide.shape },
-                      seed: rng.fork(`study ${epoch} ${layer} ${variable} ${spec.label}`).nextSeed(),
-                      warmStart: false,
-                    });
-                    try {
-                      const m = await measurer.measure(sides[variable].rows, z, config.study.measure);
-                      record.study.push(stored(epoch, layer, variable, spec.label, spec.noiseSigma, m));
-                    } finally {
-                      measurer.dispose();
-                    }
-                    tick({ epoch });
-                  }
-                }
-              }
+              const m = await measurer.measure(side.rows, z, study.measure);
+              runs.push(planeRun(context.epoch, context.layer, variable, spec.label, spec.noiseSigma, mineRunDetails(m)));
             } finally {
-              flat.dispose();
-              z.dispose();
+              measurer.dispose();
             }
           }
-        } finally {
-          tf.dispose(Object.values(activations));
         }
-      },
-    });
-  } finally {
-    optimizer.dispose();
-    for (const m of measurers.values()) m.dispose();
-    sides.X.rows.dispose();
-    sides.Y.rows.dispose();
+      } finally {
+        z.dispose();
+      }
+      return { runs };
+    },
+    dispose: () => sides.dispose(),
+  };
+}
+
+function toRecord(config: PlaneExperimentConfig, recording: PlaneRecording): PlaneRecord {
+  const record: PlaneRecord = {
+    seed: config.seed,
+    noiseSigma: config.noiseSigma,
+    accuracy: recording.accuracy,
+    loss: recording.loss,
+    references: [],
+    runs: [],
+    study: [],
+    seconds: recording.seconds,
+  };
+  const estimators = new Map(config.estimators.map((e) => [e.name, e]));
+  for (const entry of recording.entries) {
+    const { epoch, layer } = entry;
+    if (entry.measurer === STUDY) {
+      record.study.push(...(entry.details.runs as PlaneRun[]));
+    } else if (entry.measurer.startsWith(REFERENCES)) {
+      record.references.push({ epoch, layer, ...(entry.details as unknown as LayerReferences) });
+    } else {
+      const e = estimators.get(entry.measurer) as PlaneEstimator;
+      const runs = entry.details.runs as Partial<Record<PlaneVariable, MineRunDetails>>;
+      for (const variable of ['X', 'Y'] as const) {
+        const run = runs[variable];
+        if (run) record.runs.push(planeRun(epoch, layer, variable, e.name, e.spec.noiseSigma, run));
+      }
+    }
   }
-  record.seconds = (Date.now() - started) / 1000;
   return record;
+}
+
+function planeRun(epoch: number, layer: string, variable: PlaneVariable, name: string, noiseSigma: number, m: MineRunDetails): PlaneRun {
+  return { epoch, layer, variable, name, noiseSigma, value: m.value, curve: m.curve, stopReason: m.stopReason, seconds: m.seconds };
 }
 
 function applies(estimator: PlaneEstimator, layer: string, variable: PlaneVariable, epoch: number): boolean {
@@ -225,80 +247,23 @@ function referenceSigmas(c: PlaneExperimentConfig, epoch: number, layer: string)
       if (e.spec.noiseSigma > 0 && (['X', 'Y'] as const).some((v) => applies(e, layer, v, epoch))) sigmas.add(e.spec.noiseSigma);
     }
   }
-  if (c.study?.at.includes(epoch) && (!c.study.layers || c.study.layers.includes(layer)) && c.study.noiseSigma > 0) sigmas.add(c.study.noiseSigma);
+  const study = c.study;
+  if (study?.at.includes(epoch) && (!study.layers || study.layers.includes(layer)) && study.noiseSigma > 0) sigmas.add(study.noiseSigma);
   return [...sigmas];
 }
 
-function stored(
-  epoch: number,
-  layer: string,
-  variable: PlaneVariable,
-  name: string,
-  noiseSigma: number,
-  m: { estimate: number; curve: number[]; stopReason: string; seconds: number },
-): PlaneRun {
-  const finite = (v: number) => (Number.isFinite(v) ? v : null);
-  return { epoch, layer, variable, name, noiseSigma, value: finite(m.estimate), curve: m.curve.map(finite), stopReason: m.stopReason, seconds: m.seconds };
-}
-
-function makeOptimizer(o: PlaneExperimentConfig['optimizer']): tf.Optimizer {
-  if (!(o.learningRate > 0)) inputError(`learningRate must be positive, got ${o.learningRate}`);
-  switch (o.name) {
-    case 'sgd':
-      return tf.train.sgd(o.learningRate);
-    case 'momentum':
-      return tf.train.momentum(o.learningRate, o.momentum ?? 0.9);
-    case 'adam':
-      return tf.train.adam(o.learningRate);
-    default:
-      return inputError(`optimizer must be sgd, momentum or adam; got '${(o as { name: string }).name}'`);
-  }
-}
-
-/** LeNet epochs + reference computations + MINE runs, for the progress bar. */
-function plannedUnits(c: PlaneExperimentConfig): number {
-  let units = c.epochs;
-  const epochs = new Set([...c.measureAt, ...(c.study?.at ?? [])].filter((e) => e < c.epochs));
-  for (const epoch of epochs) {
-    for (const layer of c.layers) {
-      units += referenceSigmas(c, epoch, layer).length;
-      if (c.measureAt.includes(epoch)) {
-        for (const e of c.estimators) for (const v of ['X', 'Y'] as const) if (applies(e, layer, v, epoch)) units++;
-      }
-      if (c.study?.at.includes(epoch) && (!c.study.layers || c.study.layers.includes(layer))) {
-        units += inputArchitectures().length + targetArchitectures().length;
-      }
-    }
-  }
-  return units;
-}
-
-function checkConfig(model: Classifier, data: PlaneData, c: PlaneExperimentConfig): void {
+function checkConfig(c: PlaneExperimentConfig): void {
   if (c === null || typeof c !== 'object') inputError('runInformationPlane needs a config');
   if (!Number.isInteger(c.epochs) || c.epochs < 1) inputError(`epochs must be a positive integer, got ${c.epochs}`);
   if (!(c.noiseSigma > 0)) inputError(`noiseSigma must be positive (the references need noise), got ${c.noiseSigma}`);
   for (const e of [...c.measureAt, ...(c.study?.at ?? [])]) {
     if (!Number.isInteger(e) || e < 0 || e >= c.epochs) inputError(`measurement epoch ${e} is outside 0..${c.epochs - 1}`);
   }
-  for (const layer of c.layers) {
-    if (!model.activationNames.includes(layer)) inputError(`${model.name} has no activation '${layer}'; it has ${model.activationNames.join(', ')}`);
-  }
   const names = new Set<string>();
   for (const e of c.estimators) {
     if (names.has(e.name)) inputError(`estimator names must be unique, '${e.name}' repeats`);
+    if (e.name === STUDY || e.name.startsWith(REFERENCES)) inputError(`estimator name '${e.name}' is reserved`);
     names.add(e.name);
     checkBoundName(e.bound);
-  }
-  const n = data.evaluation.x.shape[0];
-  if (data.evaluation.labels.length !== n) inputError(`evaluation has ${n} images but ${data.evaluation.labels.length} labels`);
-}
-
-/** The image side of the plane: flattened, then standardised with one scale. */
-async function standardizeFlat(images: tf.Tensor): Promise<tf.Tensor2D> {
-  const flat = flattenRows(images);
-  try {
-    return await standardizeGlobally(flat);
-  } finally {
-    if (flat !== images) flat.dispose();
   }
 }

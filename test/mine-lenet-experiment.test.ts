@@ -1,12 +1,15 @@
-// One seed of the information-plane experiment end to end on a tiny classifier and synthetic images:
-// the record's structure (accuracy per epoch, references per noise level, runs per estimator, the
-// Table 2 study), determinism under a seed, config errors, and no tensor left behind. ~10 s.
+// One seed of the paper's information-plane experiment (mineLenet.runInformationPlane, built on the
+// recorder) end to end on a tiny classifier and synthetic images: the record's structure (accuracy
+// per epoch, references per noise level, runs per estimator, the Table 2 study), determinism under a
+// seed, config errors, and no tensor left behind. ~10 s.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MilabInputError, Rng, mlpClassifier, planeArchitecture, runInformationPlane, tf, useBackend,
-  type PlaneData, type PlaneExperimentConfig, type PlaneRecord,
-} from 'milab';
+import { MilabInputError, Rng, mineLenet, mlpClassifier, tf, useBackend } from 'milab';
+
+const { planeArchitecture, runInformationPlane } = mineLenet;
+type PlaneData = mineLenet.PlaneData;
+type PlaneExperimentConfig = mineLenet.PlaneExperimentConfig;
+type PlaneRecord = mineLenet.PlaneRecord;
 
 before(async () => {
   await useBackend({ quiet: true });

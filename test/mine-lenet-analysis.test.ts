@@ -1,12 +1,13 @@
-// From records to verdicts and figures: spreads over seeds, ordering verdicts from bands, Table 2
-// outcomes against the references, epochs to converge, and the Plotly figures' structure. Pure
+// From the paper's records to verdicts: summaries over seeds, ordering verdicts from bands, Table 2
+// outcomes against the references, epochs to converge, and the paper's statistics networks. Pure
 // functions on hand-made records: no training here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MilabInputError, convergenceEpochs, estimatesByEpoch, informationPlaneFigure, orderingVerdict, outcomeCounts, outcomeCriterion,
-  panelsFigure, planePoints, referenceByEpoch, runOutcome, spreadOf, type LayerReferences, type PlaneRecord, type PlaneRun,
-} from 'milab';
+import { MilabInputError, mineLenet, outcomeCriterion, type LayerReferences } from 'milab';
+
+const { convergenceEpochs, estimatesByEpoch, orderingVerdict, outcomeCounts, planePoints, referenceByEpoch, runOutcome } = mineLenet;
+type PlaneRecord = mineLenet.PlaneRecord;
+type PlaneRun = mineLenet.PlaneRun;
 
 const refs = (over: Partial<LayerReferences> = {}): LayerReferences => ({
   kdeRows: 100, noiseSigma: 0.2, kdeLower: 2, kdeUpper: 3, kdeIty: 2, binnedIxt: 4.6, binnedIty: 2.3, logN: Math.log(100),
@@ -30,10 +31,15 @@ function record(seed: number, values: Record<string, number>): PlaneRecord {
   return { seed, noiseSigma: 0.2, accuracy: [0.5], loss: [1], references, runs, study: [], seconds: 1 };
 }
 
-test('spreadOf: mean and sample sd of the finite values; nulls and NaN are skipped', () => {
-  assert.deepEqual(spreadOf([1, 3, null, NaN]), { mean: 2, sd: Math.SQRT2, n: 2 });
-  assert.deepEqual(spreadOf([5]), { mean: 5, sd: 0, n: 1 });
-  assert.equal(spreadOf([null]).n, 0);
+test('estimatesByEpoch: a seed without a value (a diverged run) is skipped, not counted', () => {
+  const records = [record(1, { 'X|relu3|0': 1 }), record(2, { 'X|relu3|0': 3 }), record(3, { 'X|relu3|0': 5 })];
+  records[2].runs[0].value = null;
+  assert.deepEqual(estimatesByEpoch(records, 'MINE h=20', 'X', 'relu3'), [{ epoch: 0, mean: 2, sd: Math.SQRT2, n: 2 }]);
+  records[0].runs[0].value = null;
+  records[1].runs[0].value = null;
+  const none = estimatesByEpoch(records, 'MINE h=20', 'X', 'relu3')[0];
+  assert.equal(none.n, 0);
+  assert.ok(Number.isNaN(none.mean));
 });
 
 test('orderingVerdict: separated bands decide each epoch; one seed never decides', () => {
@@ -87,31 +93,14 @@ test('convergenceEpochs: per seed, per measurement in epoch order', () => {
   assert.deepEqual(convergenceEpochs([r], 'warm', 'Y', 'relu3').map((xs) => xs.map(String)), [['4', '1', 'NaN']]);
 });
 
-test('informationPlaneFigure: one path per layer in epoch order, epochs as labels, spreads as error bars', () => {
-  const fig = informationPlaneFigure([
-    { layer: 'relu3', epoch: 4, ix: 2, iy: 1, ixSpread: 0.1 },
-    { layer: 'relu3', epoch: 0, ix: 3, iy: 0.5, ixSpread: 0.2 },
-    { layer: 'sm1', epoch: 0, ix: NaN, iy: 0.4 },
-  ]);
-  assert.deepEqual(fig.data.map((t) => t.name), ['relu3', 'sm1']);
-  assert.deepEqual(fig.data[0].x, [3, 2]);
-  assert.deepEqual(fig.data[0].text, ['0', '4']);
-  assert.deepEqual((fig.data[0].error_x as { array: number[] }).array, [0.2, 0.1]);
-  assert.deepEqual(fig.data[1].x, [null], 'NaN becomes a gap');
-  assert.throws(() => informationPlaneFigure([]), MilabInputError);
-});
-
-test('panelsFigure: a band trace under each banded line, axes per panel, one legend entry per series', () => {
-  const fig = panelsFigure([
-    { title: 'a', series: [{ name: 'MINE', y: [1, 2], band: [0.1, 0.2] }, { name: 'KDE', y: [3, 3], markers: true }] },
-    { title: 'b', series: [{ name: 'MINE', x: [0, 4], y: [null, 2] }] },
-  ]);
-  assert.equal(fig.data.length, 4);
-  assert.equal(fig.data[0].fill, 'toself');
-  assert.deepEqual(fig.data[0].y, [1.1, 2.2, 1.8, 0.9]);
-  assert.deepEqual(fig.data.filter((t) => t.showlegend).map((t) => t.name), ['MINE', 'KDE']);
-  assert.equal(fig.data[3].xaxis, 'x2');
-  assert.equal((fig.data[1].line as { color: string }).color !== (fig.data[2].line as { color: string }).color, true);
-  assert.equal((fig.data[3].line as { color: string }).color, (fig.data[1].line as { color: string }).color, 'a series keeps its colour');
-  assert.throws(() => panelsFigure([{ title: 'x', series: [{ name: 's', x: [1], y: [1, 2] }] }]), /1 x values but 2 y values/);
+test("the paper's statistics networks: six for the input, two for the target; noise only where the paper adds it", () => {
+  const input = mineLenet.inputArchitectures(0.3);
+  assert.deepEqual(input.map((s) => s.label), ['1', '1(2)', '1(3)', '2', '3', '3(2)']);
+  assert.deepEqual(input.map((s) => s.architecture), ['concat', 'concat', 'concat', 'conv-first', 'nonlinear-first', 'nonlinear-first']);
+  assert.deepEqual(input.map((s) => s.noiseSigma), [0, 0.3, 0.3, 0, 0, 0.3]);
+  assert.equal(input.find((s) => s.label === '1(3)')?.hidden, 20);
+  const target = mineLenet.targetArchitectures(0.3);
+  assert.deepEqual(target.map((s) => [s.label, s.hidden, s.noiseSigma]), [['1', 10, 0], ['1(3)', 100, 0.3]]);
+  // The key order is part of the stored runs' keys.
+  assert.equal(JSON.stringify(mineLenet.planeArchitecture(20)), '{"label":"1(3) h=20","architecture":"concat","hidden":20,"noiseSigma":0.1}');
 });
