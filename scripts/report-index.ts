@@ -11,7 +11,7 @@ import {
   formatNumber,
   NOT_RUN_HERE,
   readResults,
-  VERDICTS,
+  verdictTally,
   type NotRunRow,
   type ResultRow,
   type Results,
@@ -61,16 +61,6 @@ function verdictCell(verdict: string): string {
     : verdict === 'not reproduced' ? '#cf222e'
     : verdict === NOT_RUN_HERE ? '#57606a' : '#9a6700';
   return `<td style="color:${colour};font-weight:600;white-space:nowrap">${esc(verdict)}</td>`;
-}
-
-/** "3 reproduced, 2 not reproduced" (verdicts that occur, in a fixed order). */
-function tally(verdicts: Array<Verdict | typeof NOT_RUN_HERE>): string {
-  const order = [...VERDICTS, NOT_RUN_HERE];
-  const parts = order
-    .map((v) => [v, verdicts.filter((x) => x === v).length] as const)
-    .filter(([, count]) => count > 0)
-    .map(([v, count]) => `${count} ${v}`);
-  return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
 /** "n = 3" or "n = 1-3": runs behind each row. */
@@ -177,8 +167,8 @@ function lastRunLine(s: NotebookState): string {
 
 function summaryRow(s: NotebookState): string {
   const paper = s.committed
-    ? `claims: ${tally(s.committed.claims.map((c) => c.verdict))}; rows: ` +
-      `${tally(s.committed.rows.map((r) => r.verdict))} <span class="n">(commit ` +
+    ? `claims: ${verdictTally(s.committed.claims.map((c) => c.verdict))}; rows: ` +
+      `${verdictTally(s.committed.rows.map((r) => r.verdict))} <span class="n">(commit ` +
       `<code>${esc(s.committed.commit)}</code>${runsPerRow(s.committed)})</span>`
     : '<span class="meta">none committed</span>';
   return `<tr><td><a href="#${esc(s.name)}">${esc(s.name)}</a></td><td>${paper}</td>` +
@@ -201,9 +191,9 @@ function section(s: NotebookState, resultsRoot: string): string {
   parts.push(`<p class="run">Last run: ${lastRunLine(s)}</p>`);
   if (s.last && s.last.profile !== 'full' && s.committed) {
     // A reduced run beside the committed one: the check that the code runs, folded.
-    const claims = tally(s.last.claims.map((c) => c.verdict));
+    const claims = verdictTally(s.last.claims.map((c) => c.verdict));
     const summary = `${esc(s.last.profile)} run: claims ${claims}; ` +
-      `rows ${tally(s.last.rows.map((r) => r.verdict))}`;
+      `rows ${verdictTally(s.last.rows.map((r) => r.verdict))}`;
     parts.push(`<details><summary>${summary}</summary>\n${resultsHtml(s.last)}</details>`);
   } else if (s.last) {
     parts.push(resultsHtml(s.last));

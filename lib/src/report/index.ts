@@ -11,6 +11,7 @@ export {
   committedResults,
   resultRecords,
   notRunRow,
+  verdictTally,
   VERDICTS,
   NOT_RUN_HERE,
 } from './results';

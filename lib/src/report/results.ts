@@ -46,6 +46,15 @@ export interface NotRunRow {
 
 export const NOT_RUN_HERE = 'not run here';
 
+/** "3 reproduced, 1 not run here": how many of each verdict occur, in a fixed order, or 'none'. */
+export function verdictTally(verdicts: ReadonlyArray<Verdict | typeof NOT_RUN_HERE>): string {
+  const parts = [...VERDICTS, NOT_RUN_HERE]
+    .map((v) => [v, verdicts.filter((x) => x === v).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([v, count]) => `${count} ${v}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
 /** A row that says the paper's number could not be checked here, and why. */
 export function notRunRow(row: Omit<NotRunRow, 'ours' | 'verdict' | 'reason'>, reason: string): NotRunRow {
   return { ...row, ours: null, verdict: NOT_RUN_HERE, reason };

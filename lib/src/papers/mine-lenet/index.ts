@@ -96,7 +96,6 @@ export {
   transferRows,
   claims,
   results,
-  verdictTally,
   findings,
 } from './results';
 export type { Table2, Transfer, Claims } from './results';

@@ -342,12 +342,6 @@ export function results(records: readonly PlaneRecord[], config: ProfileConfig):
   };
 }
 
-/** "n reproduced, n not reproduced, n inconclusive". */
-export function verdictTally(verdicts: readonly Verdict[]): string {
-  const count = (v: Verdict) => verdicts.filter((x) => x === v).length;
-  return (['reproduced', 'not reproduced', 'inconclusive'] as const).map((v) => `${count(v)} ${v}`).join(', ');
-}
-
 // ---- Findings ----
 
 /** A few sentences computed from the records: where MINE falls against the KDE bracket, the binned
