@@ -81,7 +81,7 @@ export class Rng {
     return p;
   }
 
-  shuffleInPlace<T extends { length: number; [i: number]: any }>(a: T): T {
+  shuffleInPlace<T extends { length: number; [i: number]: unknown }>(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i];
