@@ -7,6 +7,7 @@ export type { Summary } from './summary';
 export { writeResults, readResults, validateResults, currentCommit, committedResults, resultRecords, VERDICTS } from './results';
 export type { Verdict, ResultRow, Claim, Results, ResultsInput, WrittenResults } from './results';
 export { runOnce, runMany, runCacheDir, storedRunsStatus, processAlive } from './runs';
+export { runName, storedRunFileName, renameStoredRuns } from './runs';
 export type { RunJob, StoredRunsStatus } from './runs';
 export * from './paired-stats';
 export * from './verdicts';
