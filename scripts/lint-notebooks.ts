@@ -59,7 +59,14 @@ async function cellOptions(): Promise<prettier.Options> {
 async function formatCell(source: string, options: prettier.Options): Promise<string | Error> {
   if (source.trim() === '') return source;
   try {
-    return (await prettier.format(source, options)).replace(/\n$/, '');
+    // Formatted again until stable: Prettier is not always idempotent (see scripts/lint.ts).
+    let formatted = await prettier.format(source, options);
+    for (let pass = 0; pass < 3; pass++) {
+      const again = await prettier.format(formatted, options);
+      if (again === formatted) break;
+      formatted = again;
+    }
+    return formatted.replace(/\n$/, '');
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
   }

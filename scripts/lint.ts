@@ -107,6 +107,13 @@ export async function prettierProblems(write = false): Promise<LintProblem[]> {
     }
     if (formatted === text) continue;
     if (write) {
+      // Prettier is not always idempotent (a member chain it breaks may fit once reformatted):
+      // format again until the text is stable, so that the check passes after a format.
+      for (let pass = 0; pass < 3; pass++) {
+        const again = await prettier.format(formatted, options);
+        if (again === formatted) break;
+        formatted = again;
+      }
       fs.writeFileSync(full, formatted);
       console.log(`formatted ${file}`);
     } else {
