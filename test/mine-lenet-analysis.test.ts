@@ -62,7 +62,7 @@ test('estimatesByEpoch and planePoints: spread over seeds per epoch, one point p
   const records = [record(1, { 'X|relu3|0': 2, 'Y|relu3|0': 1, 'X|relu3|4': 3, 'Y|relu3|4': 1.5 }), record(2, { 'X|relu3|0': 4, 'Y|relu3|0': 1, 'X|relu3|4': 3, 'Y|relu3|4': 2.5 })];
   const x = estimatesByEpoch(records, 'MINE h=20', 'X', 'relu3');
   assert.deepEqual(x.map((p) => [p.epoch, p.mean, p.n]), [[0, 3, 2], [4, 3, 2]]);
-  const points = planePoints(records, ['relu3'], (v, layer) => estimatesByEpoch(records, 'MINE h=20', v, layer), { relu3: 'r3' });
+  const points = planePoints(['relu3'], (v, layer) => estimatesByEpoch(records, 'MINE h=20', v, layer), { relu3: 'r3' });
   assert.deepEqual(points.map((p) => [p.layer, p.epoch, p.ix, p.iy]), [['r3', 0, 3, 1], ['r3', 4, 3, 2]]);
   assert.ok(Math.abs((points[1].iySpread ?? 0) - Math.SQRT1_2) < 1e-12);
   const upper = referenceByEpoch(records, 'kdeUpper', 'relu3');

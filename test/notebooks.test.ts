@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { tinyNotebook } from './tiny-notebook';
-import { listNotebooks, NotebookFailure, notebookName, ROOT, runNotebook, stagingIsStale } from '../scripts/notebook-runner';
+import { listNotebooks, NotebookFailure, notebookName, runNotebook, stagingIsStale } from '../scripts/notebook-runner';
 
 interface Output {
   output_type: string;
@@ -113,7 +113,7 @@ test('a failing cell names notebook, cell and error, and keeps the previous repo
       runNotebook(file, { profile: 'smoke', reportsRoot, log: () => {} }),
       (err: unknown) =>
         err instanceof NotebookFailure &&
-        /98-failing\.ipynb: cell 3\/4 failed: MilabInputError: summarize needs at least one value\n    in: summarize\(\[\]\);$/.test(err.message),
+        /98-failing\.ipynb: cell 3\/4 failed: MilabInputError: summarize needs at least one value\n {4}in: summarize\(\[\]\);$/.test(err.message),
     );
     assert.deepEqual(fs.readdirSync(previous), ['results.json']);
     assert.equal(fs.readFileSync(path.join(previous, 'results.json'), 'utf8'), 'old');

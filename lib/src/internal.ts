@@ -38,7 +38,7 @@ export { tableBundle } from './display/table';
 export { inKernel } from './display/kernel';
 export { writeFileAtomic, reportsRoot } from './report/paths';
 export { validateResults } from './report/results';
-export { processAlive, storedRunsStatus } from './report/runs';
+export { processAlive, storedRunsStatus, storedRunFileName } from './report/runs';
 export {
   signTestP,
   studentTTwoSidedP,

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerFastKernels } from './kernels';
 import { prepareWasmThreads } from './kernels/wasm-threads';
 import { initWebgpu } from './webgpu';
+import { inputError } from '../errors';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
@@ -47,7 +48,7 @@ function parseRequest(value: string | undefined): BackendName | 'auto' {
   const v = (value ?? '').trim().toLowerCase();
   if (v === '' || v === 'auto') return 'auto';
   if ((BACKEND_NAMES as readonly string[]).includes(v)) return v as BackendName;
-  throw new Error(`MILAB_BACKEND must be one of auto, ${BACKEND_NAMES.join(', ')}; got '${value}'`);
+  inputError(`MILAB_BACKEND must be one of auto, ${BACKEND_NAMES.join(', ')}; got '${value}'`);
 }
 
 async function select(requested: BackendName | 'auto'): Promise<BackendInfo> {

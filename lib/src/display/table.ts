@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { inputError } from '../errors';
 import { writeFileAtomic } from '../report/paths';
-import { escapeHtml, inKernel, sendBundle } from './kernel';
+import { escapeHtml, sendBundle } from './kernel';
 
 /** What showTable and saveTable read from a danfojs DataFrame. */
 export interface TableLike {

@@ -99,7 +99,7 @@ const registry = new Map<string, RegisteredEstimator>();
 
 /** Add (or replace) an estimator under a lower-case name such as 'ksg' or 'infonce'. */
 export function registerEstimator(name: string, spec: EstimatorSpec): void {
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`estimator names are lower-case words, got '${name}'`);
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) inputError(`estimator names are lower-case words, got '${name}'`);
   registry.set(name, { ...spec, name });
 }
 

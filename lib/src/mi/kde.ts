@@ -12,7 +12,7 @@
 // Both lie in [0, log N].
 import { inputError } from '../errors';
 import { rowSymbols } from './binning';
-import { checkPaired, Matrix, SampleInput, standardize, takeRows, toMatrix } from './matrix';
+import { checkPaired, Matrix, SampleInput, standardize, toMatrix } from './matrix';
 
 export interface KdeOptions {
   /** Kernel standard deviation on standardised data. Default: Scott's factor N^(-1/(dx+dy+4)). */

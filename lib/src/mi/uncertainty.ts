@@ -195,7 +195,7 @@ function runner(estimator: EstimatorRef, options: EstimateOptions): (x: Matrix, 
   return async (x, y, z) => {
     if (z) inputError('conditional uncertainty needs a registered estimator name, not a function');
     const result: MiResult = await estimator(x, y, base);
-    if (!Number.isFinite(result.mi)) throw new Error(`the estimator produced a non-finite MI (${result.mi})`);
+    if (!Number.isFinite(result.mi)) inputError(`the estimator produced a non-finite MI (${result.mi})`);
     return result.mi;
   };
 }

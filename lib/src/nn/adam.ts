@@ -3,6 +3,7 @@
 // tf.train.adam (epsilon 1e-7 for float32): w -= lr * m_hat / (sqrt(v_hat) + eps).
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL } from '../backend/kernels';
+import { inputError } from '../errors';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
@@ -29,7 +30,7 @@ export class FusedAdam extends tf.Optimizer {
       ['beta2', beta2, beta2 >= 0 && beta2 < 1],
       ['epsilon', epsilon, epsilon > 0],
     ] as const) {
-      if (!ok) throw new Error(`FusedAdam: ${name} out of range, got ${value}`);
+      if (!ok) inputError(`FusedAdam: ${name} out of range, got ${value}`);
     }
   }
 
@@ -45,7 +46,7 @@ export class FusedAdam extends tf.Optimizer {
     for (const [name, g] of pairs) {
       if (g == null) continue;
       const w = tf.engine().registeredVariables[name];
-      if (!w) throw new Error(`FusedAdam: no variable named '${name}'`);
+      if (!w) inputError(`FusedAdam: no variable named '${name}'`);
       const { m, v } = this.momentsOf(w);
       const [w1, m1, v1] = fused
         ? (tf.engine().runKernel(ADAM_KERNEL, { w, g, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[])
@@ -90,7 +91,7 @@ export class FusedAdam extends tf.Optimizer {
     for (const { name, tensor } of rest) {
       const [variable, which] = [name.slice(0, name.lastIndexOf('/')), name.slice(name.lastIndexOf('/') + 1)];
       const w = tf.engine().registeredVariables[variable];
-      if (!w || (which !== 'm' && which !== 'v')) throw new Error(`FusedAdam.setWeights: unexpected weight '${name}'`);
+      if (!w || (which !== 'm' && which !== 'v')) inputError(`FusedAdam.setWeights: unexpected weight '${name}'`);
       this.momentsOf(w)[which].assign(tensor);
     }
   }

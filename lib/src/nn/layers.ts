@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random/rng';
 import type { StepSeedSource } from './classifier';
+import { inputError } from '../errors';
 
 export class StepDropout extends tf.layers.Layer {
   static readonly className = 'MilabStepDropout';
@@ -12,7 +13,7 @@ export class StepDropout extends tf.layers.Layer {
 
   constructor(readonly rate: number, private readonly salt: number, config: { name?: string } = {}) {
     super(config);
-    if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${rate}`);
+    if (!(rate >= 0 && rate < 1)) inputError(`dropout rate must be in [0, 1), got ${rate}`);
   }
 
   /** The classifier whose forward pass supplies the step seed. */

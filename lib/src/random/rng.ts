@@ -1,6 +1,7 @@
 // One seeded generator for every random draw made in JavaScript (shuffles, sampling, splits).
 // xoshiro128** : fast, 128-bit state, good statistical quality; seeded through splitmix32 so that
 // nearby seeds give unrelated streams.
+import { inputError } from '../errors';
 
 function splitmix32(state: number): () => number {
   let s = state >>> 0;
@@ -21,7 +22,7 @@ export class Rng {
   private spareNormal: number | null = null;
 
   constructor(readonly seed: number) {
-    if (!Number.isFinite(seed)) throw new Error(`seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed)) inputError(`seed must be a finite number, got ${seed}`);
     const next = splitmix32(Math.floor(seed) ^ 0x5bd1e995);
     this.s0 = next();
     this.s1 = next();
@@ -69,7 +70,7 @@ export class Rng {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    if (!(n >= 1)) throw new Error(`Rng.int needs n >= 1, got ${n}`);
+    if (!(n >= 1)) inputError(`Rng.int needs n >= 1, got ${n}`);
     return Math.floor(this.uniform() * n);
   }
 
@@ -81,7 +82,7 @@ export class Rng {
     return p;
   }
 
-  shuffleInPlace<T extends { length: number; [i: number]: any }>(a: T): T {
+  shuffleInPlace<T extends { length: number; [i: number]: unknown }>(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i];

@@ -17,6 +17,7 @@ export {
 } from './results';
 export type { Verdict, ResultRow, NotRunRow, Claim, Results, ResultsInput, WrittenResults } from './results';
 export { runOnce, runMany, runCacheDir } from './runs';
+export { runName, renameStoredRuns } from './runs';
 export type { RunJob, StoredRunsStatus } from './runs';
 export { pairedComparison } from './paired-stats';
 export type { PairedComparison } from './paired-stats';

@@ -1,14 +1,20 @@
-// Resumable, shareable long runs. In the full profile a notebook may train for hours; every finished
-// run's JSON result is stored under results/runs/<notebook>/ and committed with the results, so a
-// full run resumes where it stopped on any machine, not only the one that started it. Other
-// profiles always compute (their runs are short, and a stale cache must never leak into CI).
+// Resumable, shareable long runs. In the full profile a notebook may train for hours; every
+// finished run's JSON result is stored under results/runs/<notebook>/ and committed with the
+// results, so a full run resumes where it stopped on any machine, not only the one that started it.
+// Other profiles always compute (their runs are short, and a stale cache must never leak into CI).
 // MILAB_FRESH=1 ignores and overwrites the stored runs. MILAB_STORED_ONLY=1 rebuilds a notebook's
 // results from its stored runs alone: a run that is not stored is an error naming it, never hours
 // of computing (how the committed results are checked after a change to the code that reads them).
 //
-// Several processes may run the same notebook at once (one per core: `npm run full -- --workers N`):
-// before computing a run each process claims it with a file naming its pid, skips runs claimed by a
-// live process, and waits for those at the end. A claim whose process has died is taken over.
+// A stored run is the file <name>-<hash>.json: <hash> is the first 12 hex digits of the key's
+// SHA-256 and <name> a readable slug of the job's `name` (what sets the run apart, runName) or,
+// without one, of the key. A run is found by its hash alone (the key inside is checked), so a file
+// can be renamed freely (renameStoredRuns renames a notebook's runs to new names).
+//
+// Several processes may run the same notebook at once (one per core: `npm run full -- --workers
+// N`): before computing a run each process claims it with a file naming its pid (<hash>.claim),
+// skips runs claimed by a live process, and waits for those at the end. A claim whose process has
+// died is taken over.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,11 +34,34 @@ interface StoredRun {
 export interface RunJob<T> {
   /** Names the run completely (method, hyper-parameters, seed): equal keys mean equal results. */
   key: string;
+  /** A short readable name saying what sets this run apart from the notebook's others (runName
+   * builds one: 'CNN C4 lambda=0.001 seed=2'); the stored file is named after it. */
+  name?: string;
   compute: () => T | Promise<T>;
 }
 
+/**
+ * A run's readable name from its distinguishing parts: strings and numbers as they are, objects as
+ * key=value pairs, joined by spaces. runName('CNN', 'C4', { lambda: 0.001, seed: 2 }) is
+ * 'CNN C4 lambda=0.001 seed=2', stored as CNN_C4_lambda_0.001_seed_2-<hash>.json.
+ */
+export function runName(
+  ...parts: Array<string | number | Record<string, string | number | boolean>>
+): string {
+  return parts
+    .map((part) =>
+      typeof part === 'object'
+        ? Object.entries(part)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')
+        : String(part),
+    )
+    .filter((part) => part !== '')
+    .join(' ');
+}
+
 /** How often a process waiting for another's run looks again. */
-const WAIT_MS = Number(process.env.MILAB_RUN_POLL_MS) || 5000;
+const waitMs = () => Number(process.env.MILAB_RUN_POLL_MS) || 5000;
 
 /** The folder holding a notebook's stored full-profile runs: results/runs/<notebook>/. */
 export function runCacheDir(notebook: string): string {
@@ -43,8 +72,13 @@ export function runCacheDir(notebook: string): string {
  * Compute once per (notebook, key) in the full profile. The value must survive JSON; it is
  * returned JSON-round-tripped in every profile so that a stored and a fresh run look the same.
  */
-export async function runOnce<T>(notebook: string, key: string, compute: () => T | Promise<T>): Promise<T> {
-  return (await runMany(notebook, [{ key, compute }]))[0];
+export async function runOnce<T>(
+  notebook: string,
+  key: string,
+  compute: () => T | Promise<T>,
+  options: { name?: string } = {},
+): Promise<T> {
+  return (await runMany(notebook, [{ key, name: options.name, compute }]))[0];
 }
 
 /**
@@ -56,18 +90,24 @@ export async function runMany<T>(notebook: string, jobs: ReadonlyArray<RunJob<T>
   checkNotebookName(notebook);
   const keys = new Set<string>();
   for (const job of jobs) {
-    if (typeof job?.key !== 'string' || job.key === '') inputError('every run needs a non-empty key naming it');
+    if (typeof job?.key !== 'string' || job.key === '')
+      inputError('every run needs a non-empty key naming it');
     if (keys.has(job.key)) inputError(`run keys must be unique; '${job.key}' repeats`);
+    if (job.name !== undefined && (typeof job.name !== 'string' || job.name.trim() === '')) {
+      inputError(`run '${job.key.slice(0, 100)}': name must be a non-empty string when given`);
+    }
     keys.add(job.key);
   }
   const results = new Array<T>(jobs.length);
   if (profile() !== 'full') {
-    for (let i = 0; i < jobs.length; i++) results[i] = roundTrip(jobs[i].key, await jobs[i].compute());
+    for (let i = 0; i < jobs.length; i++)
+      results[i] = roundTrip(jobs[i].key, await jobs[i].compute());
     return results;
   }
   const dir = runCacheDir(notebook);
   if (process.env.MILAB_STORED_ONLY) {
-    const missing = jobs.filter(({ key }) => !readStored(path.join(dir, fileNameFor(key)), key, ''));
+    const files = storedFilesByHash(dir);
+    const missing = jobs.filter(({ key }) => !findStored(dir, files, key, ''));
     if (missing.length > 0) {
       inputError(
         `MILAB_STORED_ONLY: ${missing.length} of ${jobs.length} runs are not stored in ${dir}; ` +
@@ -75,34 +115,43 @@ export async function runMany<T>(notebook: string, jobs: ReadonlyArray<RunJob<T>
       );
     }
   }
-  // MILAB_FRESH: runs stored before this call are ignored; those another kernel stores during it count.
+  // MILAB_FRESH: runs stored before this call are ignored; those another kernel stores during it
+  // count.
   const storedSince = process.env.MILAB_FRESH ? new Date().toISOString() : '';
   const pending = new Set(jobs.keys());
   while (pending.size > 0) {
     let progressed = false;
     for (const i of [...pending]) {
-      const { key, compute } = jobs[i];
-      const file = path.join(dir, fileNameFor(key));
-      const stored = readStored(file, key, storedSince);
+      const { key, name, compute } = jobs[i];
+      // The folder is read again for every run: other processes store runs meanwhile.
+      const stored = findStored(dir, storedFilesByHash(dir), key, storedSince);
       if (stored) {
-        results[i] = stored.value as T;
+        results[i] = stored.run.value as T;
         pending.delete(i);
         progressed = true;
         continue;
       }
-      if (!claim(`${file}.claim`, key)) continue;
+      // The claim is named by the hash alone, so processes that name the run differently share it.
+      const claimFile = path.join(dir, `${keyHash(key)}.claim`);
+      if (!claim(claimFile, key)) continue;
       try {
         const value = roundTrip(key, await compute());
-        const record: StoredRun = { key, commit: currentCommit(), finished: new Date().toISOString(), value };
+        const finished = new Date().toISOString();
+        const record: StoredRun = { key, commit: currentCommit(), finished, value };
+        // A run stored before (MILAB_FRESH recomputes it) keeps its file and so its name.
+        const file =
+          findStored(dir, storedFilesByHash(dir), key, '')?.file ??
+          path.join(dir, storedRunFileName(key, name));
         writeFileAtomic(file, JSON.stringify(record) + '\n');
         results[i] = value;
         pending.delete(i);
         progressed = true;
       } finally {
-        fs.rmSync(`${file}.claim`, { force: true });
+        fs.rmSync(claimFile, { force: true });
       }
     }
-    if (pending.size > 0 && !progressed) await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
+    if (pending.size > 0 && !progressed)
+      await new Promise((resolve) => setTimeout(resolve, waitMs()));
   }
   return results;
 }
@@ -113,15 +162,50 @@ function roundTrip<T>(key: string, value: T): T {
   return JSON.parse(json) as T;
 }
 
-function readStored(file: string, key: string, finishedSince: string): StoredRun | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredRun;
-  return stored.key === key && stored.finished > finishedSince ? stored : undefined;
+/** The stored run files of a folder by the hash their name ends with (-<hash>.json), sorted. */
+function storedFilesByHash(dir: string): Map<string, string[]> {
+  const byHash = new Map<string, string[]>();
+  if (!fs.existsSync(dir)) return byHash;
+  for (const name of fs.readdirSync(dir).sort()) {
+    const m = STORED_FILE.exec(name);
+    if (!m) continue;
+    const list = byHash.get(m[1]) ?? [];
+    list.push(name);
+    byHash.set(m[1], list);
+  }
+  return byHash;
+}
+
+/** The stored run of this key, whatever its file's name, finished after finishedSince. */
+function findStored(
+  dir: string,
+  files: Map<string, string[]>,
+  key: string,
+  finishedSince: string,
+): { file: string; run: StoredRun } | undefined {
+  for (const name of files.get(keyHash(key)) ?? []) {
+    const file = path.join(dir, name);
+    let run: StoredRun;
+    try {
+      run = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredRun;
+    } catch (err) {
+      // Renamed or removed since the folder was listed; anything else (a corrupt file) is an error.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    if (run.key === key && run.finished > finishedSince) return { file, run };
+  }
+  return undefined;
 }
 
 /** Take the claim file unless a live process on this host holds it. */
 function claim(file: string, key: string): boolean {
-  const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString(), key });
+  const mine = JSON.stringify({
+    pid: process.pid,
+    host: os.hostname(),
+    started: new Date().toISOString(),
+    key,
+  });
   fs.mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -142,7 +226,8 @@ function holderAlive(file: string, otherThanMe = true): boolean {
     holder = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     // Being written this instant, or left half-written by a process that died long ago.
-    return Date.now() - fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs! < 60_000;
+    const written = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    return written !== undefined && Date.now() - written < 60_000;
   }
   if (holder.host !== os.hostname() || !Number.isInteger(holder.pid)) return false;
   if (otherThanMe && holder.pid === process.pid) return false;
@@ -178,8 +263,17 @@ export function storedRunsStatus(notebook: string): StoredRunsStatus {
         const run = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredRun;
         status.stored.push({ key: run.key, finished: run.finished, commit: run.commit });
       } else if (name.endsWith('.claim')) {
-        const holder = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number; started: string; key?: string };
-        status.claimed.push({ key: holder.key ?? name, pid: holder.pid, started: holder.started, alive: holderAlive(file, false) });
+        const holder = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+          pid: number;
+          started: string;
+          key?: string;
+        };
+        status.claimed.push({
+          key: holder.key ?? name,
+          pid: holder.pid,
+          started: holder.started,
+          alive: holderAlive(file, false),
+        });
       }
     } catch {
       // Being written this instant: it will show next time.
@@ -189,8 +283,56 @@ export function storedRunsStatus(notebook: string): StoredRunsStatus {
   return status;
 }
 
-function fileNameFor(key: string): string {
-  const slug = key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
-  const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
-  return `${slug}-${hash}.json`;
+/** A stored run's file name ends with -<hash>.json, the hash being keyHash(key). */
+const STORED_FILE = /-([0-9a-f]{12})\.json$/;
+
+/** The first 12 hex digits of the key's SHA-256: what a stored run is found by. */
+function keyHash(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+}
+
+/** The file a run is stored in when it is first stored: <slug of name, or of key>-<hash>.json. */
+export function storedRunFileName(key: string, name?: string): string {
+  const slug = (name ?? key)
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 80);
+  return `${slug || 'run'}-${keyHash(key)}.json`;
+}
+
+/**
+ * Rename a notebook's stored runs to `<slug of nameOf(key)>-<hash>.json` (a plain rename: commit
+ * the result, and git sees renames). Runs for which nameOf returns undefined keep their file.
+ * Returns what was renamed, as file names in runCacheDir(notebook). The runs are found by their
+ * hash whatever their names, so this never loses one.
+ */
+export function renameStoredRuns(
+  notebook: string,
+  nameOf: (key: string) => string | undefined,
+): Array<{ from: string; to: string }> {
+  const dir = runCacheDir(notebook);
+  const renamed: Array<{ from: string; to: string }> = [];
+  if (!fs.existsSync(dir)) return renamed;
+  const names = fs
+    .readdirSync(dir)
+    .filter((f) => STORED_FILE.test(f))
+    .sort();
+  const taken = new Set(names);
+  for (const from of names) {
+    const { key } = JSON.parse(fs.readFileSync(path.join(dir, from), 'utf8')) as StoredRun;
+    if (typeof key !== 'string') inputError(`${path.join(dir, from)}: no key; not a stored run`);
+    const name = nameOf(key);
+    if (name === undefined) continue;
+    if (typeof name !== 'string' || name.trim() === '') {
+      inputError(`renameStoredRuns: the name of '${key.slice(0, 100)}' must be a non-empty string`);
+    }
+    const to = storedRunFileName(key, name);
+    if (to === from) continue;
+    if (taken.has(to)) inputError(`renameStoredRuns: ${from} would replace ${to} in ${dir}`);
+    fs.renameSync(path.join(dir, from), path.join(dir, to));
+    taken.delete(from);
+    taken.add(to);
+    renamed.push({ from, to });
+  }
+  return renamed;
 }

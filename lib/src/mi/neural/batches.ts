@@ -45,7 +45,7 @@ export class EpochBatcher {
   private position = 0;
 
   constructor(private readonly indices: Int32Array, readonly batchSize: number, private readonly rng: Rng) {
-    if (batchSize > indices.length) throw new Error(`batch size ${batchSize} exceeds ${indices.length} training samples`);
+    if (batchSize > indices.length) inputError(`batch size ${batchSize} exceeds ${indices.length} training samples`);
     this.order = this.shuffled();
   }
 

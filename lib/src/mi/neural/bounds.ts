@@ -8,6 +8,7 @@
 // (maximise it); where they differ (MINE, JS, SMILE) the value is spliced onto the surrogate's gradient,
 // as in Poole et al. 2019 and Song & Ermon 2020.
 import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../../errors';
 
 export interface CriticScores {
   joint: tf.Tensor;
@@ -20,8 +21,8 @@ export function scoresFromMatrix(scores: tf.Tensor): CriticScores {
   return tf.tidy(() => {
     const lead = scores.shape.slice(0, -2);
     const [n, m] = scores.shape.slice(-2);
-    if (m !== n) throw new Error(`score matrix must be square, got [${scores.shape}]`);
-    if (n < 2) throw new Error('a score matrix needs at least 2 rows to have negatives');
+    if (m !== n) inputError(`score matrix must be square, got [${scores.shape}]`);
+    if (n < 2) inputError('a score matrix needs at least 2 rows to have negatives');
     const b = lead.reduce((a, c) => a * c, 1);
     const joint = tf.reshape(tf.sum(tf.mul(scores, tf.eye(n)), -1), [...lead, n]);
     // Dropping the first entry of each flattened matrix and reading the rest as [N-1, N+1] puts every
@@ -103,7 +104,7 @@ export class MineEma {
   private logAverage: tf.Variable | null = null;
 
   constructor(readonly rate = 0.01) {
-    if (!(rate > 0 && rate <= 1)) throw new Error(`MINE EMA rate must be in (0, 1], got ${rate}`);
+    if (!(rate > 0 && rate <= 1)) inputError(`MINE EMA rate must be in (0, 1], got ${rate}`);
   }
 
   /** Fold in a batch's log E_q[e^T] (detached) and return the updated log average (a copy). */
@@ -203,7 +204,7 @@ export function jsBound(s: CriticScores): tf.Scalar {
  * clipped to [-tau, tau] in the partition term; trained with the JS objective. Clipping trades a
  * little bias for a variance that no longer grows exponentially with I. */
 export function smileBound(s: CriticScores, tau = 5): tf.Scalar {
-  if (!(tau > 0)) throw new Error(`SMILE tau must be positive, got ${tau}`);
+  if (!(tau > 0)) inputError(`SMILE tau must be positive, got ${tau}`);
   return tf.tidy(() => {
     const value = total(tf.sub(rowMean(s.joint), logMeanExp(tf.clipByValue(s.marginal, -tau, tau))));
     return valueWithGradientOf(value, jsFganObjective(s));
@@ -220,10 +221,10 @@ function softplusInverse(d: tf.Tensor): tf.Tensor {
  * alpha -> 1 approaches InfoNCE (low variance, capped near log N / alpha), alpha -> 0 approaches TUBA
  * (unbiased, high variance). */
 export function interpolatedBound(s: CriticScores, logBaseline: tf.Tensor, alpha = 0.01): tf.Scalar {
-  if (!(alpha > 0 && alpha < 1)) throw new Error(`alpha must be in (0, 1), got ${alpha}`);
+  if (!(alpha > 0 && alpha < 1)) inputError(`alpha must be in (0, 1), got ${alpha}`);
   return tf.tidy(() => {
     const k = s.marginal.shape[s.marginal.rank - 1];
-    if (k < 2) throw new Error('the interpolated bound needs at least 2 negatives per row');
+    if (k < 2) inputError('the interpolated bound needs at least 2 negatives per row');
     const logA = Math.log(alpha);
     const log1mA = Math.log(1 - alpha);
     const base = tf.expandDims(logBaseline, -1);

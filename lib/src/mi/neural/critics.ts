@@ -133,11 +133,11 @@ export const NEGATIVE_KINDS: readonly Negatives[] = ['all', 'shuffle'];
  * of a permutation is the inverse permutation, another gather. */
 export function permuteRows(t: tf.Tensor2D, perm: ArrayLike<number>): tf.Tensor2D {
   const n = t.shape[0];
-  if (perm.length !== n) throw new Error(`permutation of length ${perm.length} for ${n} rows`);
+  if (perm.length !== n) inputError(`permutation of length ${perm.length} for ${n} rows`);
   const forward = Int32Array.from(perm);
   const inverse = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    if (!(forward[i] >= 0 && forward[i] < n) || inverse[forward[i]] !== -1) throw new Error(`not a permutation of 0..${n - 1}`);
+    if (!(forward[i] >= 0 && forward[i] < n) || inverse[forward[i]] !== -1) inputError(`not a permutation of 0..${n - 1}`);
     inverse[forward[i]] = i;
   }
   const op = tf.customGrad(((x: tf.Tensor) => ({
@@ -175,7 +175,7 @@ export function criticScores(
     s.dispose();
     return out;
   }
-  if (!perms || perms.length === 0) throw new Error("criticScores: 'shuffle' negatives need permutations");
+  if (!perms || perms.length === 0) inputError("criticScores: 'shuffle' negatives need permutations");
   return tf.tidy(() => {
     const joint = critic.pairScores(x, y);
     const marginal = tf.stack(perms.map((p) => critic.pairScores(x, permuteRows(y, p))), 1) as tf.Tensor2D;

@@ -274,7 +274,7 @@ export async function neuralMiOnStream(sample: BatchSampler, options: StreamOpti
     variables: [...critic.variables, ...objective.variables],
     objective: (step) => {
       const { x, y } = step === 0 ? first : sample(batchSize, step);
-      if (x.rows !== batchSize || y.rows !== batchSize) throw new Error(`the sampler returned ${x.rows} and ${y.rows} rows for a batch of ${batchSize}`);
+      if (x.rows !== batchSize || y.rows !== batchSize) inputError(`the sampler returned ${x.rows} and ${y.rows} rows for a batch of ${batchSize}`);
       const xb = matrixToTensor(x, 'x');
       return objective.train(criticScores(critic, xb, matrixToTensor(y, 'y'), 'all'), xb);
     },

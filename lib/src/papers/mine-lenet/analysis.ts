@@ -62,7 +62,6 @@ export function referenceByEpoch(
 
 /** Information-plane points (mean, sd over seeds) of one estimator pair for each layer and epoch. */
 export function planePoints(
-  records: readonly PlaneRecord[],
   layers: readonly string[],
   value: (variable: PlaneVariable, layer: string) => EpochSummary[],
   labels: Record<string, string> = {},

@@ -84,7 +84,7 @@ export function plane(records: readonly PlaneRecord[], estimator: string): Infor
   const value = estimator === 'KDE'
     ? (variable: PlaneVariable, layer: string) => kdeByEpoch(records, variable, layer)
     : (variable: PlaneVariable, layer: string) => estimatesByEpoch(records, estimator, variable, layer);
-  return planePoints(records, LAYERS, value, { ...LAYER_LABELS });
+  return planePoints(LAYERS, value, { ...LAYER_LABELS });
 }
 
 const band = (points: EpochSummary[]) => ({ x: points.map((p) => p.epoch), y: points.map((p) => p.mean), band: points.map((p) => p.sd) });

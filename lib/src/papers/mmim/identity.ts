@@ -7,7 +7,7 @@
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
 import { Matrix, SampleInput, column, columnStats, takeRows, toMatrix, toMatrixAsync } from '../../mi/matrix';
-import { covarianceMatrix, digamma, logDetSpd, range } from '../../mi/special';
+import { covarianceMatrix, logDetSpd, range } from '../../mi/special';
 import { ksgTotalCorrelation } from '../../mi/tc';
 import { classRows, knnLabelMi } from '../../mi/knn-label';
 import { estimateLayerInformation } from '../../regularizers/layer-information';
