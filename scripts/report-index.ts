@@ -15,7 +15,6 @@ import {
   type NotRunRow,
   type ResultRow,
   type Results,
-  type Verdict,
 } from 'milab';
 import { writeFileAtomic } from 'milab/internal';
 import { listNotebooks, notebookName, ROOT } from './notebook-runner';
