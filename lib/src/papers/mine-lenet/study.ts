@@ -10,7 +10,7 @@ import { classCountTable } from '../../data/labels';
 import { lenet5 } from '../../nn/models';
 import type { OptimizerSpec } from '../../infoplane/recorder';
 import type { MeasureOptions } from '../../infoplane/mine-measurer';
-import { runMany, type RunJob } from '../../report/runs';
+import { runMany, runName, type RunJob } from '../../report/runs';
 import { planeArchitecture, DEFAULT_NOISE_SIGMA } from './architectures';
 import { runInformationPlane, type PlaneData, type PlaneEstimator, type PlaneExperimentConfig, type PlaneRecord } from './experiment';
 import { LAYERS, NOTEBOOK, PAPER_ACCURACY, PAPER_LEARNING_RATE } from './paper';
@@ -75,6 +75,7 @@ export function planRun(
 ): RunJob<PlaneRecord> {
   return {
     key: runKey(label, seed, config, plan),
+    name: runName(label, { seed }),
     compute: async () => {
       const model = lenet5({ seed });
       const reporter = progress?.(`${label}, seed ${seed}`);

@@ -5,7 +5,7 @@
 // other seeds at the chosen lambdas), so an interrupted full run resumes where it stopped and
 // parallel kernels (npm run full -- --workers N) share each batch.
 import { inputError } from '../../errors';
-import { runMany, type RunJob } from '../../report/runs';
+import { runMany, runName, type RunJob } from '../../report/runs';
 import { DataInfo } from './data';
 import { METHODS, NETS, Data, Method, Net, RunConfig, RunResult, rowName, runConfiguration } from './experiment';
 import type { LayerIdentityOptions } from './identity';
@@ -75,7 +75,13 @@ export async function runStudy(data: Data, dataInfo: DataInfo, plan: StudyPlan, 
       identity: first && (method === 'baseline' || method === 'C4') ? plan.identity : undefined,
     };
     const label = `${rowName(net, method)}${method === 'baseline' ? '' : ` λ=${lambda}`} seed ${seed}`;
-    return { key: runKey(config, dataInfo), compute: () => runConfiguration(data, config, options.progress?.(label)) };
+    // The file name says what tells the run from its siblings (results/runs/000-mmim/).
+    const name = method === 'baseline' ? runName(net, method, { seed }) : runName(net, method, { lambda, seed });
+    return {
+      key: runKey(config, dataInfo),
+      name,
+      compute: () => runConfiguration(data, config, options.progress?.(label)),
+    };
   };
   const regularised = plan.methods.filter((m) => m !== 'baseline');
   const runs: RunResult[] = [];
