@@ -39,10 +39,18 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: '', json: false, seed: 0, rounds: 3, only: [...WORKLOADS], peerThreads: 2 };
+  const args: Args = {
+    command: '',
+    json: false,
+    seed: 0,
+    rounds: 3,
+    only: [...WORKLOADS],
+    peerThreads: 2,
+  };
   const number = (flag: string, value: string | undefined, min: number) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) fail(`${flag} needs an integer >= ${min}, got '${value ?? ''}'`);
+    if (!Number.isInteger(n) || n < min)
+      fail(`${flag} needs an integer >= ${min}, got '${value ?? ''}'`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -58,13 +66,17 @@ function parseArgs(argv: string[]): Args {
     else if (!args.command) args.command = a;
     else fail(`unexpected argument '${a}'`);
   }
-  if (!args.command) fail(`usage: npm run bench -- ${WORKLOADS.join('|')}|compare [--json] [--steps N] [--warmup N]`);
+  if (!args.command)
+    fail(
+      `usage: npm run bench -- ${WORKLOADS.join('|')}|compare [--json] [--steps N] [--warmup N]`,
+    );
   if (args.command !== 'compare') checkWorkload(args.command);
   return args;
 }
 
 function checkWorkload(name: string): WorkloadName {
-  if (!(WORKLOADS as readonly string[]).includes(name)) fail(`workload must be one of ${WORKLOADS.join(', ')}, compare; got '${name}'`);
+  if (!(WORKLOADS as readonly string[]).includes(name))
+    fail(`workload must be one of ${WORKLOADS.join(', ')}, compare; got '${name}'`);
   return name as WorkloadName;
 }
 
@@ -112,19 +124,34 @@ async function runProject(name: WorkloadName, args: Args): Promise<RunResult> {
 
 function runPeer(name: WorkloadName, args: Args): RunResult {
   const script = path.join(__dirname, '..', '..', 'bench', 'peers', `${name}.py`);
-  const extra = [...(args.steps ? ['--steps', String(args.steps)] : []), ...(args.warmup !== undefined ? ['--warmup', String(args.warmup)] : [])];
+  const extra = [
+    ...(args.steps ? ['--steps', String(args.steps)] : []),
+    ...(args.warmup !== undefined ? ['--warmup', String(args.warmup)] : []),
+  ];
   const run = spawnSync(peerPython(), [script, '--seed', String(args.seed), ...extra], {
-    encoding: 'utf8', env: { ...process.env, MILAB_PEER_THREADS: String(args.peerThreads) },
+    encoding: 'utf8',
+    env: { ...process.env, MILAB_PEER_THREADS: String(args.peerThreads) },
   });
-  if (run.status !== 0) fail(`peer ${name} failed (${peerPython()} ${script}): ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
+  if (run.status !== 0)
+    fail(
+      `peer ${name} failed (${peerPython()} ${script}): ${(run.stderr || run.stdout).trim().split('\n').pop()}`,
+    );
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as RunResult;
 }
 
 /** A run of the project in a fresh process, so rounds do not share warm caches or JIT state. */
 function runProjectProcess(name: WorkloadName, args: Args): RunResult {
-  const extra = [...(args.steps ? ['--steps', String(args.steps)] : []), ...(args.warmup !== undefined ? ['--warmup', String(args.warmup)] : [])];
-  const run = spawnSync(process.execPath, [__filename, name, '--json', '--seed', String(args.seed), ...extra], { encoding: 'utf8' });
-  if (run.status !== 0) fail(`project ${name} failed: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
+  const extra = [
+    ...(args.steps ? ['--steps', String(args.steps)] : []),
+    ...(args.warmup !== undefined ? ['--warmup', String(args.warmup)] : []),
+  ];
+  const run = spawnSync(
+    process.execPath,
+    [__filename, name, '--json', '--seed', String(args.seed), ...extra],
+    { encoding: 'utf8' },
+  );
+  if (run.status !== 0)
+    fail(`project ${name} failed: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as RunResult;
 }
 
@@ -136,7 +163,9 @@ function median(values: number[]): number {
 
 function compare(args: Args): void {
   // Installs the peers where it can (root on Debian), else explains what to install.
-  const peers = spawnSync('bash', [path.join(__dirname, '..', '..', 'environment', 'peers.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const peers = spawnSync('bash', [path.join(__dirname, '..', '..', 'environment', 'peers.sh')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (peers.status !== 0) fail('the peers (PyTorch, scikit-learn) are not available');
   const rows = [];
   for (const name of args.only) {
@@ -145,7 +174,10 @@ function compare(args: Args): void {
     for (let r = 0; r < args.rounds; r++) {
       ours.push(runProjectProcess(name, args));
       peers.push(runPeer(name, args));
-      if (!args.json) process.stderr.write(`${name} round ${r + 1}/${args.rounds}: project ${ours[r].steps_per_s.toFixed(2)}/s, peer ${peers[r].steps_per_s.toFixed(2)}/s\n`);
+      if (!args.json)
+        process.stderr.write(
+          `${name} round ${r + 1}/${args.rounds}: project ${ours[r].steps_per_s.toFixed(2)}/s, peer ${peers[r].steps_per_s.toFixed(2)}/s\n`,
+        );
     }
     const project = median(ours.map((o) => o.steps_per_s));
     const peer = median(peers.map((p) => p.steps_per_s));
@@ -170,10 +202,14 @@ function compare(args: Args): void {
     return;
   }
   console.log(`machine: ${JSON.stringify(machineInfo())}`);
-  console.log('workload  project/s    peer/s   ratio  (medians of ' + args.rounds + ' alternating rounds)');
+  console.log(
+    'workload  project/s    peer/s   ratio  (medians of ' + args.rounds + ' alternating rounds)',
+  );
   for (const r of rows) {
-    console.log(`${r.workload.padEnd(8)} ${r.project_steps_per_s.toFixed(2).padStart(10)} ${r.peer_steps_per_s.toFixed(2).padStart(9)} ${r.ratio.toFixed(2).padStart(7)}x` +
-      `  last ${r.project_last.toFixed(4)} vs ${r.peer_last.toFixed(4)}${r.tensors_flat ? '' : '  TENSORS GREW'}`);
+    console.log(
+      `${r.workload.padEnd(8)} ${r.project_steps_per_s.toFixed(2).padStart(10)} ${r.peer_steps_per_s.toFixed(2).padStart(9)} ${r.ratio.toFixed(2).padStart(7)}x` +
+        `  last ${r.project_last.toFixed(4)} vs ${r.peer_last.toFixed(4)}${r.tensors_flat ? '' : '  TENSORS GREW'}`,
+    );
   }
 }
 
@@ -185,12 +221,16 @@ async function main(): Promise<void> {
   if (args.json) {
     console.log(JSON.stringify(result));
   } else {
-    console.log(`${result.workload}: ${result.steps_per_s.toFixed(2)} steps/s (${result.ms_per_step.toFixed(2)} ms/step, ` +
-      `${result.steps} steps after ${result.warmup} warm-up) on ${result.backend}; last ${result.last.toFixed(4)}; ` +
-      `tensors ${result.tensors_after_warmup} -> ${result.tensors_after_run}`);
+    console.log(
+      `${result.workload}: ${result.steps_per_s.toFixed(2)} steps/s (${result.ms_per_step.toFixed(2)} ms/step, ` +
+        `${result.steps} steps after ${result.warmup} warm-up) on ${result.backend}; last ${result.last.toFixed(4)}; ` +
+        `tensors ${result.tensors_after_warmup} -> ${result.tensors_after_run}`,
+    );
   }
   if (grew) {
-    console.error(`error: tensor count grew from ${result.tensors_after_warmup} to ${result.tensors_after_run} during the run`);
+    console.error(
+      `error: tensor count grew from ${result.tensors_after_warmup} to ${result.tensors_after_run} during the run`,
+    );
     process.exitCode = 1;
   }
 }

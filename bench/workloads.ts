@@ -37,7 +37,11 @@ function mineWorkload(seed: number): Workload {
   const batch = 512;
   const dim = 10;
   const rng = new Rng(seed);
-  const critic = new JointCritic(dim, dim, { hidden: [256, 256], activation: 'relu', seed: rng.nextSeed() });
+  const critic = new JointCritic(dim, dim, {
+    hidden: [256, 256],
+    activation: 'relu',
+    seed: rng.nextSeed(),
+  });
   const optimizer = new FusedAdam(1e-3); // tf.train.adam's update, one kernel per variable
   return {
     step() {
@@ -46,7 +50,10 @@ function mineWorkload(seed: number): Workload {
       const eSeed = rng.nextSeed();
       const estimate = ascendStep(optimizer, critic.variables, () => {
         const x = tf.randomNormal([batch, dim], 0, 1, 'float32', xSeed) as tf.Tensor2D;
-        const y = tf.add(tf.mul(x, 0.9), tf.randomNormal([batch, dim], 0, Math.sqrt(0.19), 'float32', eSeed)) as tf.Tensor2D;
+        const y = tf.add(
+          tf.mul(x, 0.9),
+          tf.randomNormal([batch, dim], 0, Math.sqrt(0.19), 'float32', eSeed),
+        ) as tf.Tensor2D;
         const shuffled = tf.gather(y, order) as tf.Tensor2D;
         const scores = critic.pairScores(tf.concat([x, x]), tf.concat([y, shuffled]));
         const joint = tf.slice(scores, 0, batch);

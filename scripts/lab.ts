@@ -39,10 +39,14 @@ function main(): void {
   const env = loadRunnerEnv();
   const ui = pickUi(env.python);
   if (!ui) {
-    console.error('lab: no Jupyter UI found. Install one: python3 -m pip install --user jupyterlab (or apt-get install jupyter-notebook)');
+    console.error(
+      'lab: no Jupyter UI found. Install one: python3 -m pip install --user jupyterlab (or apt-get install jupyter-notebook)',
+    );
     process.exit(1);
   }
-  console.log(`lab: ${[ui.command, ...ui.args].join(' ')} in notebooks/ (kernel: TypeScript (tslab, milab))`);
+  console.log(
+    `lab: ${[ui.command, ...ui.args].join(' ')} in notebooks/ (kernel: TypeScript (tslab, milab))`,
+  );
   // Jupyter refuses to run as root (containers, CI machines) unless told.
   const rootFlag = process.getuid?.() === 0 ? ['--allow-root'] : [];
   const child = spawn(ui.command, [...ui.args, ...rootFlag, ...process.argv.slice(2)], {

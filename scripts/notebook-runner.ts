@@ -27,7 +27,9 @@ export function loadRunnerEnv(): RunnerEnv {
   try {
     env = JSON.parse(fs.readFileSync(file, 'utf8')) as RunnerEnv;
   } catch {
-    throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run setup\` (or npm start / npm test) first`);
+    throw new Error(
+      `${path.relative(ROOT, file)} is missing: run \`npm run setup\` (or npm start / npm test) first`,
+    );
   }
   if (!fs.existsSync(path.join(env.jupyterPath, 'kernels', 'tslab', 'kernel.json'))) {
     throw new Error('the tslab kernelspec is missing: run `npm run setup`');
@@ -126,17 +128,24 @@ export async function runNotebook(file: string, options: RunOptions): Promise<No
     const args = [
       path.join(ROOT, 'scripts', 'execute_notebook.py'),
       file,
-      '--ipynb', path.join(stagedDir, `${name}.ipynb`),
-      '--html', path.join(stagedDir, `${name}.html`),
-      '--cwd', path.dirname(file),
-      '--timeout', String(timeout),
+      '--ipynb',
+      path.join(stagedDir, `${name}.ipynb`),
+      '--html',
+      path.join(stagedDir, `${name}.html`),
+      '--cwd',
+      path.dirname(file),
+      '--timeout',
+      String(timeout),
       // The kernel's own stdout/stderr (outside any cell): read back when it dies.
-      '--kernel-log', path.join(staging, 'kernel.log'),
+      '--kernel-log',
+      path.join(staging, 'kernel.log'),
     ];
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       ...options.env,
-      JUPYTER_PATH: [env.jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+      JUPYTER_PATH: [env.jupyterPath, process.env.JUPYTER_PATH]
+        .filter(Boolean)
+        .join(path.delimiter),
       MILAB_PROFILE: options.profile,
       // The notebook's reportDir() lands in the staging folder.
       MILAB_REPORTS_DIR: staging,
@@ -149,14 +158,20 @@ export async function runNotebook(file: string, options: RunOptions): Promise<No
       // Cell 0: the kernel never ran a cell (it did not start).
       const what = report.cell ? `cell ${report.cell}/${report.cells} failed: ` : '';
       const source = report.source ? `\n    in: ${report.source}` : '';
-      throw new NotebookFailure(`${where}: ${what}${report.message}${source}`, report.details ?? '');
+      throw new NotebookFailure(
+        `${where}: ${what}${report.message}${source}`,
+        report.details ?? '',
+      );
     }
     const resultsFile = path.join(stagedDir, 'results.json');
     let results: Results | undefined;
     if (fs.existsSync(resultsFile)) {
       results = readResults(resultsFile);
       if (results.notebook !== name) {
-        throw new NotebookFailure(`${where}: results.json is for notebook '${results.notebook}', expected '${name}'`, '');
+        throw new NotebookFailure(
+          `${where}: results.json is for notebook '${results.notebook}', expected '${name}'`,
+          '',
+        );
       }
     }
     const dir = path.join(reportsRoot, name);
@@ -181,7 +196,12 @@ function swapInto(fresh: string, dir: string, scratch: string): void {
   fs.renameSync(fresh, dir);
 }
 
-function execute(python: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<ExecutorReport> {
+function execute(
+  python: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<ExecutorReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(python, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -204,7 +224,12 @@ function execute(python: string, args: string[], env: NodeJS.ProcessEnv, log: (l
         const lines = stderr.trim().split('\n');
         const how = signal ? `killed by ${signal}` : `exit status ${code}`;
         const reason = lines.at(-1) ? `${how}: ${lines.at(-1)}` : `${how}, and it wrote nothing`;
-        reject(new NotebookFailure(`the notebook executor failed (${reason})`, lines.slice(-30).join('\n')));
+        reject(
+          new NotebookFailure(
+            `the notebook executor failed (${reason})`,
+            lines.slice(-30).join('\n'),
+          ),
+        );
       }
     });
   });

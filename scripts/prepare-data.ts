@@ -6,7 +6,16 @@
 // datasets asked for. Plain progress lines; on failure one line on stderr and exit status 1.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { DOWNLOADABLE_DATASETS, MilabInputError, dataDir, datasetPresent, downloadDataset, progressReporter, verifyOfflineDatasets, type DownloadableDataset } from 'milab';
+import {
+  DOWNLOADABLE_DATASETS,
+  MilabInputError,
+  dataDir,
+  datasetPresent,
+  downloadDataset,
+  progressReporter,
+  verifyOfflineDatasets,
+  type DownloadableDataset,
+} from 'milab';
 import { DEBIAN_FASHION_MNIST_DIR } from 'milab/internal';
 
 const APT_PACKAGE = 'dataset-fashion-mnist';
@@ -21,11 +30,15 @@ function parseArgs(argv: string[]): { quiet: boolean; download: DownloadableData
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
       for (const name of (value ?? '').split(',').filter(Boolean)) {
         if (!(DOWNLOADABLE_DATASETS as readonly string[]).includes(name)) {
-          fail(`unknown dataset '${name}' for --download; choose from ${DOWNLOADABLE_DATASETS.join(', ')}`, 2);
+          fail(
+            `unknown dataset '${name}' for --download; choose from ${DOWNLOADABLE_DATASETS.join(', ')}`,
+            2,
+          );
         }
         download.push(name as DownloadableDataset);
       }
-      if (download.length === 0) fail(`--download needs a dataset name: ${DOWNLOADABLE_DATASETS.join(', ')}`, 2);
+      if (download.length === 0)
+        fail(`--download needs a dataset name: ${DOWNLOADABLE_DATASETS.join(', ')}`, 2);
     } else fail(`unknown option '${arg}' (expected --quiet, --download NAME[,NAME])`, 2);
   }
   return { quiet, download };
@@ -37,7 +50,12 @@ function fail(message: string, status = 1): never {
 }
 
 function isDebianRoot(): boolean {
-  return process.platform === 'linux' && process.getuid?.() === 0 && fs.existsSync('/etc/debian_version') && hasCommand('apt-get');
+  return (
+    process.platform === 'linux' &&
+    process.getuid?.() === 0 &&
+    fs.existsSync('/etc/debian_version') &&
+    hasCommand('apt-get')
+  );
 }
 
 function hasCommand(name: string): boolean {
@@ -51,7 +69,10 @@ function apt(args: string[]): { ok: boolean; lastLine: string } {
     maxBuffer: 64 << 20,
   });
   const lines = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().split('\n').filter(Boolean);
-  return { ok: result.status === 0, lastLine: lines[lines.length - 1] ?? String(result.error ?? 'no output') };
+  return {
+    ok: result.status === 0,
+    lastLine: lines[lines.length - 1] ?? String(result.error ?? 'no output'),
+  };
 }
 
 /** Install Debian's package; refresh the package lists first only when apt does not know it. */
@@ -70,9 +91,13 @@ function aptInstallFashionMnist(say: (line: string) => void): void {
 async function ensureFashionMnist(say: (line: string) => void): Promise<void> {
   if (datasetPresent('fashion-mnist')) return;
   if (isDebianRoot()) return aptInstallFashionMnist(say);
-  say(`Fashion-MNIST is not installed; downloading the authors' files into ${dataDir()}/fashion-mnist`);
+  say(
+    `Fashion-MNIST is not installed; downloading the authors' files into ${dataDir()}/fashion-mnist`,
+  );
   try {
-    await downloadDataset('fashion-mnist', { onProgress: progressReporter('Fashion-MNIST download') });
+    await downloadDataset('fashion-mnist', {
+      onProgress: progressReporter('Fashion-MNIST download'),
+    });
   } catch (err) {
     if (!(err instanceof MilabInputError)) throw err;
     fail(
@@ -93,8 +118,15 @@ async function main(): Promise<void> {
   await ensureFashionMnist(act);
   let checks = await verifyOfflineDatasets();
   const fashion = checks.find((c) => c.dataset === 'fashion-mnist');
-  if (fashion && !fashion.ok && fashion.detail.startsWith(DEBIAN_FASHION_MNIST_DIR) && isDebianRoot()) {
-    act(`Fashion-MNIST failed verification (${fashion.detail.split(':')[0]}); reinstalling ${APT_PACKAGE}`);
+  if (
+    fashion &&
+    !fashion.ok &&
+    fashion.detail.startsWith(DEBIAN_FASHION_MNIST_DIR) &&
+    isDebianRoot()
+  ) {
+    act(
+      `Fashion-MNIST failed verification (${fashion.detail.split(':')[0]}); reinstalling ${APT_PACKAGE}`,
+    );
     const repair = apt(['install', '--reinstall', '--no-install-recommends', APT_PACKAGE]);
     if (!repair.ok) fail(`apt-get install --reinstall ${APT_PACKAGE} failed: ${repair.lastLine}`);
     checks = await verifyOfflineDatasets();
@@ -117,7 +149,9 @@ async function main(): Promise<void> {
   }
   const missing = DOWNLOADABLE_DATASETS.filter((n) => n !== 'fashion-mnist' && !datasetPresent(n));
   if (missing.length > 0) {
-    say(`online-only datasets not downloaded: ${missing.join(', ')} (node dist/scripts/prepare-data.js --download NAME)`);
+    say(
+      `online-only datasets not downloaded: ${missing.join(', ')} (node dist/scripts/prepare-data.js --download NAME)`,
+    );
   }
   say(`datasets ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

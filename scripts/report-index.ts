@@ -56,9 +56,13 @@ const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 function verdictCell(verdict: string): string {
   const colour =
-    verdict === 'reproduced' ? '#1a7f37'
-    : verdict === 'not reproduced' ? '#cf222e'
-    : verdict === NOT_RUN_HERE ? '#57606a' : '#9a6700';
+    verdict === 'reproduced'
+      ? '#1a7f37'
+      : verdict === 'not reproduced'
+        ? '#cf222e'
+        : verdict === NOT_RUN_HERE
+          ? '#57606a'
+          : '#9a6700';
   return `<td style="color:${colour};font-weight:600;white-space:nowrap">${esc(verdict)}</td>`;
 }
 
@@ -71,8 +75,10 @@ function runsPerRow(results: Results): string {
 }
 
 function meta(results: Results): string {
-  return `profile <b>${esc(results.profile)}</b> · backend ${esc(results.backend)} · ` +
-    `commit <code>${esc(results.commit)}</code>${runsPerRow(results)}`;
+  return (
+    `profile <b>${esc(results.profile)}</b> · backend ${esc(results.backend)} · ` +
+    `commit <code>${esc(results.commit)}</code>${runsPerRow(results)}`
+  );
 }
 
 function claimsTable(results: Results): string {
@@ -80,8 +86,10 @@ function claimsTable(results: Results): string {
   const rows = results.claims.map(
     (c) => `<tr><td>${esc(c.claim)}</td>${verdictCell(c.verdict)}<td>${esc(c.evidence)}</td></tr>`,
   );
-  return '<table><thead><tr><th>claim</th><th>verdict</th><th>evidence</th></tr></thead>\n' +
-    `<tbody>${rows.join('\n')}</tbody></table>`;
+  return (
+    '<table><thead><tr><th>claim</th><th>verdict</th><th>evidence</th></tr></thead>\n' +
+    `<tbody>${rows.join('\n')}</tbody></table>`
+  );
 }
 
 function rowsTable(rows: Array<ResultRow | NotRunRow>): string {
@@ -92,12 +100,16 @@ function rowsTable(rows: Array<ResultRow | NotRunRow>): string {
       r.ours === null
         ? esc(r.reason)
         : `${formatMeanSd(r.ours)} <span class="n">(n=${r.ours.n})</span>`;
-    return `<tr><td>${esc(r.table)}</td><td>${esc(r.row)}</td><td>${esc(r.metric)}</td>` +
-      `<td class="num">${paper}</td><td class="num">${ours}</td>${verdictCell(r.verdict)}</tr>`;
+    return (
+      `<tr><td>${esc(r.table)}</td><td>${esc(r.row)}</td><td>${esc(r.metric)}</td>` +
+      `<td class="num">${paper}</td><td class="num">${ours}</td>${verdictCell(r.verdict)}</tr>`
+    );
   });
-  return '<table><thead><tr><th>table</th><th>row</th><th>metric</th><th>paper</th>' +
+  return (
+    '<table><thead><tr><th>table</th><th>row</th><th>metric</th><th>paper</th>' +
     '<th>ours (mean ± sd)</th><th>verdict</th></tr></thead>\n' +
-    `<tbody>${body.join('\n')}</tbody></table>`;
+    `<tbody>${body.join('\n')}</tbody></table>`
+  );
 }
 
 /** Claims, then the rows that compare with the paper or carry a verdict; measurements with no
@@ -109,7 +121,8 @@ function resultsHtml(results: Results): string {
   const rest = results.rows.filter(measured);
   if (headline.length > 0) parts.push(rowsTable(headline));
   if (rest.length > 0) {
-    const what = `${rest.length} ${headline.length > 0 ? 'more ' : ''}measurement` +
+    const what =
+      `${rest.length} ${headline.length > 0 ? 'more ' : ''}measurement` +
       `${rest.length === 1 ? '' : 's'} with no paper number to compare (inconclusive)`;
     parts.push(`<details><summary>${what}</summary>\n${rowsTable(rest)}</details>`);
   }
@@ -154,12 +167,16 @@ function notebookState(name: string, reportsRoot: string, resultsRoot: string): 
 function lastRunLine(s: NotebookState): string {
   if (s.status?.outcome === 'failed') {
     const previous = s.report ? '; the report linked is from the last complete run' : '';
-    return `<span class="failed">FAILED</span> (${esc(s.status.profile)} profile, ` +
-      `${when(s.status.finished)}): ${esc(s.status.reason ?? 'no reason recorded')}${previous}`;
+    return (
+      `<span class="failed">FAILED</span> (${esc(s.status.profile)} profile, ` +
+      `${when(s.status.finished)}): ${esc(s.status.reason ?? 'no reason recorded')}${previous}`
+    );
   }
   if (s.status) {
-    return `ok (${esc(s.status.profile)} profile, ${when(s.status.finished)}, ` +
-      `${s.status.seconds.toFixed(0)} s)`;
+    return (
+      `ok (${esc(s.status.profile)} profile, ${when(s.status.finished)}, ` +
+      `${s.status.seconds.toFixed(0)} s)`
+    );
   }
   return s.report ? 'ok (no outcome recorded)' : 'not run yet';
 }
@@ -170,8 +187,10 @@ function summaryRow(s: NotebookState): string {
       `${verdictTally(s.committed.rows.map((r) => r.verdict))} <span class="n">(commit ` +
       `<code>${esc(s.committed.commit)}</code>${runsPerRow(s.committed)})</span>`
     : '<span class="meta">none committed</span>';
-  return `<tr><td><a href="#${esc(s.name)}">${esc(s.name)}</a></td><td>${paper}</td>` +
-    `<td>${lastRunLine(s)}</td></tr>`;
+  return (
+    `<tr><td><a href="#${esc(s.name)}">${esc(s.name)}</a></td><td>${paper}</td>` +
+    `<td>${lastRunLine(s)}</td></tr>`
+  );
 }
 
 function section(s: NotebookState, resultsRoot: string): string {
@@ -182,8 +201,10 @@ function section(s: NotebookState, resultsRoot: string): string {
   const parts = [`<section id="${esc(s.name)}"><h2>${title}</h2>`];
   const committedName = `${path.basename(resultsRoot)}/${s.name}.json`;
   if (s.committed) {
-    parts.push(`<h3>At the paper's scale: <code>${esc(committedName)}</code></h3>`,
-      resultsHtml(s.committed));
+    parts.push(
+      `<h3>At the paper's scale: <code>${esc(committedName)}</code></h3>`,
+      resultsHtml(s.committed),
+    );
   } else if (s.committedError) {
     parts.push(`<p class="meta">${esc(committedName)} unreadable: ${esc(s.committedError)}</p>`);
   }
@@ -191,7 +212,8 @@ function section(s: NotebookState, resultsRoot: string): string {
   if (s.last && s.last.profile !== 'full' && s.committed) {
     // A reduced run beside the committed one: the check that the code runs, folded.
     const claims = verdictTally(s.last.claims.map((c) => c.verdict));
-    const summary = `${esc(s.last.profile)} run: claims ${claims}; ` +
+    const summary =
+      `${esc(s.last.profile)} run: claims ${claims}; ` +
       `rows ${verdictTally(s.last.rows.map((r) => r.verdict))}`;
     parts.push(`<details><summary>${summary}</summary>\n${resultsHtml(s.last)}</details>`);
   } else if (s.last) {
@@ -212,7 +234,8 @@ export interface IndexOptions {
 export function writeIndex(reportsRoot: string, options: IndexOptions = {}): string {
   const resultsRoot = options.resultsRoot ?? path.join(ROOT, 'results');
   const states = listNotebooks().map((file) =>
-    notebookState(notebookName(file), reportsRoot, resultsRoot));
+    notebookState(notebookName(file), reportsRoot, resultsRoot),
+  );
   const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>milab reports</title>
 <style>

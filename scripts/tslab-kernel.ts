@@ -37,7 +37,11 @@ export function makeZmqLossless(): void {
     return sent;
   }
   // The native method is read-only but configurable.
-  Object.defineProperty(proto, 'send', { value: serializedSend, writable: false, configurable: true });
+  Object.defineProperty(proto, 'send', {
+    value: serializedSend,
+    writable: false,
+    configurable: true,
+  });
 
   // tslab creates its IOPub socket as `new zmq.Publisher()` from this module's exports (a writable
   // property); the socket options can only be given to the constructor or set before it binds.
@@ -57,7 +61,9 @@ function exitWithParent(): void {
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) {
-      process.stderr.write(`tslab kernel: the process that started it (pid ${parent}) is gone; exiting\n`);
+      process.stderr.write(
+        `tslab kernel: the process that started it (pid ${parent}) is gone; exiting\n`,
+      );
       process.exit(1);
     }
   }, 2000).unref();

@@ -14,7 +14,11 @@ function bench(args: string[], env: Record<string, string> = {}): Record<string,
     env: { ...process.env, MILAB_QUIET: '1', ...env },
     timeout: 240_000,
   });
-  assert.equal(run.status, 0, `bench ${args.join(' ')} failed: ${run.stderr.trim().split('\n').pop()}`);
+  assert.equal(
+    run.status,
+    0,
+    `bench ${args.join(' ')} failed: ${run.stderr.trim().split('\n').pop()}`,
+  );
   const lines = run.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!);
 }
@@ -22,20 +26,42 @@ function bench(args: string[], env: Record<string, string> = {}): Record<string,
 function assertResult(result: Record<string, unknown>, workload: string, backend: string): void {
   assert.equal(result.workload, workload);
   assert.equal(result.backend, backend);
-  assert.ok(Number.isFinite(result.steps_per_s) && (result.steps_per_s as number) > 0, 'steps_per_s');
+  assert.ok(
+    Number.isFinite(result.steps_per_s) && (result.steps_per_s as number) > 0,
+    'steps_per_s',
+  );
   assert.ok(Number.isFinite(result.last), `last is ${result.last}`);
-  assert.equal(result.tensors_after_run, result.tensors_after_warmup, 'tensor count grew during the run');
+  assert.equal(
+    result.tensors_after_run,
+    result.tensors_after_warmup,
+    'tensor count grew during the run',
+  );
 }
 
 test('bench mine and ksg print one JSON line on wasm', () => {
-  assertResult(bench(['mine', '--steps', '5', '--warmup', '1'], { MILAB_BACKEND: 'wasm' }), 'mine', 'wasm');
+  assertResult(
+    bench(['mine', '--steps', '5', '--warmup', '1'], { MILAB_BACKEND: 'wasm' }),
+    'mine',
+    'wasm',
+  );
   const ksg = bench(['ksg', '--steps', '1', '--warmup', '0'], { MILAB_BACKEND: 'wasm' });
   assert.equal(ksg.workload, 'ksg');
-  assert.ok(Math.abs((ksg.last as number) - 0.5 * Math.log(1 / (1 - 0.81))) < 0.1, `KSG estimate ${ksg.last}`);
+  assert.ok(
+    Math.abs((ksg.last as number) - 0.5 * Math.log(1 / (1 - 0.81))) < 0.1,
+    `KSG estimate ${ksg.last}`,
+  );
 });
 
 test('bench mine and lenet report backend webgpu with a finite result', async (t) => {
   if (!(await webgpuAvailable(t))) return;
-  assertResult(bench(['mine', '--steps', '2', '--warmup', '1'], { MILAB_BACKEND: 'webgpu' }), 'mine', 'webgpu');
-  assertResult(bench(['lenet', '--steps', '1', '--warmup', '1'], { MILAB_BACKEND: 'webgpu' }), 'lenet', 'webgpu');
+  assertResult(
+    bench(['mine', '--steps', '2', '--warmup', '1'], { MILAB_BACKEND: 'webgpu' }),
+    'mine',
+    'webgpu',
+  );
+  assertResult(
+    bench(['lenet', '--steps', '1', '--warmup', '1'], { MILAB_BACKEND: 'webgpu' }),
+    'lenet',
+    'webgpu',
+  );
 });

@@ -27,8 +27,15 @@ const hasNotebook =
   spawnSync('sh', ['-c', 'command -v jupyter-notebook'], { stdio: 'ignore' }).status === 0;
 const skipServer =
   skip || (hasNotebook ? false : 'jupyter-notebook not found (apt-get install jupyter-notebook)');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** The part of classic Notebook's page API the test uses. */
 interface JupyterWindow {
@@ -47,15 +54,22 @@ const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 // Inside the repository so that tslab resolves 'milab' from the notebook's folder.
 function tinyNotebook(dir: string): string {
-  const cell = (source: string) =>
-    ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source });
+  const cell = (source: string) => ({
+    cell_type: 'code',
+    metadata: {},
+    execution_count: null,
+    outputs: [],
+    source,
+  });
   const notebook = {
     nbformat: 4,
     nbformat_minor: 4,
     metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
     cells: [
       cell("import { showPlot, lineChart } from 'milab';"),
-      cell("showPlot(lineChart([{ name: 'loss', y: [3, 2, 1.5, 1.2] }], { title: 'Browser test' }));"),
+      cell(
+        "showPlot(lineChart([{ name: 'loss', y: [3, 2, 1.5, 1.2] }], { title: 'Browser test' }));",
+      ),
       cell("showPlot({ data: [{ type: 'bar', name: 'bars', x: ['a', 'b'], y: [1, 2] }] });"),
     ],
   };
@@ -99,8 +113,9 @@ function charts(page: Page): Promise<Array<{ svgs: number; traces: number }>> {
 
 async function assertDrawn(page: Page, count: number, what: string): Promise<void> {
   const drawnCount = (n: number) =>
-    Array.from(document.querySelectorAll('.milab-plot'))
-      .filter((d) => d.querySelector('svg.main-svg')).length >= n;
+    Array.from(document.querySelectorAll('.milab-plot')).filter((d) =>
+      d.querySelector('svg.main-svg'),
+    ).length >= n;
   // A timeout here is reported by the assertions below, with what was found.
   await page.waitForFunction(drawnCount, count, { timeout: 30_000 }).catch(() => {});
   const drawn = await charts(page);
@@ -139,7 +154,10 @@ test('the HTML export draws its charts offline from a copied folder, small', { s
     );
     await page.goto(`file://${copied}`, { waitUntil: 'load' });
     await assertDrawn(page, 2, 'export');
-    assert.deepEqual(pageErrors.filter((m) => /plotly|newPlot|milab/i.test(m)), []);
+    assert.deepEqual(
+      pageErrors.filter((m) => /plotly|newPlot|milab/i.test(m)),
+      [],
+    );
     await page.close();
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
@@ -209,80 +227,93 @@ async function openNotebook(page: Page, url: string, waitForKernel = true): Prom
   });
 }
 
-test('classic Notebook: charts draw untrusted, after save + reload, after a page reload', {
-  skip: skipServer,
-}, async (t) => {
-  const serverDir = path.join(dir, 'server');
-  fs.mkdirSync(serverDir);
-  fs.copyFileSync(run.ipynb, path.join(serverDir, 'report.ipynb'));
-  // Changed after signing, as a notebook saved by Notebook 6 can come back (jupyter/nbclassic#275).
-  const report = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as { metadata: object };
-  report.metadata = { ...report.metadata, edited: true };
-  fs.writeFileSync(path.join(serverDir, 'untrusted.ipynb'), JSON.stringify(report));
-  const port = await freePort();
-  const token = randomBytes(12).toString('hex');
-  const rootFlag = process.getuid?.() === 0 ? ['--allow-root'] : [];
-  // The environment `npm run lab` gives Jupyter, with this test's own data dir (trust database).
-  const env = labEnv(loadRunnerEnv().jupyterPath, { ...process.env, JUPYTER_DATA_DIR: dataDir });
-  const args = ['--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--NotebookApp.token=${token}`,
-    `--notebook-dir=${serverDir}`, ...rootFlag];
-  const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
-  const server = spawn('jupyter-notebook', args, { cwd: serverDir, env, stdio });
-  let output = '';
-  server.stdout!.on('data', (d) => (output += d));
-  server.stderr!.on('data', (d) => (output += d));
-  const log = () => output.split('\n').slice(-15).join('\n');
-  const page = await browser.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  try {
-    await waitForServer(`http://127.0.0.1:${port}/api/status?token=${token}`, server, log);
-    // Offline: only the Notebook server may answer.
-    const origin = `http://127.0.0.1:${port}/`;
-    await page.route('**/*', (route) =>
-      route.request().url().startsWith(origin) ? route.continue() : route.abort(),
-    );
-    const url = `http://127.0.0.1:${port}/notebooks/report.ipynb?token=${token}`;
+test(
+  'classic Notebook: charts draw untrusted, after save + reload, after a page reload',
+  {
+    skip: skipServer,
+  },
+  async (t) => {
+    const serverDir = path.join(dir, 'server');
+    fs.mkdirSync(serverDir);
+    fs.copyFileSync(run.ipynb, path.join(serverDir, 'report.ipynb'));
+    // Changed after signing, as a notebook saved by Notebook 6 can come back (jupyter/nbclassic#275).
+    const report = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as { metadata: object };
+    report.metadata = { ...report.metadata, edited: true };
+    fs.writeFileSync(path.join(serverDir, 'untrusted.ipynb'), JSON.stringify(report));
+    const port = await freePort();
+    const token = randomBytes(12).toString('hex');
+    const rootFlag = process.getuid?.() === 0 ? ['--allow-root'] : [];
+    // The environment `npm run lab` gives Jupyter, with this test's own data dir (trust database).
+    const env = labEnv(loadRunnerEnv().jupyterPath, { ...process.env, JUPYTER_DATA_DIR: dataDir });
+    const args = [
+      '--no-browser',
+      `--port=${port}`,
+      '--ip=127.0.0.1',
+      `--NotebookApp.token=${token}`,
+      `--notebook-dir=${serverDir}`,
+      ...rootFlag,
+    ];
+    const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+    const server = spawn('jupyter-notebook', args, { cwd: serverDir, env, stdio });
+    let output = '';
+    server.stdout!.on('data', (d) => (output += d));
+    server.stderr!.on('data', (d) => (output += d));
+    const log = () => output.split('\n').slice(-15).join('\n');
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    try {
+      await waitForServer(`http://127.0.0.1:${port}/api/status?token=${token}`, server, log);
+      // Offline: only the Notebook server may answer.
+      const origin = `http://127.0.0.1:${port}/`;
+      await page.route('**/*', (route) =>
+        route.request().url().startsWith(origin) ? route.continue() : route.abort(),
+      );
+      const url = `http://127.0.0.1:${port}/notebooks/report.ipynb?token=${token}`;
 
-    // Untrusted: its HTML is sanitised, the figure JSON still draws.
-    const untrustedUrl = url.replace('report.ipynb', 'untrusted.ipynb');
-    const untrusted = await openNotebook(page, untrustedUrl, false);
-    assert.equal(untrusted.trusted, false, 'a notebook changed after signing opens Not Trusted');
-    await assertDrawn(page, 2, 'not trusted');
+      // Untrusted: its HTML is sanitised, the figure JSON still draws.
+      const untrustedUrl = url.replace('report.ipynb', 'untrusted.ipynb');
+      const untrusted = await openNotebook(page, untrustedUrl, false);
+      assert.equal(untrusted.trusted, false, 'a notebook changed after signing opens Not Trusted');
+      await assertDrawn(page, 2, 'not trusted');
 
-    const opened = await openNotebook(page, url);
-    assert.equal(opened.trusted, true, 'the executed report is signed: it opens Trusted');
-    await assertDrawn(page, 2, 'report as opened');
+      const opened = await openNotebook(page, url);
+      assert.equal(opened.trusted, true, 'the executed report is signed: it opens Trusted');
+      await assertDrawn(page, 2, 'report as opened');
 
-    // Run the chart cells in this kernel, save, reload the page: the kernel lives on.
-    await executeCell(page, 0);
-    await executeCell(page, 1);
-    await page.evaluate(() => (window as JupyterWindow).Jupyter!.notebook!.save_notebook());
-    const reloaded = await openNotebook(page, url);
-    assert.equal(reloaded.kernelId, opened.kernelId, 'the same kernel after the page reload');
-    const trust = reloaded.trusted ? 'trusted' : 'not trusted';
-    t.diagnostic(`after save + reload the notebook is ${trust}`);
-    await assertDrawn(page, 2, `saved and reloaded (${trust})`);
+      // Run the chart cells in this kernel, save, reload the page: the kernel lives on.
+      await executeCell(page, 0);
+      await executeCell(page, 1);
+      await page.evaluate(() => (window as JupyterWindow).Jupyter!.notebook!.save_notebook());
+      const reloaded = await openNotebook(page, url);
+      assert.equal(reloaded.kernelId, opened.kernelId, 'the same kernel after the page reload');
+      const trust = reloaded.trusted ? 'trusted' : 'not trusted';
+      t.diagnostic(`after save + reload the notebook is ${trust}`);
+      await assertDrawn(page, 2, `saved and reloaded (${trust})`);
 
-    // A new chart from the kernel that drew charts before the reload.
-    await page.evaluate(() => {
-      (window as JupyterWindow).Jupyter!.notebook!.get_cell(2).clear_output();
-    });
-    await executeCell(page, 2);
-    await assertDrawn(page, 2, 'a chart made after the page reload');
-    assert.deepEqual(pageErrors.filter((m) => /plotly|newPlot|milab/i.test(m)), []);
-  } finally {
-    await page.close();
-    server.kill('SIGTERM');
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        server.kill('SIGKILL');
-        resolve();
-      }, 10_000);
-      server.on('exit', () => {
-        clearTimeout(timer);
-        resolve();
+      // A new chart from the kernel that drew charts before the reload.
+      await page.evaluate(() => {
+        (window as JupyterWindow).Jupyter!.notebook!.get_cell(2).clear_output();
       });
-    });
-  }
-});
+      await executeCell(page, 2);
+      await assertDrawn(page, 2, 'a chart made after the page reload');
+      assert.deepEqual(
+        pageErrors.filter((m) => /plotly|newPlot|milab/i.test(m)),
+        [],
+      );
+    } finally {
+      await page.close();
+      server.kill('SIGTERM');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.kill('SIGKILL');
+          resolve();
+        }, 10_000);
+        server.on('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  },
+);

@@ -11,7 +11,11 @@ const MAIN = resolve(__dirname, '..', '..', 'lib', 'dist', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'milab-cli-'));
 
 function milab(...args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, MILAB_QUIET: '1' } });
+  const r = spawnSync(process.execPath, [MAIN, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, MILAB_QUIET: '1' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -28,7 +32,19 @@ const cond = conditionalGaussianTask(1, 0.6).sample(2000, 2);
 const lines = ['a,b,c,"q x",k,t,cx,cy,cz'];
 for (let i = 0; i < 2000; i++) {
   const noise = Math.sin(i * 12.9898) * 43758.5453;
-  lines.push([x.data[i], y.data[i], noise - Math.floor(noise), x.data[i] * 2, 5, '"hello, world"', cond.x.data[i], cond.y.data[i], cond.z!.data[i]].join(','));
+  lines.push(
+    [
+      x.data[i],
+      y.data[i],
+      noise - Math.floor(noise),
+      x.data[i] * 2,
+      5,
+      '"hello, world"',
+      cond.x.data[i],
+      cond.y.data[i],
+      cond.z!.data[i],
+    ].join(','),
+  );
 }
 writeFileSync(join(dir, 'data.csv'), lines.join('\r\n') + '\r\n');
 writeFileSync(join(dir, 'tiny.csv'), 'a,b\n1,2\n2,1\n3,3\n');
@@ -61,10 +77,24 @@ writeFileSync(join(dir, 'big.csv'), ['a,b', ...bigRows].join('\n'));
 
 /** estimate on data.csv with --x a --y b, or with the columns given, or on another file. */
 const ab = (...rest: string[]) => ['estimate', 'data.csv', '--x', 'a', '--y', 'b', ...rest];
-const xyz = (x: string, y: string, z?: string) =>
-  ['estimate', 'data.csv', '--x', x, '--y', y, ...(z ? ['--z', z] : [])];
-const file = (name: string, ...rest: string[]) =>
-  ['estimate', name, '--x', 'a', '--y', 'b', ...rest];
+const xyz = (x: string, y: string, z?: string) => [
+  'estimate',
+  'data.csv',
+  '--x',
+  x,
+  '--y',
+  y,
+  ...(z ? ['--z', z] : []),
+];
+const file = (name: string, ...rest: string[]) => [
+  'estimate',
+  name,
+  '--x',
+  'a',
+  '--y',
+  'b',
+  ...rest,
+];
 
 test('estimate --json prints estimator, mi (nats), n and ci on the last line', () => {
   const r = milab(...ab('--estimator', 'ksg', '--ci', '--resamples', '40', '--json'));
@@ -85,10 +115,14 @@ test('human output; quoted header names; default estimator ksg; --k and --seed',
 });
 
 test('--z gives conditional MI; --permutations gives a p-value; other estimators', () => {
-  const c = lastJson(milab('estimate', 'data.csv', '--x', 'cx', '--y', 'cy', '--z', 'cz', '--json').stdout);
+  const c = lastJson(
+    milab('estimate', 'data.csv', '--x', 'cx', '--y', 'cy', '--z', 'cz', '--json').stdout,
+  );
   assert.equal(c.conditional, true);
   assert.ok(Math.abs((c.mi as number) - conditionalGaussianTask(1, 0.6).mi) < 0.06, `cmi ${c.mi}`);
-  const p = lastJson(milab('estimate', 'data.csv', '--x', 'a', '--y', 'b', '--permutations', '19', '--json').stdout);
+  const p = lastJson(
+    milab('estimate', 'data.csv', '--x', 'a', '--y', 'b', '--permutations', '19', '--json').stdout,
+  );
   assert.equal(p.pValue, 0.05);
   for (const name of ['gaussian', 'binning', 'kde']) {
     const r = milab('estimate', 'data.csv', '--x', 'a', '--y', 'b', '--estimator', name, '--json');
@@ -96,7 +130,19 @@ test('--z gives conditional MI; --permutations gives a p-value; other estimators
     assert.ok(Math.abs((lastJson(r.stdout).mi as number) - task.mi) < 0.08, name);
   }
   // binning tolerates a constant column (it is one bin); --option reaches the estimator.
-  const b = milab('estimate', 'data.csv', '--x', 'a', '--y', 'k', '--estimator', 'binning', '--option', 'millerMadow=false', '--json');
+  const b = milab(
+    'estimate',
+    'data.csv',
+    '--x',
+    'a',
+    '--y',
+    'k',
+    '--estimator',
+    'binning',
+    '--option',
+    'millerMadow=false',
+    '--json',
+  );
   assert.equal(b.status, 0, b.stderr);
   assert.ok(Math.abs(lastJson(b.stdout).mi as number) < 1e-12);
 });
@@ -113,22 +159,66 @@ test('--help and estimators list the usage and the registered estimators', () =>
 });
 
 const BAD: [string, string[], RegExp][] = [
-  ['missing file', ['estimate', 'nothere.csv', '--x', 'a', '--y', 'b'], /cannot read 'nothere\.csv': no such file/],
+  [
+    'missing file',
+    ['estimate', 'nothere.csv', '--x', 'a', '--y', 'b'],
+    /cannot read 'nothere\.csv': no such file/,
+  ],
   ['unknown column', ['estimate', 'data.csv', '--x', 'a', '--y', 'zz'], /--y: no column 'zz'/],
-  ['non-numeric cell', ['estimate', 'bad.csv', '--x', 'a', '--y', 'b'], /row 3, column 'b': 'oops' is not a number/],
-  ['text column', ['estimate', 'data.csv', '--x', 'a', '--y', 't'], /column 't': 'hello, world' is not a number/],
+  [
+    'non-numeric cell',
+    ['estimate', 'bad.csv', '--x', 'a', '--y', 'b'],
+    /row 3, column 'b': 'oops' is not a number/,
+  ],
+  [
+    'text column',
+    ['estimate', 'data.csv', '--x', 'a', '--y', 't'],
+    /column 't': 'hello, world' is not a number/,
+  ],
   ['NaN', ['estimate', 'nan.csv', '--x', 'a', '--y', 'b'], /'NaN' is not a finite number/],
   ['Inf', ['estimate', 'inf.csv', '--x', 'a', '--y', 'b'], /'-Infinity' is not a finite number/],
-  ['too few rows', ['estimate', 'tiny.csv', '--x', 'a', '--y', 'b'], /needs at least 4 rows, got 3/],
+  [
+    'too few rows',
+    ['estimate', 'tiny.csv', '--x', 'a', '--y', 'b'],
+    /needs at least 4 rows, got 3/,
+  ],
   ['empty selection', ['estimate', 'data.csv', '--x', ',', '--y', 'b'], /--x selects no columns/],
   ['missing --y', ['estimate', 'data.csv', '--x', 'a'], /missing --y/],
-  ['constant column', ['estimate', 'data.csv', '--x', 'a', '--y', 'k'], /column 'k' \(--y\) is constant/],
-  ['gaussian singular', ['estimate', 'data.csv', '--x', 'a,q x', '--y', 'b', '--estimator', 'gaussian'], /singular/],
-  ['unknown estimator', ['estimate', 'data.csv', '--x', 'a', '--y', 'b', '--estimator', 'nope'], /unknown estimator 'nope'; known estimators: ksg/],
-  ['unknown flag', ['estimate', 'data.csv', '--x', 'a', '--y', 'b', '--frobnicate'], /unknown option '--frobnicate'/],
-  ['bad k', ['estimate', 'data.csv', '--x', 'a', '--y', 'b', '--k', 'two'], /--k must be an integer/],
-  ['ragged', ['estimate', 'ragged.csv', '--x', 'a', '--y', 'b'], /row 3 has 1 fields, the header has 2/],
-  ['no --z support', ['estimate', 'data.csv', '--x', 'a', '--y', 'b', '--z', 'c', '--estimator', 'kde'], /does not estimate conditional MI/],
+  [
+    'constant column',
+    ['estimate', 'data.csv', '--x', 'a', '--y', 'k'],
+    /column 'k' \(--y\) is constant/,
+  ],
+  [
+    'gaussian singular',
+    ['estimate', 'data.csv', '--x', 'a,q x', '--y', 'b', '--estimator', 'gaussian'],
+    /singular/,
+  ],
+  [
+    'unknown estimator',
+    ['estimate', 'data.csv', '--x', 'a', '--y', 'b', '--estimator', 'nope'],
+    /unknown estimator 'nope'; known estimators: ksg/,
+  ],
+  [
+    'unknown flag',
+    ['estimate', 'data.csv', '--x', 'a', '--y', 'b', '--frobnicate'],
+    /unknown option '--frobnicate'/,
+  ],
+  [
+    'bad k',
+    ['estimate', 'data.csv', '--x', 'a', '--y', 'b', '--k', 'two'],
+    /--k must be an integer/,
+  ],
+  [
+    'ragged',
+    ['estimate', 'ragged.csv', '--x', 'a', '--y', 'b'],
+    /row 3 has 1 fields, the header has 2/,
+  ],
+  [
+    'no --z support',
+    ['estimate', 'data.csv', '--x', 'a', '--y', 'b', '--z', 'c', '--estimator', 'kde'],
+    /does not estimate conditional MI/,
+  ],
   ['unclosed quote', ['estimate', 'quote.csv', '--x', 'a', '--y', 'b'], /unterminated/],
   ['empty file', ['estimate', 'empty.csv', '--x', 'a', '--y', 'b'], /'empty\.csv' is empty/],
   ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],

@@ -13,10 +13,21 @@ export function tempDir(label: string): string {
   return dir;
 }
 
-const IDX_TYPES = { uint8: 0x08, int8: 0x09, int16: 0x0b, int32: 0x0c, float32: 0x0d, float64: 0x0e } as const;
+const IDX_TYPES = {
+  uint8: 0x08,
+  int8: 0x09,
+  int16: 0x0b,
+  int32: 0x0c,
+  float32: 0x0d,
+  float64: 0x0e,
+} as const;
 
 /** IDX bytes: magic, big-endian dims, big-endian elements. */
-export function idxBytes(dtype: keyof typeof IDX_TYPES, shape: number[], values: ArrayLike<number>): Buffer {
+export function idxBytes(
+  dtype: keyof typeof IDX_TYPES,
+  shape: number[],
+  values: ArrayLike<number>,
+): Buffer {
   const size = { uint8: 1, int8: 1, int16: 2, int32: 4, float32: 4, float64: 8 }[dtype];
   const out = Buffer.alloc(4 + 4 * shape.length + values.length * size);
   out[2] = IDX_TYPES[dtype];
@@ -36,9 +47,16 @@ export function idxBytes(dtype: keyof typeof IDX_TYPES, shape: number[], values:
 }
 
 /** n grey images of h x w where pixel (i, r, c) = (7i + 3r + c) mod 256, labels i mod classes. */
-export function greyImages(n: number, h: number, w: number, classes: number): { pixels: Uint8Array; labels: Uint8Array } {
+export function greyImages(
+  n: number,
+  h: number,
+  w: number,
+  classes: number,
+): { pixels: Uint8Array; labels: Uint8Array } {
   const pixels = new Uint8Array(n * h * w);
-  for (let i = 0; i < n; i++) for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) pixels[(i * h + r) * w + c] = (7 * i + 3 * r + c) % 256;
+  for (let i = 0; i < n; i++)
+    for (let r = 0; r < h; r++)
+      for (let c = 0; c < w; c++) pixels[(i * h + r) * w + c] = (7 * i + 3 * r + c) % 256;
   return { pixels, labels: Uint8Array.from({ length: n }, (_, i) => i % classes) };
 }
 
@@ -75,7 +93,9 @@ export function cifarRecords(labels: number[]): Buffer {
   const out = Buffer.alloc(labels.length * 3073);
   labels.forEach((label, r) => {
     out[r * 3073] = label;
-    for (let ch = 0; ch < 3; ch++) for (let p = 0; p < 1024; p++) out[r * 3073 + 1 + ch * 1024 + p] = (r * 31 + ch * 100 + p) % 256;
+    for (let ch = 0; ch < 3; ch++)
+      for (let p = 0; p < 1024; p++)
+        out[r * 3073 + 1 + ch * 1024 + p] = (r * 31 + ch * 100 + p) % 256;
   });
   return out;
 }
@@ -89,7 +109,9 @@ export function sha256(data: Uint8Array): string {
 }
 
 /** A loopback HTTP server: path -> body (a number is a status code to answer with). */
-export async function serve(routes: Record<string, Uint8Array | number>): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serve(
+  routes: Record<string, Uint8Array | number>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     const body = routes[req.url ?? ''];
     if (body === undefined || typeof body === 'number') {
@@ -97,16 +119,25 @@ export async function serve(routes: Record<string, Uint8Array | number>): Promis
       res.end('no');
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': body.length,
+    });
     res.end(Buffer.from(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Files left in a folder whose names mark an unfinished write. */
 export function partialFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.part-|\.tmp-/.test(f));
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => /\.part-|\.tmp-/.test(f));
 }

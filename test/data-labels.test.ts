@@ -11,8 +11,11 @@ test('classCounts counts each class id, and refuses a label outside 0..classes-1
 });
 
 test('classCountTable gives one row per class and one column per set', () => {
-  assert.deepEqual(classCountTable({ train: [0, 1, 1], test: new Int32Array([1]) }, ['cat', 'dog']), [
-    { class: 'cat', train: 1, test: 0 },
-    { class: 'dog', train: 2, test: 1 },
-  ]);
+  assert.deepEqual(
+    classCountTable({ train: [0, 1, 1], test: new Int32Array([1]) }, ['cat', 'dog']),
+    [
+      { class: 'cat', train: 1, test: 0 },
+      { class: 'dog', train: 2, test: 1 },
+    ],
+  );
 });

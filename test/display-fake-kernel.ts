@@ -14,9 +14,15 @@ export function installFakeKernel(): { sent: SentMessage[]; uninstall(): void } 
   const file = path.join(__dirname, 'fake-kernel', 'node_modules', 'tslab', 'dist', 'jupyter.js');
   const sent: SentMessage[] = [];
   const exports = {
-    lastWriteDisplayData: (message: Omit<SentMessage, 'update'>, update: boolean) => sent.push({ ...message, update }),
+    lastWriteDisplayData: (message: Omit<SentMessage, 'update'>, update: boolean) =>
+      sent.push({ ...message, update }),
   };
-  require.cache[file] = { id: file, filename: file, loaded: true, exports } as unknown as NodeJS.Module;
+  require.cache[file] = {
+    id: file,
+    filename: file,
+    loaded: true,
+    exports,
+  } as unknown as NodeJS.Module;
   return {
     sent,
     uninstall: () => {

@@ -6,7 +6,14 @@ import { heatmap } from 'milab';
 import { installFakeKernel } from './display-fake-kernel';
 
 const figure: PlotlyFigure = {
-  data: [{ type: 'scatter', name: 'loss', x: [0, 1, 2], y: new Float32Array([1, 0.5, NaN]) as unknown as number[] }],
+  data: [
+    {
+      type: 'scatter',
+      name: 'loss',
+      x: [0, 1, 2],
+      y: new Float32Array([1, 0.5, NaN]) as unknown as number[],
+    },
+  ],
   layout: { title: { text: 'Loss' }, height: 300 },
 };
 
@@ -28,7 +35,10 @@ test('showPlot sends one small bundle per chart in a kernel, never a copy of plo
   assert.equal(kernel.sent.length, 2);
   const [first] = kernel.sent;
   for (const message of kernel.sent) {
-    assert.deepEqual(Object.keys(message.data).sort(), [PLOTLY_MIME, 'text/html', 'text/plain'].sort());
+    assert.deepEqual(
+      Object.keys(message.data).sort(),
+      [PLOTLY_MIME, 'text/html', 'text/plain'].sort(),
+    );
     const json = message.data[PLOTLY_MIME] as PlotlyFigure;
     assert.equal(typeof json, 'object', 'the Plotly MIME type carries a JSON object, not a string');
     assert.ok(Array.isArray(json.data));
@@ -38,11 +48,14 @@ test('showPlot sends one small bundle per chart in a kernel, never a copy of plo
     const html = message.data['text/html'] as string;
     assert.doesNotMatch(html, /plotly\.js v\d/, 'no chart carries plotly.js');
     assert.ok(html.length < 10_000, `${html.length} characters of HTML for a 3-point chart`);
-    assert.match(html, /window\.Plotly\.newPlot/, 'the HTML draws with the page\'s plotly.js');
+    assert.match(html, /window\.Plotly\.newPlot/, "the HTML draws with the page's plotly.js");
   }
   const firstHtml = first.data['text/html'] as string;
   // Typed arrays became arrays, NaN a gap (null), in both the JSON and the HTML.
-  const expected = { data: [{ type: 'scatter', name: 'loss', x: [0, 1, 2], y: [1, 0.5, null] }], layout: { title: { text: 'Loss' }, height: 300 } };
+  const expected = {
+    data: [{ type: 'scatter', name: 'loss', x: [0, 1, 2], y: [1, 0.5, null] }],
+    layout: { title: { text: 'Loss' }, height: 300 },
+  };
   assert.deepEqual(first.data[PLOTLY_MIME], expected);
   assert.deepEqual(embeddedFigure(firstHtml), expected);
   assert.match(firstHtml, /height:300px/);
@@ -78,37 +91,73 @@ test('showPlot outside a kernel prints one line and does not throw', (t) => {
 });
 
 test('lineChart builds one trace per series and checks its input', () => {
-  const fig = lineChart([{ name: 'a', x: [1, 2], y: [3, 4], error: [0.1, 0.2] }], { xTitle: 'epoch', logY: true });
-  assert.deepEqual(fig.data[0], { type: 'scatter', mode: 'lines+markers', name: 'a', x: [1, 2], y: [3, 4], error_y: { type: 'data', array: [0.1, 0.2], visible: true } });
+  const fig = lineChart([{ name: 'a', x: [1, 2], y: [3, 4], error: [0.1, 0.2] }], {
+    xTitle: 'epoch',
+    logY: true,
+  });
+  assert.deepEqual(fig.data[0], {
+    type: 'scatter',
+    mode: 'lines+markers',
+    name: 'a',
+    x: [1, 2],
+    y: [3, 4],
+    error_y: { type: 'data', array: [0.1, 0.2], visible: true },
+  });
   assert.equal((fig.layout!.yaxis as { type: string }).type, 'log');
-  assert.throws(() => lineChart([{ name: 'b', x: [1], y: [1, 2] }]), (err: Error) => err instanceof MilabInputError && /1 x values but 2 y values/.test(err.message));
+  assert.throws(
+    () => lineChart([{ name: 'b', x: [1], y: [1, 2] }]),
+    (err: Error) => err instanceof MilabInputError && /1 x values but 2 y values/.test(err.message),
+  );
   assert.throws(() => lineChart([]), MilabInputError);
   assert.throws(() => plotBundle({} as PlotlyFigure), /needs a data array/);
 });
 
 test('lineChart draws long series as bare lines, and a yRange clips outliers with a note saying how many', () => {
   const long = Array.from({ length: 800 }, (_, i) => (i === 400 ? -30 : i / 100));
-  const fig = lineChart([{ name: 'NWJ', y: long }, { name: 'truth', y: [2, 4, 6] }], { yRange: [-2, 12] });
+  const fig = lineChart(
+    [
+      { name: 'NWJ', y: long },
+      { name: 'truth', y: [2, 4, 6] },
+    ],
+    { yRange: [-2, 12] },
+  );
   assert.equal(fig.data[0].mode, 'lines', '800 markers would hide the line');
   assert.equal(fig.data[1].mode, 'lines+markers', 'a short series keeps its markers');
-  const layout = fig.layout as { yaxis: { range?: number[] }; annotations?: Array<{ text: string }> };
+  const layout = fig.layout as {
+    yaxis: { range?: number[] };
+    annotations?: Array<{ text: string }>;
+  };
   assert.deepEqual(layout.yaxis.range, [-2, 12]);
   assert.equal(layout.annotations?.length, 1);
   assert.equal(layout.annotations![0].text, 'points outside the y range [-2, 12] not shown: NWJ 1');
-  const inside = lineChart([{ name: 'a', y: [1, 2] }], { yRange: [0, 3] }).layout as { annotations?: unknown };
+  const inside = lineChart([{ name: 'a', y: [1, 2] }], { yRange: [0, 3] }).layout as {
+    annotations?: unknown;
+  };
   assert.equal(inside.annotations, undefined, 'no note when nothing is clipped');
   assert.throws(() => lineChart([{ name: 'a', y: [1] }], { yRange: [3, 1] }), MilabInputError);
 });
 
 test('heatmap: one trace, first row on top, gaps for null/NaN, labels from values or given', () => {
   const options = { x: ['a', 'b'], title: 'MI', zmin: 0, name: 'nats' };
-  const figure = heatmap([[null, 0.5], [0.5, NaN]], options);
+  const figure = heatmap(
+    [
+      [null, 0.5],
+      [0.5, NaN],
+    ],
+    options,
+  );
   assert.equal(figure.data.length, 1);
   const [trace] = figure.data;
   assert.equal(trace.type, 'heatmap');
-  assert.deepEqual(trace.z, [[null, 0.5], [0.5, null]]);
+  assert.deepEqual(trace.z, [
+    [null, 0.5],
+    [0.5, null],
+  ]);
   assert.deepEqual(trace.y, ['a', 'b'], 'a square matrix labels its rows like its columns');
-  assert.deepEqual(trace.text, [['', '0.50'], ['0.50', '']]);
+  assert.deepEqual(trace.text, [
+    ['', '0.50'],
+    ['0.50', ''],
+  ]);
   assert.equal(trace.zmin, 0);
   assert.equal((figure.layout!.yaxis as { autorange: string }).autorange, 'reversed');
   const bundle = plotBundle(figure);

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { progressReporter } from 'milab';
 import { installFakeKernel } from './display-fake-kernel';
 
-function captureStderr(t: { mock: { method: (o: object, m: string, f: (chunk: string) => boolean) => unknown } }): string[] {
+function captureStderr(t: {
+  mock: { method: (o: object, m: string, f: (chunk: string) => boolean) => unknown };
+}): string[] {
   const writes: string[] = [];
   t.mock.method(process.stderr, 'write', (chunk: string) => {
     writes.push(String(chunk));
@@ -16,11 +18,15 @@ test('in a log (stderr not a terminal) 10,000 steps print about one line per 10%
   const writes = captureStderr(t);
   Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true });
   const report = progressReporter('train');
-  for (let step = 1; step <= 10_000; step++) report({ step, total: 10_000, metrics: { loss: 1 / step } });
+  for (let step = 1; step <= 10_000; step++)
+    report({ step, total: 10_000, metrics: { loss: 1 / step } });
   const lines = writes.join('').trimEnd().split('\n');
   assert.ok(lines.length >= 10 && lines.length <= 12, `${lines.length} lines`);
   assert.match(lines[0], /^train · \[\.{20}\] 1\/10000 · loss 1/);
-  assert.match(lines.at(-1)!, /^train · \[#{20}\] 10000\/10000 · loss 1\.00e-4 · \d+ steps\/s · done in /);
+  assert.match(
+    lines.at(-1)!,
+    /^train · \[#{20}\] 10000\/10000 · loss 1\.00e-4 · \d+ steps\/s · done in /,
+  );
 });
 
 test('on a terminal the bar is redrawn in place with \\r and ends with a newline', (t) => {
@@ -47,9 +53,15 @@ test('in a notebook one display is updated in place, at most a few times a secon
   assert.ok(sent.length >= 2 && sent.length < 20, `${sent.length} display messages`);
   const id = sent[0].transient?.display_id;
   assert.ok(id);
-  assert.ok(sent.every((m) => m.transient?.display_id === id), 'one display');
+  assert.ok(
+    sent.every((m) => m.transient?.display_id === id),
+    'one display',
+  );
   assert.equal(sent[0].update, false);
-  assert.ok(sent.slice(1).every((m) => m.update), 'then updates');
+  assert.ok(
+    sent.slice(1).every((m) => m.update),
+    'then updates',
+  );
   const last = sent.at(-1)!.data;
   assert.match(last['text/plain'] as string, /2000\/2000 · mi 0\.5 .*done in/);
   assert.match(last['text/html'] as string, /<progress value="2000" max="2000"/);

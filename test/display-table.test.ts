@@ -15,16 +15,36 @@ test('a danfojs DataFrame becomes an HTML table and aligned text', () => {
   ]);
   const bundle = tableBundle(df, { caption: 'Table 1' });
   const html = bundle['text/html'];
-  assert.match(html, /^<table class="milab-table"><caption>Table 1<\/caption><thead><tr><th>method<\/th><th style="text-align:right">accuracy<\/th>/);
-  assert.match(html, /<td>DNN &lt;baseline&gt;<\/td><td style="text-align:right">89.15<\/td><td style="text-align:right">3<\/td>/);
-  assert.equal(bundle['text/plain'], ['Table 1', 'method          accuracy  seeds', 'DNN <baseline>     89.15      3', 'MMIM                90.8      3'].join('\n'));
+  assert.match(
+    html,
+    /^<table class="milab-table"><caption>Table 1<\/caption><thead><tr><th>method<\/th><th style="text-align:right">accuracy<\/th>/,
+  );
+  assert.match(
+    html,
+    /<td>DNN &lt;baseline&gt;<\/td><td style="text-align:right">89.15<\/td><td style="text-align:right">3<\/td>/,
+  );
+  assert.equal(
+    bundle['text/plain'],
+    [
+      'Table 1',
+      'method          accuracy  seeds',
+      'DNN <baseline>     89.15      3',
+      'MMIM                90.8      3',
+    ].join('\n'),
+  );
 });
 
 test('an array of row objects works too, with missing cells left empty', () => {
   const bundle = tableBundle([{ a: 1 }, { a: 2, b: 'x' }]);
   assert.match(bundle['text/html'], /<tr><td style="text-align:right">1<\/td><td><\/td><\/tr>/);
-  assert.throws(() => tableBundle([1 as unknown as Record<string, unknown>]), (err: Error) => err instanceof MilabInputError && /row 0 must be an object/.test(err.message));
-  assert.throws(() => tableBundle({ columns: ['a'] } as never), /danfojs DataFrame or an array of row objects/);
+  assert.throws(
+    () => tableBundle([1 as unknown as Record<string, unknown>]),
+    (err: Error) => err instanceof MilabInputError && /row 0 must be an object/.test(err.message),
+  );
+  assert.throws(
+    () => tableBundle({ columns: ['a'] } as never),
+    /danfojs DataFrame or an array of row objects/,
+  );
 });
 
 test('showTable sends HTML and text in a kernel, prints text elsewhere', (t) => {
@@ -50,8 +70,15 @@ test('saveTable writes RFC 4180 CSV at full precision, atomically', () => {
       { name: 'has, comma and "quotes"', value: -1 },
     ]);
     const file = saveTable(df, path.join(dir, 'sub', 't.csv'));
-    assert.equal(fs.readFileSync(file, 'utf8'), 'name,value\nplain,0.123456789\n"has, comma and ""quotes""",-1\n');
-    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['t.csv'], 'no temporary file left behind');
+    assert.equal(
+      fs.readFileSync(file, 'utf8'),
+      'name,value\nplain,0.123456789\n"has, comma and ""quotes""",-1\n',
+    );
+    assert.deepEqual(
+      fs.readdirSync(path.dirname(file)),
+      ['t.csv'],
+      'no temporary file left behind',
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,25 @@
 // helpers and miMatrix, checked on synthetic columns whose MI is known.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { completeRows, describeTable, estimate, gaussianMiFromCorrelation, knnLabelMi, miGiven, miMatrix, MilabInputError, pearson, ranks, Rng, sampleRows, spearman, tableFromCsv, tableFromRecords, tableRecords, type DataTable } from 'milab';
+import {
+  completeRows,
+  describeTable,
+  estimate,
+  gaussianMiFromCorrelation,
+  knnLabelMi,
+  miGiven,
+  miMatrix,
+  MilabInputError,
+  pearson,
+  ranks,
+  Rng,
+  sampleRows,
+  spearman,
+  tableFromCsv,
+  tableFromRecords,
+  tableRecords,
+  type DataTable,
+} from 'milab';
 import { tableBundle } from 'milab/internal';
 
 /** A table of numeric columns from plain arrays (NaN = missing). */
@@ -10,10 +28,12 @@ function numericTable(columns: Record<string, number[]>): DataTable {
   const names = Object.keys(columns);
   const rows = columns[names[0]].length;
   const records = Array.from({ length: rows }, (_, r) =>
-    Object.fromEntries(names.map((name) => {
-      const v = columns[name][r];
-      return [name, Number.isNaN(v) ? null : v];
-    })),
+    Object.fromEntries(
+      names.map((name) => {
+        const v = columns[name][r];
+        return [name, Number.isNaN(v) ? null : v];
+      }),
+    ),
   );
   return tableFromRecords(records, 'synthetic');
 }
@@ -29,8 +49,22 @@ test('pearson and spearman on known cases; ties get average ranks', () => {
   assert.deepEqual(Array.from(ranks([10, 20, 20, 30])), [1, 2.5, 2.5, 4]);
   // A symmetric U: both correlations are exactly 0.
   const u = [-2, -1, 0, 1, 2];
-  assert.ok(Math.abs(pearson(u, u.map((v) => v * v))) < 1e-12);
-  assert.ok(Math.abs(spearman(u, u.map((v) => v * v))) < 1e-12);
+  assert.ok(
+    Math.abs(
+      pearson(
+        u,
+        u.map((v) => v * v),
+      ),
+    ) < 1e-12,
+  );
+  assert.ok(
+    Math.abs(
+      spearman(
+        u,
+        u.map((v) => v * v),
+      ),
+    ) < 1e-12,
+  );
   assert.throws(() => pearson([1, 2, 3], [1, 1, 1]), MilabInputError);
   assert.throws(() => pearson([1, NaN, 3], [1, 2, 3]), /drop missing rows first/);
   assert.throws(() => spearman([1, 2], [1, 2, 3]), MilabInputError);

@@ -5,15 +5,28 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  MilabInputError, Rng, buildStatisticsNetwork, gaussianChannelCeiling, kdeLayerBounds, statisticsNetworkSpec,
-  oneHotLabels, standardizeGlobally, standardizeUnits, tf, useBackend, type StatisticsNetworkSpec,
+  MilabInputError,
+  Rng,
+  buildStatisticsNetwork,
+  gaussianChannelCeiling,
+  kdeLayerBounds,
+  statisticsNetworkSpec,
+  oneHotLabels,
+  standardizeGlobally,
+  standardizeUnits,
+  tf,
+  useBackend,
+  type StatisticsNetworkSpec,
 } from 'milab';
 
 before(async () => {
   await useBackend({ quiet: true });
 });
 
-const spec = (architecture: StatisticsNetworkSpec['architecture'], hidden = 6): StatisticsNetworkSpec => ({
+const spec = (
+  architecture: StatisticsNetworkSpec['architecture'],
+  hidden = 6,
+): StatisticsNetworkSpec => ({
   label: architecture,
   architecture,
   hidden,
@@ -74,7 +87,10 @@ test('variables: Arch 1 has only the Dense layers; Arch 2 adds a conv per featur
   assert.deepEqual(count('concat'), { n: 4, sizes: (144 + 6) * 4 + 4 + 4 + 1 });
   // Conv 5x5 stride 2 on 12x12 -> 4x4x8 = 128 features, plus ReLU(l) with 6.
   assert.deepEqual(count('conv-first'), { n: 6, sizes: 5 * 5 * 8 + 8 + (128 + 6) * 4 + 4 + 4 + 1 });
-  assert.deepEqual(count('nonlinear-first'), { n: 8, sizes: 144 * 4 + 4 + 6 * 4 + 4 + (4 + 4) * 4 + 4 + 4 + 1 });
+  assert.deepEqual(count('nonlinear-first'), {
+    n: 8,
+    sizes: 144 * 4 + 4 + 6 * 4 + 4 + (4 + 4) * 4 + 4 + 4 + 1,
+  });
 });
 
 test('seeded: same seed same weights; reinitialise draws new ones and the old seed brings them back', async () => {
@@ -87,7 +103,10 @@ test('seeded: same seed same weights; reinitialise draws new ones and the old se
   const changed = await values(one.variables);
   const original = await values(two.variables);
   assert.notDeepEqual(changed[0], original[0]);
-  assert.ok(one.variables.every((v, i) => v === identity[i]), 'reinitialise must keep the variables');
+  assert.ok(
+    one.variables.every((v, i) => v === identity[i]),
+    'reinitialise must keep the variables',
+  );
   one.reinitialise(11);
   assert.deepEqual(await values(one.variables), original);
   one.dispose();
@@ -95,18 +114,35 @@ test('seeded: same seed same weights; reinitialise draws new ones and the old se
 });
 
 test('statisticsNetworkSpec: a checked spec with a default label', () => {
-  assert.deepEqual(statisticsNetworkSpec('conv-first', 8), { label: 'conv-first h=8', architecture: 'conv-first', hidden: 8, noiseSigma: 0 });
+  assert.deepEqual(statisticsNetworkSpec('conv-first', 8), {
+    label: 'conv-first h=8',
+    architecture: 'conv-first',
+    hidden: 8,
+    noiseSigma: 0,
+  });
   assert.equal(statisticsNetworkSpec('concat', 20, 0.1).label, 'concat h=20 σ=0.1');
   assert.equal(statisticsNetworkSpec('concat', 20, 0.1, '1(3)').label, '1(3)');
   assert.throws(() => statisticsNetworkSpec('concat', 0), MilabInputError);
-  assert.throws(() => statisticsNetworkSpec('dense' as never, 4), /architecture must be one of concat, conv-first, nonlinear-first/);
+  assert.throws(
+    () => statisticsNetworkSpec('dense' as never, 4),
+    /architecture must be one of concat, conv-first, nonlinear-first/,
+  );
 });
 
 test('bad specs and inputs give one-line input errors', () => {
   const shapes = { a: [4], l: [3] };
-  assert.throws(() => buildStatisticsNetwork({ ...spec('concat'), hidden: 0 }, shapes, 1), MilabInputError);
-  assert.throws(() => buildStatisticsNetwork({ ...spec('concat'), noiseSigma: -1 }, shapes, 1), MilabInputError);
-  assert.throws(() => buildStatisticsNetwork({ ...spec('concat'), architecture: 'mlp' as never }, shapes, 1), /architecture/);
+  assert.throws(
+    () => buildStatisticsNetwork({ ...spec('concat'), hidden: 0 }, shapes, 1),
+    MilabInputError,
+  );
+  assert.throws(
+    () => buildStatisticsNetwork({ ...spec('concat'), noiseSigma: -1 }, shapes, 1),
+    MilabInputError,
+  );
+  assert.throws(
+    () => buildStatisticsNetwork({ ...spec('concat'), architecture: 'mlp' as never }, shapes, 1),
+    /architecture/,
+  );
   assert.throws(() => buildStatisticsNetwork(spec('concat'), { a: [4, 4], l: [3] }, 1), /shapes.a/);
   const net = buildStatisticsNetwork(spec('concat'), shapes, 1);
   const a = randomRows(3, 4, 1);
@@ -128,17 +164,28 @@ test('standardizeUnits: per-unit z-scores over sqrt(live units), so E||row||^2 =
   const { mean, variance } = tf.moments(z, 0);
   const m = Array.from(mean.dataSync());
   const v = Array.from(variance.dataSync());
-  assert.ok(m.every((x) => Math.abs(x) < 1e-5), `means ${m}`);
+  assert.ok(
+    m.every((x) => Math.abs(x) < 1e-5),
+    `means ${m}`,
+  );
   // Two live units: each carries half of the unit mean squared norm.
-  assert.deepEqual(v.map((x) => Math.round(x * 1e4) / 1e4), [0.5, 0, 0, 0.5]);
+  assert.deepEqual(
+    v.map((x) => Math.round(x * 1e4) / 1e4),
+    [0.5, 0, 0, 0.5],
+  );
   const norm = tf.tidy(() => tf.mean(tf.sum(tf.square(z), 1)).dataSync()[0]);
   assert.ok(Math.abs(norm - 1) < 1e-5, `mean squared norm ${norm}`);
   const g = await standardizeGlobally(raw);
   const gm = tf.moments(g);
-  assert.ok(Math.abs(gm.mean.dataSync()[0]) < 1e-5 && Math.abs(gm.variance.dataSync()[0] - 1 / 4) < 1e-4);
+  assert.ok(
+    Math.abs(gm.mean.dataSync()[0]) < 1e-5 && Math.abs(gm.variance.dataSync()[0] - 1 / 4) < 1e-4,
+  );
   for (const t of [raw, z, mean, variance, g, gm.mean, gm.variance]) t.dispose();
   await assert.rejects(() => standardizeUnits(tf.zeros([1, 3]) as tf.Tensor2D), /at least 2 rows/);
-  await assert.rejects(() => standardizeUnits(tf.ones([4, 3]) as tf.Tensor2D), /every unit of the layer is constant/);
+  await assert.rejects(
+    () => standardizeUnits(tf.ones([4, 3]) as tf.Tensor2D),
+    /every unit of the layer is constant/,
+  );
 });
 
 test('gaussianChannelCeiling: 1/(2 sigma^2); the KDE lower bound on a standardised layer never exceeds it', async () => {
@@ -158,7 +205,11 @@ test('gaussianChannelCeiling: 1/(2 sigma^2); the KDE lower bound on a standardis
 
 test('oneHotLabels: rows of the identity; out-of-range labels are rejected', () => {
   const y = oneHotLabels([2, 0, 1], 3);
-  assert.deepEqual(y.arraySync(), [[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+  assert.deepEqual(y.arraySync(), [
+    [0, 0, 1],
+    [1, 0, 0],
+    [0, 1, 0],
+  ]);
   y.dispose();
   assert.throws(() => oneHotLabels([0, 3], 3), /label 1 is 3/);
 });

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MilabInputError, classifyMineRun, epochsToPlateau } from 'milab';
 
-const rising = (n: number, top: number, rate = 0.3) => Array.from({ length: n }, (_, i) => top * (1 - Math.exp(-rate * (i + 1))));
+const rising = (n: number, top: number, rate = 0.3) =>
+  Array.from({ length: n }, (_, i) => top * (1 - Math.exp(-rate * (i + 1))));
 
 test('a NaN or Inf anywhere in the curve is an explosion', () => {
   assert.equal(classifyMineRun([0.1, 0.5, NaN], { upperLimit: 2.3 }).outcome, 'exploded');
@@ -32,7 +33,10 @@ test('a flat plateau below half the reference is underestimated; near the refere
   const low = Array(12).fill(0.4);
   assert.equal(classifyMineRun(low, { upperLimit: 5, reference: 1.0 }).outcome, 'underestimated');
   assert.equal(classifyMineRun(low, { upperLimit: 5, reference: 0.7 }).outcome, 'converged');
-  assert.equal(classifyMineRun(low, { upperLimit: 5, reference: 0.7, underestimateRatio: 0.9 }).outcome, 'underestimated');
+  assert.equal(
+    classifyMineRun(low, { upperLimit: 5, reference: 0.7, underestimateRatio: 0.9 }).outcome,
+    'underestimated',
+  );
   // No reference: nothing to be below.
   assert.equal(classifyMineRun(low, { upperLimit: 5 }).outcome, 'converged');
 });
@@ -46,7 +50,10 @@ test('bad criteria are input errors', () => {
   assert.throws(() => classifyMineRun([], { upperLimit: 1 }), MilabInputError);
   assert.throws(() => classifyMineRun([1], { upperLimit: -1 }), /upperLimit/);
   assert.throws(() => classifyMineRun([1], { upperLimit: 1, plateauWindow: 1 }), /plateauWindow/);
-  assert.throws(() => classifyMineRun([1], { upperLimit: 1, underestimateRatio: 2 }), /underestimateRatio/);
+  assert.throws(
+    () => classifyMineRun([1], { upperLimit: 1, underestimateRatio: 2 }),
+    /underestimateRatio/,
+  );
 });
 
 test('epochsToPlateau: a warm start is there at once, a cold one takes its time', () => {

@@ -6,8 +6,19 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Classifier, MilabInputError, binningMeasurer, kdeMeasurer, minePlaneMeasurer, recordInformationPlane, referencesMeasurer,
-  statisticsNetworkSpec, tf, useBackend, type PlaneMeasurer, type RecorderConfig, type RecorderData,
+  Classifier,
+  MilabInputError,
+  binningMeasurer,
+  kdeMeasurer,
+  minePlaneMeasurer,
+  recordInformationPlane,
+  referencesMeasurer,
+  statisticsNetworkSpec,
+  tf,
+  useBackend,
+  type PlaneMeasurer,
+  type RecorderConfig,
+  type RecorderData,
 } from 'milab';
 
 before(async () => {
@@ -16,7 +27,16 @@ before(async () => {
 
 // Cells (floor(2x), floor(2y)): (0,0) (0,0) (1,0) (1,0) (0,1) (0,1) (1,1) (1,1); no value on a cell
 // edge, and the layer's own range [0.1, 0.9] has its midpoint at 0.5 too.
-const POINTS = [[0.1, 0.1], [0.2, 0.3], [0.6, 0.1], [0.7, 0.2], [0.1, 0.6], [0.3, 0.9], [0.6, 0.6], [0.9, 0.8]];
+const POINTS = [
+  [0.1, 0.1],
+  [0.2, 0.3],
+  [0.6, 0.1],
+  [0.7, 0.2],
+  [0.1, 0.6],
+  [0.3, 0.9],
+  [0.6, 0.6],
+  [0.9, 0.8],
+];
 /** The label is the cell's column: T determines Y, so I(T;Y) = H(Y) = log 2. */
 const BY_COLUMN = [0, 0, 1, 1, 0, 0, 1, 1];
 /** Each cell holds one of each label: I(T;Y) = 0. */
@@ -24,22 +44,53 @@ const MIXED = [0, 1, 0, 1, 0, 1, 0, 1];
 
 /** x -> identity (frozen, activation 'fixed') -> 2 logits. */
 function identityNet(): Classifier {
-  const identity = tf.layers.dense({ units: 2, useBias: false, kernelInitializer: 'identity', trainable: false, inputShape: [2] });
-  const logits = tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) });
-  return new Classifier('identity', [2], [{ name: 'fixed', layer: identity }, { name: 'out', layer: logits }]);
+  const identity = tf.layers.dense({
+    units: 2,
+    useBias: false,
+    kernelInitializer: 'identity',
+    trainable: false,
+    inputShape: [2],
+  });
+  const logits = tf.layers.dense({
+    units: 2,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+  });
+  return new Classifier(
+    'identity',
+    [2],
+    [
+      { name: 'fixed', layer: identity },
+      { name: 'out', layer: logits },
+    ],
+  );
 }
 
 function squareData(labels: number[]): RecorderData & { dispose(): void } {
   const x = tf.tensor2d(POINTS);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 2).toFloat());
-  return { train: { x, y }, test: { x, y }, evaluation: { x, labels }, dispose: () => tf.dispose([x, y]) };
+  return {
+    train: { x, y },
+    test: { x, y },
+    evaluation: { x, labels },
+    dispose: () => tf.dispose([x, y]),
+  };
 }
 
 const base = (measurers: PlaneMeasurer[]): RecorderConfig => ({
-  seed: 1, epochs: 2, measureAt: [0, 1], layers: ['fixed'], batchSize: 4, optimizer: { name: 'sgd', learningRate: 0.1 }, measurers,
+  seed: 1,
+  epochs: 2,
+  measureAt: [0, 1],
+  layers: ['fixed'],
+  batchSize: 4,
+  optimizer: { name: 'sgd', learningRate: 0.1 },
+  measurers,
 });
 
-async function record(labels: number[], measurers: PlaneMeasurer[], over: Partial<RecorderConfig> = {}) {
+async function record(
+  labels: number[],
+  measurers: PlaneMeasurer[],
+  over: Partial<RecorderConfig> = {},
+) {
   const data = squareData(labels);
   const model = identityNet();
   try {
@@ -50,7 +101,8 @@ async function record(labels: number[], measurers: PlaneMeasurer[], over: Partia
   }
 }
 
-const close = (a: number | null, b: number, what: string, tol = 1e-9) => assert.ok(a !== null && Math.abs(a - b) < tol, `${what}: ${a} vs ${b}`);
+const close = (a: number | null, b: number, what: string, tol = 1e-9) =>
+  assert.ok(a !== null && Math.abs(a - b) < tol, `${what}: ${a} vs ${b}`);
 
 test('binning, fixed range and fixed bin size: I(X;T) = log 4 (4 cells of 2), I(T;Y) = log 2 or 0 by hand', async () => {
   const before = tf.memory().numTensors;
@@ -61,7 +113,10 @@ test('binning, fixed range and fixed bin size: I(X;T) = log 4 (4 cells of 2), I(
     // One bin of width 1 holds everything: H(T) = 0.
     binningMeasurer({ name: 'size 1', binSize: 1 }),
   ];
-  for (const [labels, ity] of [[BY_COLUMN, Math.log(2)], [MIXED, 0]] as const) {
+  for (const [labels, ity] of [
+    [BY_COLUMN, Math.log(2)],
+    [MIXED, 0],
+  ] as const) {
     const r = await record([...labels], measurers());
     assert.equal(r.entries.length, 8, 'two epochs x one layer x four measurers');
     for (const e of r.entries.filter((x) => x.measurer !== 'size 1')) {
@@ -78,27 +133,42 @@ test('binning, fixed range and fixed bin size: I(X;T) = log 4 (4 cells of 2), I(
 });
 
 test('the recording: accuracy and loss per epoch, entries by epoch, layer, measurer, as plain JSON', async () => {
-  const r = await record(BY_COLUMN, [binningMeasurer({ name: 'a', bins: 2 }), binningMeasurer({ name: 'b', binSize: 0.5, epochs: [1] })], {
-    layers: ['fixed', 'logits'],
-  });
+  const r = await record(
+    BY_COLUMN,
+    [
+      binningMeasurer({ name: 'a', bins: 2 }),
+      binningMeasurer({ name: 'b', binSize: 0.5, epochs: [1] }),
+    ],
+    {
+      layers: ['fixed', 'logits'],
+    },
+  );
   assert.equal(r.accuracy.length, 2);
   assert.equal(r.loss.length, 2);
-  assert.deepEqual(r.entries.map((e) => `${e.epoch}:${e.layer}:${e.measurer}`), [
-    '0:fixed:a', '0:logits:a', '1:fixed:a', '1:fixed:b', '1:logits:a', '1:logits:b',
-  ]);
+  assert.deepEqual(
+    r.entries.map((e) => `${e.epoch}:${e.layer}:${e.measurer}`),
+    ['0:fixed:a', '0:logits:a', '1:fixed:a', '1:fixed:b', '1:logits:a', '1:logits:b'],
+  );
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r, 'plain JSON');
 });
 
 test('KDE: with noise far below the distances every point is its own component (log 8); the labels give H(Y)', async () => {
-  const r = await record(BY_COLUMN, [kdeMeasurer({ noiseSigma: 1e-3 }), kdeMeasurer({ name: 'wide', noiseSigma: 100, rows: 6 })], {
-    measureAt: [1],
-  });
+  const r = await record(
+    BY_COLUMN,
+    [kdeMeasurer({ noiseSigma: 1e-3 }), kdeMeasurer({ name: 'wide', noiseSigma: 100, rows: 6 })],
+    {
+      measureAt: [1],
+    },
+  );
   const [sharp, wide] = r.entries;
   close(sharp.ixt, Math.log(8), 'upper bound', 1e-6);
   close(sharp.details.lower as number, Math.log(8), 'lower bound', 1e-6);
   close(sharp.ity, Math.log(2), 'I(T;Y)', 1e-6);
   // Noise far above the distances: nothing gets through.
-  assert.ok((wide.ixt as number) < 1e-3 && (wide.ity as number) < 1e-3, `wide: ${wide.ixt}, ${wide.ity}`);
+  assert.ok(
+    (wide.ixt as number) < 1e-3 && (wide.ity as number) < 1e-3,
+    `wide: ${wide.ixt}, ${wide.ity}`,
+  );
   assert.equal(wide.details.rows, 6);
 });
 
@@ -110,23 +180,37 @@ test('a custom measurer sees the flattened layer and its context; references and
     name: 'custom',
     appliesTo: (epoch) => epoch === 1,
     async measure(activations, context) {
-      seen.push(`${context.epoch}:${context.layer}:[${activations.shape}]:[${context.shape}]:${context.labels.length}/${context.classes}`);
+      seen.push(
+        `${context.epoch}:${context.layer}:[${activations.shape}]:[${context.shape}]:${context.labels.length}/${context.classes}`,
+      );
       return { ixt: 1, ity: NaN, note: 'kept' };
     },
     dispose: () => disposed++,
   };
   const mine = minePlaneMeasurer({
-    name: 'MINE', spec: statisticsNetworkSpec('concat', 4, 0.3), seed: 2, warmStart: true, variables: ['Y'],
+    name: 'MINE',
+    spec: statisticsNetworkSpec('concat', 4, 0.3),
+    seed: 2,
+    warmStart: true,
+    variables: ['Y'],
     measure: { epochs: 2, minEpochs: 1, batchSize: 4, heldOut: 0.25 },
   });
-  const r = await record(BY_COLUMN, [custom, referencesMeasurer({ noiseSigma: 0.3, kdeRows: 8 }), mine]);
+  const r = await record(BY_COLUMN, [
+    custom,
+    referencesMeasurer({ noiseSigma: 0.3, kdeRows: 8 }),
+    mine,
+  ]);
   assert.deepEqual(seen, ['1:fixed:[8,2]:[2]:8/2']);
   assert.equal(disposed, 1, 'the recorder disposes its measurers');
   const c = r.entries.find((e) => e.measurer === 'custom');
   assert.deepEqual([c?.ixt, c?.ity, c?.details], [1, null, { note: 'kept' }]);
   const refs = r.entries.filter((e) => e.measurer === 'references σ=0.3');
   assert.equal(refs.length, 2);
-  close(refs[0].details.binnedIxt as number, Math.log(8), 'binned references (30 bins: every point its own symbol)');
+  close(
+    refs[0].details.binnedIxt as number,
+    Math.log(8),
+    'binned references (30 bins: every point its own symbol)',
+  );
   const runs = r.entries.filter((e) => e.measurer === 'MINE');
   assert.equal(runs.length, 2);
   for (const e of runs) {
@@ -141,11 +225,21 @@ test('a custom measurer sees the flattened layer and its context; references and
 
 test('errors are one-line input errors, and the measurers are disposed even then', async () => {
   let disposed = 0;
-  const m = (): PlaneMeasurer => ({ name: 'm', measure: async () => ({}), dispose: () => disposed++ });
-  await assert.rejects(record(BY_COLUMN, [m()], { layers: ['conv9'] }), /has no activation 'conv9'/);
+  const m = (): PlaneMeasurer => ({
+    name: 'm',
+    measure: async () => ({}),
+    dispose: () => disposed++,
+  });
+  await assert.rejects(
+    record(BY_COLUMN, [m()], { layers: ['conv9'] }),
+    /has no activation 'conv9'/,
+  );
   await assert.rejects(record(BY_COLUMN, [m()], { measureAt: [2] }), /epoch 2 is outside 0..1/);
   await assert.rejects(record(BY_COLUMN, [m(), m()]), /measurer names must be unique/);
-  await assert.rejects(record(BY_COLUMN, [m()], { optimizer: { name: 'rmsprop' as never, learningRate: 1 } }), /sgd, momentum or adam/);
+  await assert.rejects(
+    record(BY_COLUMN, [m()], { optimizer: { name: 'rmsprop' as never, learningRate: 1 } }),
+    /sgd, momentum or adam/,
+  );
   assert.equal(disposed, 5);
   assert.throws(() => binningMeasurer({ binSize: 0 }), MilabInputError);
   assert.throws(() => binningMeasurer({ binSize: 1, bins: 3 } as never), /not both/);

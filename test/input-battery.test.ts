@@ -95,7 +95,15 @@ test('tensors: int32 is read; bool, string and ranks other than 1 and 2 are refu
   assert.equal((await estimate('gaussian', t, Y)).mi, (await estimate('gaussian', ints, Y)).mi);
   t.dispose();
   const bad: [string, () => tf.Tensor, RegExp][] = [
-    ['bool', () => tf.tensor1d(X.map((v) => v > 0.5), 'bool'), /x is a bool tensor; samples/],
+    [
+      'bool',
+      () =>
+        tf.tensor1d(
+          X.map((v) => v > 0.5),
+          'bool',
+        ),
+      /x is a bool tensor; samples/,
+    ],
     ['string', () => tf.tensor1d(X.map(String), 'string'), /x is a string tensor/],
     ['rank 0', () => tf.scalar(1), /x must be a 1-D or 2-D tensor, got shape \[\]/],
     ['rank 3', () => tf.zeros([8, 1, 1]), /x must be a 1-D or 2-D tensor, got shape \[8,1,1\]/],

@@ -27,7 +27,9 @@ const { FusedAdam, Rng, tf, useBackend } = require('milab');
 
 function run(threads: number) {
   const child = spawnSync(process.execPath, ['-e', SCRIPT], {
-    env: { ...process.env, MILAB_WASM_THREADS: String(threads) }, encoding: 'utf8', timeout: 60_000,
+    env: { ...process.env, MILAB_WASM_THREADS: String(threads) },
+    encoding: 'utf8',
+    timeout: 60_000,
   });
   assert.equal(child.status, 0, `child with ${threads} thread(s) failed or hung: ${child.stderr}`);
   return JSON.parse(child.stdout) as { detail: string; df: number[]; dw: number[]; w: number[] };

@@ -2,17 +2,44 @@
 // binning of continuous data, and the information-plane quantities of a binned layer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binnedConditionalMi, binnedLayerInformation, binnedMi, correlatedGaussianTask, discreteConditionalMi, discreteMi, discreteTableTask, independentTask, miFromJointTable, MilabInputError, Rng } from 'milab';
+import {
+  binnedConditionalMi,
+  binnedLayerInformation,
+  binnedMi,
+  correlatedGaussianTask,
+  discreteConditionalMi,
+  discreteMi,
+  discreteTableTask,
+  independentTask,
+  miFromJointTable,
+  MilabInputError,
+  Rng,
+} from 'milab';
 import { binColumns, entropyFromCounts } from 'milab/internal';
 
 test('miFromJointTable is exact on tables with known MI', () => {
-  assert.equal(miFromJointTable([[0.5, 0], [0, 0.5]]), Math.log(2)); // Y = X, fair bit
-  assert.equal(miFromJointTable([[1, 1], [1, 1]]), 0); // independent (counts work too)
+  assert.equal(
+    miFromJointTable([
+      [0.5, 0],
+      [0, 0.5],
+    ]),
+    Math.log(2),
+  ); // Y = X, fair bit
+  assert.equal(
+    miFromJointTable([
+      [1, 1],
+      [1, 1],
+    ]),
+    0,
+  ); // independent (counts work too)
   const identity4 = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => (i === j ? 1 : 0)));
   assert.ok(Math.abs(miFromJointTable(identity4) - Math.log(4)) < 1e-15);
   // Binary symmetric channel with flip probability e and a fair input: I = log 2 - H_b(e).
   const e = 0.1;
-  const bsc = [[0.5 * (1 - e), 0.5 * e], [0.5 * e, 0.5 * (1 - e)]];
+  const bsc = [
+    [0.5 * (1 - e), 0.5 * e],
+    [0.5 * e, 0.5 * (1 - e)],
+  ];
   const hb = -e * Math.log(e) - (1 - e) * Math.log(1 - e);
   assert.ok(Math.abs(miFromJointTable(bsc) - (Math.log(2) - hb)) < 1e-15);
   // A product table (rank one) is independent whatever its margins.
@@ -42,12 +69,18 @@ test('plug-in MI of samples from a table converges to the exact value; Miller-Ma
     corrected += r.mi / reps;
   }
   assert.ok(plugIn - task.mi > 0.015, `plug-in bias ${plugIn - task.mi}`);
-  assert.ok(Math.abs(corrected - task.mi) < Math.abs(plugIn - task.mi) / 2, `corrected ${corrected}, plug-in ${plugIn}, truth ${task.mi}`);
+  assert.ok(
+    Math.abs(corrected - task.mi) < Math.abs(plugIn - task.mi) / 2,
+    `corrected ${corrected}, plug-in ${plugIn}, truth ${task.mi}`,
+  );
 });
 
 test('entropyFromCounts: uniform counts give log m; Miller-Madow adds (m - 1) / 2N', () => {
   assert.ok(Math.abs(entropyFromCounts([5, 5, 5, 5]) - Math.log(4)) < 1e-15);
-  assert.ok(Math.abs(entropyFromCounts([5, 5, 5, 5, 0], { millerMadow: true }) - (Math.log(4) + 3 / 40)) < 1e-15);
+  assert.ok(
+    Math.abs(entropyFromCounts([5, 5, 5, 5, 0], { millerMadow: true }) - (Math.log(4) + 3 / 40)) <
+      1e-15,
+  );
 });
 
 test('discrete MI: independent symbols ~ 0, data processing, additivity of independent pairs', () => {
@@ -59,7 +92,10 @@ test('discrete MI: independent symbols ~ 0, data processing, additivity of indep
   const noisyB = b.map((v) => (rng.uniform() < 0.2 ? rng.int(3) : v));
   assert.ok(Math.abs(discreteMi(a, b).mi) < 0.002);
   const full = discreteMi(a, noisyA).mi;
-  const coarse = discreteMi(a, noisyA.map((v) => Math.floor(v / 2))).mi; // lossy f(Y)
+  const coarse = discreteMi(
+    a,
+    noisyA.map((v) => Math.floor(v / 2)),
+  ).mi; // lossy f(Y)
   assert.ok(coarse < full - 0.1);
   const pairs = discreteMi(
     a.map((v, i) => [v, b[i]]),
@@ -104,7 +140,11 @@ test('binnedMi warns when the histogram is too fine for the sample', () => {
 test('binColumns: equal-width codes, fixed range clamps outliers, constant column is one bin', () => {
   const m = { data: Float64Array.from([0, 10, 1, 10, 2, 10, 3, 10, 4, 10]), rows: 5, cols: 2 };
   assert.deepEqual(Array.from(binColumns(m, 4).data), [0, 0, 1, 0, 2, 0, 3, 0, 3, 0]);
-  const clamped = binColumns({ data: Float64Array.from([-5, 0.1, 5]), rows: 3, cols: 1 }, 2, [-1, 1]);
+  const clamped = binColumns(
+    { data: Float64Array.from([-5, 0.1, 5]), rows: 3, cols: 1 },
+    2,
+    [-1, 1],
+  );
   assert.deepEqual(Array.from(clamped.data), [0, 1, 1]);
 });
 
@@ -128,7 +168,14 @@ test('binnedLayerInformation: I(X;T) = H(T), I(T;Y) <= H(Y), saturation at log N
 
 test('plug-in input errors', () => {
   const isInput = (e: Error) => e instanceof MilabInputError;
-  assert.throws(() => miFromJointTable([[0.5, -0.1], [0.3, 0.3]]), isInput);
+  assert.throws(
+    () =>
+      miFromJointTable([
+        [0.5, -0.1],
+        [0.3, 0.3],
+      ]),
+    isInput,
+  );
   assert.throws(() => miFromJointTable([[1, 2], [3]]), isInput);
   assert.throws(() => miFromJointTable([[0, 0]]), isInput);
   assert.throws(() => binnedMi([1, 2, 3], [1, 2, 3], { bins: 0 }), isInput);

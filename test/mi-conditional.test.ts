@@ -18,7 +18,10 @@ test('Frenzel-Pompe recovers I(X;Y|Z) and differs from the unconditional MI', ()
   const cmi = ksgConditionalMi(x, y, z!).mi;
   assert.ok(Math.abs(cmi - task.mi) < 0.05, `I(X;Y|Z) ${cmi} vs ${task.mi}`);
   const plain = ksgMi(x, y).mi;
-  assert.ok(Math.abs(plain - task.unconditionalMi) < 0.06, `I(X;Y) ${plain} vs ${task.unconditionalMi}`);
+  assert.ok(
+    Math.abs(plain - task.unconditionalMi) < 0.06,
+    `I(X;Y) ${plain} vs ${task.unconditionalMi}`,
+  );
   assert.ok(plain > cmi + 0.3);
 });
 
@@ -38,7 +41,10 @@ test('conditional MI is ~0 when X and Y are independent given Z', () => {
 });
 
 test('total correlation: multivariate KSG and the Gaussian closed form against the truth', () => {
-  for (const [d, rho] of [[2, 0.6], [4, 0.5]] as const) {
+  for (const [d, rho] of [
+    [2, 0.6],
+    [4, 0.5],
+  ] as const) {
     const task = gaussianTcTask(d, rho);
     const x = task.sample(2000, d);
     const ksg = ksgTotalCorrelation(x).mi;
@@ -58,5 +64,14 @@ test('conditional and TC input errors', () => {
   const isInput = (e: Error) => e instanceof MilabInputError;
   assert.throws(() => ksgConditionalMi([1, 2, 3, 4, 5], [2, 1, 3, 5, 4], [1, 2, 3]), isInput);
   assert.throws(() => ksgTotalCorrelation([1, 2, 3, 4, 5]), isInput);
-  assert.throws(() => gaussianTotalCorrelation([[1, 2], [2, 2], [3, 2], [4, 2]]), isInput);
+  assert.throws(
+    () =>
+      gaussianTotalCorrelation([
+        [1, 2],
+        [2, 2],
+        [3, 2],
+        [4, 2],
+      ]),
+    isInput,
+  );
 });

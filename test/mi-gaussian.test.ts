@@ -39,7 +39,10 @@ test('gaussian conditional MI matches I(X;Y|Z) of the conditional task', () => {
   const cmi = gaussianConditionalMi(x, y, z!).mi;
   assert.ok(Math.abs(cmi - task.mi) < 0.04, `conditional ${cmi} vs ${task.mi}`);
   const plain = gaussianMi(x, y).mi;
-  assert.ok(Math.abs(plain - task.unconditionalMi) < 0.05, `unconditional ${plain} vs ${task.unconditionalMi}`);
+  assert.ok(
+    Math.abs(plain - task.unconditionalMi) < 0.05,
+    `unconditional ${plain} vs ${task.unconditionalMi}`,
+  );
 });
 
 test('gaussian total correlation matches the equicorrelated closed form', () => {
@@ -50,11 +53,24 @@ test('gaussian total correlation matches the equicorrelated closed form', () => 
 
 test('gaussian estimator refuses singular covariance and too few rows with input errors', () => {
   const x = [1, 2, 3, 4, 5, 6];
-  const y = [[1, 2], [2, 4], [3, 6], [4, 8], [5, 10], [6, 12.0]]; // second column = 2 * first
-  assert.throws(() => gaussianMi(x, y), (e: Error) => e instanceof MilabInputError && /singular/.test(e.message));
+  const y = [
+    [1, 2],
+    [2, 4],
+    [3, 6],
+    [4, 8],
+    [5, 10],
+    [6, 12.0],
+  ]; // second column = 2 * first
+  assert.throws(
+    () => gaussianMi(x, y),
+    (e: Error) => e instanceof MilabInputError && /singular/.test(e.message),
+  );
   assert.throws(
     () => gaussianMi([1, 2, 3, 4], [5, 5, 5, 5]),
     (e: Error) => e instanceof MilabInputError && /y column 0 is constant/.test(e.message),
   );
-  assert.throws(() => gaussianMi([1, 2], [3, 1]), (e: Error) => e instanceof MilabInputError && /more rows/.test(e.message));
+  assert.throws(
+    () => gaussianMi([1, 2], [3, 1]),
+    (e: Error) => e instanceof MilabInputError && /more rows/.test(e.message),
+  );
 });

@@ -2,7 +2,14 @@
 // noisy layer T = h(X) + N(0, sigma^2 I) (Saxe et al. 2018).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { correlatedGaussianTask, independentTask, kdeLayerBounds, kdeMi, MilabInputError, Rng } from 'milab';
+import {
+  correlatedGaussianTask,
+  independentTask,
+  kdeLayerBounds,
+  kdeMi,
+  MilabInputError,
+  Rng,
+} from 'milab';
 
 test('kdeMi: close to the truth for a 1-D Gaussian pair, ~0 for independent data', () => {
   const task = correlatedGaussianTask(1, 0.8);
@@ -44,7 +51,16 @@ test('kdeLayerBounds: tiny noise saturates at log N, huge noise goes to 0, monot
 });
 
 test('kde input errors', () => {
-  assert.throws(() => kdeLayerBounds([[1], [2]], { noiseSd: 0 }), (e: Error) => e instanceof MilabInputError);
-  assert.throws(() => kdeMi([1, 2, 3, 4], [1, 1, 1, 1]), (e: Error) => e instanceof MilabInputError && /constant/.test(e.message));
-  assert.throws(() => kdeMi([1, 2], [2, 1]), (e: Error) => e instanceof MilabInputError);
+  assert.throws(
+    () => kdeLayerBounds([[1], [2]], { noiseSd: 0 }),
+    (e: Error) => e instanceof MilabInputError,
+  );
+  assert.throws(
+    () => kdeMi([1, 2, 3, 4], [1, 1, 1, 1]),
+    (e: Error) => e instanceof MilabInputError && /constant/.test(e.message),
+  );
+  assert.throws(
+    () => kdeMi([1, 2], [2, 1]),
+    (e: Error) => e instanceof MilabInputError,
+  );
 });

@@ -21,7 +21,8 @@ function bruteForceKsg(x: Matrix, y: Matrix, k: number): number {
   const n = x.rows;
   const dist = (m: Matrix, i: number, j: number) => {
     let d = 0;
-    for (let a = 0; a < m.cols; a++) d = Math.max(d, Math.abs(m.data[i * m.cols + a] - m.data[j * m.cols + a]));
+    for (let a = 0; a < m.cols; a++)
+      d = Math.max(d, Math.abs(m.data[i * m.cols + a] - m.data[j * m.cols + a]));
     return d;
   };
   let sum = 0;
@@ -43,7 +44,12 @@ function bruteForceKsg(x: Matrix, y: Matrix, k: number): number {
 }
 
 test('k-d tree KSG equals the brute-force definition (d = 1, 3, 8; k = 1, 3, 6)', () => {
-  for (const [d, k] of [[1, 3], [3, 1], [3, 6], [8, 3]]) {
+  for (const [d, k] of [
+    [1, 3],
+    [3, 1],
+    [3, 6],
+    [8, 3],
+  ]) {
     const { x, y } = correlatedGaussianTask(d, 0.6).sample(400, d * 10 + k);
     const fast = ksgMi(x, y, { k, jitter: false }).mi;
     const slow = bruteForceKsg(standardize(x, 'x'), standardize(y, 'y'), k);
@@ -56,7 +62,11 @@ test('k-d tree KSG equals the brute-force definition (d = 1, 3, 8; k = 1, 3, 6)'
 // N = 2000, truth 1 nat, five seeds: d = 1: 0.97..1.02; d = 5: 0.73..0.76; d = 10: 0.43..0.47
 // (scipy/sklearn-style reference code gives the same). The bounds below allow for that bias and
 // would catch both an upward error and a collapse.
-const TOLERANCE: Record<number, [number, number]> = { 1: [0.92, 1.08], 5: [0.6, 1.05], 10: [0.35, 1.05] };
+const TOLERANCE: Record<number, [number, number]> = {
+  1: [0.92, 1.08],
+  5: [0.6, 1.05],
+  10: [0.35, 1.05],
+};
 for (const d of [1, 5, 10]) {
   test(`KSG on correlated Gaussians, d = ${d}, truth 1 nat, within [${TOLERANCE[d]}]`, () => {
     const task = gaussianTaskWithMi(d, 1);
@@ -92,7 +102,10 @@ test('KSG is invariant to the cubic transform y -> y^3 (same MI)', () => {
 
 test('KSG on independent data is ~0 (it may be slightly negative: the raw estimate is returned)', () => {
   // Sampling sd at N = 2000: ~0.01 for 1+1 dims, ~0.02 for 4+4 (measured over seeds).
-  for (const [d, tolerance] of [[1, 0.03], [4, 0.07]]) {
+  for (const [d, tolerance] of [
+    [1, 0.03],
+    [4, 0.07],
+  ]) {
     const { x, y } = independentTask(d).sample(2000, 9 + d);
     const { mi } = ksgMi(x, y);
     assert.ok(Math.abs(mi) < tolerance, `d=${d}: ${mi}`);
@@ -121,11 +134,15 @@ test('additivity over independent pairs: I([X1,X2];[Y1,Y2]) = I(X1;Y1) + I(X2;Y2
   const both = additiveTask(a, b);
   const s = both.sample(3000, 8);
   const joint = ksgMi(s.x, s.y).mi;
-  const col = (m: Matrix, j: number) => Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]);
+  const col = (m: Matrix, j: number) =>
+    Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]);
   const sum = ksgMi(col(s.x, 0), col(s.y, 0)).mi + ksgMi(col(s.x, 1), col(s.y, 1)).mi;
   assert.ok(Math.abs(both.mi - (a.mi + b.mi)) < 1e-12);
   // The 4-D joint estimate carries a little of KSG's dimension bias.
-  assert.ok(Math.abs(joint - sum) < 0.08, `joint ${joint} vs sum of parts ${sum} (truth ${both.mi})`);
+  assert.ok(
+    Math.abs(joint - sum) < 0.08,
+    `joint ${joint} vs sum of parts ${sum} (truth ${both.mi})`,
+  );
   assert.ok(Math.abs(joint - both.mi) < 0.1, `joint ${joint} vs truth ${both.mi}`);
 });
 
@@ -146,9 +163,13 @@ test('same seed, same estimate; k is honoured', () => {
 });
 
 test('KSG input errors: too few rows for k, bad k, constant column, NaN, mismatched rows', () => {
-  const isInput = (pattern: RegExp) => (e: Error) => e instanceof MilabInputError && pattern.test(e.message);
+  const isInput = (pattern: RegExp) => (e: Error) =>
+    e instanceof MilabInputError && pattern.test(e.message);
   assert.throws(() => ksgMi([1, 2, 3], [3, 1, 2]), isInput(/at least 4 rows/));
-  assert.throws(() => ksgMi([1, 2, 3, 4, 5], [3, 1, 2, 5, 4], { k: 0 }), isInput(/k must be a positive integer/));
+  assert.throws(
+    () => ksgMi([1, 2, 3, 4, 5], [3, 1, 2, 5, 4], { k: 0 }),
+    isInput(/k must be a positive integer/),
+  );
   assert.throws(() => ksgMi([1, 2, 3, 4, 5], [2, 2, 2, 2, 2]), isInput(/y column 0 is constant/));
   assert.throws(() => ksgMi([1, 2, NaN, 4, 5], [3, 1, 2, 5, 4]), isInput(/x has NaN at row 2/));
   assert.throws(() => ksgMi([1, 2, Infinity, 4, 5], [3, 1, 2, 5, 4]), isInput(/x has Inf/));

@@ -28,7 +28,14 @@ before(async () => {
 
 // Small and quick, enough for d = 5 at ~0.7 nats. 3,000 samples: the 600 held out make the
 // held-out estimate's own sampling error (~0.05 nats) small against the tolerances.
-const FAST: NeuralMiOptions = { hidden: [64], learningRate: 2e-3, maxSteps: 300, minSteps: 100, evalEvery: 25, patience: 4 };
+const FAST: NeuralMiOptions = {
+  hidden: [64],
+  learningRate: 2e-3,
+  maxSteps: 300,
+  minSteps: 100,
+  evalEvery: 25,
+  patience: 4,
+};
 
 const gaussian5 = correlatedGaussianTask(5, 0.5); // I = 0.719 nats
 const sample5 = gaussian5.sample(3000, 11);
@@ -40,15 +47,24 @@ test('MINE, SMILE and InfoNCE recover the MI of a 5+5-dim correlated Gaussian wi
     ['infonce', infonce],
   ] as const) {
     const r = await fn(sample5.x, sample5.y, { ...FAST, seed: 1 });
-    assert.ok(Math.abs(r.mi - gaussian5.mi) < 0.15, `${name}: ${r.mi.toFixed(3)} vs truth ${gaussian5.mi.toFixed(3)}`);
+    assert.ok(
+      Math.abs(r.mi - gaussian5.mi) < 0.15,
+      `${name}: ${r.mi.toFixed(3)} vs truth ${gaussian5.mi.toFixed(3)}`,
+    );
     assert.equal(r.estimator, name);
     assert.equal(r.n, 3000);
     assert.equal(r.trainN + r.heldOutN, 3000);
-    assert.ok(r.curve.length >= 2 && r.curve.every((p) => Number.isFinite(p.train) && Number.isFinite(p.heldOut)));
+    assert.ok(
+      r.curve.length >= 2 &&
+        r.curve.every((p) => Number.isFinite(p.train) && Number.isFinite(p.heldOut)),
+    );
     // The estimate is the best moving average of 3 held-out evaluations, ending at bestStep.
     const end = r.curve.findIndex((p) => p.step === r.bestStep);
     const window = r.curve.slice(end - 2, end + 1).map((p) => p.heldOut);
-    assert.ok(Math.abs(r.mi - window.reduce((a, v) => a + v, 0) / 3) < 1e-9, 'the estimate is the smoothed held-out value at bestStep');
+    assert.ok(
+      Math.abs(r.mi - window.reduce((a, v) => a + v, 0) / 3) < 1e-9,
+      'the estimate is the smoothed held-out value at bestStep',
+    );
   }
 });
 
@@ -57,7 +73,10 @@ test('an invertible transform of y (cubic) keeps the MI: the estimate stays a lo
   // so a short run recovers part of the information; it must not exceed the truth.
   const cubic = cubicTask(gaussian5).sample(3000, 11);
   const r = await smile(cubic.x, cubic.y, { ...FAST, seed: 1 });
-  assert.ok(r.mi < gaussian5.mi + 0.1 && r.mi > 0.4 * gaussian5.mi, `cubic: ${r.mi.toFixed(3)} vs ${gaussian5.mi.toFixed(3)}`);
+  assert.ok(
+    r.mi < gaussian5.mi + 0.1 && r.mi > 0.4 * gaussian5.mi,
+    `cubic: ${r.mi.toFixed(3)} vs ${gaussian5.mi.toFixed(3)}`,
+  );
 });
 
 test('independent variables give an estimate near zero', async () => {
@@ -80,7 +99,10 @@ test('the same seed gives the same estimate; another seed does not', async () =>
 
 test('bad input is a one-line MilabInputError', async () => {
   const x = sample5.x;
-  const withNaN = { ...sample5.y, data: Float64Array.from(sample5.y.data, (v, i) => (i === 7 ? NaN : v)) };
+  const withNaN = {
+    ...sample5.y,
+    data: Float64Array.from(sample5.y.data, (v, i) => (i === 7 ? NaN : v)),
+  };
   const cases: [() => Promise<unknown>, RegExp][] = [
     [() => mine(x, withNaN), /y has NaN at row 1, column 2/],
     [() => mine(x, { ...x, rows: 100, data: x.data.subarray(0, 500) }), /mismatched lengths/],
@@ -91,7 +113,19 @@ test('bad input is a one-line MilabInputError', async () => {
     [() => mine(x, sample5.y, { hidden: [0] }), /hidden/],
     [() => mine(x, sample5.y, { heldOut: 1.5 }), /heldOut/],
     [() => mine([[1], [2], [3]], [[1], [1], [1]]), /constant/],
-    [() => mine([[1, 2], [2, 3], [3, 1], [4, 5]], [[1], [2], [4], [3]]), /too few/],
+    [
+      () =>
+        mine(
+          [
+            [1, 2],
+            [2, 3],
+            [3, 1],
+            [4, 5],
+          ],
+          [[1], [2], [4], [3]],
+        ),
+      /too few/,
+    ],
   ];
   for (const [run, message] of cases) {
     await assert.rejects(run, (err: Error) => {
@@ -110,9 +144,23 @@ test('the divergence guard restores best weights, lowers the rate, or fails clea
     return trainToPlateau(
       {
         variables: [w],
-        objective: (step) => tf.tidy(() => tf.mul(tf.neg(tf.square(tf.sub(w, 3))), step >= 100 && step < 110 ? NaN : 1) as tf.Scalar),
+        objective: (step) =>
+          tf.tidy(
+            () =>
+              tf.mul(
+                tf.neg(tf.square(tf.sub(w, 3))),
+                step >= 100 && step < 110 ? NaN : 1,
+              ) as tf.Scalar,
+          ),
       },
-      { maxSteps: 400, evalEvery: 50, smoothing: 1, learningRate: 0.05, earlyStopping: false, maxRecoveries },
+      {
+        maxSteps: 400,
+        evalEvery: 50,
+        smoothing: 1,
+        learningRate: 0.05,
+        earlyStopping: false,
+        maxRecoveries,
+      },
       'toy',
     ).finally(() => w.dispose());
   };
@@ -121,7 +169,10 @@ test('the divergence guard restores best weights, lowers the rate, or fails clea
   assert.equal(recovered.learningRate, 0.05 / 4);
   assert.ok(Number.isFinite(recovered.best) && recovered.best > -0.01, `best ${recovered.best}`);
   assert.ok(recovered.curve.every((p) => Number.isFinite(p.train)));
-  await assert.rejects(run(0), (err: Error) => err instanceof NeuralTrainingError && /diverged.*step 150/.test(err.message));
+  await assert.rejects(
+    run(0),
+    (err: Error) => err instanceof NeuralTrainingError && /diverged.*step 150/.test(err.message),
+  );
 });
 
 test('tensor count stays flat over a 1000-step run, and progress is reported', async () => {
@@ -158,10 +209,27 @@ test('tensor count stays flat over a 1000-step run, and progress is reported', a
 });
 
 test('the neural estimators are registered and run through estimate()', async () => {
-  for (const name of ['mine', 'nwj', 'infonce', 'smile', 'js', 'tuba', 'alpha', 'dv', 'club', 'l1out', 'ba']) {
+  for (const name of [
+    'mine',
+    'nwj',
+    'infonce',
+    'smile',
+    'js',
+    'tuba',
+    'alpha',
+    'dv',
+    'club',
+    'l1out',
+    'ba',
+  ]) {
     assert.ok(estimatorNames().includes(name), `${name} is registered`);
   }
-  const r = await estimate('infonce', sample5.x, sample5.y, { seed: 1, maxSteps: 100, hidden: '16', earlyStopping: false });
+  const r = await estimate('infonce', sample5.x, sample5.y, {
+    seed: 1,
+    maxSteps: 100,
+    hidden: '16',
+    earlyStopping: false,
+  });
   assert.equal(r.estimator, 'infonce');
   assert.ok(r.mi > 0.2 && r.mi < 1.0, `infonce via the registry: ${r.mi}`);
   await assert.rejects(estimate('mine', sample5.x, sample5.y, { hidden: 'wide' }), /option hidden/);

@@ -3,13 +3,29 @@
 // the truth and respond to conditioning the way the truth does.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBackend, Rng, gaussianTcTask, neuralConditionalMi, neuralTotalCorrelation, neuralMi, MilabInputError } from 'milab';
+import {
+  useBackend,
+  Rng,
+  gaussianTcTask,
+  neuralConditionalMi,
+  neuralTotalCorrelation,
+  neuralMi,
+  MilabInputError,
+} from 'milab';
 
 before(async () => {
   await useBackend({ quiet: true });
 });
 
-const FAST = { hidden: [64], maxSteps: 400, minSteps: 100, evalEvery: 25, patience: 4, learningRate: 2e-3, seed: 1 };
+const FAST = {
+  hidden: [64],
+  maxSteps: 400,
+  minSteps: 100,
+  evalEvery: 25,
+  patience: 4,
+  learningRate: 2e-3,
+  seed: 1,
+};
 
 /** z uniform on {0, 1, 2}; x = 2z + a, y = -1.5z + b with corr(a_k, b_k) = rho, all else independent.
  * I(X;Y|Z) = I(A;B) = -(d/2) log(1 - rho^2); the shared z adds unconditional MI on top. */
@@ -37,13 +53,22 @@ function stratifiedGaussian(n: number, d: number, rho: number, seed: number) {
 test('conditional MI with a discrete z: near I(A;B), and near zero when x and y only share z', async () => {
   const dependent = stratifiedGaussian(2000, 3, 0.6, 1);
   const cmi = await neuralConditionalMi(dependent.x, dependent.y, dependent.z, FAST);
-  assert.ok(Math.abs(cmi.mi - dependent.cmi) < 0.15, `I(X;Y|Z) ${cmi.mi.toFixed(3)} vs ${dependent.cmi.toFixed(3)}`);
+  assert.ok(
+    Math.abs(cmi.mi - dependent.cmi) < 0.15,
+    `I(X;Y|Z) ${cmi.mi.toFixed(3)} vs ${dependent.cmi.toFixed(3)}`,
+  );
 
   const onlyZ = stratifiedGaussian(2000, 3, 0, 2);
   const conditional = await neuralConditionalMi(onlyZ.x, onlyZ.y, onlyZ.z, FAST);
   const unconditional = await neuralMi(onlyZ.x, onlyZ.y, { ...FAST, bound: 'smile' });
-  assert.ok(Math.abs(conditional.mi) < 0.08, `I(X;Y|Z) = 0 but estimated ${conditional.mi.toFixed(3)}`);
-  assert.ok(unconditional.mi > 0.4, `I(X;Y) through z estimated only ${unconditional.mi.toFixed(3)}`);
+  assert.ok(
+    Math.abs(conditional.mi) < 0.08,
+    `I(X;Y|Z) = 0 but estimated ${conditional.mi.toFixed(3)}`,
+  );
+  assert.ok(
+    unconditional.mi > 0.4,
+    `I(X;Y) through z estimated only ${unconditional.mi.toFixed(3)}`,
+  );
 });
 
 test('total correlation of equicorrelated Gaussians, and conditional TC given labels', async () => {
@@ -67,16 +92,37 @@ test('total correlation of equicorrelated Gaussians, and conditional TC given la
   }
   const conditionalTruth = 0.5 * correlated.tc;
   const given = await neuralTotalCorrelation(rows, { ...FAST, labels });
-  assert.ok(Math.abs(given.mi - conditionalTruth) < 0.2, `TC(h|y) ${given.mi.toFixed(3)} vs ${conditionalTruth.toFixed(3)}`);
+  assert.ok(
+    Math.abs(given.mi - conditionalTruth) < 0.2,
+    `TC(h|y) ${given.mi.toFixed(3)} vs ${conditionalTruth.toFixed(3)}`,
+  );
   const marginal = await neuralTotalCorrelation(rows, FAST);
-  assert.ok(marginal.mi > given.mi + 0.3, `the label-driven means add TC: ${marginal.mi.toFixed(3)} vs ${given.mi.toFixed(3)}`);
+  assert.ok(
+    marginal.mi > given.mi + 0.3,
+    `the label-driven means add TC: ${marginal.mi.toFixed(3)} vs ${given.mi.toFixed(3)}`,
+  );
 });
 
 test('continuous or malformed conditioning variables are input errors', async () => {
   const rng = new Rng(6);
   const x = Array.from({ length: 100 }, () => [rng.normal()]);
   const continuous = Array.from({ length: 100 }, () => rng.normal());
-  await assert.rejects(neuralConditionalMi(x, x, continuous), (e: Error) => e instanceof MilabInputError && /must be discrete|looks continuous/.test(e.message));
+  await assert.rejects(
+    neuralConditionalMi(x, x, continuous),
+    (e: Error) =>
+      e instanceof MilabInputError && /must be discrete|looks continuous/.test(e.message),
+  );
   await assert.rejects(neuralTotalCorrelation(x), /at least 2 columns/);
-  await assert.rejects(neuralTotalCorrelation([[1, 2], [3, 4], [5, 7], [6, 1]], { bound: 'tuba' }), /not tuba/);
+  await assert.rejects(
+    neuralTotalCorrelation(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 7],
+        [6, 1],
+      ],
+      { bound: 'tuba' },
+    ),
+    /not tuba/,
+  );
 });

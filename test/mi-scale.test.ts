@@ -3,7 +3,26 @@
 // 1e300 or shifted by a large offset, and the statistics underneath stay exact at those magnitudes.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { binnedLayerInformation, conditionalGaussianTask, correlatedGaussianTask, estimate, gaussianEntropy, gaussianMi, gaussianTcTask, gaussianTotalCorrelation, kdeLayerBounds, kdeMi, ksgMi, ksgTotalCorrelation, Matrix, MilabInputError, Rng, standardize, tf, useBackend } from 'milab';
+import {
+  binnedLayerInformation,
+  conditionalGaussianTask,
+  correlatedGaussianTask,
+  estimate,
+  gaussianEntropy,
+  gaussianMi,
+  gaussianTcTask,
+  gaussianTotalCorrelation,
+  kdeLayerBounds,
+  kdeMi,
+  ksgMi,
+  ksgTotalCorrelation,
+  Matrix,
+  MilabInputError,
+  Rng,
+  standardize,
+  tf,
+  useBackend,
+} from 'milab';
 import { binColumns, columnStats, matrixToTensor, toFloat32 } from 'milab/internal';
 
 before(async () => {

@@ -18,11 +18,16 @@ import {
 
 test('rhoForMi inverts gaussianMiForRho; the staircase has the published correlations', () => {
   // Near rho = 1 (10 nats in one pair), 1 - rho^2 ~ 2e-9 keeps only ~8 significant digits.
-  for (const d of [1, 5, 20]) for (const mi of [0.1, 2, 10]) assert.ok(Math.abs(gaussianMiForRho(rhoForMi(mi, d), d) - mi) < 1e-6 * mi);
+  for (const d of [1, 5, 20])
+    for (const mi of [0.1, 2, 10])
+      assert.ok(Math.abs(gaussianMiForRho(rhoForMi(mi, d), d) - mi) < 1e-6 * mi);
   const rhos = staircaseTasks().map((t) => rhoForMi(t.mi, t.dimX));
   const published = [0.426, 0.574, 0.672, 0.742, 0.795]; // Poole et al. 2019, d = 20
   rhos.forEach((r, i) => assert.ok(Math.abs(r - published[i]) < 0.001, `level ${i}: ${r}`));
-  assert.deepEqual(staircaseTasks().map((t) => t.mi), [2, 4, 6, 8, 10]);
+  assert.deepEqual(
+    staircaseTasks().map((t) => t.mi),
+    [2, 4, 6, 8, 10],
+  );
 });
 
 test('tasks sample reproducibly from a seed and differently across seeds', () => {
@@ -31,7 +36,10 @@ test('tasks sample reproducibly from a seed and differently across seeds', () =>
     cubicTask(correlatedGaussianTask(2, 0.5)),
     independentTask(2, 3),
     additiveTask(correlatedGaussianTask(1, 0.5), independentTask(2)),
-    discreteTableTask([[1, 2], [3, 4]]),
+    discreteTableTask([
+      [1, 2],
+      [3, 4],
+    ]),
     conditionalGaussianTask(2, 0.5),
   ];
   for (const task of tasks) {
@@ -60,11 +68,16 @@ test('task truths agree with the Gaussian closed form on large samples', () => {
 });
 
 test('discrete table task: sample frequencies follow the table', () => {
-  const task = discreteTableTask([[0.1, 0.4], [0.3, 0.2]]);
+  const task = discreteTableTask([
+    [0.1, 0.4],
+    [0.3, 0.2],
+  ]);
   const { x, y } = task.sample(40000, 5);
   const freq = [0, 0, 0, 0];
   for (let i = 0; i < x.rows; i++) freq[x.data[i] * 2 + y.data[i]] += 1 / x.rows;
-  [0.1, 0.4, 0.3, 0.2].forEach((p, i) => assert.ok(Math.abs(freq[i] - p) < 0.01, `cell ${i}: ${freq[i]}`));
+  [0.1, 0.4, 0.3, 0.2].forEach((p, i) =>
+    assert.ok(Math.abs(freq[i] - p) < 0.01, `cell ${i}: ${freq[i]}`),
+  );
 });
 
 test('task input errors', () => {
@@ -73,5 +86,12 @@ test('task input errors', () => {
   assert.throws(() => correlatedGaussianTask(0, 0.5), isInput);
   assert.throws(() => rhoForMi(-1, 2), isInput);
   assert.throws(() => gaussianTcTask(3, -0.2), isInput);
-  assert.throws(() => discreteTableTask([[0, 0], [0, 0]]), isInput);
+  assert.throws(
+    () =>
+      discreteTableTask([
+        [0, 0],
+        [0, 0],
+      ]),
+    isInput,
+  );
 });

@@ -44,7 +44,15 @@ const config: PlaneExperimentConfig = {
   kdeRows: 60,
   estimators: [
     { name: 'MINE', spec: planeArchitecture(8, 0.3), bound: 'mine', warmStart: false, measure },
-    { name: 'SMILE at 0.5', spec: planeArchitecture(8, 0.5), bound: 'smile', warmStart: false, measure, layers: ['softmax'], variables: ['Y'] },
+    {
+      name: 'SMILE at 0.5',
+      spec: planeArchitecture(8, 0.5),
+      bound: 'smile',
+      warmStart: false,
+      measure,
+      layers: ['softmax'],
+      variables: ['Y'],
+    },
   ],
   study: { at: [1], noiseSigma: 0.3, measure, layers: ['softmax'] },
 };
@@ -52,7 +60,11 @@ const config: PlaneExperimentConfig = {
 async function once(): Promise<PlaneRecord> {
   const train = images(200, 1);
   const test = images(80, 2);
-  const data: PlaneData = { train: { x: train.x, y: train.y }, test: { x: test.x, y: test.y }, evaluation: { x: test.x, labels: test.labels } };
+  const data: PlaneData = {
+    train: { x: train.x, y: train.y },
+    test: { x: test.x, y: test.y },
+    evaluation: { x: test.x, labels: test.labels },
+  };
   const model = mlpClassifier({ inputShape: [8, 8, 1], hidden: [6], classes: 4, seed: 3 });
   try {
     return await runInformationPlane(model, data, config);
@@ -67,24 +79,48 @@ test('a run records accuracy per epoch, references per noise level, every config
   const record = await once();
   assert.equal(tf.memory().numTensors, before, 'tensors leaked');
   assert.equal(record.accuracy.length, 2);
-  assert.ok(record.accuracy[1] > 0.5, `the classifier should learn the quadrants, accuracy ${record.accuracy[1]}`);
+  assert.ok(
+    record.accuracy[1] > 0.5,
+    `the classifier should learn the quadrants, accuracy ${record.accuracy[1]}`,
+  );
   // References at the main noise for both layers, and at 0.5 where the SMILE run needs them.
-  assert.deepEqual(record.references.map((r) => `${r.layer}@${r.noiseSigma}`).sort(), ['hidden1@0.3', 'softmax@0.3', 'softmax@0.5']);
+  assert.deepEqual(record.references.map((r) => `${r.layer}@${r.noiseSigma}`).sort(), [
+    'hidden1@0.3',
+    'softmax@0.3',
+    'softmax@0.5',
+  ]);
   for (const r of record.references) {
     assert.ok(r.kdeLower <= r.kdeUpper + 1e-9 && r.kdeUpper <= r.logN + 1e-9);
     assert.equal(r.kdeRows, 60);
     assert.ok(Math.abs(r.channelCeiling - 1 / (2 * r.noiseSigma ** 2)) < 1e-12);
   }
-  assert.deepEqual(record.runs.map((r) => `${r.name}:${r.variable}:${r.layer}`), [
-    'MINE:X:hidden1', 'MINE:Y:hidden1', 'MINE:X:softmax', 'MINE:Y:softmax', 'SMILE at 0.5:Y:softmax',
-  ]);
-  for (const r of record.runs) assert.ok(r.curve.length >= 1 && r.curve.length <= 2 && r.epoch === 1);
-  assert.deepEqual(record.study.map((r) => `${r.variable}${r.name}`), ['X1', 'X1(2)', 'X1(3)', 'X2', 'X3', 'X3(2)', 'Y1', 'Y1(3)']);
+  assert.deepEqual(
+    record.runs.map((r) => `${r.name}:${r.variable}:${r.layer}`),
+    [
+      'MINE:X:hidden1',
+      'MINE:Y:hidden1',
+      'MINE:X:softmax',
+      'MINE:Y:softmax',
+      'SMILE at 0.5:Y:softmax',
+    ],
+  );
+  for (const r of record.runs)
+    assert.ok(r.curve.length >= 1 && r.curve.length <= 2 && r.epoch === 1);
+  assert.deepEqual(
+    record.study.map((r) => `${r.variable}${r.name}`),
+    ['X1', 'X1(2)', 'X1(3)', 'X2', 'X3', 'X3(2)', 'Y1', 'Y1(3)'],
+  );
   assert.ok(JSON.parse(JSON.stringify(record)), 'the record is plain JSON');
 });
 
 test('the same seed gives the same record', async () => {
-  const strip = (r: PlaneRecord) => JSON.stringify({ ...r, seconds: 0, runs: r.runs.map((x) => ({ ...x, seconds: 0 })), study: r.study.map((x) => ({ ...x, seconds: 0 })) });
+  const strip = (r: PlaneRecord) =>
+    JSON.stringify({
+      ...r,
+      seconds: 0,
+      runs: r.runs.map((x) => ({ ...x, seconds: 0 })),
+      study: r.study.map((x) => ({ ...x, seconds: 0 })),
+    });
   assert.equal(strip(await once()), strip(await once()));
 });
 
@@ -92,12 +128,31 @@ test('config errors are one-line input errors', async () => {
   const model = mlpClassifier({ inputShape: [4], hidden: [3], classes: 2, seed: 1 });
   const x = tf.zeros([10, 4]);
   const y = tf.tidy(() => tf.oneHot(tf.zeros([10], 'int32'), 2).toFloat());
-  const data: PlaneData = { train: { x, y }, test: { x, y }, evaluation: { x, labels: Array(10).fill(0) } };
+  const data: PlaneData = {
+    train: { x, y },
+    test: { x, y },
+    evaluation: { x, labels: Array(10).fill(0) },
+  };
   const base = { ...config, layers: ['hidden1'], study: undefined };
-  await assert.rejects(runInformationPlane(model, data, { ...base, layers: ['conv9'] }), /has no activation 'conv9'/);
-  await assert.rejects(runInformationPlane(model, data, { ...base, measureAt: [2] }), /epoch 2 is outside 0..1/);
-  await assert.rejects(runInformationPlane(model, data, { ...base, noiseSigma: 0 }), MilabInputError);
-  await assert.rejects(runInformationPlane(model, data, { ...base, estimators: [config.estimators[0], config.estimators[0]] }), /must be unique/);
+  await assert.rejects(
+    runInformationPlane(model, data, { ...base, layers: ['conv9'] }),
+    /has no activation 'conv9'/,
+  );
+  await assert.rejects(
+    runInformationPlane(model, data, { ...base, measureAt: [2] }),
+    /epoch 2 is outside 0..1/,
+  );
+  await assert.rejects(
+    runInformationPlane(model, data, { ...base, noiseSigma: 0 }),
+    MilabInputError,
+  );
+  await assert.rejects(
+    runInformationPlane(model, data, {
+      ...base,
+      estimators: [config.estimators[0], config.estimators[0]],
+    }),
+    /must be unique/,
+  );
   model.dispose();
   tf.dispose([x, y]);
 });

@@ -13,7 +13,10 @@ type PlaneRecord = mineLenet.PlaneRecord;
 
 function storedRuns(): Map<string, PlaneRecord> {
   const dir = runCacheDir(NOTEBOOK);
-  const runs = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+  const runs = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
   return new Map(runs.map((r: { key: string; value: PlaneRecord }) => [r.key, r.value]));
 }
 
@@ -27,7 +30,9 @@ test('the stored full-profile runs are found under the keys the notebook builds,
   assert.ok(candidates.every(Boolean), 'an optimiser run key changed');
   const comparison = mineLenet.chooseOptimizer(candidates as PlaneRecord[]);
   assert.equal(comparison.chosen.name, 'SGD, momentum 0.9');
-  const records = mineLenet.seedJobs(noData, config, comparison.chosen.optimizer).map((job) => stored.get(job.key));
+  const records = mineLenet
+    .seedJobs(noData, config, comparison.chosen.optimizer)
+    .map((job) => stored.get(job.key));
   assert.ok(records.length === 3 && records.every(Boolean), 'a seed run key changed');
   const rebuilt = mineLenet.results(records as PlaneRecord[], config);
   const committed = committedResults(NOTEBOOK);
@@ -42,7 +47,10 @@ test('every profile builds its runs; only the full one is at the paper scale', (
     const jobs = mineLenet.seedJobs(noData, config, { name: 'adam', learningRate: 3e-4 });
     assert.equal(jobs.length, config.seeds.length);
     assert.equal(mineLenet.paperScale(config), profile === 'full');
-    assert.match(mineLenet.describeConfig(config), new RegExp(`${config.seeds.length} seed\\(s\\)`));
+    assert.match(
+      mineLenet.describeConfig(config),
+      new RegExp(`${config.seeds.length} seed\\(s\\)`),
+    );
   }
 });
 
@@ -51,16 +59,37 @@ test('the verdict rules', () => {
   assert.equal(mineLenet.accuracyVerdict(s(97.5, 0.1), 97, true), 'reproduced');
   assert.equal(mineLenet.accuracyVerdict(s(88, 0.6), 70, true), 'not reproduced');
   assert.equal(mineLenet.accuracyVerdict(s(90, 5), 97, true), 'reproduced', 'within 2 sd');
-  assert.equal(mineLenet.accuracyVerdict(s(97, 0), 97, false), 'inconclusive', 'not at the paper scale');
+  assert.equal(
+    mineLenet.accuracyVerdict(s(97, 0), 97, false),
+    'inconclusive',
+    'not at the paper scale',
+  );
 
-  const counts = (converged: number, exploded = 0) => ({ converged, exploded, underestimated: 0, 'not converged': 0 });
-  assert.equal(mineLenet.table2Verdict(counts(2), 'converged'), 'inconclusive', 'fewer than MIN_RUNS_FOR_VERDICT runs');
+  const counts = (converged: number, exploded = 0) => ({
+    converged,
+    exploded,
+    underestimated: 0,
+    'not converged': 0,
+  });
+  assert.equal(
+    mineLenet.table2Verdict(counts(2), 'converged'),
+    'inconclusive',
+    'fewer than MIN_RUNS_FOR_VERDICT runs',
+  );
   assert.equal(mineLenet.MIN_RUNS_FOR_VERDICT, 3);
   assert.equal(mineLenet.table2Verdict(counts(2, 1), 'converged'), 'reproduced');
-  assert.equal(mineLenet.table2Verdict(counts(2, 2), 'converged'), 'inconclusive', 'half is not more than half');
+  assert.equal(
+    mineLenet.table2Verdict(counts(2, 2), 'converged'),
+    'inconclusive',
+    'half is not more than half',
+  );
   assert.equal(mineLenet.table2Verdict(counts(4), 'exploded'), 'not reproduced');
 
-  const st = (runs: number, failing: number, converged = runs - failing) => ({ runs, failing, counts: { ...counts(converged), exploded: failing } });
+  const st = (runs: number, failing: number, converged = runs - failing) => ({
+    runs,
+    failing,
+    counts: { ...counts(converged), exploded: failing },
+  });
   assert.equal(mineLenet.stabilityVerdict(st(10, 1), st(10, 3)), 'reproduced');
   assert.equal(mineLenet.stabilityVerdict(st(10, 2), st(10, 2)), 'not reproduced');
   assert.equal(mineLenet.stabilityVerdict(st(4, 2), st(4, 2)), 'inconclusive', 'too few runs');
@@ -69,7 +98,15 @@ test('the verdict rules', () => {
   assert.equal(mineLenet.transferVerdict(2, 7), 'inconclusive');
   assert.equal(mineLenet.transferVerdict(5, 4), 'not reproduced');
   assert.equal(mineLenet.transferVerdict(NaN, 4), 'inconclusive');
-  assert.deepEqual([10, 5, 3].map(mineLenet.freshRowVerdict), ['reproduced', 'inconclusive', 'not reproduced']);
-  assert.deepEqual([2, 3, 5].map(mineLenet.warmRowVerdict), ['reproduced', 'inconclusive', 'not reproduced']);
+  assert.deepEqual([10, 5, 3].map(mineLenet.freshRowVerdict), [
+    'reproduced',
+    'inconclusive',
+    'not reproduced',
+  ]);
+  assert.deepEqual([2, 3, 5].map(mineLenet.warmRowVerdict), [
+    'reproduced',
+    'inconclusive',
+    'not reproduced',
+  ]);
   assert.deepEqual([[3, 1, 2, NaN], [4, 1, 3, 2], []].map(mineLenet.median), [2, 2, NaN]);
 });

@@ -3,14 +3,20 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBackend, Rng, MilabInputError, knnLabelMi, mmim } from 'milab';
 
-const { prepareFeatures, gaussianLayerTerms, knnLayerTerms, identitySides, identityOverParts } = mmim;
+const { prepareFeatures, gaussianLayerTerms, knnLayerTerms, identitySides, identityOverParts } =
+  mmim;
 
 before(async () => {
   await useBackend({ quiet: true });
 });
 
 /** Units that depend on the class and on a shared factor (ReLU, like a hidden layer). */
-function synthetic(n: number, d: number, classes: number, seed: number): { rows: number[][]; labels: number[] } {
+function synthetic(
+  n: number,
+  d: number,
+  classes: number,
+  seed: number,
+): { rows: number[][]; labels: number[] } {
   const rng = new Rng(seed);
   const rows: number[][] = [];
   const labels: number[] = [];
@@ -18,7 +24,11 @@ function synthetic(n: number, d: number, classes: number, seed: number): { rows:
     const c = i % classes;
     const z = rng.normal();
     labels.push(c);
-    rows.push(Array.from({ length: d }, (_, j) => Math.max(0, (c % (j + 2)) * 0.8 + 0.7 * z + rng.normal())));
+    rows.push(
+      Array.from({ length: d }, (_, j) =>
+        Math.max(0, (c % (j + 2)) * 0.8 + 0.7 * z + rng.normal()),
+      ),
+    );
   }
   return { rows, labels };
 }
@@ -61,7 +71,10 @@ test('direct k-NN estimates of the two sides agree within their spread on a few 
   const f = prepareFeatures(rows, { seed: 8 });
   const check = identityOverParts(f, labels, 4, (h, y) => knnLayerTerms(h, y));
   const spread = Math.hypot(check.lhs.sd, check.rhs.sd);
-  assert.ok(Math.abs(check.lhs.mean - check.rhs.mean) < 3 * spread + 0.05, `lhs ${check.lhs.mean} rhs ${check.rhs.mean} spread ${spread}`);
+  assert.ok(
+    Math.abs(check.lhs.mean - check.rhs.mean) < 3 * spread + 0.05,
+    `lhs ${check.lhs.mean} rhs ${check.rhs.mean} spread ${spread}`,
+  );
   assert.equal(check.lhs.values.length, 4);
 });
 

@@ -1,7 +1,17 @@
 // Model builders: named activations with the documented shapes, seeded initial weights, clear errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MilabInputError, Rng, lenet5, mlpClassifier, smallCnn, textCnn, textGru, tf, useBackend } from 'milab';
+import {
+  MilabInputError,
+  Rng,
+  lenet5,
+  mlpClassifier,
+  smallCnn,
+  textCnn,
+  textGru,
+  tf,
+  useBackend,
+} from 'milab';
 
 test.before(async () => {
   await useBackend({ quiet: true });
@@ -17,8 +27,14 @@ test('lenet5 returns every named activation with LeNet-5 shapes', () => {
   const got = tf.tidy(() => shapes(model.forward(tf.zeros([2, 28, 28, 1]))));
   assert.equal(tf.memory().numTensors, before);
   assert.deepEqual(got, {
-    conv1: [2, 24, 24, 20], maxpool1: [2, 12, 12, 20], conv2: [2, 8, 8, 50], maxpool2: [2, 4, 4, 50],
-    flatten: [2, 800], relu3: [2, 500], logits: [2, 10], softmax: [2, 10],
+    conv1: [2, 24, 24, 20],
+    maxpool1: [2, 12, 12, 20],
+    conv2: [2, 8, 8, 50],
+    maxpool2: [2, 4, 4, 50],
+    flatten: [2, 800],
+    relu3: [2, 500],
+    logits: [2, 10],
+    softmax: [2, 10],
   });
   assert.equal(model.penultimate, 'relu3');
   assert.equal(model.parameterCount, 20 * 26 + 50 * 501 + 800 * 500 + 500 + 5010);
@@ -31,7 +47,17 @@ test('flat rows are reshaped to the model input; softmax rows sum to 1', () => {
   const p = model.predict(x);
   const sums = tf.sum(p, 1).arraySync() as number[];
   for (const s of sums) assert.ok(Math.abs(s - 1) < 1e-5);
-  assert.deepEqual(model.activationNames, ['conv1', 'maxpool1', 'conv2', 'maxpool2', 'flatten', 'relu3', 'dropout3', 'logits', 'softmax']);
+  assert.deepEqual(model.activationNames, [
+    'conv1',
+    'maxpool1',
+    'conv2',
+    'maxpool2',
+    'flatten',
+    'relu3',
+    'dropout3',
+    'logits',
+    'softmax',
+  ]);
   assert.equal(model.penultimate, 'relu3');
   tf.dispose([x, p]);
   model.dispose();
@@ -53,7 +79,10 @@ test('dropout is active only in training, and reproducible from the step seed', 
   const x = tf.ones([4, 20]);
   const run = (training: boolean, seed: number) =>
     tf.tidy(() => Array.from(model.forward(x, { training, seed }).dropout1.dataSync()));
-  assert.deepEqual(run(false, 1), tf.tidy(() => Array.from(model.forward(x).hidden1.dataSync())));
+  assert.deepEqual(
+    run(false, 1),
+    tf.tidy(() => Array.from(model.forward(x).hidden1.dataSync())),
+  );
   assert.deepEqual(run(true, 1), run(true, 1));
   assert.notDeepEqual(run(true, 1), run(true, 2));
   const dropped = run(true, 1).filter((v, i) => v === 0 && run(false, 1)[i] !== 0).length;
@@ -63,17 +92,50 @@ test('dropout is active only in training, and reproducible from the step seed', 
 });
 
 test('text models: embedding + Conv1D and embedding + GRU', () => {
-  const ids = tf.tensor2d(Int32Array.from({ length: 2 * 30 }, (_, i) => i % 50), [2, 30], 'int32');
-  const cnn = textCnn({ vocabularySize: 50, sequenceLength: 30, filters: 8, kernelSize: 3, hidden: 6, seed: 1 });
-  assert.deepEqual(tf.tidy(() => shapes(cnn.forward(ids))), {
-    embedding: [2, 30, 64], conv: [2, 28, 8], pool: [2, 8], hidden: [2, 6], logits: [2, 2], softmax: [2, 2],
+  const ids = tf.tensor2d(
+    Int32Array.from({ length: 2 * 30 }, (_, i) => i % 50),
+    [2, 30],
+    'int32',
+  );
+  const cnn = textCnn({
+    vocabularySize: 50,
+    sequenceLength: 30,
+    filters: 8,
+    kernelSize: 3,
+    hidden: 6,
+    seed: 1,
   });
-  const gru = textGru({ vocabularySize: 50, sequenceLength: 30, units: 12, embeddingDim: 4, classes: 3, seed: 1 });
-  assert.deepEqual(tf.tidy(() => shapes(gru.forward(ids))), { embedding: [2, 30, 4], gru: [2, 12], logits: [2, 3], softmax: [2, 3] });
+  assert.deepEqual(
+    tf.tidy(() => shapes(cnn.forward(ids))),
+    {
+      embedding: [2, 30, 64],
+      conv: [2, 28, 8],
+      pool: [2, 8],
+      hidden: [2, 6],
+      logits: [2, 2],
+      softmax: [2, 2],
+    },
+  );
+  const gru = textGru({
+    vocabularySize: 50,
+    sequenceLength: 30,
+    units: 12,
+    embeddingDim: 4,
+    classes: 3,
+    seed: 1,
+  });
+  assert.deepEqual(
+    tf.tidy(() => shapes(gru.forward(ids))),
+    { embedding: [2, 30, 4], gru: [2, 12], logits: [2, 3], softmax: [2, 3] },
+  );
   // The recurrent kernel [12, 36] starts with orthonormal rows.
   const recurrent = gru.model.getWeights().find((w) => w.shape[0] === 12 && w.shape[1] === 36)!;
-  const gram = tf.tidy(() => tf.matMul(recurrent, recurrent, false, true).arraySync() as number[][]);
-  gram.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - (i === j ? 1 : 0)) < 1e-4)));
+  const gram = tf.tidy(
+    () => tf.matMul(recurrent, recurrent, false, true).arraySync() as number[][],
+  );
+  gram.forEach((row, i) =>
+    row.forEach((v, j) => assert.ok(Math.abs(v - (i === j ? 1 : 0)) < 1e-4)),
+  );
   tf.dispose(ids);
   cnn.dispose();
   gru.dispose();
@@ -81,7 +143,10 @@ test('text models: embedding + Conv1D and embedding + GRU', () => {
 
 test('bad builder arguments and inputs are one-line input errors', () => {
   assert.throws(() => mlpClassifier({ inputShape: 4, hidden: [0] }), MilabInputError);
-  assert.throws(() => lenet5({ inputShape: [28, 28] }), /inputShape must be \[height, width, channels\]/);
+  assert.throws(
+    () => lenet5({ inputShape: [28, 28] }),
+    /inputShape must be \[height, width, channels\]/,
+  );
   assert.throws(() => smallCnn({ classes: 1 }), /classes must be an integer >= 2/);
   assert.throws(() => textGru({ vocabularySize: 1, sequenceLength: 5 }), /vocabularySize/);
   const model = mlpClassifier({ inputShape: 4, hidden: [3] });

@@ -3,8 +3,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ClassifierTrainer, MilabInputError, Rng, collectActivations, evaluateAccuracy, mlpClassifier, smallCnn,
-  textCnn, textGru, tf, trainClassifier, useBackend,
+  ClassifierTrainer,
+  MilabInputError,
+  Rng,
+  collectActivations,
+  evaluateAccuracy,
+  mlpClassifier,
+  smallCnn,
+  textCnn,
+  textGru,
+  tf,
+  trainClassifier,
+  useBackend,
 } from 'milab';
 
 test.before(async () => {
@@ -31,18 +41,36 @@ test('trainClassifier learns, reports per epoch, and leaves no tensor behind', a
   const epochs: number[] = [];
   let progressCalls = 0;
   const history = await trainClassifier(model, data, {
-    epochs: 4, batchSize: 32, seed: 4, validation, learningRate: 1e-2,
-    onEpochEnd: (e) => { epochs.push(e.epoch); },
-    onProgress: (p) => { progressCalls++; assert.ok(p.step <= p.total); },
+    epochs: 4,
+    batchSize: 32,
+    seed: 4,
+    validation,
+    learningRate: 1e-2,
+    onEpochEnd: (e) => {
+      epochs.push(e.epoch);
+    },
+    onProgress: (p) => {
+      progressCalls++;
+      assert.ok(p.step <= p.total);
+    },
   });
   assert.equal(tf.memory().numTensors, before);
   assert.deepEqual(epochs, [1, 2, 3, 4]);
   assert.equal(history.steps, 4 * 18);
   assert.equal(progressCalls, history.steps);
   assert.ok(history.epochs[3].loss < history.epochs[0].loss);
-  assert.ok(history.epochs[3].validationAccuracy! > 0.95, `validation accuracy ${history.epochs[3].validationAccuracy}`);
-  assert.ok(Math.abs((await evaluateAccuracy(model, validation)) - history.epochs[3].validationAccuracy!) < 1e-9);
-  assert.equal(await evaluateAccuracy(model, validation), await evaluateAccuracy(model, validation));
+  assert.ok(
+    history.epochs[3].validationAccuracy! > 0.95,
+    `validation accuracy ${history.epochs[3].validationAccuracy}`,
+  );
+  assert.ok(
+    Math.abs((await evaluateAccuracy(model, validation)) - history.epochs[3].validationAccuracy!) <
+      1e-9,
+  );
+  assert.equal(
+    await evaluateAccuracy(model, validation),
+    await evaluateAccuracy(model, validation),
+  );
   tf.dispose([data.x, data.y, validation.x, validation.y]);
   model.dispose();
 });
@@ -59,31 +87,49 @@ test('the same seed reproduces the run exactly (shuffles and dropout masks)', as
   tf.dispose([data.x, data.y]);
 });
 
-for (const [what, extra] of [['plain', {}], ['with a capped extra loss measured every 3 steps', {
-  extraLoss: (a: Record<string, tf.Tensor>) => tf.mean(tf.square(a.logits)) as tf.Scalar, capEvery: 3 }]] as const) test(`a trainer step keeps the tensor count flat over many steps (${what})`, () => {
-  const model = smallCnn({ inputShape: [10, 10, 1], seed: 1, dropout: 0.2 });
-  const trainer = new ClassifierTrainer(model, { seed: 2, ...extra });
-  const x = tf.randomNormal([8, 10, 10, 1], 0, 1, 'float32', 3);
-  const y = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32');
-  const counts: number[] = [];
-  for (let i = 0; i < 60; i++) {
-    const r = trainer.step(x, y);
-    tf.dispose([r.loss, r.correct, r.extra ?? []]);
-    if (i >= 5) counts.push(tf.memory().numTensors);
-  }
-  assert.equal(Math.max(...counts), Math.min(...counts), 'tensor count changed between steps');
-  trainer.dispose();
-  tf.dispose([x, y]);
-  model.dispose();
-});
+for (const [what, extra] of [
+  ['plain', {}],
+  [
+    'with a capped extra loss measured every 3 steps',
+    {
+      extraLoss: (a: Record<string, tf.Tensor>) => tf.mean(tf.square(a.logits)) as tf.Scalar,
+      capEvery: 3,
+    },
+  ],
+] as const)
+  test(`a trainer step keeps the tensor count flat over many steps (${what})`, () => {
+    const model = smallCnn({ inputShape: [10, 10, 1], seed: 1, dropout: 0.2 });
+    const trainer = new ClassifierTrainer(model, { seed: 2, ...extra });
+    const x = tf.randomNormal([8, 10, 10, 1], 0, 1, 'float32', 3);
+    const y = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32');
+    const counts: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const r = trainer.step(x, y);
+      tf.dispose([r.loss, r.correct, r.extra ?? []]);
+      if (i >= 5) counts.push(tf.memory().numTensors);
+    }
+    assert.equal(Math.max(...counts), Math.min(...counts), 'tensor count changed between steps');
+    trainer.dispose();
+    tf.dispose([x, y]);
+    model.dispose();
+  });
 
 test('extraLoss: the capped gradient steers without swamping the task; uncapped it swamps', async () => {
   const data = blobs(600, 8);
   // A huge penalty pulling every hidden unit to zero: its raw gradient dwarfs the task's.
-  const extraLoss = (a: Record<string, tf.Tensor>) => tf.mul(1e4, tf.mean(tf.square(a.hidden1))) as tf.Scalar;
+  const extraLoss = (a: Record<string, tf.Tensor>) =>
+    tf.mul(1e4, tf.mean(tf.square(a.hidden1))) as tf.Scalar;
   const accuracy = async (capExtraGradient: boolean, capEvery?: number) => {
     const model = mlpClassifier({ inputShape: 8, hidden: [16], classes: 3, seed: 9 });
-    const h = await trainClassifier(model, data, { epochs: 3, batchSize: 32, seed: 10, learningRate: 1e-2, extraLoss, capExtraGradient, capEvery });
+    const h = await trainClassifier(model, data, {
+      epochs: 3,
+      batchSize: 32,
+      seed: 10,
+      learningRate: 1e-2,
+      extraLoss,
+      capExtraGradient,
+      capEvery,
+    });
     const acc = await evaluateAccuracy(model, data);
     assert.ok(h.epochs[2].extraLoss! >= 0);
     model.dispose();
@@ -106,17 +152,29 @@ test('a spike of the extra gradient between cap measurements is clipped like a c
   const optimizer = tf.train.sgd(0.01); // plain SGD: the weight change is the applied gradient
   let step = 0;
   const spikeAt = 4; // step 0 measures the scale, steps 1-9 reuse it
-  const extraLoss = (a: Record<string, tf.Tensor>) => tf.mul(step === spikeAt ? 1e6 : 1e-3, tf.mean(tf.square(a.hidden1))) as tf.Scalar;
+  const extraLoss = (a: Record<string, tf.Tensor>) =>
+    tf.mul(step === spikeAt ? 1e6 : 1e-3, tf.mean(tf.square(a.hidden1))) as tf.Scalar;
   const trainer = new ClassifierTrainer(model, { optimizer, seed: 6, extraLoss, capEvery: 10 });
   const moves: number[] = [];
   for (; step < 8; step++) {
     const before = model.trainableVariables.map((v) => v.clone());
     const r = trainer.step(data.x, data.y);
-    moves.push(tf.tidy(() => Math.sqrt(tf.addN(model.trainableVariables.map((v, i) => tf.sum(tf.square(tf.sub(v, before[i]))))).dataSync()[0])));
+    moves.push(
+      tf.tidy(() =>
+        Math.sqrt(
+          tf
+            .addN(model.trainableVariables.map((v, i) => tf.sum(tf.square(tf.sub(v, before[i])))))
+            .dataSync()[0],
+        ),
+      ),
+    );
     tf.dispose([r.loss, r.correct, r.extra ?? [], before]);
   }
   const ordinary = Math.max(...moves.filter((_, i) => i !== spikeAt));
-  assert.ok(moves[spikeAt] < 3 * ordinary, `the spike moved the weights by ${moves[spikeAt]}, ordinary steps by at most ${ordinary}`);
+  assert.ok(
+    moves[spikeAt] < 3 * ordinary,
+    `the spike moved the weights by ${moves[spikeAt]}, ordinary steps by at most ${ordinary}`,
+  );
   trainer.dispose();
   optimizer.dispose();
   model.dispose();
@@ -128,13 +186,22 @@ test('afterStep sees the activations and labels of each step', async () => {
   const model = mlpClassifier({ inputShape: 8, hidden: [5], classes: 3, seed: 12 });
   const seen: number[][] = [];
   await trainClassifier(model, data, {
-    epochs: 1, batchSize: 16, seed: 13,
+    epochs: 1,
+    batchSize: 16,
+    seed: 13,
     afterStep: ({ activations, labels, labelIds, step }) => {
       seen.push([step, ...activations[model.penultimate].shape, labels.shape[0]]);
-      assert.deepEqual(labelIds, Int32Array.from(labels.dataSync()), 'labelIds are the batch labels');
+      assert.deepEqual(
+        labelIds,
+        Int32Array.from(labels.dataSync()),
+        'labelIds are the batch labels',
+      );
     },
   });
-  assert.deepEqual(seen, [1, 2, 3, 4].map((s) => [s, 16, 5, 16]));
+  assert.deepEqual(
+    seen,
+    [1, 2, 3, 4].map((s) => [s, 16, 5, 16]),
+  );
   const acts = collectActivations(model, data.x, ['hidden1', 'softmax'], { batchSize: 24 });
   assert.deepEqual(acts.hidden1.shape, [64, 5]);
   assert.deepEqual(acts.softmax.shape, [64, 3]);
@@ -146,29 +213,71 @@ test('bad data is a one-line input error', async () => {
   const model = mlpClassifier({ inputShape: 8, hidden: [4], classes: 3 });
   const x = tf.zeros([10, 8]);
   const opts = { epochs: 1, batchSize: 4 };
-  await assert.rejects(trainClassifier(model, { x, y: tf.zeros([9], 'int32') }, opts), /10 rows but data.y has 9/);
-  await assert.rejects(trainClassifier(model, { x, y: tf.fill([10], 3, 'int32') }, opts), /class ids must be integers in \[0, 3\)/);
-  await assert.rejects(trainClassifier(model, { x, y: tf.zeros([10], 'int32') }, { epochs: 1, batchSize: 11 }), MilabInputError);
-  await assert.rejects(trainClassifier(model, { x: tf.zeros([10, 7]), y: tf.zeros([10], 'int32') }, opts), /expects \[8\]/);
+  await assert.rejects(
+    trainClassifier(model, { x, y: tf.zeros([9], 'int32') }, opts),
+    /10 rows but data.y has 9/,
+  );
+  await assert.rejects(
+    trainClassifier(model, { x, y: tf.fill([10], 3, 'int32') }, opts),
+    /class ids must be integers in \[0, 3\)/,
+  );
+  await assert.rejects(
+    trainClassifier(model, { x, y: tf.zeros([10], 'int32') }, { epochs: 1, batchSize: 11 }),
+    MilabInputError,
+  );
+  await assert.rejects(
+    trainClassifier(model, { x: tf.zeros([10, 7]), y: tf.zeros([10], 'int32') }, opts),
+    /expects \[8\]/,
+  );
   model.dispose();
 });
 
 test('wasm and the cpu reference train a CNN and two text models (Conv1D, GRU) to the same losses', async () => {
   const rng = new Rng(14);
-  const images = { x: tf.tensor4d(rng.normals(32 * 144), [32, 12, 12, 1]), y: tf.tensor1d(Int32Array.from({ length: 32 }, () => rng.int(10)), 'int32') };
+  const images = {
+    x: tf.tensor4d(rng.normals(32 * 144), [32, 12, 12, 1]),
+    y: tf.tensor1d(
+      Int32Array.from({ length: 32 }, () => rng.int(10)),
+      'int32',
+    ),
+  };
   const texts = {
-    x: tf.tensor2d(Int32Array.from({ length: 32 * 12 }, () => rng.int(40)), [32, 12], 'int32'),
-    y: tf.tensor1d(Int32Array.from({ length: 32 }, () => rng.int(2)), 'int32'),
+    x: tf.tensor2d(
+      Int32Array.from({ length: 32 * 12 }, () => rng.int(40)),
+      [32, 12],
+      'int32',
+    ),
+    y: tf.tensor1d(
+      Int32Array.from({ length: 32 }, () => rng.int(2)),
+      'int32',
+    ),
   };
   const losses = async (backend: 'wasm' | 'cpu') => {
     await tf.setBackend(backend);
-    const copy = (d: { x: tf.Tensor; y: tf.Tensor }) => ({ x: tf.tensor(d.x.dataSync(), d.x.shape, d.x.dtype), y: tf.tensor(d.y.dataSync(), d.y.shape, d.y.dtype) });
+    const copy = (d: { x: tf.Tensor; y: tf.Tensor }) => ({
+      x: tf.tensor(d.x.dataSync(), d.x.shape, d.x.dtype),
+      y: tf.tensor(d.y.dataSync(), d.y.shape, d.y.dtype),
+    });
     const [img, txt] = [copy(images), copy(texts)];
     const cnn = smallCnn({ inputShape: [12, 12, 1], seed: 15 });
-    const text = textCnn({ vocabularySize: 40, sequenceLength: 12, filters: 6, kernelSize: 3, hidden: 5, embeddingDim: 8, seed: 16 });
+    const text = textCnn({
+      vocabularySize: 40,
+      sequenceLength: 12,
+      filters: 6,
+      kernelSize: 3,
+      hidden: 5,
+      embeddingDim: 8,
+      seed: 16,
+    });
     const a = await trainClassifier(cnn, img, { epochs: 1, batchSize: 8, seed: 17 });
     const b = await trainClassifier(text, txt, { epochs: 2, batchSize: 8, seed: 18 });
-    const gru = textGru({ vocabularySize: 40, sequenceLength: 12, units: 6, embeddingDim: 5, seed: 19 });
+    const gru = textGru({
+      vocabularySize: 40,
+      sequenceLength: 12,
+      units: 6,
+      embeddingDim: 5,
+      seed: 19,
+    });
     const c = await trainClassifier(gru, txt, { epochs: 1, batchSize: 8, seed: 20 });
     cnn.dispose();
     text.dispose();
@@ -179,6 +288,11 @@ test('wasm and the cpu reference train a CNN and two text models (Conv1D, GRU) t
   const onWasm = await losses('wasm');
   const onCpu = await losses('cpu');
   await tf.setBackend('wasm');
-  onWasm.forEach((l, i) => assert.ok(Math.abs(l - onCpu[i]) < 1e-4 * Math.max(1, Math.abs(onCpu[i])), `epoch loss ${i}: wasm ${l} cpu ${onCpu[i]}`));
+  onWasm.forEach((l, i) =>
+    assert.ok(
+      Math.abs(l - onCpu[i]) < 1e-4 * Math.max(1, Math.abs(onCpu[i])),
+      `epoch loss ${i}: wasm ${l} cpu ${onCpu[i]}`,
+    ),
+  );
   tf.dispose([images.x, images.y, texts.x, texts.y]);
 });

@@ -30,7 +30,8 @@ for (const name of Object.keys(STEPS) as WorkloadName[]) {
     assert.equal(tf.engine().backend.numDataIds(), buffers, 'backend buffer count changed');
     assert.ok(Number.isFinite(last), `last value ${last}`);
     if (name === 'ksg') assert.ok(Math.abs(last - 0.83) < 0.05, `KSG estimate ${last} vs 0.830`);
-    if (name === 'mine') assert.ok(last > 0.5, `DV estimate after ${STEPS[name] + 3} steps: ${last}`);
+    if (name === 'mine')
+      assert.ok(last > 0.5, `DV estimate after ${STEPS[name] + 3} steps: ${last}`);
     workload.dispose();
   });
 }

@@ -74,18 +74,30 @@ test('after the wasm backend loads, a stray exception reaches the handler instea
       Promise.reject(new Error('late'));
       setTimeout(() => console.log('still running'), 50);
     })();`;
-  const run = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  assert.equal(run.status, 0, `exit status ${run.status} (7 = Emscripten's rethrowing handler): ${run.stderr}`);
+  const run = spawnSync(process.execPath, ['-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(
+    run.status,
+    0,
+    `exit status ${run.status} (7 = Emscripten's rethrowing handler): ${run.stderr}`,
+  );
   assert.match(run.stdout, /handled exception: stray/);
   assert.match(run.stdout, /handled rejection: late/);
   assert.match(run.stdout, /still running/);
 });
 
-test('without a handler, a stray exception gets Node\'s usual report and status 1, not 7', () => {
+test("without a handler, a stray exception gets Node's usual report and status 1, not 7", () => {
   const script = `
     const { useBackend } = require('milab');
     useBackend({ backend: 'wasm', quiet: true }).then(() => { throw new Error('unhandled stray'); });`;
-  const run = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, ['-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, /unhandled stray/);
 });
@@ -102,58 +114,97 @@ function withNotebook(cells: string[], body: (file: string, reportsRoot: string)
   };
 }
 
-test('a kernel on the wasm backend survives a burst of output and a stray exception, and loses no line', withNotebook(
-  [
-    "import { useBackend } from 'milab';\nawait useBackend({ quiet: true });",
-    `for (let i = 0; i < ${BURST}; i++) console.log('line ' + i);`,
-    "setTimeout(() => { throw new Error('stray'); }, 1);\nawait new Promise((r) => setTimeout(r, 300));",
-    "console.log('alive');",
-  ],
-  async (file, reportsRoot) => {
-    const run = await runNotebook(file, { profile: 'smoke', reportsRoot, log: () => {}, env: { MILAB_BACKEND: 'wasm' } });
-    const executed = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as {
-      cells: Array<{ outputs: Array<{ text?: string | string[] }> }>;
-    };
-    // Cell 0 is the title.
-    const text = (cell: number) => executed.cells[cell].outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
-    const lines = text(2).split('\n').filter(Boolean);
-    assert.equal(lines.length, BURST, 'every line of the burst is in the report');
-    assert.equal(lines[BURST - 1], `line ${BURST - 1}`);
-    assert.match(text(4), /alive/);
-  },
-));
+test(
+  'a kernel on the wasm backend survives a burst of output and a stray exception, and loses no line',
+  withNotebook(
+    [
+      "import { useBackend } from 'milab';\nawait useBackend({ quiet: true });",
+      `for (let i = 0; i < ${BURST}; i++) console.log('line ' + i);`,
+      "setTimeout(() => { throw new Error('stray'); }, 1);\nawait new Promise((r) => setTimeout(r, 300));",
+      "console.log('alive');",
+    ],
+    async (file, reportsRoot) => {
+      const run = await runNotebook(file, {
+        profile: 'smoke',
+        reportsRoot,
+        log: () => {},
+        env: { MILAB_BACKEND: 'wasm' },
+      });
+      const executed = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as {
+        cells: Array<{ outputs: Array<{ text?: string | string[] }> }>;
+      };
+      // Cell 0 is the title.
+      const text = (cell: number) =>
+        executed.cells[cell].outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
+      const lines = text(2).split('\n').filter(Boolean);
+      assert.equal(lines.length, BURST, 'every line of the burst is in the report');
+      assert.equal(lines[BURST - 1], `line ${BURST - 1}`);
+      assert.match(text(4), /alive/);
+    },
+  ),
+);
 
-test('a kernel that dies is reported with its signal and its last output', withNotebook(
-  [
-    "console.log('fine');",
-    "require('fs').writeSync(2, 'FATAL ERROR: last words before dying\\n');\nprocess.kill(process.pid, 'SIGKILL');",
-    "console.log('never');",
-  ],
-  async (file, reportsRoot) => {
-    await assert.rejects(runNotebook(file, { profile: 'smoke', reportsRoot, log: () => {} }), (err: unknown) => {
-      assert.ok(err instanceof NotebookFailure, String(err));
-      assert.match(err.message, /cell 3\/4 failed: the kernel died \(signal SIGKILL \(9\)\): FATAL ERROR: last words/);
-      assert.match(err.details, /the kernel's last output/);
-      return true;
-    });
-    assert.equal(fs.existsSync(path.join(reportsRoot, '97-kernel')), false, 'no report from a dead kernel');
-  },
-));
+test(
+  'a kernel that dies is reported with its signal and its last output',
+  withNotebook(
+    [
+      "console.log('fine');",
+      "require('fs').writeSync(2, 'FATAL ERROR: last words before dying\\n');\nprocess.kill(process.pid, 'SIGKILL');",
+      "console.log('never');",
+    ],
+    async (file, reportsRoot) => {
+      await assert.rejects(
+        runNotebook(file, { profile: 'smoke', reportsRoot, log: () => {} }),
+        (err: unknown) => {
+          assert.ok(err instanceof NotebookFailure, String(err));
+          assert.match(
+            err.message,
+            /cell 3\/4 failed: the kernel died \(signal SIGKILL \(9\)\): FATAL ERROR: last words/,
+          );
+          assert.match(err.details, /the kernel's last output/);
+          return true;
+        },
+      );
+      assert.equal(
+        fs.existsSync(path.join(reportsRoot, '97-kernel')),
+        false,
+        'no report from a dead kernel',
+      );
+    },
+  ),
+);
 
 test('a kernel whose executor is killed exits too, instead of computing on unseen', async () => {
   const pidFile = path.join(ROOT, '.cache', `kernel-pid-${process.pid}`);
   await withNotebook(
-    [`require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));`, 'await new Promise((r) => setTimeout(r, 120000));'],
+    [
+      `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));`,
+      'await new Promise((r) => setTimeout(r, 120000));',
+    ],
     async (file, reportsRoot) => {
       const env = loadRunnerEnv();
       fs.mkdirSync(reportsRoot, { recursive: true });
-      const executor = spawn(env.python, [
-        path.join(ROOT, 'scripts', 'execute_notebook.py'), file,
-        '--ipynb', path.join(reportsRoot, 'x.ipynb'), '--html', path.join(reportsRoot, 'x.html'),
-        '--cwd', path.dirname(file), '--timeout', '600',
-      ], { env: { ...process.env, JUPYTER_PATH: env.jupyterPath }, stdio: 'ignore' });
+      const executor = spawn(
+        env.python,
+        [
+          path.join(ROOT, 'scripts', 'execute_notebook.py'),
+          file,
+          '--ipynb',
+          path.join(reportsRoot, 'x.ipynb'),
+          '--html',
+          path.join(reportsRoot, 'x.html'),
+          '--cwd',
+          path.dirname(file),
+          '--timeout',
+          '600',
+        ],
+        { env: { ...process.env, JUPYTER_PATH: env.jupyterPath }, stdio: 'ignore' },
+      );
       try {
-        const kernel = await poll(() => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined), 120);
+        const kernel = await poll(
+          () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined),
+          120,
+        );
         executor.kill('SIGKILL');
         const gone = await poll(() => (alive(kernel) ? undefined : true), 15);
         assert.ok(gone, `kernel ${kernel} still running 15 s after its executor was killed`);

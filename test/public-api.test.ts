@@ -23,7 +23,9 @@ function exportedTypeNames(): Set<string> {
   const names = new Set<string>();
   for (const file of sourceFiles(SRC)) {
     const text = fs.readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/export (?:declare )?(?:interface|type|class|abstract class) (\w+)/g)) {
+    for (const m of text.matchAll(
+      /export (?:declare )?(?:interface|type|class|abstract class) (\w+)/g,
+    )) {
       names.add(m[1]);
     }
   }
@@ -45,7 +47,10 @@ test("every name in the README's Library API section is exported by milab", () =
     const m = /^(?:new )?([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?(?:\(.*\))?$/.exec(code.trim());
     if (!m || code.includes('/') || /^['"]/.test(code)) continue;
     const [, head, member] = m;
-    if (['opts', 'task', 'options', 'x', 'y', 'z', 'warning', 'regularizer', 'result'].includes(head)) continue; // argument names
+    if (
+      ['opts', 'task', 'options', 'x', 'y', 'z', 'warning', 'regularizer', 'result'].includes(head)
+    )
+      continue; // argument names
     checked++;
     if (member !== undefined && head !== 'tf') {
       const ns = runtime[head] as Record<string, unknown> | undefined;
@@ -76,14 +81,28 @@ test('internals are not public, and the papers are namespaces', () => {
   const publicNames = new Set(Object.keys(milab));
   const leaked = Object.keys(internal).filter((name) => publicNames.has(name));
   assert.deepEqual(leaked, [], 'a name is either public or internal');
-  for (const name of ['hstack', 'logGamma', 'checkOptionNames', 'validateEstimate', 'writeFileAtomic']) {
+  for (const name of [
+    'hstack',
+    'logGamma',
+    'checkOptionNames',
+    'validateEstimate',
+    'writeFileAtomic',
+  ]) {
     assert.ok(name in internal, `${name} is reachable for tests`);
   }
   const papers = fs.readdirSync(path.join(SRC, 'papers'));
   assert.ok(papers.length >= 2);
   const index = fs.readFileSync(path.join(SRC, 'index.ts'), 'utf8');
   for (const paper of papers) {
-    assert.match(index, new RegExp(`export \\* as \\w+ from './papers/${paper}'`), `papers/${paper} is a namespace`);
-    assert.doesNotMatch(index, new RegExp(`export \\* from './papers/${paper}'`), `papers/${paper} is not flattened`);
+    assert.match(
+      index,
+      new RegExp(`export \\* as \\w+ from './papers/${paper}'`),
+      `papers/${paper} is a namespace`,
+    );
+    assert.doesNotMatch(
+      index,
+      new RegExp(`export \\* from './papers/${paper}'`),
+      `papers/${paper} is not flattened`,
+    );
   }
 });

@@ -1,10 +1,18 @@
 // Paired statistics and the verdict rules for method-vs-baseline tables.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MilabInputError, pairedComparison, judgeBaselineRow, judgeImprovementRow, judgeBeatsBaseline, combineVerdicts } from 'milab';
+import {
+  MilabInputError,
+  pairedComparison,
+  judgeBaselineRow,
+  judgeImprovementRow,
+  judgeBeatsBaseline,
+  combineVerdicts,
+} from 'milab';
 import { signTestP, studentTQuantile, studentTTwoSidedP } from 'milab/internal';
 
-const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, what: string) =>
+  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 test('Student t tail probabilities and quantiles match tables', () => {
   close(studentTTwoSidedP(2, 5), 0.101939, 1e-5, 'P(|T5| > 2)');
@@ -25,7 +33,7 @@ test('pairedComparison: mean difference, interval, t and counts', () => {
   close(c.meanDiff, 1, 1e-12, 'mean');
   close(c.sdDiff, 0.5, 1e-12, 'sd');
   close(c.t, 1 / (0.5 / Math.sqrt(3)), 1e-9, 't');
-  close(c.ci95[0], 1 - 4.302653 * 0.5 / Math.sqrt(3), 1e-5, 'lower');
+  close(c.ci95[0], 1 - (4.302653 * 0.5) / Math.sqrt(3), 1e-5, 'lower');
   assert.deepEqual([c.wins, c.losses, c.ties], [3, 0, 0]);
   const single = pairedComparison([1], [0]);
   assert.deepEqual(single.ci95, [-Infinity, Infinity]);
@@ -37,7 +45,10 @@ test('pairedComparison: mean difference, interval, t and counts', () => {
 test('verdicts: undecided below the paper scale or with fewer than 3 seeds', () => {
   assert.equal(judgeBaselineRow(89.15, [89.1, 89.2, 89.0], false).verdict, 'inconclusive');
   assert.equal(judgeBaselineRow(89.15, [89.1, 89.2], true).verdict, 'inconclusive');
-  assert.equal(judgeImprovementRow(1.67, [91, 92, 91], [89, 90, 89], false).verdict, 'inconclusive');
+  assert.equal(
+    judgeImprovementRow(1.67, [91, 92, 91], [89, 90, 89], false).verdict,
+    'inconclusive',
+  );
   assert.equal(judgeBeatsBaseline(1.67, [91, 92], [89, 90], true).verdict, 'inconclusive');
 });
 
@@ -45,7 +56,10 @@ test('verdicts follow the stated rules at the paper scale', () => {
   assert.equal(judgeBaselineRow(89.15, [89.1, 89.3, 89.0], true).verdict, 'reproduced');
   assert.equal(judgeBaselineRow(89.15, [88.1, 88.2, 88.0], true).verdict, 'not reproduced');
   // improvements 1.6, 1.8, 1.7: interval around 1.7 excludes 0 and contains the paper's 1.67
-  assert.equal(judgeImprovementRow(1.67, [90.7, 90.9, 90.8], [89.1, 89.1, 89.1], true).verdict, 'reproduced');
+  assert.equal(
+    judgeImprovementRow(1.67, [90.7, 90.9, 90.8], [89.1, 89.1, 89.1], true).verdict,
+    'reproduced',
+  );
   // improvements ~0.1: interval excludes 1.67
   const small = judgeImprovementRow(1.67, [89.2, 89.25, 89.15], [89.1, 89.1, 89.1], true);
   assert.equal(small.verdict, 'not reproduced');
@@ -53,11 +67,23 @@ test('verdicts follow the stated rules at the paper scale', () => {
   // noisy: contains both 0 and 1.67
   assert.equal(judgeImprovementRow(1.67, [92, 88, 90], [89, 89, 89], true).verdict, 'inconclusive');
   // a small but clear improvement: the direction claim holds although the size does not
-  assert.equal(judgeBeatsBaseline(1.67, [89.2, 89.21, 89.22], [89.1, 89.1, 89.1], true).verdict, 'reproduced');
+  assert.equal(
+    judgeBeatsBaseline(1.67, [89.2, 89.21, 89.22], [89.1, 89.1, 89.1], true).verdict,
+    'reproduced',
+  );
   // interval [-0.02, 0.22]: contains 0, rules out the paper's 1.67
-  assert.equal(judgeBeatsBaseline(1.67, [89.2, 89.25, 89.15], [89.1, 89.1, 89.1], true).verdict, 'not reproduced');
-  assert.equal(judgeBeatsBaseline(1.67, [91, 87, 89.5], [89.1, 89.1, 89.1], true).verdict, 'inconclusive');
-  assert.equal(judgeBeatsBaseline(1.67, [89.0, 89.1, 89.05], [89.1, 89.1, 89.1], true).verdict, 'not reproduced');
+  assert.equal(
+    judgeBeatsBaseline(1.67, [89.2, 89.25, 89.15], [89.1, 89.1, 89.1], true).verdict,
+    'not reproduced',
+  );
+  assert.equal(
+    judgeBeatsBaseline(1.67, [91, 87, 89.5], [89.1, 89.1, 89.1], true).verdict,
+    'inconclusive',
+  );
+  assert.equal(
+    judgeBeatsBaseline(1.67, [89.0, 89.1, 89.05], [89.1, 89.1, 89.1], true).verdict,
+    'not reproduced',
+  );
   assert.equal(combineVerdicts(['reproduced', 'reproduced']), 'reproduced');
   assert.equal(combineVerdicts(['reproduced', 'inconclusive']), 'inconclusive');
   assert.equal(combineVerdicts(['inconclusive', 'not reproduced']), 'not reproduced');

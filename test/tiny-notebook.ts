@@ -9,13 +9,22 @@ export function tinyNotebook(name: string, cells: string[]): { file: string; dir
   const dir = fs.mkdtempSync(path.join(ROOT, '.cache', `${name}-`));
   const file = path.join(dir, `${name}.ipynb`);
   const code = (source: string) => ({
-    cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source,
+    cell_type: 'code',
+    metadata: {},
+    execution_count: null,
+    outputs: [],
+    source,
   });
-  fs.writeFileSync(file, JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 4,
-    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-    cells: [{ cell_type: 'markdown', metadata: {}, source: `# ${name}` }, ...cells.map(code)],
-  }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 4,
+      metadata: {
+        kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
+      },
+      cells: [{ cell_type: 'markdown', metadata: {}, source: `# ${name}` }, ...cells.map(code)],
+    }),
+  );
   return { file, dir };
 }

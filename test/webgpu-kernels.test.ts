@@ -22,7 +22,15 @@ function uniform(shape: number[], lo = -1, hi = 1): Input {
 const t = (input: Input) => tf.tensor(input.values, input.shape);
 
 function labels(rows: number, classes: number): tf.Tensor2D {
-  return tf.oneHot(tf.tensor1d(Array.from({ length: rows }, (_, i) => (i * 7) % classes), 'int32'), classes).toFloat() as tf.Tensor2D;
+  return tf
+    .oneHot(
+      tf.tensor1d(
+        Array.from({ length: rows }, (_, i) => (i * 7) % classes),
+        'int32',
+      ),
+      classes,
+    )
+    .toFloat() as tf.Tensor2D;
 }
 
 // Each case draws its inputs once; the returned function builds the same computation on any backend.
@@ -32,7 +40,12 @@ const cases: Record<string, () => () => tf.Tensor[]> = {
     const b = uniform([17, 9]);
     const at = uniform([17, 33]);
     const bt = uniform([9, 17]);
-    return () => [tf.matMul(t(a), t(b)), tf.matMul(t(at), t(b), true), tf.matMul(t(a), t(bt), false, true), tf.matMul(t(at), t(bt), true, true)];
+    return () => [
+      tf.matMul(t(a), t(b)),
+      tf.matMul(t(at), t(b), true),
+      tf.matMul(t(a), t(bt), false, true),
+      tf.matMul(t(at), t(bt), true, true),
+    ];
   },
   'matMul, vectorised sizes and batches': () => {
     const a = uniform([64, 128]);
@@ -40,21 +53,32 @@ const cases: Record<string, () => () => tf.Tensor[]> = {
     const c = uniform([3, 32, 24]);
     const d = uniform([3, 32, 16]);
     const long = uniform([2048, 8]);
-    return () => [tf.matMul(t(a), t(b)), tf.matMul(t(c), t(d), true), tf.matMul(t(long), t(long), true)];
+    return () => [
+      tf.matMul(t(a), t(b)),
+      tf.matMul(t(c), t(d), true),
+      tf.matMul(t(long), t(long), true),
+    ];
   },
   'dense layer gradients (fused matMul + bias + relu)': () => {
     const x = uniform([32, 20]);
     const w = uniform([20, 12]);
     const b = uniform([12]);
     return () => {
-      const loss = (w: tf.Tensor, b: tf.Tensor) => tf.fused.matMul({ a: t(x) as tf.Tensor2D, b: w as tf.Tensor2D, bias: b, activation: 'relu' }).square().sum();
+      const loss = (w: tf.Tensor, b: tf.Tensor) =>
+        tf.fused
+          .matMul({ a: t(x) as tf.Tensor2D, b: w as tf.Tensor2D, bias: b, activation: 'relu' })
+          .square()
+          .sum();
       return tf.grads(loss)([t(w), t(b)]);
     };
   },
   'conv2d and both backprops (same, stride 1)': () => {
     const x = uniform([2, 9, 9, 3]);
     const f = uniform([3, 3, 3, 4]);
-    return () => [tf.conv2d(t(x) as tf.Tensor4D, t(f) as tf.Tensor4D, 1, 'same'), ...convGrads(x, f, 1, 'same')];
+    return () => [
+      tf.conv2d(t(x) as tf.Tensor4D, t(f) as tf.Tensor4D, 1, 'same'),
+      ...convGrads(x, f, 1, 'same'),
+    ];
   },
   'conv2d and both backprops (valid, stride 2)': () => {
     const x = uniform([2, 11, 11, 2]);
@@ -69,33 +93,65 @@ const cases: Record<string, () => () => tf.Tensor[]> = {
   'maxPool and its gradient': () => {
     const x = uniform([2, 8, 8, 3]);
     const y = uniform([2, 7, 7, 4]);
-    const pool = (k: number, s: number, pad: 'valid' | 'same') => (v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, k, s, pad);
-    return () => [pool(2, 2, 'valid')(t(x)), tf.grad((v) => pool(2, 2, 'valid')(v).square().sum())(t(x)), tf.grad((v) => pool(3, 2, 'same')(v).square().sum())(t(y))];
+    const pool = (k: number, s: number, pad: 'valid' | 'same') => (v: tf.Tensor) =>
+      tf.maxPool(v as tf.Tensor4D, k, s, pad);
+    return () => [
+      pool(2, 2, 'valid')(t(x)),
+      tf.grad((v) => pool(2, 2, 'valid')(v).square().sum())(t(x)),
+      tf.grad((v) => pool(3, 2, 'same')(v).square().sum())(t(y)),
+    ];
   },
   'activations and their gradients': () => {
     const x = uniform([200], -6, 6);
-    const acts: Array<(v: tf.Tensor) => tf.Tensor> = [tf.relu, tf.elu, tf.tanh, tf.sigmoid, tf.softplus, (v) => tf.leakyRelu(v, 0.2)];
+    const acts: Array<(v: tf.Tensor) => tf.Tensor> = [
+      tf.relu,
+      tf.elu,
+      tf.tanh,
+      tf.sigmoid,
+      tf.softplus,
+      (v) => tf.leakyRelu(v, 0.2),
+    ];
     return () => acts.flatMap((act) => [act(t(x)), tf.grad((v) => act(v).mul(v).sum())(t(x))]);
   },
   'softmax cross-entropy and its gradient': () => {
     const logits = uniform([64, 10], -8, 8);
     return () => {
       const y = labels(64, 10);
-      return [tf.losses.softmaxCrossEntropy(y, t(logits)), tf.grad((l) => tf.losses.softmaxCrossEntropy(y, l))(t(logits)), tf.logSoftmax(t(logits))];
+      return [
+        tf.losses.softmaxCrossEntropy(y, t(logits)),
+        tf.grad((l) => tf.losses.softmaxCrossEntropy(y, l))(t(logits)),
+        tf.logSoftmax(t(logits)),
+      ];
     };
   },
   'logSumExp over axes, with large offsets, and its gradient': () => {
     const x = uniform([96, 40], -20, 20);
     const big = uniform([4096], 50, 90);
-    return () => [tf.logSumExp(t(x)), tf.logSumExp(t(x), 1), tf.logSumExp(t(x), 0, true), tf.grad((v) => tf.logSumExp(v))(t(x)), tf.logSumExp(t(big)), tf.grad((v) => tf.logSumExp(v))(t(big))];
+    return () => [
+      tf.logSumExp(t(x)),
+      tf.logSumExp(t(x), 1),
+      tf.logSumExp(t(x), 0, true),
+      tf.grad((v) => tf.logSumExp(v))(t(x)),
+      tf.logSumExp(t(big)),
+      tf.grad((v) => tf.logSumExp(v))(t(big)),
+    ];
   },
-  'reductions': () => {
+  reductions: () => {
     const x = uniform([37, 29], -3, 3);
     const long = uniform([100000]);
     return () => [
-      tf.sum(t(x)), tf.sum(t(x), 0), tf.sum(t(x), 1), tf.mean(t(x), 1), tf.max(t(x), 1), tf.min(t(x), 0),
-      tf.moments(t(x), 0).variance, tf.argMax(t(x), 1).toFloat(), tf.sum(t(long)), tf.max(t(long)),
-      tf.grad((v) => tf.max(v, 1).sum())(t(x)), tf.grad((v) => tf.mean(v, 0).square().sum())(t(x)),
+      tf.sum(t(x)),
+      tf.sum(t(x), 0),
+      tf.sum(t(x), 1),
+      tf.mean(t(x), 1),
+      tf.max(t(x), 1),
+      tf.min(t(x), 0),
+      tf.moments(t(x), 0).variance,
+      tf.argMax(t(x), 1).toFloat(),
+      tf.sum(t(long)),
+      tf.max(t(long)),
+      tf.grad((v) => tf.max(v, 1).sum())(t(x)),
+      tf.grad((v) => tf.mean(v, 0).square().sum())(t(x)),
     ];
   },
   'gather (embedding lookup) and its gradient': () => {
@@ -125,12 +181,25 @@ const cases: Record<string, () => () => tf.Tensor[]> = {
   'no NaN or overflow at extreme inputs': () => () => {
     const x = tf.tensor1d([-1e4, -100, -50, -1e-30, 0, 1e-30, 50, 88, 100, 1e4]);
     const grads = [tf.tanh, tf.sigmoid, tf.softplus].map((f) => tf.grad((v) => f(v).sum())(x));
-    return [tf.tanh(x), tf.sigmoid(x), tf.softplus(x), tf.logSigmoid(x), tf.logSoftmax(x), tf.logSumExp(x), ...grads, tf.logSumExp(tf.tensor1d([-Infinity, 0, -Infinity]))];
+    return [
+      tf.tanh(x),
+      tf.sigmoid(x),
+      tf.softplus(x),
+      tf.logSigmoid(x),
+      tf.logSoftmax(x),
+      tf.logSumExp(x),
+      ...grads,
+      tf.logSumExp(tf.tensor1d([-Infinity, 0, -Infinity])),
+    ];
   },
 };
 
 function convGrads(x: Input, f: Input, stride: number, pad: 'same' | 'valid'): tf.Tensor[] {
-  const loss = (xv: tf.Tensor, fv: tf.Tensor) => tf.conv2d(xv as tf.Tensor4D, fv as tf.Tensor4D, stride, pad).square().sum();
+  const loss = (xv: tf.Tensor, fv: tf.Tensor) =>
+    tf
+      .conv2d(xv as tf.Tensor4D, fv as tf.Tensor4D, stride, pad)
+      .square()
+      .sum();
   return tf.grads(loss)([t(x), t(f)]);
 }
 

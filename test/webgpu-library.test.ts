@@ -5,7 +5,19 @@
 // adapter, so every run here is kept to a few steps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LayerMiRegularizer, MilabInputError, Rng, estimate, mine, mlpClassifier, tf, trainClassifier, useBackend, type BackendName, type TrainHistory } from 'milab';
+import {
+  LayerMiRegularizer,
+  MilabInputError,
+  Rng,
+  estimate,
+  mine,
+  mlpClassifier,
+  tf,
+  trainClassifier,
+  useBackend,
+  type BackendName,
+  type TrainHistory,
+} from 'milab';
 import { toMatrix, toMatrixAsync } from 'milab/internal';
 import { webgpuAvailable } from './webgpu-support';
 
@@ -20,7 +32,15 @@ async function mineOn(backend: BackendName): Promise<{ mi: number; curve: number
   await useBackend({ backend, quiet: true });
   const before = tf.memory().numTensors;
   const { x, y } = correlated(256);
-  const r = await mine(x, y, { seed: 3, maxSteps: 40, evalEvery: 10, earlyStopping: false, hidden: [32], batchSize: 64, learningRate: 1e-3 });
+  const r = await mine(x, y, {
+    seed: 3,
+    maxSteps: 40,
+    evalEvery: 10,
+    earlyStopping: false,
+    hidden: [32],
+    batchSize: 64,
+    learningRate: 1e-3,
+  });
   assert.equal(tf.memory().numTensors, before, `tensors leaked on ${backend}`);
   return { mi: r.mi, curve: r.curve.map((p) => p.heldOut) };
 }
@@ -31,10 +51,17 @@ test('mine() estimates on webgpu as on wasm', async (ctx) => {
   const gpu = await mineOn('webgpu');
   const gpuSeconds = (performance.now() - started) / 1000;
   const wasm = await mineOn('wasm');
-  ctx.diagnostic(`mine, 40 steps: webgpu ${gpuSeconds.toFixed(2)} s; mi webgpu ${gpu.mi.toFixed(4)}, wasm ${wasm.mi.toFixed(4)}`);
+  ctx.diagnostic(
+    `mine, 40 steps: webgpu ${gpuSeconds.toFixed(2)} s; mi webgpu ${gpu.mi.toFixed(4)}, wasm ${wasm.mi.toFixed(4)}`,
+  );
   assert.ok(Number.isFinite(gpu.mi) && gpu.mi > 0.1, `webgpu mi ${gpu.mi}`);
   assert.equal(gpu.curve.length, wasm.curve.length);
-  gpu.curve.forEach((v, i) => assert.ok(Math.abs(v - wasm.curve[i]!) < 1e-3, `held-out point ${i}: webgpu ${v} vs wasm ${wasm.curve[i]}`));
+  gpu.curve.forEach((v, i) =>
+    assert.ok(
+      Math.abs(v - wasm.curve[i]!) < 1e-3,
+      `held-out point ${i}: webgpu ${v} vs wasm ${wasm.curve[i]}`,
+    ),
+  );
 });
 
 /** Four Gaussian blobs in 6 dimensions, labelled by blob. */
@@ -49,7 +76,9 @@ function blobs(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor1D } {
 }
 
 /** Two epochs of 4 steps with validation and a three-term layer penalty (TC, TC(h|Y), sum_i I(Y;h_i)). */
-async function classifierOn(backend: BackendName): Promise<{ history: TrainHistory; terms: number[] }> {
+async function classifierOn(
+  backend: BackendName,
+): Promise<{ history: TrainHistory; terms: number[] }> {
   await useBackend({ backend, quiet: true });
   const before = tf.memory().numTensors;
   const train = blobs(64, 1);
@@ -60,9 +89,19 @@ async function classifierOn(backend: BackendName): Promise<{ history: TrainHisto
   const terms: number[] = [];
   try {
     const history = await trainClassifier(model, train, {
-      epochs: 2, batchSize: 16, seed: 7, maxStepsPerEpoch: 4, validation, learningRate: 1e-2,
-      extraLoss: (a, labels, labelIds) => tf.mul(0.1, penalty.estimate(a[model.penultimate] as tf.Tensor2D, labelIds ?? labels)) as tf.Scalar,
-      afterStep: ({ activations, labelIds }) => penalty.updateCritic(activations[model.penultimate] as tf.Tensor2D, labelIds),
+      epochs: 2,
+      batchSize: 16,
+      seed: 7,
+      maxStepsPerEpoch: 4,
+      validation,
+      learningRate: 1e-2,
+      extraLoss: (a, labels, labelIds) =>
+        tf.mul(
+          0.1,
+          penalty.estimate(a[model.penultimate] as tf.Tensor2D, labelIds ?? labels),
+        ) as tf.Scalar,
+      afterStep: ({ activations, labelIds }) =>
+        penalty.updateCritic(activations[model.penultimate] as tf.Tensor2D, labelIds),
       onEpochEnd: async () => void terms.push(...Object.values(await penalty.takeEstimates())),
     });
     return { history, terms };
@@ -81,7 +120,11 @@ test('trainClassifier with validation and an MI penalty trains on webgpu as on w
   const gpuSeconds = (performance.now() - started) / 1000;
   const wasm = await classifierOn('wasm');
   ctx.diagnostic(`trainClassifier, 8 steps: webgpu ${gpuSeconds.toFixed(2)} s`);
-  const close = (a: number, b: number, what: string) => assert.ok(Number.isFinite(a) && Math.abs(a - b) <= 1e-3 * (1 + Math.abs(b)), `${what}: webgpu ${a} vs wasm ${b}`);
+  const close = (a: number, b: number, what: string) =>
+    assert.ok(
+      Number.isFinite(a) && Math.abs(a - b) <= 1e-3 * (1 + Math.abs(b)),
+      `${what}: webgpu ${a} vs wasm ${b}`,
+    );
   assert.equal(gpu.history.steps, 8);
   gpu.history.epochs.forEach((e, i) => {
     const w = wasm.history.epochs[i]!;
@@ -106,16 +149,26 @@ test('tensor inputs: estimators read them asynchronously; a synchronous read is 
     const gx = tf.mul(tx, 1);
     const gy = tf.mul(ty, 1);
     try {
-      assert.throws(() => gx.dataSync(), /cannot read WebGPU memory/, 'the test tensor is in GPU memory');
+      assert.throws(
+        () => gx.dataSync(),
+        /cannot read WebGPU memory/,
+        'the test tensor is in GPU memory',
+      );
       assert.throws(
         () => toMatrix(gx, 'x'),
-        (err: Error) => err instanceof MilabInputError && !err.message.includes('\n') && /toMatrixAsync/.test(err.message),
+        (err: Error) =>
+          err instanceof MilabInputError &&
+          !err.message.includes('\n') &&
+          /toMatrixAsync/.test(err.message),
       );
       const m = await toMatrixAsync(gx, 'x');
       assert.deepEqual([m.rows, m.cols], [600, 2]);
       const fromTensors = await estimate('gaussian', gx, gy);
       const fromArrays = await estimate('gaussian', x, y);
-      assert.ok(Math.abs(fromTensors.mi - fromArrays.mi) < 1e-5, `${fromTensors.mi} vs ${fromArrays.mi}`);
+      assert.ok(
+        Math.abs(fromTensors.mi - fromArrays.mi) < 1e-5,
+        `${fromTensors.mi} vs ${fromArrays.mi}`,
+      );
     } finally {
       tf.dispose([gx, gy]);
     }

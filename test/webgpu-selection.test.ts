@@ -15,7 +15,12 @@ function runNode(script: string, env: Record<string, string | undefined>) {
     encoding: 'utf8',
     timeout: 60_000,
   });
-  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  return {
+    status: result.status,
+    signal: result.signal,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
 }
 
 test('auto-selection without a Vulkan driver never loads Dawn and prints nothing', () => {
@@ -28,7 +33,11 @@ test('auto-selection without a Vulkan driver never loads Dawn and prints nothing
         console.log(JSON.stringify({ backend: info.name, dawnLoaded }));
       });`;
     // An empty driver directory stands in for a machine without a GPU driver, whatever this one has.
-    const run = runNode(script, { MILAB_BACKEND: undefined, VK_DRIVER_FILES: noDrivers, VK_ICD_FILENAMES: undefined });
+    const run = runNode(script, {
+      MILAB_BACKEND: undefined,
+      VK_DRIVER_FILES: noDrivers,
+      VK_ICD_FILENAMES: undefined,
+    });
     assert.equal(run.status, 0, run.stderr);
     const report = JSON.parse(run.stdout.trim().split('\n').pop()!);
     assert.notEqual(report.backend, 'webgpu');
@@ -53,7 +62,11 @@ test('a MILAB_BACKEND=webgpu process computes, reads back and exits by itself', 
   const run = runNode(script, { MILAB_BACKEND: 'webgpu' });
   assert.equal(run.signal, null, `killed by ${run.signal}: the process did not exit by itself`);
   assert.equal(run.status, 0, run.stderr);
-  const [computed, sync] = run.stdout.trim().split('\n').slice(-2).map((line) => JSON.parse(line));
+  const [computed, sync] = run.stdout
+    .trim()
+    .split('\n')
+    .slice(-2)
+    .map((line) => JSON.parse(line));
   assert.deepEqual(computed, { backend: 'webgpu', values: [4, 4, 4, 4, 4, 4] });
   assert.match(sync.syncError, /use `await tensor.data\(\)`/);
 });

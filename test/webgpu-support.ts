@@ -26,7 +26,10 @@ export async function webgpuAvailable(t: TestContext): Promise<boolean> {
 }
 
 /** Runs fn with `backend` active and returns the values of the tensors it returns, read asynchronously. */
-export async function valuesOn(backend: BackendName, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+export async function valuesOn(
+  backend: BackendName,
+  fn: () => tf.Tensor | tf.Tensor[],
+): Promise<Float32Array[]> {
   await useBackend({ backend, quiet: true });
   const before = tf.memory().numTensors;
   const out = tf.tidy(fn);

@@ -27,7 +27,8 @@ function normal(rng: Rng, shape: number[], scale = 1): Input {
 }
 
 /** He-style initial weights for a layer with `fanIn` inputs. */
-const weight = (rng: Rng, shape: number[], fanIn: number) => normal(rng, shape, Math.sqrt(2 / fanIn));
+const weight = (rng: Rng, shape: number[], fanIn: number) =>
+  normal(rng, shape, Math.sqrt(2 / fanIn));
 
 /** One-hot labels of a fixed random linear rule, so the classifiers have something to learn. */
 function labelsOf(rng: Rng, x: Input, classes: number): Input {
@@ -52,10 +53,18 @@ function mlp(rng: Rng): Problem {
   const x = normal(rng, [64, 16]);
   return {
     data: { x, y: labelsOf(rng, x, 4) },
-    weights: { w1: weight(rng, [16, 32], 16), b1: normal(rng, [32], 0.1), w2: weight(rng, [32, 4], 32), b2: normal(rng, [4], 0.1) },
+    weights: {
+      w1: weight(rng, [16, 32], 16),
+      b1: normal(rng, [32], 0.1),
+      w2: weight(rng, [32, 4], 32),
+      b2: normal(rng, [4], 0.1),
+    },
     loss: (d, w) => {
       const hidden = tf.relu(tf.add(tf.matMul(d.x!, w.w1!), w.b1!));
-      return tf.losses.softmaxCrossEntropy(d.y!, tf.add(tf.matMul(hidden, w.w2!), w.b2!)) as tf.Scalar;
+      return tf.losses.softmaxCrossEntropy(
+        d.y!,
+        tf.add(tf.matMul(hidden, w.w2!), w.b2!),
+      ) as tf.Scalar;
     },
   };
 }
@@ -64,9 +73,16 @@ function cnn(rng: Rng): Problem {
   const x = normal(rng, [8, 10, 10, 1]);
   return {
     data: { x, y: labelsOf(rng, x, 3) },
-    weights: { k: weight(rng, [3, 3, 1, 4], 9), bk: normal(rng, [4], 0.1), w: weight(rng, [100, 3], 100), b: normal(rng, [3], 0.1) },
+    weights: {
+      k: weight(rng, [3, 3, 1, 4], 9),
+      bk: normal(rng, [4], 0.1),
+      w: weight(rng, [100, 3], 100),
+      b: normal(rng, [3], 0.1),
+    },
     loss: (d, w) => {
-      const conv = tf.relu(tf.add(tf.conv2d(d.x as tf.Tensor4D, w.k as tf.Tensor4D, 1, 'same'), w.bk!)) as tf.Tensor4D;
+      const conv = tf.relu(
+        tf.add(tf.conv2d(d.x as tf.Tensor4D, w.k as tf.Tensor4D, 1, 'same'), w.bk!),
+      ) as tf.Tensor4D;
       const features = tf.maxPool(conv, 2, 2, 'valid');
       const logits = tf.add(tf.matMul(tf.reshape(features, [8, 100]), w.w!), w.b!);
       return tf.losses.softmaxCrossEntropy(d.y!, logits) as tf.Scalar;
@@ -82,13 +98,24 @@ function mineCritic(rng: Rng): Problem {
   const y = { values: x.values.map((v, i) => v + noise.values[i]!), shape: [n, 2] };
   const order = rng.permutation(n);
   const shuffled = { values: new Float32Array(n * 2), shape: [n, 2] };
-  order.forEach((from, to) => shuffled.values.set(y.values.subarray(from * 2, from * 2 + 2), to * 2));
+  order.forEach((from, to) =>
+    shuffled.values.set(y.values.subarray(from * 2, from * 2 + 2), to * 2),
+  );
   return {
     data: { joint: concatColumns(x, y), marginal: concatColumns(x, shuffled) },
-    weights: { w1: weight(rng, [4, 16], 4), b1: normal(rng, [16], 0.1), w2: weight(rng, [16, 1], 16), b2: normal(rng, [1], 0.1) },
+    weights: {
+      w1: weight(rng, [4, 16], 4),
+      b1: normal(rng, [16], 0.1),
+      w2: weight(rng, [16, 1], 16),
+      b2: normal(rng, [1], 0.1),
+    },
     loss: (d, w) => {
-      const critic = (pairs: tf.Tensor) => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(pairs, w.w1!), w.b1!)), w.w2!), w.b2!);
-      const dv = tf.sub(tf.mean(critic(d.joint!)), tf.sub(tf.logSumExp(critic(d.marginal!)), Math.log(n)));
+      const critic = (pairs: tf.Tensor) =>
+        tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(pairs, w.w1!), w.b1!)), w.w2!), w.b2!);
+      const dv = tf.sub(
+        tf.mean(critic(d.joint!)),
+        tf.sub(tf.logSumExp(critic(d.marginal!)), Math.log(n)),
+      );
       return tf.neg(dv) as tf.Scalar;
     },
   };
@@ -106,13 +133,18 @@ function concatColumns(a: Input, b: Input): Input {
 }
 
 /** The loss before each of STEPS Adam steps, and the time per step after the first (shader compiles). */
-async function train(backend: BackendName, problem: Problem): Promise<{ losses: number[]; msPerStep: number }> {
+async function train(
+  backend: BackendName,
+  problem: Problem,
+): Promise<{ losses: number[]; msPerStep: number }> {
   await useBackend({ backend, quiet: true });
   const before = tf.memory().numTensors;
   const toTensors = <T extends tf.Tensor>(inputs: Record<string, Input>, make: (i: Input) => T) =>
     Object.fromEntries(Object.entries(inputs).map(([name, i]) => [name, make(i)]));
   const data = toTensors(problem.data, (i) => tf.tensor(i.values, i.shape));
-  const weights = toTensors(problem.weights, (i) => tf.tidy(() => tf.variable(tf.tensor(i.values, i.shape))));
+  const weights = toTensors(problem.weights, (i) =>
+    tf.tidy(() => tf.variable(tf.tensor(i.values, i.shape))),
+  );
   const adam = tf.train.adam(0.01);
   const losses: number[] = [];
   let started = 0;
@@ -145,7 +177,10 @@ for (const [name, make] of problems) {
     for (let step = 0; step < STEPS; step++) {
       const [a, b] = [gpu.losses[step]!, wasm.losses[step]!];
       assert.ok(Number.isFinite(a), `webgpu loss at step ${step} is ${a}`);
-      assert.ok(Math.abs(a - b) <= 1e-4 + 1e-3 * Math.abs(b), `step ${step}: webgpu ${a} vs wasm ${b}`);
+      assert.ok(
+        Math.abs(a - b) <= 1e-4 + 1e-3 * Math.abs(b),
+        `step ${step}: webgpu ${a} vs wasm ${b}`,
+      );
     }
     assert.ok(gpu.losses[STEPS - 1]! < gpu.losses[0]!, `no progress: ${gpu.losses.join(', ')}`);
   });

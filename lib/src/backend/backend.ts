@@ -29,11 +29,13 @@ let pending: Promise<BackendInfo> | undefined;
 /** Initialise (once) and return the active backend. Safe to call from every module and cell. */
 export function useBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const requested = parseRequest(options.backend ?? process.env.MILAB_BACKEND);
-  if (current && (requested === 'auto' || requested === current.name)) return Promise.resolve(current);
+  if (current && (requested === 'auto' || requested === current.name))
+    return Promise.resolve(current);
   if (pending && !current) return pending;
   pending = select(requested).then((info) => {
     current = info;
-    if (!options.quiet && !process.env.MILAB_QUIET) console.log(`milab: backend ${info.name} (${info.detail})`);
+    if (!options.quiet && !process.env.MILAB_QUIET)
+      console.log(`milab: backend ${info.name} (${info.detail})`);
     return info;
   });
   return pending;
@@ -121,7 +123,8 @@ async function initBackend(name: BackendName, explicit: boolean): Promise<Backen
     registerFastKernels(name);
     return { name, detail };
   } catch (err) {
-    if (explicit) throw new Error(`backend '${name}' failed to initialise: ${(err as Error).message}`);
+    if (explicit)
+      throw new Error(`backend '${name}' failed to initialise: ${(err as Error).message}`);
     return null;
   }
 }

@@ -7,9 +7,12 @@ import * as tf from '@tensorflow/tfjs';
  * nothing: the caller still owns the tensors. */
 export async function readScalars(values: readonly (tf.Tensor | number)[]): Promise<number[]> {
   const tensors = values.filter((v): v is tf.Tensor => typeof v !== 'number');
-  for (const t of tensors) if (t.size !== 1) throw new Error(`readScalars expects scalars, got shape [${t.shape}]`);
+  for (const t of tensors)
+    if (t.size !== 1) throw new Error(`readScalars expects scalars, got shape [${t.shape}]`);
   if (tensors.length === 0) return [...(values as number[])];
-  const stacked = tf.tidy(() => tf.concat(tensors.map((t) => tf.reshape(tf.cast(t, 'float32'), [1]))));
+  const stacked = tf.tidy(() =>
+    tf.concat(tensors.map((t) => tf.reshape(tf.cast(t, 'float32'), [1]))),
+  );
   try {
     const data = await stacked.data();
     let k = 0;

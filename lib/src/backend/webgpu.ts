@@ -18,7 +18,6 @@ export interface WebgpuOptions {
   allowSoftware: boolean;
 }
 
-
 // The little of Dawn's API used here, typed locally: the hoisted @webgpu/types (TF.js's) predates
 // adapter.info and featureLevel.
 interface DawnModule {
@@ -36,7 +35,10 @@ interface DawnAdapter {
   info: { vendor: string; architecture: string; device: string; description: string };
   features: ReadonlySet<string>;
   limits: object;
-  requestDevice(descriptor: { requiredFeatures: string[]; requiredLimits: Record<string, number> }): Promise<unknown>;
+  requestDevice(descriptor: {
+    requiredFeatures: string[];
+    requiredLimits: Record<string, number>;
+  }): Promise<unknown>;
 }
 
 interface AdapterRoute {
@@ -68,8 +70,12 @@ let registered: { description: string; software: boolean } | undefined;
  * error that says what is missing instead of returning null.
  */
 export async function initWebgpu(options: WebgpuOptions): Promise<string | null> {
-  if (registered) return registered.software && !options.allowSoftware ? null : registered.description;
-  const routes = [...(hardwareDriverPresent() ? [HARDWARE] : []), ...(options.allowSoftware ? [SOFTWARE] : [])];
+  if (registered)
+    return registered.software && !options.allowSoftware ? null : registered.description;
+  const routes = [
+    ...(hardwareDriverPresent() ? [HARDWARE] : []),
+    ...(options.allowSoftware ? [SOFTWARE] : []),
+  ];
   if (routes.length === 0) return null;
   const dawn = loadDawn(options.allowSoftware);
   if (!dawn) return null;
@@ -92,18 +98,26 @@ function loadDawn(explicit: boolean): DawnModule | null {
     // ESM-only package: Node >= 20.19 loads it through require(esm).
     return require('webgpu') as DawnModule;
   } catch (err) {
-    if (explicit) throw new Error(`npm package 'webgpu' (Dawn) could not be loaded: ${(err as Error).message}`);
+    if (explicit)
+      throw new Error(`npm package 'webgpu' (Dawn) could not be loaded: ${(err as Error).message}`);
     return null;
   }
 }
 
-async function findAdapter(dawn: DawnModule, route: AdapterRoute): Promise<{ gpu: DawnGpu; adapter: DawnAdapter } | null> {
+async function findAdapter(
+  dawn: DawnModule,
+  route: AdapterRoute,
+): Promise<{ gpu: DawnGpu; adapter: DawnAdapter } | null> {
   // Mesa reads this when Dawn opens the EGL display; surfaceless needs neither X nor Wayland.
   if (route.software && !process.env.EGL_PLATFORM) process.env.EGL_PLATFORM = 'surfaceless';
   const gpu = dawn.create(route.dawnFlags);
   const adapter = await gpu.requestAdapter(route.adapterOptions);
   if (!adapter) return null;
-  if (!route.software && SOFTWARE_ADAPTER.test(`${adapter.info.device} ${adapter.info.description}`)) return null;
+  if (
+    !route.software &&
+    SOFTWARE_ADAPTER.test(`${adapter.info.device} ${adapter.info.description}`)
+  )
+    return null;
   return { gpu, adapter };
 }
 
@@ -111,16 +125,23 @@ async function findAdapter(dawn: DawnModule, route: AdapterRoute): Promise<{ gpu
 // and every limit the adapter offers (compatibility mode otherwise caps storage buffers per shader
 // stage below what fused kernels bind). The globals and navigator.gpu must exist before the backend
 // package loads: it registers nothing, and its constructor refuses, without navigator.gpu.
-function registerBackend(dawn: DawnModule, gpu: DawnGpu, found: DawnAdapter, route: AdapterRoute): void {
+function registerBackend(
+  dawn: DawnModule,
+  gpu: DawnGpu,
+  found: DawnAdapter,
+  route: AdapterRoute,
+): void {
   Object.assign(globalThis, dawn.globals);
   exposeNavigatorGpu(gpu);
-  const { WebGPUBackend } = require('@tensorflow/tfjs-backend-webgpu') as typeof import('@tensorflow/tfjs-backend-webgpu');
+  const { WebGPUBackend } =
+    require('@tensorflow/tfjs-backend-webgpu') as typeof import('@tensorflow/tfjs-backend-webgpu');
   // TF.js reads GPU memory synchronously through an OffscreenCanvas, which Node lacks, and Dawn has no
   // blocking readback: say so, instead of "OffscreenCanvas is not defined".
   class NodeWebGPUBackend extends WebGPUBackend {
     override readSync(dataId: object): tf.backend_util.BackendValues {
       const data = this.tensorMap.get(dataId);
-      if (data.values != null || data.dtype === 'string' || data.dtype === 'complex64') return super.readSync(dataId);
+      if (data.values != null || data.dtype === 'string' || data.dtype === 'complex64')
+        return super.readSync(dataId);
       throw new Error(
         'dataSync()/arraySync() cannot read WebGPU memory in Node (Dawn has no blocking readback): ' +
           'use `await tensor.data()` or `await tensor.array()`',
@@ -137,7 +158,10 @@ function registerBackend(dawn: DawnModule, gpu: DawnGpu, found: DawnAdapter, rou
       unused = null;
       if (!adapter) throw new Error('the WebGPU adapter disappeared after it was found');
       const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
-      const device = await adapter.requestDevice({ requiredFeatures, requiredLimits: allLimits(adapter.limits) });
+      const device = await adapter.requestDevice({
+        requiredFeatures,
+        requiredLimits: allLimits(adapter.limits),
+      });
       type Args = ConstructorParameters<typeof WebGPUBackend>;
       return new NodeWebGPUBackend(device as Args[0], adapter.info as Args[1]);
     },
@@ -151,7 +175,11 @@ function exposeNavigatorGpu(gpu: DawnGpu): void {
     Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true, writable: true });
   } else {
     const navigator = { gpu, userAgent: `Node.js/${process.versions.node}` };
-    Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
+    Object.defineProperty(globalThis, 'navigator', {
+      value: navigator,
+      configurable: true,
+      writable: true,
+    });
   }
 }
 
@@ -167,7 +195,9 @@ function allLimits(limits: object): Record<string, number> {
 
 function describe(info: DawnAdapter['info'], route: AdapterRoute): string {
   const name = [info.vendor, info.device].filter(Boolean).join(' ');
-  return ['Dawn', route.software ? 'software adapter' : '', name, info.description].filter(Boolean).join(', ');
+  return ['Dawn', route.software ? 'software adapter' : '', name, info.description]
+    .filter(Boolean)
+    .join(', ');
 }
 
 // Cheap file checks standing in for loading Dawn: a Vulkan loader and at least one Vulkan driver
@@ -190,15 +220,27 @@ function vulkanLoaderPresent(): boolean {
 // Where the Vulkan loader looks for driver manifests (its documented search order on Linux).
 function icdManifests(): string[] {
   const override = process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES;
-  if (override) return override.split(delimiter).flatMap((path) => (path.endsWith('.json') ? [path] : jsonFiles(path)));
-  const configDirs = [process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), ...(process.env.XDG_CONFIG_DIRS ?? '/etc/xdg').split(delimiter), '/etc'];
-  const dataDirs = [process.env.XDG_DATA_HOME ?? join(homedir(), '.local/share'), ...(process.env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(delimiter)];
+  if (override)
+    return override
+      .split(delimiter)
+      .flatMap((path) => (path.endsWith('.json') ? [path] : jsonFiles(path)));
+  const configDirs = [
+    process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
+    ...(process.env.XDG_CONFIG_DIRS ?? '/etc/xdg').split(delimiter),
+    '/etc',
+  ];
+  const dataDirs = [
+    process.env.XDG_DATA_HOME ?? join(homedir(), '.local/share'),
+    ...(process.env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(delimiter),
+  ];
   return [...configDirs, ...dataDirs].flatMap((dir) => jsonFiles(join(dir, 'vulkan', 'icd.d')));
 }
 
 function jsonFiles(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(dir, f));
   } catch {
     return [];
   }

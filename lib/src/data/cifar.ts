@@ -13,7 +13,16 @@ import { installArchive, manifestCheck } from './prepared';
 import { CIFAR10_ARCHIVE, CIFAR10_ARCHIVE_DIR, CIFAR10_MEMBERS } from './sources';
 
 export const CIFAR10_CLASSES: readonly string[] = [
-  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
 ];
 
 const SIDE = 32;
@@ -33,9 +42,13 @@ function cifarHint(dir: string): string {
 }
 
 /** Download (or take from the data folder), verify and extract the CIFAR-10 binary archive. */
-export async function prepareCifar10(options: { dataDir?: string } & DownloadOptions = {}): Promise<void> {
+export async function prepareCifar10(
+  options: { dataDir?: string } & DownloadOptions = {},
+): Promise<void> {
   const dir = dataDir(options.dataDir);
-  const members = Object.fromEntries(CIFAR10_MEMBERS.map((m) => [`${CIFAR10_ARCHIVE_DIR}/${m}`, m]));
+  const members = Object.fromEntries(
+    CIFAR10_MEMBERS.map((m) => [`${CIFAR10_ARCHIVE_DIR}/${m}`, m]),
+  );
   await installArchive(CIFAR10_ARCHIVE, dir, cifarDir(dir), members, options);
 }
 
@@ -44,10 +57,15 @@ export async function loadCifar10(options: LoadOptions): Promise<ImageDataset> {
   const dir = dataDir(options.dataDir);
   const hint = cifarHint(dir);
   const files = BATCH_FILES[split].map((name) => path.join(cifarDir(dir), name));
-  await Promise.all(files.map((f) => verifyFile(f, manifestCheck(cifarDir(dir), path.basename(f), hint), hint)));
+  await Promise.all(
+    files.map((f) => verifyFile(f, manifestCheck(cifarDir(dir), path.basename(f), hint), hint)),
+  );
   const sizes = files.map((f) => fs.statSync(f).size);
   sizes.forEach((s, i) => {
-    if (s % RECORD !== 0) inputError(`${files[i]}: ${s} bytes is not a whole number of ${RECORD}-byte CIFAR records: ${hint}`);
+    if (s % RECORD !== 0)
+      inputError(
+        `${files[i]}: ${s} bytes is not a whole number of ${RECORD}-byte CIFAR records: ${hint}`,
+      );
   });
   const available = sizes.reduce((a, s) => a + s / RECORD, 0);
   const count = checkLimit('loadCifar10', options.limit, available);
@@ -59,20 +77,42 @@ export async function loadCifar10(options: LoadOptions): Promise<ImageDataset> {
     const bytes = await fs.promises.readFile(file);
     filled += decodeCifarRecords(bytes, file, images, labels, filled, count - filled);
   }
-  return { name: 'cifar10', split, count, height: SIDE, width: SIDE, channels: 3, images, shape: [count, SIDE, SIDE, 3], labels, classNames: CIFAR10_CLASSES };
+  return {
+    name: 'cifar10',
+    split,
+    count,
+    height: SIDE,
+    width: SIDE,
+    channels: 3,
+    images,
+    shape: [count, SIDE, SIDE, 3],
+    labels,
+    classNames: CIFAR10_CLASSES,
+  };
 }
 
 /**
  * Decode up to `max` records of a CIFAR-10 batch into `images` (HWC) / `labels` starting at row
  * `offset`; returns the number decoded. `label` names the source in errors.
  */
-export function decodeCifarRecords(bytes: Uint8Array, label: string, images: Uint8Array, labels: Uint8Array, offset: number, max: number): number {
-  if (bytes.length % RECORD !== 0) inputError(`${label}: ${bytes.length} bytes is not a whole number of ${RECORD}-byte CIFAR records`);
+export function decodeCifarRecords(
+  bytes: Uint8Array,
+  label: string,
+  images: Uint8Array,
+  labels: Uint8Array,
+  offset: number,
+  max: number,
+): number {
+  if (bytes.length % RECORD !== 0)
+    inputError(
+      `${label}: ${bytes.length} bytes is not a whole number of ${RECORD}-byte CIFAR records`,
+    );
   const n = Math.min(max, bytes.length / RECORD);
   for (let r = 0; r < n; r++) {
     const src = r * RECORD;
     const cls = bytes[src];
-    if (cls >= CIFAR10_CLASSES.length) inputError(`${label}: record ${r} has label ${cls}, not a class 0..9`);
+    if (cls >= CIFAR10_CLASSES.length)
+      inputError(`${label}: record ${r} has label ${cls}, not a class 0..9`);
     labels[offset + r] = cls;
     const dst = (offset + r) * 3 * PLANE;
     for (let p = 0; p < PLANE; p++) {

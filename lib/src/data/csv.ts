@@ -40,9 +40,14 @@ export class CsvParser {
   }
 
   /** One record from `start`, or null when more input is needed; `fields` null for a blank line. */
-  private parseRecord(s: string, start: number, final: boolean): { fields: string[] | null; next: number } | null {
+  private parseRecord(
+    s: string,
+    start: number,
+    final: boolean,
+  ): { fields: string[] | null; next: number } | null {
     if (start >= s.length) return null;
-    if (s[start] === '\n' || (s[start] === '\r' && s[start + 1] === '\n')) return { fields: null, next: start + (s[start] === '\r' ? 2 : 1) };
+    if (s[start] === '\n' || (s[start] === '\r' && s[start + 1] === '\n'))
+      return { fields: null, next: start + (s[start] === '\r' ? 2 : 1) };
     if (s[start] === '\r' && start + 1 === s.length && !final) return null;
     const fields: string[] = [];
     let i = start;
@@ -54,7 +59,10 @@ export class CsvParser {
         for (;;) {
           const q = s.indexOf('"', j);
           if (q < 0) {
-            if (final) inputError(`${this.label}: record ${this.recordNumber + 1} ends inside a quoted field (unterminated ")`);
+            if (final)
+              inputError(
+                `${this.label}: record ${this.recordNumber + 1} ends inside a quoted field (unterminated ")`,
+              );
             return null;
           }
           if (q + 1 === s.length && !final) return null; // cannot tell "" from a closing quote yet
@@ -89,7 +97,9 @@ export class CsvParser {
       if (c === '\n') return { fields, next: i + 1 };
       if (c === '\r' && s[i + 1] === '\n') return { fields, next: i + 2 };
       if (c === '\r' && i + 1 === s.length && !final) return null;
-      inputError(`${this.label}: record ${this.recordNumber + 1} has ${JSON.stringify(c)} after a closing quote (expected , or end of line)`);
+      inputError(
+        `${this.label}: record ${this.recordNumber + 1} has ${JSON.stringify(c)} after a closing quote (expected , or end of line)`,
+      );
     }
   }
 }
@@ -98,7 +108,10 @@ export class CsvParser {
  * Stream the records of a CSV file to `onRecord` (1-based record number); stop early when it
  * returns false. Reads in 1 MiB chunks so files of any size work.
  */
-export async function readCsvRecords(file: string, onRecord: (fields: string[], recordNumber: number) => boolean | void): Promise<void> {
+export async function readCsvRecords(
+  file: string,
+  onRecord: (fields: string[], recordNumber: number) => boolean | void,
+): Promise<void> {
   const parser = new CsvParser(file);
   const stream = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let n = 0;

@@ -20,7 +20,11 @@ export interface DownloadOptions {
 }
 
 /** Download `remote` to `dest`, trying its mirrors in order; throws one line naming every failure. */
-export async function downloadVerified(remote: RemoteFile, dest: string, options: DownloadOptions = {}): Promise<string> {
+export async function downloadVerified(
+  remote: RemoteFile,
+  dest: string,
+  options: DownloadOptions = {},
+): Promise<string> {
   const failures: string[] = [];
   for (const url of remote.urls) {
     try {
@@ -29,19 +33,27 @@ export async function downloadVerified(remote: RemoteFile, dest: string, options
     } catch (err) {
       // fetch reports network trouble as "fetch failed" with the reason (ENOTFOUND, ...) in `cause`.
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      failures.push(`${url}: ${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
+      failures.push(
+        `${url}: ${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`,
+      );
     }
   }
   inputError(`could not download ${remote.file} to ${dest} (${failures.join('; ')})`);
 }
 
-async function fetchToFile(url: string, dest: string, check: FileCheck, options: DownloadOptions): Promise<void> {
+async function fetchToFile(
+  url: string,
+  dest: string,
+  check: FileCheck,
+  options: DownloadOptions,
+): Promise<void> {
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   const temp = `${dest}.part-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   let complete = false;
   try {
     const response = await fetch(url, { redirect: 'follow' });
-    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+    if (!response.ok || !response.body)
+      throw new Error(`HTTP ${response.status} ${response.statusText}`);
     const total = Number(response.headers.get('content-length') ?? 0) || 0;
     const algorithms = [...new Set(check.digests.map((d) => d.algorithm))];
     const hashes = algorithms.map((a) => crypto.createHash(a));
@@ -62,7 +74,11 @@ async function fetchToFile(url: string, dest: string, check: FileCheck, options:
     } finally {
       await handle.close();
     }
-    options.onProgress?.({ step: received, total: total || received, metrics: { MB: received / 1e6 } });
+    options.onProgress?.({
+      step: received,
+      total: total || received,
+      metrics: { MB: received / 1e6 },
+    });
     if (check.bytes !== undefined && received !== check.bytes) {
       throw new Error(`got ${received} bytes, expected ${check.bytes}${htmlNote(response)}`);
     }
@@ -70,7 +86,9 @@ async function fetchToFile(url: string, dest: string, check: FileCheck, options:
     algorithms.forEach((a, i) => (actual[a] = hashes[i].digest('hex')));
     if (!check.digests.some((d) => actual[d.algorithm] === d.hex.toLowerCase())) {
       const d = check.digests[0];
-      throw new Error(`${d.algorithm.toUpperCase()} ${actual[d.algorithm]} does not match the published ${d.hex}${htmlNote(response)}`);
+      throw new Error(
+        `${d.algorithm.toUpperCase()} ${actual[d.algorithm]} does not match the published ${d.hex}${htmlNote(response)}`,
+      );
     }
     fs.renameSync(temp, dest);
     complete = true;
@@ -81,5 +99,7 @@ async function fetchToFile(url: string, dest: string, check: FileCheck, options:
 
 // Google Drive answers an over-quota or confirmation request with an HTML page and status 200.
 function htmlNote(response: Response): string {
-  return (response.headers.get('content-type') ?? '').includes('text/html') ? ' (the server sent an HTML page, not the file)' : '';
+  return (response.headers.get('content-type') ?? '').includes('text/html')
+    ? ' (the server sent an HTML page, not the file)'
+    : '';
 }

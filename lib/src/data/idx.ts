@@ -9,7 +9,8 @@ import { inputError } from '../errors';
 const gunzip = promisify(zlib.gunzip);
 
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
-export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+export type IdxData =
+  Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 export interface IdxArray {
   readonly dtype: IdxDtype;
@@ -35,11 +36,19 @@ export function parseIdx(bytes: Uint8Array, label: string): IdxArray {
   const type = TYPES[bytes[2]];
   const ndims = bytes[3];
   if (bytes[0] !== 0 || bytes[1] !== 0 || !type || ndims === 0) {
-    const magic = Array.from(bytes.subarray(0, 4), (b) => '0x' + b.toString(16).padStart(2, '0')).join(' ');
-    inputError(`${label}: not an IDX file (magic ${magic}; expected 0x00 0x00 <type 0x08-0x0e> <ndims >= 1>)`);
+    const magic = Array.from(
+      bytes.subarray(0, 4),
+      (b) => '0x' + b.toString(16).padStart(2, '0'),
+    ).join(' ');
+    inputError(
+      `${label}: not an IDX file (magic ${magic}; expected 0x00 0x00 <type 0x08-0x0e> <ndims >= 1>)`,
+    );
   }
   const headerBytes = 4 + 4 * ndims;
-  if (bytes.length < headerBytes) inputError(`${label}: IDX header truncated (${bytes.length} bytes, header needs ${headerBytes})`);
+  if (bytes.length < headerBytes)
+    inputError(
+      `${label}: IDX header truncated (${bytes.length} bytes, header needs ${headerBytes})`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
   for (let d = 0; d < ndims; d++) shape.push(view.getUint32(4 + 4 * d, false));
@@ -51,10 +60,20 @@ export function parseIdx(bytes: Uint8Array, label: string): IdxArray {
         `(${bytes.length < expected ? 'truncated' : 'trailing bytes'})`,
     );
   }
-  return { dtype: type.dtype, shape, data: readElements(view, headerBytes, count, type.dtype, bytes) };
+  return {
+    dtype: type.dtype,
+    shape,
+    data: readElements(view, headerBytes, count, type.dtype, bytes),
+  };
 }
 
-function readElements(view: DataView, offset: number, count: number, dtype: IdxDtype, bytes: Uint8Array): IdxData {
+function readElements(
+  view: DataView,
+  offset: number,
+  count: number,
+  dtype: IdxDtype,
+  bytes: Uint8Array,
+): IdxData {
   switch (dtype) {
     case 'uint8':
       // A plain Uint8Array view, not a Buffer: Buffer#slice shares memory where Uint8Array#slice copies.
@@ -90,7 +109,9 @@ export async function readIdxFile(file: string): Promise<IdxArray> {
   try {
     raw = await fs.promises.readFile(file);
   } catch (err) {
-    inputError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    inputError(
+      `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   return parseIdx(await maybeGunzip(raw, file), file);
 }

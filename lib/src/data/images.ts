@@ -33,7 +33,10 @@ export function imagesAsFloat32(dataset: ImageDataset): Float32Array {
  * Pixels scaled to [0, 1] as a float32 tensor: 'flat' -> [count, h*w*c] (dense models),
  * 'nhwc' -> [count, h, w, c] (convolutional models). The caller owns (and disposes) the tensor.
  */
-export function imagesToTensor(dataset: ImageDataset, layout: 'flat' | 'nhwc'): tf.Tensor2D | tf.Tensor4D {
+export function imagesToTensor(
+  dataset: ImageDataset,
+  layout: 'flat' | 'nhwc',
+): tf.Tensor2D | tf.Tensor4D {
   const { count, height, width, channels } = dataset;
   const pixels = imagesAsFloat32(dataset);
   if (layout === 'flat') return tf.tensor2d(pixels, [count, height * width * channels]);
@@ -42,14 +45,23 @@ export function imagesToTensor(dataset: ImageDataset, layout: 'flat' | 'nhwc'): 
 }
 
 /** Labels as an int32 [count] tensor, or one-hot float32 [count, classes]. The caller disposes it. */
-export function labelsToTensor(dataset: { labels: Uint8Array; classNames: readonly string[] }, encoding: 'index' | 'onehot'): tf.Tensor1D | tf.Tensor2D {
+export function labelsToTensor(
+  dataset: { labels: Uint8Array; classNames: readonly string[] },
+  encoding: 'index' | 'onehot',
+): tf.Tensor1D | tf.Tensor2D {
   const { labels } = dataset;
   const classes = dataset.classNames.length;
   if (encoding === 'index') return tf.tensor1d(Int32Array.from(labels), 'int32');
-  if (encoding !== 'onehot') inputError(`labelsToTensor: encoding must be 'index' or 'onehot', got ${JSON.stringify(encoding)}`);
+  if (encoding !== 'onehot')
+    inputError(
+      `labelsToTensor: encoding must be 'index' or 'onehot', got ${JSON.stringify(encoding)}`,
+    );
   const out = new Float32Array(labels.length * classes);
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] >= classes) inputError(`labelsToTensor: label ${labels[i]} at row ${i} is not below the ${classes} classes`);
+    if (labels[i] >= classes)
+      inputError(
+        `labelsToTensor: label ${labels[i]} at row ${i} is not below the ${classes} classes`,
+      );
     out[i * classes + labels[i]] = 1;
   }
   return tf.tensor2d(out, [labels.length, classes]);
@@ -68,7 +80,11 @@ export function subsetImages(dataset: ImageDataset, indices: ArrayLike<number>):
 }
 
 /** Rows `indices` of a row-major array whose rows hold `rowLength` elements, copied in order. */
-export function takeRows<T extends Uint8Array | Int32Array | Float32Array>(data: T, rowLength: number, indices: ArrayLike<number>): T {
+export function takeRows<T extends Uint8Array | Int32Array | Float32Array>(
+  data: T,
+  rowLength: number,
+  indices: ArrayLike<number>,
+): T {
   const rows = data.length / rowLength;
   if (!Number.isInteger(rowLength) || rowLength < 1 || !Number.isInteger(rows)) {
     inputError(`takeRows: array of length ${data.length} does not split into rows of ${rowLength}`);
@@ -76,7 +92,8 @@ export function takeRows<T extends Uint8Array | Int32Array | Float32Array>(data:
   const out = new (data.constructor as new (n: number) => T)(indices.length * rowLength);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
-    if (!Number.isInteger(r) || r < 0 || r >= rows) inputError(`takeRows: index ${r} at position ${i} is outside 0..${rows - 1}`);
+    if (!Number.isInteger(r) || r < 0 || r >= rows)
+      inputError(`takeRows: index ${r} at position ${i} is outside 0..${rows - 1}`);
     out.set(data.subarray(r * rowLength, (r + 1) * rowLength), i * rowLength);
   }
   return out;

@@ -1,10 +1,23 @@
 // data: dataset loaders (offline: Fashion-MNIST, MNIST, IMDB; online: CIFAR-10, AG_NEWS, Yelp
 // polarity), verified by recorded checksums, plus the helpers to turn them into model inputs.
-export { loadFashionMnist, loadMnist, loadIdxPair, FASHION_MNIST_CLASSES, MNIST_CLASSES } from './mnist';
+export {
+  loadFashionMnist,
+  loadMnist,
+  loadIdxPair,
+  FASHION_MNIST_CLASSES,
+  MNIST_CLASSES,
+} from './mnist';
 export { loadCifar10, prepareCifar10, CIFAR10_CLASSES } from './cifar';
 export {
-  loadImdb, loadAgNews, loadYelpPolarity, loadLabelledCsv, prepareAgNews, prepareYelpPolarity,
-  IMDB_CLASSES, AG_NEWS_CLASSES, YELP_POLARITY_CLASSES,
+  loadImdb,
+  loadAgNews,
+  loadYelpPolarity,
+  loadLabelledCsv,
+  prepareAgNews,
+  prepareYelpPolarity,
+  IMDB_CLASSES,
+  AG_NEWS_CLASSES,
+  YELP_POLARITY_CLASSES,
 } from './text-datasets';
 export type { TextDataset, LabelledCsvOptions } from './text-datasets';
 export { classCounts, classCountTable } from './labels';
@@ -24,7 +37,13 @@ export { hashFile, verifyFile } from './checksum';
 export type { DigestAlgorithm, KnownDigest, FileCheck } from './checksum';
 export { downloadVerified } from './download';
 export type { DownloadOptions, DownloadProgress } from './download';
-export { verifyOfflineDatasets, downloadDataset, datasetPresent, OFFLINE_DATASETS, DOWNLOADABLE_DATASETS } from './catalog';
+export {
+  verifyOfflineDatasets,
+  downloadDataset,
+  datasetPresent,
+  OFFLINE_DATASETS,
+  DOWNLOADABLE_DATASETS,
+} from './catalog';
 export type { DatasetCheck, DownloadableDataset } from './catalog';
 export { dataDir } from './paths';
 export type { RemoteFile } from './sources';

@@ -3,7 +3,8 @@ import { inputError } from '../errors';
 
 /** How many labels equal each class id 0..classes-1 (a label outside that range is an error). */
 export function classCounts(labels: ArrayLike<number>, classes: number): number[] {
-  if (!Number.isInteger(classes) || classes < 1) inputError(`classes must be a positive integer, got ${classes}`);
+  if (!Number.isInteger(classes) || classes < 1)
+    inputError(`classes must be a positive integer, got ${classes}`);
   const counts = new Array<number>(classes).fill(0);
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
@@ -20,6 +21,11 @@ export function classCountTable(
   sets: Readonly<Record<string, ArrayLike<number>>>,
   classNames: readonly string[],
 ): Array<Record<string, string | number>> {
-  const columns = Object.entries(sets).map(([name, labels]) => [name, classCounts(labels, classNames.length)] as const);
-  return classNames.map((name, k) => ({ class: name, ...Object.fromEntries(columns.map(([set, counts]) => [set, counts[k]])) }));
+  const columns = Object.entries(sets).map(
+    ([name, labels]) => [name, classCounts(labels, classNames.length)] as const,
+  );
+  return classNames.map((name, k) => ({
+    class: name,
+    ...Object.fromEntries(columns.map(([set, counts]) => [set, counts[k]])),
+  }));
 }

@@ -12,7 +12,16 @@ import { DEBIAN_FASHION_MNIST_DIR, dataDir, npmPackageFile } from './paths';
 import { FASHION_MNIST_FILES, MNIST_FILES } from './sources';
 
 export const FASHION_MNIST_CLASSES: readonly string[] = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ];
 export const MNIST_CLASSES: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
@@ -42,7 +51,10 @@ export async function loadFashionMnist(options: LoadOptions): Promise<ImageDatas
   const hint = fashionMnistHint(dir);
   const locate = (name: string): string => {
     const file = fashionMnistFile(name, dir);
-    if (!file) inputError(`Fashion-MNIST file ${name} not found in ${path.join(dir, 'fashion-mnist')} or ${DEBIAN_FASHION_MNIST_DIR}: ${hint}`);
+    if (!file)
+      inputError(
+        `Fashion-MNIST file ${name} not found in ${path.join(dir, 'fashion-mnist')} or ${DEBIAN_FASHION_MNIST_DIR}: ${hint}`,
+      );
     return file;
   };
   const prefix = SPLIT_PREFIX[split];
@@ -79,21 +91,35 @@ export async function loadIdxPair(
 ): Promise<ImageDataset> {
   const [imagesSource, labelsSource] = files;
   await Promise.all(files.map((f) => (f.check ? verifyFile(f.file, f.check, hint) : undefined)));
-  const [images, labels] = await Promise.all([readIdxFile(imagesSource.file), readIdxFile(labelsSource.file)]).catch((err) => {
+  const [images, labels] = await Promise.all([
+    readIdxFile(imagesSource.file),
+    readIdxFile(labelsSource.file),
+  ]).catch((err) => {
     inputError(`${(err as Error).message}: ${hint}`);
   });
   if (images.dtype !== 'uint8' || images.shape.length !== 3) {
-    inputError(`${imagesSource.file}: expected uint8 images [n, height, width], found ${images.dtype} [${images.shape.join(', ')}]: ${hint}`);
+    inputError(
+      `${imagesSource.file}: expected uint8 images [n, height, width], found ${images.dtype} [${images.shape.join(', ')}]: ${hint}`,
+    );
   }
-  if (labels.dtype !== 'uint8' || labels.shape.length !== 1 || labels.shape[0] !== images.shape[0]) {
-    inputError(`${labelsSource.file}: expected uint8 labels [${images.shape[0]}], found ${labels.dtype} [${labels.shape.join(', ')}]: ${hint}`);
+  if (
+    labels.dtype !== 'uint8' ||
+    labels.shape.length !== 1 ||
+    labels.shape[0] !== images.shape[0]
+  ) {
+    inputError(
+      `${labelsSource.file}: expected uint8 labels [${images.shape[0]}], found ${labels.dtype} [${labels.shape.join(', ')}]: ${hint}`,
+    );
   }
   const [available, height, width] = images.shape;
   const count = checkLimit(`load ${name}`, limit, available);
   const pixels = images.data as Uint8Array;
   const classes = labels.data as Uint8Array;
   for (let i = 0; i < count; i++) {
-    if (classes[i] >= classNames.length) inputError(`${labelsSource.file}: label ${classes[i]} at row ${i} is not a class 0..${classNames.length - 1}: ${hint}`);
+    if (classes[i] >= classNames.length)
+      inputError(
+        `${labelsSource.file}: label ${classes[i]} at row ${i} is not a class 0..${classNames.length - 1}: ${hint}`,
+      );
   }
   // A limited load copies its rows so the rest of the decompressed file can be freed.
   const keep = count < available;

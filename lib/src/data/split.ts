@@ -21,10 +21,16 @@ export interface SplitOptions {
 /** Disjoint index sets covering 0..n-1, each in seeded random order. */
 export function trainValTestSplit(n: number, options: SplitOptions): IndexSplit {
   const { seed, val, test, stratify } = options;
-  if (!Number.isInteger(n) || n < 1) inputError(`trainValTestSplit: n must be a positive integer, got ${n}`);
-  if (!Number.isInteger(seed)) inputError(`trainValTestSplit: seed must be an integer, got ${seed}`);
-  if (!(val >= 0 && test >= 0 && val + test < 1)) inputError(`trainValTestSplit: need val >= 0, test >= 0 and val + test < 1; got val ${val}, test ${test}`);
-  if (stratify && stratify.length !== n) inputError(`trainValTestSplit: stratify has ${stratify.length} labels for n = ${n}`);
+  if (!Number.isInteger(n) || n < 1)
+    inputError(`trainValTestSplit: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(seed))
+    inputError(`trainValTestSplit: seed must be an integer, got ${seed}`);
+  if (!(val >= 0 && test >= 0 && val + test < 1))
+    inputError(
+      `trainValTestSplit: need val >= 0, test >= 0 and val + test < 1; got val ${val}, test ${test}`,
+    );
+  if (stratify && stratify.length !== n)
+    inputError(`trainValTestSplit: stratify has ${stratify.length} labels for n = ${n}`);
   const rng = new Rng(seed);
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
@@ -51,12 +57,15 @@ export function trainValTestSplit(n: number, options: SplitOptions): IndexSplit 
 }
 
 /** The texts and labels of a text dataset at `indices` (e.g. one part of a split). */
-export function subsetTexts<T extends { texts: readonly string[]; labels: Uint8Array; count: number }>(dataset: T, indices: ArrayLike<number>): T {
+export function subsetTexts<
+  T extends { texts: readonly string[]; labels: Uint8Array; count: number },
+>(dataset: T, indices: ArrayLike<number>): T {
   const texts: string[] = new Array(indices.length);
   const labels = new Uint8Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
     const k = indices[i];
-    if (!Number.isInteger(k) || k < 0 || k >= dataset.count) inputError(`subsetTexts: index ${k} at position ${i} is outside 0..${dataset.count - 1}`);
+    if (!Number.isInteger(k) || k < 0 || k >= dataset.count)
+      inputError(`subsetTexts: index ${k} at position ${i} is outside 0..${dataset.count - 1}`);
     texts[i] = dataset.texts[k];
     labels[i] = dataset.labels[k];
   }

@@ -24,41 +24,68 @@ export interface ExtractedMember {
  * Extract `members` (archive path -> destination file) from `archive`. Throws a one-line error naming
  * the archive when it is not a valid gzipped tar or lacks a requested member.
  */
-export async function extractTarGz(archive: string, members: Record<string, string>): Promise<ExtractedMember[]> {
+export async function extractTarGz(
+  archive: string,
+  members: Record<string, string>,
+): Promise<ExtractedMember[]> {
   const wanted = new Map(Object.entries(members));
   const done: (ExtractedMember & { temp: string })[] = [];
   const temps: string[] = [];
   try {
-    await pipeline(fs.createReadStream(archive), zlib.createGunzip(), async (source: AsyncIterable<Buffer>) => {
-      const reader = new TarReader();
-      let current: { member: string; dest: string; temp: string; handle: fs.promises.FileHandle; hash: crypto.Hash; bytes: number } | null = null;
-      try {
-        for await (const chunk of source) {
-          for (const event of reader.push(chunk)) {
-            if (event.kind === 'start') {
-              const dest = wanted.get(event.name);
-              if (dest === undefined) continue;
-              fs.mkdirSync(path.dirname(dest), { recursive: true });
-              const temp = `${dest}.part-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-              temps.push(temp);
-              current = { member: event.name, dest, temp, handle: await fs.promises.open(temp, 'w'), hash: crypto.createHash('sha256'), bytes: 0 };
-            } else if (event.kind === 'data' && current) {
-              current.hash.update(event.bytes);
-              await current.handle.write(event.bytes);
-              current.bytes += event.bytes.length;
-            } else if (event.kind === 'end' && current) {
-              await current.handle.close();
-              done.push({ member: current.member, file: current.dest, temp: current.temp, bytes: current.bytes, sha256: current.hash.digest('hex') });
-              wanted.delete(current.member);
-              current = null;
+    await pipeline(
+      fs.createReadStream(archive),
+      zlib.createGunzip(),
+      async (source: AsyncIterable<Buffer>) => {
+        const reader = new TarReader();
+        let current: {
+          member: string;
+          dest: string;
+          temp: string;
+          handle: fs.promises.FileHandle;
+          hash: crypto.Hash;
+          bytes: number;
+        } | null = null;
+        try {
+          for await (const chunk of source) {
+            for (const event of reader.push(chunk)) {
+              if (event.kind === 'start') {
+                const dest = wanted.get(event.name);
+                if (dest === undefined) continue;
+                fs.mkdirSync(path.dirname(dest), { recursive: true });
+                const temp = `${dest}.part-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+                temps.push(temp);
+                current = {
+                  member: event.name,
+                  dest,
+                  temp,
+                  handle: await fs.promises.open(temp, 'w'),
+                  hash: crypto.createHash('sha256'),
+                  bytes: 0,
+                };
+              } else if (event.kind === 'data' && current) {
+                current.hash.update(event.bytes);
+                await current.handle.write(event.bytes);
+                current.bytes += event.bytes.length;
+              } else if (event.kind === 'end' && current) {
+                await current.handle.close();
+                done.push({
+                  member: current.member,
+                  file: current.dest,
+                  temp: current.temp,
+                  bytes: current.bytes,
+                  sha256: current.hash.digest('hex'),
+                });
+                wanted.delete(current.member);
+                current = null;
+              }
             }
           }
+          reader.finish();
+        } finally {
+          if (current) await current.handle.close();
         }
-        reader.finish();
-      } finally {
-        if (current) await current.handle.close();
-      }
-    });
+      },
+    );
   } catch (err) {
     for (const t of temps) fs.rmSync(t, { force: true });
     throw new MilabInputError(`${archive}: not a readable .tar.gz (${(err as Error).message})`);
@@ -72,7 +99,8 @@ export async function extractTarGz(archive: string, members: Record<string, stri
   return done.map(({ temp: _temp, ...m }) => m);
 }
 
-type TarEvent = { kind: 'start'; name: string; size: number } | { kind: 'data'; bytes: Buffer } | { kind: 'end' };
+type TarEvent =
+  { kind: 'start'; name: string; size: number } | { kind: 'data'; bytes: Buffer } | { kind: 'end' };
 
 /** What the bytes after a header are: a member we report, a GNU long name, a pax header, or skipped. */
 interface Body {

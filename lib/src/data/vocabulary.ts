@@ -46,22 +46,34 @@ export class TextVocabulary {
    * The `size` - 2 most frequent words of `texts` (words seen fewer than `minCount` times are left
    * out) plus '<pad>' (id 0) and '<unk>' (id 1); so ids are < size, the input size of an embedding.
    */
-  static fit(texts: readonly string[], options: { size: number; minCount?: number }): TextVocabulary {
+  static fit(
+    texts: readonly string[],
+    options: { size: number; minCount?: number },
+  ): TextVocabulary {
     const { size, minCount = 1 } = options;
-    if (!Number.isInteger(size) || size < 3) inputError(`TextVocabulary.fit: size must be an integer >= 3, got ${size}`);
-    if (!Number.isInteger(minCount) || minCount < 1) inputError(`TextVocabulary.fit: minCount must be a positive integer, got ${minCount}`);
+    if (!Number.isInteger(size) || size < 3)
+      inputError(`TextVocabulary.fit: size must be an integer >= 3, got ${size}`);
+    if (!Number.isInteger(minCount) || minCount < 1)
+      inputError(`TextVocabulary.fit: minCount must be a positive integer, got ${minCount}`);
     const counts = new Map<string, number>();
     for (const text of texts) {
       for (const word of tokenizeWords(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
     }
-    const ranked = [...counts].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return new TextVocabulary([...SPECIAL, ...ranked.slice(0, size - SPECIAL.length).map(([w]) => w)]);
+    const ranked = [...counts]
+      .filter(([, c]) => c >= minCount)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return new TextVocabulary([
+      ...SPECIAL,
+      ...ranked.slice(0, size - SPECIAL.length).map(([w]) => w),
+    ]);
   }
 
   /** Rebuild a vocabulary from its `tokens` (e.g. saved as JSON). */
   static fromTokens(tokens: readonly string[]): TextVocabulary {
-    if (tokens[0] !== SPECIAL[0] || tokens[1] !== SPECIAL[1]) inputError(`TextVocabulary.fromTokens: tokens must start with '<pad>', '<unk>'`);
-    if (new Set(tokens).size !== tokens.length) inputError('TextVocabulary.fromTokens: tokens must be distinct');
+    if (tokens[0] !== SPECIAL[0] || tokens[1] !== SPECIAL[1])
+      inputError(`TextVocabulary.fromTokens: tokens must start with '<pad>', '<unk>'`);
+    if (new Set(tokens).size !== tokens.length)
+      inputError('TextVocabulary.fromTokens: tokens must be distinct');
     return new TextVocabulary([...tokens]);
   }
 
@@ -76,14 +88,22 @@ export class TextVocabulary {
 
   encode(texts: readonly string[], options: EncodeOptions): EncodedTexts {
     const { length, padding = 'post', truncating = 'post' } = options;
-    if (!Number.isInteger(length) || length < 1) inputError(`TextVocabulary.encode: length must be a positive integer, got ${length}`);
-    if (padding !== 'pre' && padding !== 'post') inputError(`TextVocabulary.encode: padding must be 'pre' or 'post', got ${JSON.stringify(padding)}`);
-    if (truncating !== 'pre' && truncating !== 'post') inputError(`TextVocabulary.encode: truncating must be 'pre' or 'post', got ${JSON.stringify(truncating)}`);
+    if (!Number.isInteger(length) || length < 1)
+      inputError(`TextVocabulary.encode: length must be a positive integer, got ${length}`);
+    if (padding !== 'pre' && padding !== 'post')
+      inputError(
+        `TextVocabulary.encode: padding must be 'pre' or 'post', got ${JSON.stringify(padding)}`,
+      );
+    if (truncating !== 'pre' && truncating !== 'post')
+      inputError(
+        `TextVocabulary.encode: truncating must be 'pre' or 'post', got ${JSON.stringify(truncating)}`,
+      );
     const ids = new Int32Array(texts.length * length); // zero-filled = PAD_ID
     const lengths = new Int32Array(texts.length);
     texts.forEach((text, row) => {
       let words = tokenizeWords(text);
-      if (words.length > length) words = truncating === 'post' ? words.slice(0, length) : words.slice(words.length - length);
+      if (words.length > length)
+        words = truncating === 'post' ? words.slice(0, length) : words.slice(words.length - length);
       const start = row * length + (padding === 'post' ? 0 : length - words.length);
       for (let k = 0; k < words.length; k++) ids[start + k] = this.id(words[k]);
       lengths[row] = words.length;
@@ -97,7 +117,8 @@ export class TextVocabulary {
     for (let i = 0; i < ids.length; i++) {
       if (ids[i] === PAD_ID) continue;
       const t = this.tokens[ids[i]];
-      if (t === undefined) inputError(`TextVocabulary.decode: id ${ids[i]} is outside 0..${this.size - 1}`);
+      if (t === undefined)
+        inputError(`TextVocabulary.decode: id ${ids[i]} is outside 0..${this.size - 1}`);
       words.push(t);
     }
     return words.join(' ');

@@ -38,7 +38,10 @@ export function inKernel(): boolean {
  * Send a bundle as a display_data message (or update_display_data for an existing display_id).
  * Returns false outside a kernel.
  */
-export function sendBundle(data: MimeBundle, options: { displayId?: string; update?: boolean } = {}): boolean {
+export function sendBundle(
+  data: MimeBundle,
+  options: { displayId?: string; update?: boolean } = {},
+): boolean {
   const write = kernelWriter();
   if (!write) return false;
   const message: DisplayMessage = { data, metadata: {} };
@@ -48,5 +51,8 @@ export function sendBundle(data: MimeBundle, options: { displayId?: string; upda
 }
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }

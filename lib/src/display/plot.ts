@@ -38,7 +38,9 @@ function toJsonFigure(figure: PlotlyFigure): PlotlyFigure {
   if (figure === null || typeof figure !== 'object' || !Array.isArray(figure.data)) {
     inputError('a Plotly figure needs a data array: { data: [{ x, y, type }], layout? }');
   }
-  const json = JSON.stringify(figure, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value));
+  const json = JSON.stringify(figure, (_key, value: unknown) =>
+    ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value,
+  );
   return JSON.parse(json) as PlotlyFigure;
 }
 
@@ -75,8 +77,13 @@ export function showPlot(figure: PlotlyFigure): void {
 
 function describeFigure(fig: PlotlyFigure): string {
   const layoutTitle = fig.layout?.title;
-  const title = typeof layoutTitle === 'string' ? layoutTitle : (layoutTitle as { text?: unknown } | undefined)?.text;
-  const names = fig.data.map((trace, i) => (typeof trace.name === 'string' ? trace.name : `trace ${i + 1}`));
+  const title =
+    typeof layoutTitle === 'string'
+      ? layoutTitle
+      : (layoutTitle as { text?: unknown } | undefined)?.text;
+  const names = fig.data.map((trace, i) =>
+    typeof trace.name === 'string' ? trace.name : `trace ${i + 1}`,
+  );
   return `[Plotly chart${typeof title === 'string' && title !== '' ? `: ${title}` : ''} — ${names.length} trace${names.length === 1 ? '' : 's'}: ${names.join(', ')}]`;
 }
 
@@ -105,13 +112,19 @@ export interface LineChartOptions {
 export const MARKER_LIMIT = 60;
 
 /** A line chart, one trace per series; short series get markers on their points. */
-export function lineChart(series: readonly LineSeries[], options: LineChartOptions = {}): PlotlyFigure {
-  if (!Array.isArray(series) || series.length === 0) inputError('lineChart needs at least one series');
+export function lineChart(
+  series: readonly LineSeries[],
+  options: LineChartOptions = {},
+): PlotlyFigure {
+  if (!Array.isArray(series) || series.length === 0)
+    inputError('lineChart needs at least one series');
   const data = series.map((s, i) => {
-    if (!s || typeof s.name !== 'string' || !s.y) inputError(`lineChart: series ${i} needs a name and y values`);
+    if (!s || typeof s.name !== 'string' || !s.y)
+      inputError(`lineChart: series ${i} needs a name and y values`);
     const y = Array.from(s.y);
     const x = s.x ? Array.from(s.x) : y.map((_, j) => j);
-    if (x.length !== y.length) inputError(`lineChart: series '${s.name}' has ${x.length} x values but ${y.length} y values`);
+    if (x.length !== y.length)
+      inputError(`lineChart: series '${s.name}' has ${x.length} x values but ${y.length} y values`);
     const mode = y.length > MARKER_LIMIT ? 'lines' : 'lines+markers';
     const trace: Record<string, unknown> = { type: 'scatter', mode, name: s.name, x, y };
     if (s.error) trace.error_y = { type: 'data', array: Array.from(s.error), visible: true };
@@ -145,13 +158,20 @@ function clipY(
     .filter((o) => o.count > 0);
   if (outside.length === 0) return;
   const list = outside.map((o) => `${o.name} ${o.count}`).join(', ');
-  layout.annotations = [{
-    text: `points outside the y range [${low}, ${high}] not shown: ${list}`,
-    xref: 'paper', yref: 'paper', x: 0, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false,
-    font: { size: 11, color: '#656d76' },
-  }];
+  layout.annotations = [
+    {
+      text: `points outside the y range [${low}, ${high}] not shown: ${list}`,
+      xref: 'paper',
+      yref: 'paper',
+      x: 0,
+      y: 1,
+      xanchor: 'left',
+      yanchor: 'bottom',
+      showarrow: false,
+      font: { size: 11, color: '#656d76' },
+    },
+  ];
 }
-
 
 export interface HeatmapOptions {
   /** Column labels (one per entry of each row of z). */
@@ -201,7 +221,12 @@ export function heatmap(
     inputError('heatmap: text must have the shape of z');
   }
   const trace: Record<string, unknown> = {
-    type: 'heatmap', x, y, z: values, text, texttemplate: '%{text}',
+    type: 'heatmap',
+    x,
+    y,
+    z: values,
+    text,
+    texttemplate: '%{text}',
     hovertemplate: '%{y} · %{x}: %{text}<extra></extra>',
     colorscale: options.colorscale ?? 'Viridis',
   };

@@ -41,7 +41,10 @@ export function progressReporter(label: string, options: ProgressOptions = {}): 
     lastDraw = now;
     const line = describe(label, latest, (now - started) / 1000, firstStep, final);
     if (sink === 'kernel') {
-      sendBundle({ 'text/html': html(label, latest, line), 'text/plain': line }, { displayId, update: shown });
+      sendBundle(
+        { 'text/html': html(label, latest, line), 'text/plain': line },
+        { displayId, update: shown },
+      );
     } else if (sink === 'tty') {
       const width = Math.max(20, (process.stderr.columns ?? 100) - 1);
       process.stderr.write(`\r${line.slice(0, width).padEnd(width)}${final ? '\n' : ''}`);
@@ -79,7 +82,13 @@ export function progressReporter(label: string, options: ProgressOptions = {}): 
   return report;
 }
 
-function describe(label: string, p: ProgressUpdate, elapsed: number, firstStep: number, final: boolean): string {
+function describe(
+  label: string,
+  p: ProgressUpdate,
+  elapsed: number,
+  firstStep: number,
+  final: boolean,
+): string {
   const parts: string[] = [label];
   const known = p.total > 0;
   if (known) {
@@ -89,7 +98,8 @@ function describe(label: string, p: ProgressUpdate, elapsed: number, firstStep: 
   } else {
     parts.push(`step ${p.step}`);
   }
-  for (const [name, value] of Object.entries(p.metrics ?? {})) parts.push(`${name} ${formatMetric(value)}`);
+  for (const [name, value] of Object.entries(p.metrics ?? {}))
+    parts.push(`${name} ${formatMetric(value)}`);
   const rate = elapsed > 0 ? (p.step - firstStep) / elapsed : 0;
   if (rate > 0) parts.push(`${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)} steps/s`);
   if (final) parts.push(`done in ${formatDuration(elapsed)}`);
@@ -98,7 +108,10 @@ function describe(label: string, p: ProgressUpdate, elapsed: number, firstStep: 
 }
 
 function html(label: string, p: ProgressUpdate, line: string): string {
-  const bar = p.total > 0 ? `<progress value="${p.step}" max="${p.total}" style="width:12em;vertical-align:middle"></progress> ` : '';
+  const bar =
+    p.total > 0
+      ? `<progress value="${p.step}" max="${p.total}" style="width:12em;vertical-align:middle"></progress> `
+      : '';
   const rest = line.slice(label.length).replace(/^ · \[[#.]*\] /, ' · ');
   return `<div class="milab-progress" style="font-family:monospace"><b>${escapeHtml(label)}</b> ${bar}${escapeHtml(rest.replace(/^ · /, ''))}</div>`;
 }
@@ -106,7 +119,9 @@ function html(label: string, p: ProgressUpdate, line: string): string {
 function formatMetric(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return String(value);
-  return Math.abs(value) >= 1e4 || Math.abs(value) < 1e-3 ? value.toExponential(2) : String(Number(value.toPrecision(4)));
+  return Math.abs(value) >= 1e4 || Math.abs(value) < 1e-3
+    ? value.toExponential(2)
+    : String(Number(value.toPrecision(4)));
 }
 
 function formatDuration(seconds: number): string {

@@ -28,10 +28,14 @@ function toGrid(table: TableInput): Grid {
   if (Array.isArray(table)) {
     const columns: string[] = [];
     for (const [i, row] of table.entries()) {
-      if (row === null || typeof row !== 'object') inputError(`table row ${i} must be an object, got ${JSON.stringify(row)}`);
+      if (row === null || typeof row !== 'object')
+        inputError(`table row ${i} must be an object, got ${JSON.stringify(row)}`);
       for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
     }
-    return { columns, rows: table.map((row) => columns.map((c) => (row as Record<string, unknown>)[c])) };
+    return {
+      columns,
+      rows: table.map((row) => columns.map((c) => (row as Record<string, unknown>)[c])),
+    };
   }
   const like = table as TableLike;
   if (!like || !Array.isArray(like.columns) || !Array.isArray(like.values)) {
@@ -40,7 +44,8 @@ function toGrid(table: TableInput): Grid {
   // A one-column DataFrame may give a flat values array.
   const rows = like.values.map((row) => (Array.isArray(row) ? row : [row]));
   rows.forEach((row, i) => {
-    if (row.length !== like.columns.length) inputError(`table row ${i} has ${row.length} cells for ${like.columns.length} columns`);
+    if (row.length !== like.columns.length)
+      inputError(`table row ${i} has ${row.length} cells for ${like.columns.length} columns`);
   });
   return { columns: like.columns.map(String), rows };
 }
@@ -56,19 +61,32 @@ function formatCell(value: unknown, digits: number): string {
 }
 
 /** The HTML and plain-text renderings of a table. */
-export function tableBundle(table: TableInput, options: TableOptions = {}): { 'text/html': string; 'text/plain': string } {
+export function tableBundle(
+  table: TableInput,
+  options: TableOptions = {},
+): { 'text/html': string; 'text/plain': string } {
   const { columns, rows } = toGrid(table);
   const digits = options.digits ?? 4;
   const cells = rows.map((row) => row.map((v) => formatCell(v, digits)));
-  const numeric = columns.map((_, j) => rows.length > 0 && rows.every((row) => typeof row[j] === 'number' || row[j] == null));
+  const numeric = columns.map(
+    (_, j) => rows.length > 0 && rows.every((row) => typeof row[j] === 'number' || row[j] == null),
+  );
   const align = (j: number) => (numeric[j] ? ' style="text-align:right"' : '');
   const caption = options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : '';
   const head = columns.map((c, j) => `<th${align(j)}>${escapeHtml(c)}</th>`).join('');
-  const body = cells.map((row) => `<tr>${row.map((c, j) => `<td${align(j)}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
+  const body = cells
+    .map((row) => `<tr>${row.map((c, j) => `<td${align(j)}>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('\n');
   const html = `<table class="milab-table">${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
   const widths = columns.map((c, j) => Math.max(c.length, ...cells.map((row) => row[j].length)));
-  const line = (row: string[]) => row.map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ').trimEnd();
-  const plain = [options.caption, line(columns), ...cells.map(line)].filter((l) => l !== undefined).join('\n');
+  const line = (row: string[]) =>
+    row
+      .map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+      .join('  ')
+      .trimEnd();
+  const plain = [options.caption, line(columns), ...cells.map(line)]
+    .filter((l) => l !== undefined)
+    .join('\n');
   return { 'text/html': html, 'text/plain': plain };
 }
 

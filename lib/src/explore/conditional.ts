@@ -29,7 +29,7 @@ export async function miGiven(
   if (x.kind !== y.kind) {
     inputError(`'${xName}' and '${yName}' must both be numeric or both categorical to condition`);
   }
-  const estimator = x.kind === 'categorical' ? 'discrete' : options.estimator ?? 'ksg';
+  const estimator = x.kind === 'categorical' ? 'discrete' : (options.estimator ?? 'ksg');
   const base: EstimateOptions = { seed: options.seed ?? 0 };
   if (options.k !== undefined && estimator === 'ksg') base.k = options.k;
   const one = async (quantity: string, extra: EstimateOptions): Promise<ConditionalRow> => {
@@ -39,7 +39,10 @@ export async function miGiven(
     let ciHigh: number | null = null;
     if (options.resamples) {
       const ci = await bootstrapCi(estimator, x.values, y.values, {
-        ...settings, resamples: options.resamples, level: options.level ?? 0.95, observed: mi,
+        ...settings,
+        resamples: options.resamples,
+        level: options.level ?? 0.95,
+        observed: mi,
       });
       [ciLow, ciHigh] = ci.ci;
     }

@@ -49,7 +49,7 @@ export function ranks(values: ArrayLike<number>): Float64Array {
   const order = Array.from({ length: values.length }, (_, i) => i);
   order.sort((a, b) => values[a] - values[b]);
   const out = new Float64Array(values.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start + 1;
     while (end < order.length && values[order[end]] === values[order[start]]) end++;
     const rank = (start + end + 1) / 2; // mean of the 1-based ranks start+1 .. end

@@ -1,7 +1,14 @@
 // explore: exploratory MI analysis of a user's own table (notebooks/02-your-data).
 export {
-  readTable, tableFromCsv, tableFromRecords, tableColumn, describeTable, completeRows, sampleRows,
-  tableRecords, MISSING_TOKENS,
+  readTable,
+  tableFromCsv,
+  tableFromRecords,
+  tableColumn,
+  describeTable,
+  completeRows,
+  sampleRows,
+  tableRecords,
+  MISSING_TOKENS,
 } from './table';
 export type { DataTable, TableColumn, CompleteRows } from './table';
 export { pearson, spearman, ranks, gaussianMiFromCorrelation } from './correlation';

@@ -51,12 +51,12 @@ export type MiPairRow = {
   x: string;
   y: string;
 } & MiEstimateRow & {
-  /** Correlations, for two numeric columns only. */
-  pearson: number | null;
-  spearman: number | null;
-  /** -log(1 - pearson^2) / 2: the MI if the dependence were linear and Gaussian. */
-  linearMi: number | null;
-};
+    /** Correlations, for two numeric columns only. */
+    pearson: number | null;
+    spearman: number | null;
+    /** -log(1 - pearson^2) / 2: the MI if the dependence were linear and Gaussian. */
+    linearMi: number | null;
+  };
 
 export interface MiMatrix {
   names: string[];
@@ -127,7 +127,10 @@ export async function miPair(
     if (options.resamples) {
       const level = options.level ?? 0.95;
       const ci = await bootstrapCi(estimator, x.values, y.values, {
-        ...base, resamples: options.resamples, level, observed: mi,
+        ...base,
+        resamples: options.resamples,
+        level,
+        observed: mi,
       });
       [ciLow, ciHigh] = ci.ci;
     }
@@ -139,7 +142,15 @@ export async function miPair(
     const numeric = x.kind === 'numeric' && y.kind === 'numeric';
     const r = numeric ? pearson(x.values, y.values) : null;
     return {
-      x: xName, y: yName, estimator, n: both.rows, dropped, mi, ciLow, ciHigh, pValue,
+      x: xName,
+      y: yName,
+      estimator,
+      n: both.rows,
+      dropped,
+      mi,
+      ciLow,
+      ciHigh,
+      pValue,
       pearson: r,
       spearman: numeric ? spearman(x.values, y.values) : null,
       linearMi: r === null ? null : gaussianMiFromCorrelation(r),

@@ -174,7 +174,9 @@ export function sampleRows(table: DataTable, rows: number, seed = 0): DataTable 
     inputError(`sampleRows needs a positive row count, got ${rows}`);
   }
   if (rows >= table.rows) return table;
-  const order = shuffledIndices(table.rows, seed).slice(0, rows).sort((a, b) => a - b);
+  const order = shuffledIndices(table.rows, seed)
+    .slice(0, rows)
+    .sort((a, b) => a - b);
   const columns = table.columns.map((c) => {
     const values = Float64Array.from(order, (r) => c.values[r]);
     return { ...c, values, missing: values.filter((v) => Number.isNaN(v)).length };

@@ -17,11 +17,16 @@ export interface InformationPlanePoint {
 }
 
 /** One path per layer through (I(X;L), I(Y;L)), in epoch order, each point labelled with its epoch. */
-export function informationPlaneFigure(points: readonly InformationPlanePoint[], options: { title?: string; height?: number } = {}): PlotlyFigure {
-  if (!Array.isArray(points as unknown) || points.length === 0) inputError('informationPlaneFigure needs at least one point');
+export function informationPlaneFigure(
+  points: readonly InformationPlanePoint[],
+  options: { title?: string; height?: number } = {},
+): PlotlyFigure {
+  if (!Array.isArray(points as unknown) || points.length === 0)
+    inputError('informationPlaneFigure needs at least one point');
   const layers: string[] = [];
   for (const p of points) {
-    if (!p || typeof p.layer !== 'string' || !Number.isFinite(p.epoch)) inputError('each information-plane point needs a layer name and an epoch');
+    if (!p || typeof p.layer !== 'string' || !Number.isFinite(p.epoch))
+      inputError('each information-plane point needs a layer name and an epoch');
     if (!layers.includes(p.layer)) layers.push(p.layer);
   }
   const data = layers.map((layer) => {
@@ -38,8 +43,10 @@ export function informationPlaneFigure(points: readonly InformationPlanePoint[],
       marker: { size: path.map((_, i) => 6 + (8 * i) / Math.max(1, path.length - 1)) },
       hovertemplate: `${layer}, epoch %{text}<br>I(X;L) %{x:.3f} nats<br>I(Y;L) %{y:.3f} nats<extra></extra>`,
     };
-    if (path.some((p) => p.ixSpread !== undefined)) trace.error_x = errorBars(path.map((p) => p.ixSpread));
-    if (path.some((p) => p.iySpread !== undefined)) trace.error_y = errorBars(path.map((p) => p.iySpread));
+    if (path.some((p) => p.ixSpread !== undefined))
+      trace.error_x = errorBars(path.map((p) => p.ixSpread));
+    if (path.some((p) => p.iySpread !== undefined))
+      trace.error_y = errorBars(path.map((p) => p.iySpread));
     return trace;
   });
   const layout: Record<string, unknown> = {
@@ -74,7 +81,8 @@ export function panelsFigure(
   panels: readonly Panel[],
   options: { title?: string; xTitle?: string; yTitle?: string; height?: number } = {},
 ): PlotlyFigure {
-  if (!Array.isArray(panels as unknown) || panels.length === 0) inputError('panelsFigure needs at least one panel');
+  if (!Array.isArray(panels as unknown) || panels.length === 0)
+    inputError('panelsFigure needs at least one panel');
   const data: Array<Record<string, unknown>> = [];
   const annotations: unknown[] = [];
   const layout: Record<string, unknown> = {
@@ -91,38 +99,87 @@ export function panelsFigure(
   panels.forEach((panel, k) => {
     const axis = k === 0 ? '' : String(k + 1);
     for (const s of panel.series) {
-      if (!s || typeof s.name !== 'string' || !s.y) inputError(`panelsFigure: a series of panel '${panel.title}' needs a name and y values`);
+      if (!s || typeof s.name !== 'string' || !s.y)
+        inputError(`panelsFigure: a series of panel '${panel.title}' needs a name and y values`);
       const x = s.x ? [...s.x] : s.y.map((_, j) => j + 1);
-      if (x.length !== s.y.length) inputError(`panelsFigure: series '${s.name}' has ${x.length} x values but ${s.y.length} y values`);
+      if (x.length !== s.y.length)
+        inputError(
+          `panelsFigure: series '${s.name}' has ${x.length} x values but ${s.y.length} y values`,
+        );
       const colour = colourOf(s.name);
       const y = s.y.map((v) => (v === null ? null : finiteOrNull(v)));
       if (s.band) {
-        const upper = y.map((v, j) => (v === null || s.band?.[j] == null ? null : v + (s.band[j] as number)));
-        const lower = y.map((v, j) => (v === null || s.band?.[j] == null ? null : v - (s.band[j] as number)));
+        const upper = y.map((v, j) =>
+          v === null || s.band?.[j] == null ? null : v + (s.band[j] as number),
+        );
+        const lower = y.map((v, j) =>
+          v === null || s.band?.[j] == null ? null : v - (s.band[j] as number),
+        );
         data.push({
-          type: 'scatter', mode: 'lines', name: `${s.name} ± band`, x: [...x, ...[...x].reverse()], y: [...upper, ...[...lower].reverse()],
-          fill: 'toself', fillcolor: colour, opacity: 0.18, line: { width: 0 }, hoverinfo: 'skip',
-          showlegend: false, legendgroup: s.name, xaxis: `x${axis}`, yaxis: `y${axis}`,
+          type: 'scatter',
+          mode: 'lines',
+          name: `${s.name} ± band`,
+          x: [...x, ...[...x].reverse()],
+          y: [...upper, ...[...lower].reverse()],
+          fill: 'toself',
+          fillcolor: colour,
+          opacity: 0.18,
+          line: { width: 0 },
+          hoverinfo: 'skip',
+          showlegend: false,
+          legendgroup: s.name,
+          xaxis: `x${axis}`,
+          yaxis: `y${axis}`,
         });
       }
       data.push({
-        type: 'scatter', mode: s.markers ? 'markers' : 'lines+markers', name: s.name, legendgroup: s.name,
-        showlegend: !data.some((t) => t.name === s.name && t.showlegend), line: { color: colour }, marker: { color: colour, size: 5 },
-        x, y, xaxis: `x${axis}`, yaxis: `y${axis}`,
+        type: 'scatter',
+        mode: s.markers ? 'markers' : 'lines+markers',
+        name: s.name,
+        legendgroup: s.name,
+        showlegend: !data.some((t) => t.name === s.name && t.showlegend),
+        line: { color: colour },
+        marker: { color: colour, size: 5 },
+        x,
+        y,
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
       });
     }
     layout[`xaxis${axis}`] = { title: { text: options.xTitle ?? '' } };
     layout[`yaxis${axis}`] = k === 0 ? { title: { text: options.yTitle ?? '' } } : { matches: 'y' };
-    annotations.push({ text: panel.title, showarrow: false, xref: `x${axis} domain`, yref: `y${axis} domain`, x: 0.5, y: 1.1 });
+    annotations.push({
+      text: panel.title,
+      showarrow: false,
+      xref: `x${axis} domain`,
+      yref: `y${axis} domain`,
+      x: 0.5,
+      y: 1.1,
+    });
   });
   if (options.height) layout.height = options.height;
   return { data, layout };
 }
 
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const PALETTE = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
 
 function errorBars(spread: ReadonlyArray<number | undefined>): Record<string, unknown> {
-  return { type: 'data', array: spread.map((s) => (s !== undefined && Number.isFinite(s) ? s : 0)), visible: true };
+  return {
+    type: 'data',
+    array: spread.map((s) => (s !== undefined && Number.isFinite(s) ? s : 0)),
+    visible: true,
+  };
 }
 
 /** Plotly draws null as a gap; NaN would break the JSON. */

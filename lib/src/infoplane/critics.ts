@@ -26,7 +26,11 @@ export type SampleShape = readonly number[];
 
 /** The three kinds of statistics network (see the header). */
 export type StatisticsArchitecture = 'concat' | 'conv-first' | 'nonlinear-first';
-export const STATISTICS_ARCHITECTURES: readonly StatisticsArchitecture[] = ['concat', 'conv-first', 'nonlinear-first'];
+export const STATISTICS_ARCHITECTURES: readonly StatisticsArchitecture[] = [
+  'concat',
+  'conv-first',
+  'nonlinear-first',
+];
 
 export interface StatisticsNetworkSpec {
   /** The network's name in records and progress reports, e.g. '1(3)'. */
@@ -91,8 +95,10 @@ export function buildStatisticsNetwork(
   const widthL = sampleWidth(shapes.l);
   const modules = buildModules(spec, shapes, seed);
   const check = (a: tf.Tensor2D, l: tf.Tensor2D) => {
-    if (a.rank !== 2 || a.shape[1] !== widthA) inputError(`statistics network input a must be [n, ${widthA}], got [${a.shape}]`);
-    if (l.rank !== 2 || l.shape[1] !== widthL) inputError(`statistics network input l must be [n, ${widthL}], got [${l.shape}]`);
+    if (a.rank !== 2 || a.shape[1] !== widthA)
+      inputError(`statistics network input a must be [n, ${widthA}], got [${a.shape}]`);
+    if (l.rank !== 2 || l.shape[1] !== widthL)
+      inputError(`statistics network input l must be [n, ${widthL}], got [${l.shape}]`);
   };
 
   return {
@@ -102,8 +108,15 @@ export function buildStatisticsNetwork(
     variables: modules.variables,
     pairScores(a, l) {
       check(a, l);
-      if (a.shape[0] !== l.shape[0]) inputError(`statistics network inputs have ${a.shape[0]} and ${l.shape[0]} rows`);
-      return tf.tidy(() => tf.reshape(modules.tail.apply(tf.concat([modules.a.apply(a), modules.l.apply(l)], 1)), [-1]) as tf.Tensor1D);
+      if (a.shape[0] !== l.shape[0])
+        inputError(`statistics network inputs have ${a.shape[0]} and ${l.shape[0]} rows`);
+      return tf.tidy(
+        () =>
+          tf.reshape(
+            modules.tail.apply(tf.concat([modules.a.apply(a), modules.l.apply(l)], 1)),
+            [-1],
+          ) as tf.Tensor1D,
+      );
     },
     scoreMatrix(a, l) {
       check(a, l);
@@ -134,11 +147,18 @@ export function buildStatisticsNetwork(
   };
 }
 
-function buildModules(spec: StatisticsNetworkSpec, shapes: { a: SampleShape; l: SampleShape }, seed: number): Modules {
+function buildModules(
+  spec: StatisticsNetworkSpec,
+  shapes: { a: SampleShape; l: SampleShape },
+  seed: number,
+): Modules {
   const rng = new Rng(seed);
   const a = buildSide(spec, shapes.a, rng.nextSeed());
   const l = buildSide(spec, shapes.l, rng.nextSeed());
-  const tail = new Mlp(a.width + l.width, [spec.hidden], 1, { activation: 'relu', seed: rng.nextSeed() });
+  const tail = new Mlp(a.width + l.width, [spec.hidden], 1, {
+    activation: 'relu',
+    seed: rng.nextSeed(),
+  });
   return { a, l, tail, variables: [...a.variables, ...l.variables, ...tail.variables] };
 }
 
@@ -151,11 +171,17 @@ function buildSide(spec: StatisticsNetworkSpec, shape: SampleShape, seed: number
       // A non-linearity before concatenating, as a learnable Dense(h) + ReLU per side (a fixed ReLU
       // alone is what conv-first does to vectors).
       const layer = new Mlp(width, [], spec.hidden, { seed });
-      return { width: spec.hidden, variables: layer.variables, apply: (x) => tf.relu(layer.apply(x)) };
+      return {
+        width: spec.hidden,
+        variables: layer.variables,
+        apply: (x) => tf.relu(layer.apply(x)),
+      };
     }
     case 'conv-first':
       // A convolution on feature maps, a ReLU on vectors.
-      return shape.length === 3 ? convolution(shape, seed) : { width, variables: [], apply: (x) => tf.relu(x) };
+      return shape.length === 3
+        ? convolution(shape, seed)
+        : { width, variables: [], apply: (x) => tf.relu(x) };
   }
 }
 
@@ -194,17 +220,28 @@ function frozen(init: tf.Tensor): tf.Variable {
 }
 
 function checkSpec(spec: StatisticsNetworkSpec): void {
-  if (spec === null || typeof spec !== 'object') inputError('a statistics network needs a spec { label, architecture, hidden, noiseSigma }');
+  if (spec === null || typeof spec !== 'object')
+    inputError('a statistics network needs a spec { label, architecture, hidden, noiseSigma }');
   if (!(STATISTICS_ARCHITECTURES as readonly string[]).includes(spec.architecture)) {
-    inputError(`statistics network architecture must be one of ${STATISTICS_ARCHITECTURES.join(', ')}; got '${spec.architecture}'`);
+    inputError(
+      `statistics network architecture must be one of ${STATISTICS_ARCHITECTURES.join(', ')}; got '${spec.architecture}'`,
+    );
   }
-  if (!Number.isInteger(spec.hidden) || spec.hidden < 1) inputError(`statistics network hidden units must be a positive integer, got ${spec.hidden}`);
-  if (!(spec.noiseSigma >= 0) || !Number.isFinite(spec.noiseSigma)) inputError(`noiseSigma must be a finite number >= 0, got ${spec.noiseSigma}`);
+  if (!Number.isInteger(spec.hidden) || spec.hidden < 1)
+    inputError(`statistics network hidden units must be a positive integer, got ${spec.hidden}`);
+  if (!(spec.noiseSigma >= 0) || !Number.isFinite(spec.noiseSigma))
+    inputError(`noiseSigma must be a finite number >= 0, got ${spec.noiseSigma}`);
 }
 
 function checkShape(shape: SampleShape, name: string): void {
-  const ok = Array.isArray(shape) && (shape.length === 1 || shape.length === 3) && shape.every((s) => Number.isInteger(s) && s > 0);
-  if (!ok) inputError(`${name} must be [d] or [height, width, channels] of positive integers, got [${shape}]`);
+  const ok =
+    Array.isArray(shape) &&
+    (shape.length === 1 || shape.length === 3) &&
+    shape.every((s) => Number.isInteger(s) && s > 0);
+  if (!ok)
+    inputError(
+      `${name} must be [d] or [height, width, channels] of positive integers, got [${shape}]`,
+    );
 }
 
 /** Number of values in one sample of this shape. */

@@ -4,22 +4,56 @@
 // sides (standardisation, noise ceilings); references a MINE value can be checked against; a stated
 // classification of MINE runs (converged, exploded, underestimated, not converged); and the plane's
 // charts.
-export { buildStatisticsNetwork, sampleWidth, statisticsNetworkSpec, STATISTICS_ARCHITECTURES } from './critics';
-export type { SampleShape, StatisticsArchitecture, StatisticsNetworkSpec, StatisticsNetwork } from './critics';
 export {
-  standardizeUnits, standardizeGlobally, standardizeInputRows, gaussianChannelCeiling, oneHotLabels, flattenRows,
+  buildStatisticsNetwork,
+  sampleWidth,
+  statisticsNetworkSpec,
+  STATISTICS_ARCHITECTURES,
+} from './critics';
+export type {
+  SampleShape,
+  StatisticsArchitecture,
+  StatisticsNetworkSpec,
+  StatisticsNetwork,
+} from './critics';
+export {
+  standardizeUnits,
+  standardizeGlobally,
+  standardizeInputRows,
+  gaussianChannelCeiling,
+  oneHotLabels,
+  flattenRows,
 } from './prepare';
 export { MineMeasurer } from './mine-measurer';
 export type { MineMeasurerOptions, MeasureOptions, MineMeasurement } from './mine-measurer';
 export { recordInformationPlane, makeOptimizer } from './recorder';
 export type {
-  PlaneContext, PlaneMeasurement, PlaneMeasurer, PlaneEntry, PlaneRecording, OptimizerSpec, RecorderConfig, RecorderData,
+  PlaneContext,
+  PlaneMeasurement,
+  PlaneMeasurer,
+  PlaneEntry,
+  PlaneRecording,
+  OptimizerSpec,
+  RecorderConfig,
+  RecorderData,
   RecorderProgress,
 } from './recorder';
-export { binningMeasurer, kdeMeasurer, referencesMeasurer, minePlaneMeasurer, mineRunDetails, PlaneSides } from './measurers';
+export {
+  binningMeasurer,
+  kdeMeasurer,
+  referencesMeasurer,
+  minePlaneMeasurer,
+  mineRunDetails,
+  PlaneSides,
+} from './measurers';
 export type {
-  MeasurerScope, BinningMeasurerOptions, KdeMeasurerOptions, ReferencesMeasurerOptions, MinePlaneMeasurerOptions,
-  MineRunDetails, PlaneVariable,
+  MeasurerScope,
+  BinningMeasurerOptions,
+  KdeMeasurerOptions,
+  ReferencesMeasurerOptions,
+  MinePlaneMeasurerOptions,
+  MineRunDetails,
+  PlaneVariable,
 } from './measurers';
 export { classifyMineRun, epochsToPlateau } from './outcome';
 export type { MineOutcome, OutcomeCriterion, OutcomeVerdict } from './outcome';

@@ -67,7 +67,9 @@ export function binningMeasurer(options: BinningMeasurerOptions = {}): PlaneMeas
     inputError(`binSize must be a positive number, got ${binSize}`);
   }
   if (binSize !== undefined && (options.bins !== undefined || options.range !== undefined)) {
-    inputError('binningMeasurer takes either bins and range (fixed range) or binSize (fixed bin size), not both');
+    inputError(
+      'binningMeasurer takes either bins and range (fixed range) or binSize (fixed bin size), not both',
+    );
   }
   return {
     name: options.name ?? 'binning',
@@ -76,13 +78,25 @@ export function binningMeasurer(options: BinningMeasurerOptions = {}): PlaneMeas
       const layer = await toMatrixAsync(activations, 'activations');
       checkRows(layer.rows, context);
       if (binSize === undefined) {
-        const b = binnedLayerInformation(layer, context.labels, { bins: options.bins, range: options.range });
+        const b = binnedLayerInformation(layer, context.labels, {
+          bins: options.bins,
+          range: options.range,
+        });
         return { ixt: b.ixt, ity: b.ity, distinctT: b.distinctT, saturated: b.saturated };
       }
-      const codes: Matrix = { data: layer.data.map((v) => Math.floor(v / binSize)), rows: layer.rows, cols: layer.cols };
+      const codes: Matrix = {
+        data: layer.data.map((v) => Math.floor(v / binSize)),
+        rows: layer.rows,
+        cols: layer.cols,
+      };
       const ixt = discreteEntropy(codes, { millerMadow: false });
       const joint = discreteMi(codes, context.labels, { millerMadow: false });
-      return { ixt, ity: joint.mi, distinctT: joint.symbolsX, saturated: ixt >= 0.99 * Math.log(layer.rows) };
+      return {
+        ixt,
+        ity: joint.mi,
+        distinctT: joint.symbolsX,
+        saturated: ixt >= 0.99 * Math.log(layer.rows),
+      };
     },
   };
 }
@@ -100,9 +114,12 @@ export interface KdeMeasurerOptions extends MeasurerScope {
 }
 
 export function kdeMeasurer(options: KdeMeasurerOptions): PlaneMeasurer {
-  if (options === null || typeof options !== 'object') inputError('kdeMeasurer needs options { noiseSigma, ... }');
+  if (options === null || typeof options !== 'object')
+    inputError('kdeMeasurer needs options { noiseSigma, ... }');
   if (!(options.noiseSigma > 0) || !Number.isFinite(options.noiseSigma)) {
-    inputError(`kdeMeasurer needs noise: noiseSigma must be a positive number, got ${options.noiseSigma}`);
+    inputError(
+      `kdeMeasurer needs noise: noiseSigma must be a positive number, got ${options.noiseSigma}`,
+    );
   }
   if (options.rows !== undefined && !(Number.isInteger(options.rows) && options.rows >= 2)) {
     inputError(`rows must be an integer >= 2, got ${options.rows}`);
@@ -142,7 +159,8 @@ export interface ReferencesMeasurerOptions extends MeasurerScope {
 /** layerReferences of the standardised layer (its fields are the details); as a plane point, the
  * KDE upper bound on I(X; T + noise) and the KDE estimate of I(T + noise; Y). */
 export function referencesMeasurer(options: ReferencesMeasurerOptions): PlaneMeasurer {
-  if (options === null || typeof options !== 'object') inputError('referencesMeasurer needs options { noiseSigma, kdeRows }');
+  if (options === null || typeof options !== 'object')
+    inputError('referencesMeasurer needs options { noiseSigma, kdeRows }');
   return {
     name: options.name ?? `references σ=${options.noiseSigma}`,
     appliesTo: scoped(options),
@@ -190,7 +208,12 @@ export interface MineRunDetails {
 /** A MineMeasurement as plain JSON. */
 export function mineRunDetails(m: MineMeasurement): MineRunDetails {
   const finite = (v: number) => (Number.isFinite(v) ? v : null);
-  return { value: finite(m.estimate), curve: m.curve.map(finite), stopReason: m.stopReason, seconds: m.seconds };
+  return {
+    value: finite(m.estimate),
+    curve: m.curve.map(finite),
+    stopReason: m.stopReason,
+    seconds: m.seconds,
+  };
 }
 
 /**
@@ -199,10 +222,13 @@ export function mineRunDetails(m: MineMeasurement): MineRunDetails {
  * details hold each variable's run under `runs.X` / `runs.Y`.
  */
 export function minePlaneMeasurer(options: MinePlaneMeasurerOptions): PlaneMeasurer {
-  if (options === null || typeof options !== 'object') inputError('minePlaneMeasurer needs options { name, spec, seed, ... }');
-  if (typeof options.name !== 'string' || options.name === '') inputError('minePlaneMeasurer needs a name');
+  if (options === null || typeof options !== 'object')
+    inputError('minePlaneMeasurer needs options { name, spec, seed, ... }');
+  if (typeof options.name !== 'string' || options.name === '')
+    inputError('minePlaneMeasurer needs a name');
   const variables = options.variables ?? ['X', 'Y'];
-  if (variables.length === 0 || variables.some((v) => v !== 'X' && v !== 'Y')) inputError(`variables must be X and/or Y, got ${variables}`);
+  if (variables.length === 0 || variables.some((v) => v !== 'X' && v !== 'Y'))
+    inputError(`variables must be X and/or Y, got ${variables}`);
   const pairs = new Map<string, MineMeasurer>();
   const sides = new PlaneSides();
   const rng = new Rng(options.seed);
@@ -212,7 +238,9 @@ export function minePlaneMeasurer(options: MinePlaneMeasurerOptions): PlaneMeasu
     async measure(activations, context) {
       checkRows(activations.shape[0], context);
       const z = await standardizeUnits(activations);
-      const result: PlaneMeasurement & { runs: Partial<Record<PlaneVariable, MineRunDetails>> } = { runs: {} };
+      const result: PlaneMeasurement & { runs: Partial<Record<PlaneVariable, MineRunDetails>> } = {
+        runs: {},
+      };
       try {
         for (const variable of variables) {
           const side = await sides.get(variable, context);
@@ -252,7 +280,10 @@ export class PlaneSides {
   private inputs?: tf.Tensor;
   private cache: Partial<Record<PlaneVariable, { rows: tf.Tensor2D; shape: number[] }>> = {};
 
-  async get(variable: PlaneVariable, context: PlaneContext): Promise<{ rows: tf.Tensor2D; shape: number[] }> {
+  async get(
+    variable: PlaneVariable,
+    context: PlaneContext,
+  ): Promise<{ rows: tf.Tensor2D; shape: number[] }> {
     if (this.inputs !== context.inputs) {
       this.dispose();
       this.inputs = context.inputs;
@@ -261,7 +292,10 @@ export class PlaneSides {
     if (!side) {
       side =
         variable === 'X'
-          ? { rows: await standardizeInputRows(context.inputs), shape: context.inputs.shape.slice(1) }
+          ? {
+              rows: await standardizeInputRows(context.inputs),
+              shape: context.inputs.shape.slice(1),
+            }
           : { rows: oneHotLabels(context.labels, context.classes), shape: [context.classes] };
       this.cache[variable] = side;
     }
@@ -276,5 +310,6 @@ export class PlaneSides {
 }
 
 function checkRows(n: number, context: PlaneContext): void {
-  if (context.labels.length !== n) inputError(`the layer has ${n} rows but there are ${context.labels.length} labels`);
+  if (context.labels.length !== n)
+    inputError(`the layer has ${n} rows but there are ${context.labels.length} labels`);
 }

@@ -10,10 +10,26 @@ import { Rng } from '../random/rng';
 import { toMatrixAsync } from '../mi/matrix';
 import { concatScores, type CriticScores } from '../mi/neural/bounds';
 import { criticScores, derangement, type Negatives } from '../mi/neural/critics';
-import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from '../mi/neural/batches';
+import {
+  EpochBatcher,
+  Float32Rows,
+  evaluationBlocks,
+  splitTrainHeldOut,
+} from '../mi/neural/batches';
 import { LowerBoundObjective, checkBoundName, type LowerBoundName } from '../mi/neural/objectives';
-import { NeuralTrainingError, trainToPlateau, type ProgressCallback, type TrainTask } from '../mi/neural/train';
-import { buildStatisticsNetwork, sampleWidth, type SampleShape, type StatisticsNetwork, type StatisticsNetworkSpec } from './critics';
+import {
+  NeuralTrainingError,
+  trainToPlateau,
+  type ProgressCallback,
+  type TrainTask,
+} from '../mi/neural/train';
+import {
+  buildStatisticsNetwork,
+  sampleWidth,
+  type SampleShape,
+  type StatisticsNetwork,
+  type StatisticsNetworkSpec,
+} from './critics';
 
 /** Noise vectors drawn per measurement; each training row takes a random one per batch, so the
  * statistics network sees (row, noise) pairs afresh without a normal draw per value per step. */
@@ -78,8 +94,10 @@ export class MineMeasurer {
   private count = 0;
 
   constructor(readonly options: MineMeasurerOptions) {
-    if (options === null || typeof options !== 'object') inputError('MineMeasurer needs { spec, shapes, seed, warmStart }');
-    if (typeof options.warmStart !== 'boolean') inputError(`warmStart must be true or false, got ${options.warmStart}`);
+    if (options === null || typeof options !== 'object')
+      inputError('MineMeasurer needs { spec, shapes, seed, warmStart }');
+    if (typeof options.warmStart !== 'boolean')
+      inputError(`warmStart must be true or false, got ${options.warmStart}`);
     this.bound = checkBoundName(options.bound ?? 'mine');
     this.rng = new Rng(options.seed);
     this.network = buildStatisticsNetwork(options.spec, options.shapes, this.rng.nextSeed());
@@ -99,11 +117,16 @@ export class MineMeasurer {
     const batchSize = Math.min(o.batchSize, split.train.length);
     const stepsPerEpoch = Math.max(1, Math.floor(split.train.length / batchSize));
     const as = new Float32Rows(await toMatrixAsync(a, 'a'));
-    const noisy = new NoisyRows(new Float32Rows(await toMatrixAsync(l, 'l')), this.options.spec.noiseSigma, rng.fork('noise'));
+    const noisy = new NoisyRows(
+      new Float32Rows(await toMatrixAsync(l, 'l')),
+      this.options.spec.noiseSigma,
+      rng.fork('noise'),
+    );
     const objective = new LowerBoundObjective(this.bound, as.cols, rng.fork('baseline').nextSeed());
     const batcher = new EpochBatcher(split.train, batchSize, rng.fork('batches'));
     const negativeRng = rng.fork('negatives');
-    const perms = (rows: number, r: Rng) => (o.negatives === 'shuffle' ? [derangement(rows, r)] : undefined);
+    const perms = (rows: number, r: Rng) =>
+      o.negatives === 'shuffle' ? [derangement(rows, r)] : undefined;
     // Held-out blocks are uploaded once, with their noise and shuffles fixed, so the curve is not resampled.
     const evalRng = rng.fork('evaluation');
     const blocks = evaluationBlocks(split.heldOut, batchSize).map((rows) => ({
@@ -116,12 +139,26 @@ export class MineMeasurer {
       objective: () => {
         const rows = batcher.next();
         const ab = as.take(rows);
-        return objective.train(criticScores(this.network, ab, noisy.take(rows, 'fresh'), o.negatives, perms(rows.length, negativeRng)), ab);
+        return objective.train(
+          criticScores(
+            this.network,
+            ab,
+            noisy.take(rows, 'fresh'),
+            o.negatives,
+            perms(rows.length, negativeRng),
+          ),
+          ab,
+        );
       },
       evaluate: () =>
         tf.tidy(() => {
-          const parts: CriticScores[] = blocks.map((b) => criticScores(this.network, b.a, b.l, o.negatives, b.perms));
-          return objective.evaluate(concatScores(parts), tf.concat(blocks.map((b) => b.a)) as tf.Tensor2D);
+          const parts: CriticScores[] = blocks.map((b) =>
+            criticScores(this.network, b.a, b.l, o.negatives, b.perms),
+          );
+          return objective.evaluate(
+            concatScores(parts),
+            tf.concat(blocks.map((b) => b.a)) as tf.Tensor2D,
+          );
         }),
       onRestore: () => objective.resetState(),
     };
@@ -157,7 +194,14 @@ export class MineMeasurer {
       // Weights that produced NaN cannot be fine-tuned: the next measurement starts afresh.
       this.network.reinitialise(rng.nextSeed());
       const finite = curve.filter(Number.isFinite);
-      return this.result(index, finite.length > 0 ? Math.max(...finite) : NaN, curve, trainCurve, 'diverged', started);
+      return this.result(
+        index,
+        finite.length > 0 ? Math.max(...finite) : NaN,
+        curve,
+        trainCurve,
+        'diverged',
+        started,
+      );
     } finally {
       for (const b of blocks) tf.dispose([b.a, b.l]);
       objective.dispose();
@@ -198,8 +242,13 @@ export class MineMeasurer {
 class NoisyRows {
   private readonly pool: Float32Array;
 
-  constructor(private readonly rows: Float32Rows, private readonly sigma: number, private readonly rng: Rng) {
-    this.pool = sigma > 0 ? scaled(rng.normals(NOISE_POOL_ROWS * rows.cols), sigma) : new Float32Array(0);
+  constructor(
+    private readonly rows: Float32Rows,
+    private readonly sigma: number,
+    private readonly rng: Rng,
+  ) {
+    this.pool =
+      sigma > 0 ? scaled(rng.normals(NOISE_POOL_ROWS * rows.cols), sigma) : new Float32Array(0);
   }
 
   /** 'fresh': each row takes a random pool row; 'once': a new draw per row (for the held-out blocks,
@@ -228,10 +277,14 @@ function scaled(values: Float32Array, factor: number): Float32Array {
   return values;
 }
 
-function resolve(options: MeasureOptions): Required<Omit<MeasureOptions, 'onProgress'>> & Pick<MeasureOptions, 'onProgress'> {
-  if (options === null || typeof options !== 'object') inputError('measure needs options { epochs, ... }');
+function resolve(
+  options: MeasureOptions,
+): Required<Omit<MeasureOptions, 'onProgress'>> & Pick<MeasureOptions, 'onProgress'> {
+  if (options === null || typeof options !== 'object')
+    inputError('measure needs options { epochs, ... }');
   const epochs = options.epochs;
-  if (!Number.isInteger(epochs) || epochs < 1) inputError(`epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    inputError(`epochs must be a positive integer, got ${epochs}`);
   const o = {
     epochs,
     earlyStopping: options.earlyStopping ?? true,
@@ -244,14 +297,21 @@ function resolve(options: MeasureOptions): Required<Omit<MeasureOptions, 'onProg
     negatives: options.negatives ?? 'all',
     onProgress: options.onProgress,
   };
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 2) inputError(`batchSize must be an integer >= 2, got ${o.batchSize}`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 2)
+    inputError(`batchSize must be an integer >= 2, got ${o.batchSize}`);
   return o;
 }
 
-function checkPair(a: tf.Tensor2D, l: tf.Tensor2D, shapes: { a: SampleShape; l: SampleShape }): void {
-  if (!(a instanceof tf.Tensor) || !(l instanceof tf.Tensor)) inputError('measure needs two tensors a [n, da] and l [n, dl]');
+function checkPair(
+  a: tf.Tensor2D,
+  l: tf.Tensor2D,
+  shapes: { a: SampleShape; l: SampleShape },
+): void {
+  if (!(a instanceof tf.Tensor) || !(l instanceof tf.Tensor))
+    inputError('measure needs two tensors a [n, da] and l [n, dl]');
   const [da, dl] = [sampleWidth(shapes.a), sampleWidth(shapes.l)];
   if (a.rank !== 2 || a.shape[1] !== da) inputError(`a must be [n, ${da}], got [${a.shape}]`);
   if (l.rank !== 2 || l.shape[1] !== dl) inputError(`l must be [n, ${dl}], got [${l.shape}]`);
-  if (a.shape[0] !== l.shape[0]) inputError(`a and l have mismatched lengths: ${a.shape[0]} vs ${l.shape[0]} rows`);
+  if (a.shape[0] !== l.shape[0])
+    inputError(`a and l have mismatched lengths: ${a.shape[0]} vs ${l.shape[0]} rows`);
 }

@@ -41,8 +41,12 @@ export interface OutcomeVerdict {
   reason: string;
 }
 
-export function classifyMineRun(curve: readonly number[], criterion: OutcomeCriterion): OutcomeVerdict {
-  if (!Array.isArray(curve as unknown) || curve.length === 0) inputError('classifyMineRun needs a non-empty curve');
+export function classifyMineRun(
+  curve: readonly number[],
+  criterion: OutcomeCriterion,
+): OutcomeVerdict {
+  if (!Array.isArray(curve as unknown) || curve.length === 0)
+    inputError('classifyMineRun needs a non-empty curve');
   const c = withDefaults(criterion);
   const window = Math.min(c.plateauWindow, curve.length);
   const tail = curve.slice(curve.length - window);
@@ -51,7 +55,11 @@ export function classifyMineRun(curve: readonly number[], criterion: OutcomeCrit
 
   const badIndex = curve.findIndex((v) => !Number.isFinite(v));
   if (badIndex >= 0) {
-    return { outcome: 'exploded', plateau, reason: `value ${curve[badIndex]} at epoch ${badIndex + 1}` };
+    return {
+      outcome: 'exploded',
+      plateau,
+      reason: `value ${curve[badIndex]} at epoch ${badIndex + 1}`,
+    };
   }
   const peak = Math.max(...curve);
   if (peak > c.upperLimit + c.explosionSlack) {
@@ -74,7 +82,11 @@ export function classifyMineRun(curve: readonly number[], criterion: OutcomeCrit
       reason: `still moving at the end: ${fmt(before)} -> ${fmt(plateau)} nats over the last ${window} epochs (tolerance ${fmt(tolerance)})`,
     };
   }
-  if (c.reference !== undefined && c.reference > 0 && plateau < c.underestimateRatio * c.reference) {
+  if (
+    c.reference !== undefined &&
+    c.reference > 0 &&
+    plateau < c.underestimateRatio * c.reference
+  ) {
     return {
       outcome: 'underestimated',
       plateau,
@@ -82,11 +94,18 @@ export function classifyMineRun(curve: readonly number[], criterion: OutcomeCrit
     };
   }
   const against = c.reference !== undefined ? `, reference ${fmt(c.reference)}` : '';
-  return { outcome: 'converged', plateau, reason: `plateau ${fmt(plateau)} nats (limit ${fmt(c.upperLimit)}${against})` };
+  return {
+    outcome: 'converged',
+    plateau,
+    reason: `plateau ${fmt(plateau)} nats (limit ${fmt(c.upperLimit)}${against})`,
+  };
 }
 
-function withDefaults(criterion: OutcomeCriterion): Required<Omit<OutcomeCriterion, 'reference'>> & { reference?: number } {
-  if (criterion === null || typeof criterion !== 'object') inputError('classifyMineRun needs a criterion { upperLimit, ... }');
+function withDefaults(
+  criterion: OutcomeCriterion,
+): Required<Omit<OutcomeCriterion, 'reference'>> & { reference?: number } {
+  if (criterion === null || typeof criterion !== 'object')
+    inputError('classifyMineRun needs a criterion { upperLimit, ... }');
   const c = {
     upperLimit: criterion.upperLimit,
     reference: criterion.reference,
@@ -96,12 +115,17 @@ function withDefaults(criterion: OutcomeCriterion): Required<Omit<OutcomeCriteri
     plateauAbsolute: criterion.plateauAbsolute ?? 0.05,
     plateauRelative: criterion.plateauRelative ?? 0.05,
   };
-  if (!Number.isFinite(c.upperLimit) || c.upperLimit <= 0) inputError(`upperLimit must be a positive number of nats, got ${c.upperLimit}`);
-  if (c.reference !== undefined && !Number.isFinite(c.reference)) inputError(`reference must be finite, got ${c.reference}`);
-  if (!(c.underestimateRatio > 0 && c.underestimateRatio <= 1)) inputError(`underestimateRatio must be in (0, 1], got ${c.underestimateRatio}`);
+  if (!Number.isFinite(c.upperLimit) || c.upperLimit <= 0)
+    inputError(`upperLimit must be a positive number of nats, got ${c.upperLimit}`);
+  if (c.reference !== undefined && !Number.isFinite(c.reference))
+    inputError(`reference must be finite, got ${c.reference}`);
+  if (!(c.underestimateRatio > 0 && c.underestimateRatio <= 1))
+    inputError(`underestimateRatio must be in (0, 1], got ${c.underestimateRatio}`);
   if (!(c.explosionSlack >= 0)) inputError(`explosionSlack must be >= 0, got ${c.explosionSlack}`);
-  if (!Number.isInteger(c.plateauWindow) || c.plateauWindow < 2) inputError(`plateauWindow must be an integer >= 2, got ${c.plateauWindow}`);
-  if (!(c.plateauAbsolute >= 0) || !(c.plateauRelative >= 0)) inputError('plateau tolerances must be >= 0');
+  if (!Number.isInteger(c.plateauWindow) || c.plateauWindow < 2)
+    inputError(`plateauWindow must be an integer >= 2, got ${c.plateauWindow}`);
+  if (!(c.plateauAbsolute >= 0) || !(c.plateauRelative >= 0))
+    inputError('plateau tolerances must be >= 0');
   return c;
 }
 
@@ -118,11 +142,18 @@ function fmt(v: number): string {
  * max(absolute, relative x |plateau|) of the plateau, the mean of the last `window` values
  * (defaults 0.05 nats, 5 %, 3). NaN when the curve has a non-finite value.
  */
-export function epochsToPlateau(curve: readonly number[], options: { absolute?: number; relative?: number; window?: number } = {}): number {
-  if (!Array.isArray(curve as unknown) || curve.length === 0) inputError('epochsToPlateau needs a non-empty curve');
+export function epochsToPlateau(
+  curve: readonly number[],
+  options: { absolute?: number; relative?: number; window?: number } = {},
+): number {
+  if (!Array.isArray(curve as unknown) || curve.length === 0)
+    inputError('epochsToPlateau needs a non-empty curve');
   if (curve.some((v) => !Number.isFinite(v))) return NaN;
   const window = Math.min(options.window ?? 3, curve.length);
   const plateau = mean(curve.slice(curve.length - window));
-  const tolerance = Math.max(options.absolute ?? 0.05, (options.relative ?? 0.05) * Math.abs(plateau));
+  const tolerance = Math.max(
+    options.absolute ?? 0.05,
+    (options.relative ?? 0.05) * Math.abs(plateau),
+  );
   return curve.findIndex((v) => v >= plateau - tolerance) + 1;
 }

@@ -20,7 +20,10 @@ export async function standardizeUnits(activations: tf.Tensor2D): Promise<tf.Ten
   const { mean, sd, alive, liveCount } = tf.tidy(() => {
     const moments = tf.moments(activations, 0);
     const sd = tf.sqrt(moments.variance);
-    const alive = tf.logicalAnd(tf.greater(sd, tf.mul(tf.max(sd), CONSTANT_UNIT_FRACTION)), tf.greater(sd, 0));
+    const alive = tf.logicalAnd(
+      tf.greater(sd, tf.mul(tf.max(sd), CONSTANT_UNIT_FRACTION)),
+      tf.greater(sd, 0),
+    );
     return { mean: moments.mean, sd, alive, liveCount: tf.sum(tf.cast(alive, 'float32')) };
   });
   try {
@@ -28,7 +31,11 @@ export async function standardizeUnits(activations: tf.Tensor2D): Promise<tf.Ten
     const live = (await liveCount.data())[0];
     if (live === 0) inputError('cannot standardise: every unit of the layer is constant');
     return tf.tidy(() => {
-      const scale = tf.where(alive, tf.div(1 / Math.sqrt(live), tf.maximum(sd, 1e-30)), tf.zerosLike(sd));
+      const scale = tf.where(
+        alive,
+        tf.div(1 / Math.sqrt(live), tf.maximum(sd, 1e-30)),
+        tf.zerosLike(sd),
+      );
       return tf.mul(tf.sub(activations, mean), scale) as tf.Tensor2D;
     });
   } finally {
@@ -44,7 +51,9 @@ export async function standardizeGlobally(values: tf.Tensor2D): Promise<tf.Tenso
   try {
     const sd = Math.sqrt((await variance.data())[0]);
     if (!(sd > 0)) inputError('cannot standardise: every value is the same');
-    return tf.tidy(() => tf.div(tf.sub(values, mean), sd * Math.sqrt(values.shape[1])) as tf.Tensor2D);
+    return tf.tidy(
+      () => tf.div(tf.sub(values, mean), sd * Math.sqrt(values.shape[1])) as tf.Tensor2D,
+    );
   } finally {
     tf.dispose([mean, variance]);
   }
@@ -69,13 +78,15 @@ export function gaussianChannelCeiling(sigma: number): number {
 
 /** Labels 0..classes-1 as one-hot float rows [n, classes]. */
 export function oneHotLabels(labels: ArrayLike<number>, classes: number): tf.Tensor2D {
-  if (!Number.isInteger(classes) || classes < 2) inputError(`classes must be an integer >= 2, got ${classes}`);
+  if (!Number.isInteger(classes) || classes < 2)
+    inputError(`classes must be an integer >= 2, got ${classes}`);
   const n = labels.length;
   if (n === 0) inputError('labels are empty');
   const index = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const y = labels[i];
-    if (!Number.isInteger(y) || y < 0 || y >= classes) inputError(`label ${i} is ${y}, not an integer in [0, ${classes})`);
+    if (!Number.isInteger(y) || y < 0 || y >= classes)
+      inputError(`label ${i} is ${y}, not an integer in [0, ${classes})`);
     index[i] = y;
   }
   return tf.tidy(() => tf.oneHot(tf.tensor1d(index, 'int32'), classes).toFloat() as tf.Tensor2D);

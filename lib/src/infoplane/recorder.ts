@@ -9,7 +9,12 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import type { Classifier } from '../nn/classifier';
-import { collectActivations, evaluateAccuracy, trainClassifier, type ClassifierData } from '../nn/train';
+import {
+  collectActivations,
+  evaluateAccuracy,
+  trainClassifier,
+  type ClassifierData,
+} from '../nn/train';
 import { flattenRows } from './prepare';
 
 /** What a measurer is told besides the activations. */
@@ -130,7 +135,9 @@ async function record(
   const labels = Array.from(data.evaluation.labels);
   const recording: PlaneRecording = { accuracy: [], loss: [], entries: [], seconds: 0 };
   const applying = (epoch: number, layer: string) =>
-    config.measureAt.includes(epoch) ? config.measurers.filter((m) => m.appliesTo?.(epoch, layer) ?? true) : [];
+    config.measureAt.includes(epoch)
+      ? config.measurers.filter((m) => m.appliesTo?.(epoch, layer) ?? true)
+      : [];
   let total = config.epochs;
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     for (const layer of config.layers) total += applying(epoch, layer).length;
@@ -148,7 +155,12 @@ async function record(
       // Training steps show as metrics on the same bar, whose steps are epochs and measurements.
       onProgress:
         onProgress &&
-        ((p) => onProgress({ step: done, total, metrics: { 'training step': p.step, of: p.total, loss: p.metrics.loss ?? NaN } })),
+        ((p) =>
+          onProgress({
+            step: done,
+            total,
+            metrics: { 'training step': p.step, of: p.total, loss: p.metrics.loss ?? NaN },
+          })),
       onEpochEnd: async (summary) => {
         const epoch = summary.epoch - 1;
         recording.loss.push(summary.loss);
@@ -170,7 +182,12 @@ async function record(
             };
             try {
               for (const measurer of applying(epoch, layer)) {
-                const entry = toEntry(epoch, layer, measurer.name, await measurer.measure(flat, context));
+                const entry = toEntry(
+                  epoch,
+                  layer,
+                  measurer.name,
+                  await measurer.measure(flat, context),
+                );
                 recording.entries.push(entry);
                 tick(entry.ixt !== null ? { epoch, 'I(X;T)': entry.ixt } : { epoch });
               }
@@ -191,7 +208,8 @@ async function record(
 }
 
 function toEntry(epoch: number, layer: string, measurer: string, m: PlaneMeasurement): PlaneEntry {
-  if (m === null || typeof m !== 'object') inputError(`measurer '${measurer}' returned ${m}, not a measurement object`);
+  if (m === null || typeof m !== 'object')
+    inputError(`measurer '${measurer}' returned ${m}, not a measurement object`);
   const { ixt, ity, ...details } = m;
   const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { epoch, layer, measurer, ixt: finite(ixt), ity: finite(ity), details };
@@ -209,32 +227,45 @@ export function makeOptimizer(o: OptimizerSpec): tf.Optimizer {
     case 'adam':
       return tf.train.adam(o.learningRate);
     default:
-      return inputError(`optimizer must be sgd, momentum or adam; got '${(o as { name: string }).name}'`);
+      return inputError(
+        `optimizer must be sgd, momentum or adam; got '${(o as { name: string }).name}'`,
+      );
   }
 }
 
 function checkRecorderConfig(model: Classifier, data: RecorderData, c: RecorderConfig): void {
   if (c === null || typeof c !== 'object') inputError('recordInformationPlane needs a config');
-  if (!Number.isInteger(c.epochs) || c.epochs < 1) inputError(`epochs must be a positive integer, got ${c.epochs}`);
+  if (!Number.isInteger(c.epochs) || c.epochs < 1)
+    inputError(`epochs must be a positive integer, got ${c.epochs}`);
   if (!Array.isArray(c.measureAt as unknown)) inputError('measureAt must be an array of epochs');
   for (const e of c.measureAt) {
-    if (!Number.isInteger(e) || e < 0 || e >= c.epochs) inputError(`measurement epoch ${e} is outside 0..${c.epochs - 1}`);
+    if (!Number.isInteger(e) || e < 0 || e >= c.epochs)
+      inputError(`measurement epoch ${e} is outside 0..${c.epochs - 1}`);
   }
   for (const layer of c.layers) {
     if (!model.activationNames.includes(layer)) {
-      inputError(`${model.name} has no activation '${layer}'; it has ${model.activationNames.join(', ')}`);
+      inputError(
+        `${model.name} has no activation '${layer}'; it has ${model.activationNames.join(', ')}`,
+      );
     }
   }
   if (!Array.isArray(c.measurers as unknown)) inputError('measurers must be an array');
   const names = new Set<string>();
   for (const m of c.measurers) {
-    if (m === null || typeof m !== 'object' || typeof m.measure !== 'function' || typeof m.name !== 'string') {
+    if (
+      m === null ||
+      typeof m !== 'object' ||
+      typeof m.measure !== 'function' ||
+      typeof m.name !== 'string'
+    ) {
       inputError('every measurer needs a name and a measure(activations, context) method');
     }
     if (names.has(m.name)) inputError(`measurer names must be unique, '${m.name}' repeats`);
     names.add(m.name);
   }
-  if (!data || !data.train || !data.evaluation) inputError('recordInformationPlane needs data { train, test?, evaluation }');
+  if (!data || !data.train || !data.evaluation)
+    inputError('recordInformationPlane needs data { train, test?, evaluation }');
   const n = data.evaluation.x.shape[0];
-  if (data.evaluation.labels.length !== n) inputError(`evaluation has ${n} inputs but ${data.evaluation.labels.length} labels`);
+  if (data.evaluation.labels.length !== n)
+    inputError(`evaluation has ${n} inputs but ${data.evaluation.labels.length} labels`);
 }

@@ -44,12 +44,20 @@ export function layerReferences(
   options: { noiseSigma: number; kdeRows: number; bins?: number },
 ): LayerReferences {
   const n = standardised.shape[0];
-  if (raw.shape[0] !== n || labels.length !== n) inputError(`layer references need the same rows: ${n}, ${raw.shape[0]} and ${labels.length} labels`);
-  if (!(options.noiseSigma > 0)) inputError(`the KDE references need noise: noiseSigma must be > 0, got ${options.noiseSigma}`);
+  if (raw.shape[0] !== n || labels.length !== n)
+    inputError(
+      `layer references need the same rows: ${n}, ${raw.shape[0]} and ${labels.length} labels`,
+    );
+  if (!(options.noiseSigma > 0))
+    inputError(`the KDE references need noise: noiseSigma must be > 0, got ${options.noiseSigma}`);
   const kdeRows = Math.min(n, options.kdeRows);
-  if (!Number.isInteger(kdeRows) || kdeRows < 3) inputError(`kdeRows must be an integer >= 3, got ${options.kdeRows}`);
+  if (!Number.isInteger(kdeRows) || kdeRows < 3)
+    inputError(`kdeRows must be an integer >= 3, got ${options.kdeRows}`);
   const head = tf.slice(standardised, [0, 0], [kdeRows, -1]);
-  const kde = kdeLayerBounds(head, { noiseSd: options.noiseSigma, labels: Array.from(labels).slice(0, kdeRows) });
+  const kde = kdeLayerBounds(head, {
+    noiseSd: options.noiseSigma,
+    labels: Array.from(labels).slice(0, kdeRows),
+  });
   head.dispose();
   const labelList = Array.from(labels);
   const binned = binnedLayerInformation(raw, labelList, { bins: options.bins ?? 30 });
@@ -76,12 +84,19 @@ export function layerReferences(
  * Y: limit = H(Y), and the channel ceiling for a noisy run; reference = the KDE estimate of
  *    I(L + noise; Y) (an estimate, not a bound).
  */
-export function outcomeCriterion(variable: 'X' | 'Y', runNoiseSigma: number, references: LayerReferences): OutcomeCriterion {
+export function outcomeCriterion(
+  variable: 'X' | 'Y',
+  runNoiseSigma: number,
+  references: LayerReferences,
+): OutcomeCriterion {
   const noisy = runNoiseSigma > 0;
   if (noisy && Math.abs(runNoiseSigma - references.noiseSigma) > 1e-12) {
-    inputError(`a run with noise ${runNoiseSigma} needs references computed at that noise, got ${references.noiseSigma}`);
+    inputError(
+      `a run with noise ${runNoiseSigma} needs references computed at that noise, got ${references.noiseSigma}`,
+    );
   }
   const ceiling = noisy ? references.channelCeiling : Infinity;
-  if (variable === 'Y') return { upperLimit: Math.min(references.labelEntropy, ceiling), reference: references.kdeIty };
+  if (variable === 'Y')
+    return { upperLimit: Math.min(references.labelEntropy, ceiling), reference: references.kdeIty };
   return { upperLimit: Math.min(references.logN, ceiling), reference: references.kdeLower };
 }

@@ -46,7 +46,9 @@ export interface Symbols {
 
 /** Each row of m as a symbol id 0..count-1; equal rows share an id. */
 export function rowSymbols(m: Matrix): Symbols {
-  return denseSymbols(m.rows, (i) => (m.cols === 1 ? m.data[i] : m.data.subarray(i * m.cols, (i + 1) * m.cols).join(',')));
+  return denseSymbols(m.rows, (i) =>
+    m.cols === 1 ? m.data[i] : m.data.subarray(i * m.cols, (i + 1) * m.cols).join(','),
+  );
 }
 
 /** Ids 0..count-1 in order of first appearance for the keys of items 0..n-1; equal keys share an id. */
@@ -71,7 +73,8 @@ export function entropyFromCounts(counts: ArrayLike<number>, options: PlugInOpti
   let occupied = 0;
   for (let i = 0; i < counts.length; i++) {
     const c = counts[i];
-    if (!(c >= 0) || !Number.isFinite(c)) inputError(`counts must be finite and non-negative, got ${c} at ${i}`);
+    if (!(c >= 0) || !Number.isFinite(c))
+      inputError(`counts must be finite and non-negative, got ${c} at ${i}`);
     total += c;
     if (c > 0) occupied++;
   }
@@ -91,7 +94,11 @@ export function discreteEntropy(x: SampleInput, options: PlugInOptions = {}): nu
 }
 
 /** I(X;Y) of discrete data (each row of x and of y is one symbol), plug-in + Miller-Madow. */
-export function discreteMi(x: SampleInput, y: SampleInput, options: PlugInOptions = {}): DiscreteEstimate {
+export function discreteMi(
+  x: SampleInput,
+  y: SampleInput,
+  options: PlugInOptions = {},
+): DiscreteEstimate {
   const mx = toMatrix(x, 'x');
   const my = toMatrix(y, 'y');
   checkPaired(mx, my);
@@ -99,29 +106,53 @@ export function discreteMi(x: SampleInput, y: SampleInput, options: PlugInOption
 }
 
 /** I(X;Y) of continuous data on equal-width bins spanning each column's range. */
-export function binnedMi(x: SampleInput, y: SampleInput, options: BinningOptions = {}): BinnedEstimate {
+export function binnedMi(
+  x: SampleInput,
+  y: SampleInput,
+  options: BinningOptions = {},
+): BinnedEstimate {
   const mx = toMatrix(x, 'x');
   const my = toMatrix(y, 'y');
   checkPaired(mx, my);
-  const bins = options.bins ?? Math.max(2, Math.floor(Math.pow(mx.rows / 5, 1 / (mx.cols + my.cols)) + 1e-9));
+  const bins =
+    options.bins ?? Math.max(2, Math.floor(Math.pow(mx.rows / 5, 1 / (mx.cols + my.cols)) + 1e-9));
   checkBins(bins);
-  const result = symbolMi(rowSymbols(binColumns(mx, bins)), rowSymbols(binColumns(my, bins)), options.millerMadow ?? true);
+  const result = symbolMi(
+    rowSymbols(binColumns(mx, bins)),
+    rowSymbols(binColumns(my, bins)),
+    options.millerMadow ?? true,
+  );
   return { ...result, bins };
 }
 
 /** I(X;Y|Z) of discrete data = H(X,Z) + H(Y,Z) - H(Z) - H(X,Y,Z), each entropy plug-in, with the
  * Miller-Madow corrections (default) combined the same way. */
-export function discreteConditionalMi(x: SampleInput, y: SampleInput, z: SampleInput, options: PlugInOptions = {}): DiscreteEstimate {
+export function discreteConditionalMi(
+  x: SampleInput,
+  y: SampleInput,
+  z: SampleInput,
+  options: PlugInOptions = {},
+): DiscreteEstimate {
   const mx = toMatrix(x, 'x');
   const my = toMatrix(y, 'y');
   const mz = toMatrix(z, 'z');
   checkPaired(mx, my);
   checkPaired(mx, mz, ['x', 'z']);
-  return conditionalSymbolMi(rowSymbols(mx), rowSymbols(my), rowSymbols(mz), options.millerMadow ?? true);
+  return conditionalSymbolMi(
+    rowSymbols(mx),
+    rowSymbols(my),
+    rowSymbols(mz),
+    options.millerMadow ?? true,
+  );
 }
 
 /** I(X;Y|Z) of continuous data on equal-width bins (default bins: as binnedMi, over dx + dy + dz). */
-export function binnedConditionalMi(x: SampleInput, y: SampleInput, z: SampleInput, options: BinningOptions = {}): BinnedEstimate {
+export function binnedConditionalMi(
+  x: SampleInput,
+  y: SampleInput,
+  z: SampleInput,
+  options: BinningOptions = {},
+): BinnedEstimate {
   const mx = toMatrix(x, 'x');
   const my = toMatrix(y, 'y');
   const mz = toMatrix(z, 'z');
@@ -131,7 +162,12 @@ export function binnedConditionalMi(x: SampleInput, y: SampleInput, z: SampleInp
   const bins = options.bins ?? Math.max(2, Math.floor(Math.pow(mx.rows / 5, 1 / dims) + 1e-9));
   checkBins(bins);
   const symbols = (m: Matrix) => rowSymbols(binColumns(m, bins));
-  const result = conditionalSymbolMi(symbols(mx), symbols(my), symbols(mz), options.millerMadow ?? true);
+  const result = conditionalSymbolMi(
+    symbols(mx),
+    symbols(my),
+    symbols(mz),
+    options.millerMadow ?? true,
+  );
   return { ...result, bins };
 }
 
@@ -146,10 +182,14 @@ export function miFromJointTable(table: ArrayLike<ArrayLike<number>>): number {
   const px = new Float64Array(rows);
   const py = new Float64Array(cols);
   for (let i = 0; i < rows; i++) {
-    if (table[i].length !== cols) inputError(`the joint table is ragged: row ${i} has ${table[i].length} cells, row 0 has ${cols}`);
+    if (table[i].length !== cols)
+      inputError(
+        `the joint table is ragged: row ${i} has ${table[i].length} cells, row 0 has ${cols}`,
+      );
     for (let j = 0; j < cols; j++) {
       const c = table[i][j];
-      if (!(c >= 0) || !Number.isFinite(c)) inputError(`joint table cell [${i}][${j}] must be finite and non-negative, got ${c}`);
+      if (!(c >= 0) || !Number.isFinite(c))
+        inputError(`joint table cell [${i}][${j}] must be finite and non-negative, got ${c}`);
       px[i] += c;
       py[j] += c;
       total += c;
@@ -170,7 +210,8 @@ export function miFromJointTable(table: ArrayLike<ArrayLike<number>>): number {
  * one for all columns; values outside a fixed range fall in the edge bins. */
 export function binColumns(m: Matrix, bins: number, range?: readonly [number, number]): Matrix {
   checkBins(bins);
-  if (range && !(range[1] > range[0])) inputError(`bin range must have lo < hi, got [${range[0]}, ${range[1]}]`);
+  if (range && !(range[1] > range[0]))
+    inputError(`bin range must have lo < hi, got [${range[0]}, ${range[1]}]`);
   const data = new Float64Array(m.data.length);
   for (let j = 0; j < m.cols; j++) {
     let lo = Infinity;
@@ -222,7 +263,11 @@ export interface BinnedLayerInformation {
 /** Information-plane coordinates of a layer by binning, the whole binned layer vector being one
  * symbol (plug-in, uncorrected, as in the information-plane literature: a correction could push
  * I(X;T) above its ceiling log N). `t`: N x units activations; `labels`: N labels (or one-hot rows). */
-export function binnedLayerInformation(t: SampleInput, labels: SampleInput, options: BinnedLayerOptions = {}): BinnedLayerInformation {
+export function binnedLayerInformation(
+  t: SampleInput,
+  labels: SampleInput,
+  options: BinnedLayerOptions = {},
+): BinnedLayerInformation {
   const mt = toMatrix(t, 'layer');
   const my = toMatrix(labels, 'labels');
   checkPaired(mt, my, ['layer', 'labels']);
@@ -274,7 +319,12 @@ function withSparsityWarning(result: DiscreteEstimate): DiscreteEstimate {
   return result;
 }
 
-function conditionalSymbolMi(xs: Symbols, ys: Symbols, zs: Symbols, millerMadow: boolean): DiscreteEstimate {
+function conditionalSymbolMi(
+  xs: Symbols,
+  ys: Symbols,
+  zs: Symbols,
+  millerMadow: boolean,
+): DiscreteEstimate {
   const xz = pairSymbols(xs, zs);
   const yz = pairSymbols(ys, zs);
   const xyz = pairSymbols(pairSymbols(xs, ys), zs);
@@ -302,5 +352,6 @@ function histogram(symbols: Int32Array, count: number): Int32Array {
 }
 
 function checkBins(bins: number): void {
-  if (!Number.isInteger(bins) || bins < 1) inputError(`bins must be a positive integer, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    inputError(`bins must be a positive integer, got ${bins}`);
 }

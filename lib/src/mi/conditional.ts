@@ -10,7 +10,12 @@ import { checkPaired, hstack, SampleInput, toMatrix } from './matrix';
 import { digamma } from './special';
 
 /** I(X;Y|Z) in nats (Frenzel-Pompe). Options as for ksgMi; z is standardised and jittered too. */
-export function ksgConditionalMi(x: SampleInput, y: SampleInput, z: SampleInput, options: KnnOptions = {}): KsgEstimate {
+export function ksgConditionalMi(
+  x: SampleInput,
+  y: SampleInput,
+  z: SampleInput,
+  options: KnnOptions = {},
+): KsgEstimate {
   const mx = toMatrix(x, 'x');
   const my = toMatrix(y, 'y');
   const mz = toMatrix(z, 'z');

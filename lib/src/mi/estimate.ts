@@ -53,7 +53,11 @@ export interface MiEstimate {
   [detail: string]: unknown;
 }
 
-export type EstimatorFn = (x: Matrix, y: Matrix, options: EstimateOptions) => MiResult | Promise<MiResult>;
+export type EstimatorFn = (
+  x: Matrix,
+  y: Matrix,
+  options: EstimateOptions,
+) => MiResult | Promise<MiResult>;
 export type ConditionalEstimatorFn = (
   x: Matrix,
   y: Matrix,
@@ -99,7 +103,8 @@ const registry = new Map<string, RegisteredEstimator>();
 
 /** Add (or replace) an estimator under a lower-case name such as 'ksg' or 'infonce'. */
 export function registerEstimator(name: string, spec: EstimatorSpec): void {
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) inputError(`estimator names are lower-case words, got '${name}'`);
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    inputError(`estimator names are lower-case words, got '${name}'`);
   registry.set(name, { ...spec, name });
 }
 
@@ -111,7 +116,8 @@ export function estimatorNames(): string[] {
 /** The registered estimator, or an input error listing the known names. */
 export function estimatorSpec(name: string): RegisteredEstimator {
   const spec = registry.get(name);
-  if (!spec) inputError(`unknown estimator '${name}'; known estimators: ${estimatorNames().join(', ')}`);
+  if (!spec)
+    inputError(`unknown estimator '${name}'; known estimators: ${estimatorNames().join(', ')}`);
   return spec;
 }
 
@@ -136,7 +142,10 @@ export async function validateEstimate(
   const spec = estimatorSpec(name);
   checkOptionNames(spec, options);
   if (options.z !== undefined && !spec.conditional) {
-    const able = [...registry.values()].filter((s) => s.conditional).map((s) => s.name).join(', ');
+    const able = [...registry.values()]
+      .filter((s) => s.conditional)
+      .map((s) => s.name)
+      .join(', ');
     inputError(`estimator '${name}' does not estimate conditional MI; ones that do: ${able}`);
   }
   spec.checkOptions?.(options);
@@ -245,22 +254,36 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Estimate I(X;Y), or I(X;Y|Z) when options.z is given, with a registered estimator. */
-export async function estimate(name: string, x: SampleInput, y: SampleInput, options: EstimateOptions = {}): Promise<MiEstimate> {
+export async function estimate(
+  name: string,
+  x: SampleInput,
+  y: SampleInput,
+  options: EstimateOptions = {},
+): Promise<MiEstimate> {
   const { spec, x: mx, y: my, z: mz } = await validateEstimate(name, x, y, options);
   const result: MiResult = mz
     ? await spec.conditional!(mx, my, mz, options)
     : await spec.estimate(mx, my, options);
   if (!Number.isFinite(result.mi)) {
-    throw new Error(`estimator '${name}' produced a non-finite MI (${result.mi}); this is a bug in the estimator`);
+    throw new Error(
+      `estimator '${name}' produced a non-finite MI (${result.mi}); this is a bug in the estimator`,
+    );
   }
-  return { ...(result as object), estimator: name, mi: result.mi, n: mx.rows, conditional: options.z !== undefined };
+  return {
+    ...(result as object),
+    estimator: name,
+    mi: result.mi,
+    n: mx.rows,
+    conditional: options.z !== undefined,
+  };
 }
 
 /** A numeric option, checked, or undefined when absent. */
 export function numberOption(options: EstimateOptions, key: string): number | undefined {
   const v = options[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) inputError(`option ${key} must be a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    inputError(`option ${key} must be a number, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -268,13 +291,19 @@ export function numberOption(options: EstimateOptions, key: string): number | un
 export function booleanOption(options: EstimateOptions, key: string): boolean | undefined {
   const v = options[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') inputError(`option ${key} must be true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean')
+    inputError(`option ${key} must be true or false, got ${JSON.stringify(v)}`);
   return v;
 }
 
 function knnOptions(o: EstimateOptions) {
   const jitter: number | false | undefined = o.jitter === false ? false : numberOption(o, 'jitter');
-  return { k: numberOption(o, 'k'), seed: numberOption(o, 'seed'), standardize: booleanOption(o, 'standardize'), jitter };
+  return {
+    k: numberOption(o, 'k'),
+    seed: numberOption(o, 'seed'),
+    standardize: booleanOption(o, 'standardize'),
+    jitter,
+  };
 }
 
 /** k-NN estimators need k + 1 rows: each row's k-th neighbour must exist. */
@@ -353,8 +382,11 @@ registerEstimator('kde', {
 registerEstimator('knn-label', {
   description: "Ross's k-NN estimator for continuous x and a discrete y (one column of class ids)",
   estimate: (x, y, o) => {
-    if (y.cols !== 1) inputError(`knn-label needs y to be one column of class ids, got ${y.cols} columns`);
-    return { mi: knnLabelMi(x, y.data, { k: numberOption(o, 'k'), seed: numberOption(o, 'seed') }) };
+    if (y.cols !== 1)
+      inputError(`knn-label needs y to be one column of class ids, got ${y.cols} columns`);
+    return {
+      mi: knnLabelMi(x, y.data, { k: numberOption(o, 'k'), seed: numberOption(o, 'seed') }),
+    };
   },
   resampling: 'subsample',
   optionNames: ['k'],

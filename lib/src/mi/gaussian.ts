@@ -40,7 +40,11 @@ export function gaussianMi(x: SampleInput, y: SampleInput): GaussianEstimate {
 }
 
 /** I(X;Y|Z) = 0.5 log(det R_xz det R_yz / (det R_z det R_xyz)). */
-export function gaussianConditionalMi(x: SampleInput, y: SampleInput, z: SampleInput): GaussianEstimate {
+export function gaussianConditionalMi(
+  x: SampleInput,
+  y: SampleInput,
+  z: SampleInput,
+): GaussianEstimate {
   const mx = toMatrix(x, 'x');
   const my = toMatrix(y, 'y');
   const mz = toMatrix(z, 'z');

@@ -30,7 +30,13 @@ export type {
 export { kdeMi, kdeLayerBounds } from './kde';
 export type { KdeOptions, KdeEstimate, LayerBoundsOptions, LayerBounds } from './kde';
 export { knnLabelMi } from './knn-label';
-export { estimate, registerEstimator, estimatorNames, estimatorSpec, KDE_MAX_ROWS } from './estimate';
+export {
+  estimate,
+  registerEstimator,
+  estimatorNames,
+  estimatorSpec,
+  KDE_MAX_ROWS,
+} from './estimate';
 export type {
   EstimateProgress,
   EstimateOptions,

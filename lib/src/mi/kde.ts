@@ -39,7 +39,8 @@ export function kdeMi(x: SampleInput, y: SampleInput, options: KdeOptions = {}):
     my = standardize(my, 'y');
   }
   const bandwidth = options.bandwidth ?? Math.pow(n, -1 / (mx.cols + my.cols + 4));
-  if (!(bandwidth > 0) || !Number.isFinite(bandwidth)) inputError(`bandwidth must be a positive number, got ${bandwidth}`);
+  if (!(bandwidth > 0) || !Number.isFinite(bandwidth))
+    inputError(`bandwidth must be a positive number, got ${bandwidth}`);
   const sx = new Float64Array(n);
   const sy = new Float64Array(n);
   let total = 0;

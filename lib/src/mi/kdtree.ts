@@ -59,7 +59,8 @@ export class KdTree {
 
   /** Distance from row `row` to its k-th nearest other row (other rows at distance 0 count). */
   kthNeighbourDistance(row: number, k: number): number {
-    if (k > this.size - 1) throw new RangeError(`k = ${k} needs at least ${k + 1} points, the tree has ${this.size}`);
+    if (k > this.size - 1)
+      throw new RangeError(`k = ${k} needs at least ${k + 1} points, the tree has ${this.size}`);
     if (this.best.length < k) this.best = new Float64Array(k);
     this.k = k;
     this.filled = 0;
@@ -217,7 +218,15 @@ export class KdTree {
 
 /** Quickselect (Hoare partition, middle pivot): afterwards order[nth] holds the point whose
  * coordinate `axis` is the nth smallest in order[lo..hi], smaller ones before it, larger after. */
-function selectNth(data: Float64Array, dim: number, axis: number, order: Int32Array, lo: number, hi: number, nth: number): void {
+function selectNth(
+  data: Float64Array,
+  dim: number,
+  axis: number,
+  order: Int32Array,
+  lo: number,
+  hi: number,
+  nth: number,
+): void {
   while (hi > lo) {
     const pivot = data[order[(lo + hi) >> 1] * dim + axis];
     let i = lo;

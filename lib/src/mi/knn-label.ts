@@ -10,7 +10,8 @@ import { countNeighboursWithin, kthNeighbourDistances } from './kdtree';
 
 /** The rows of each class id (non-negative integers), in row order. */
 export function classRows(labels: ArrayLike<number>, rows: number): Map<number, number[]> {
-  if (labels.length !== rows) inputError(`features have ${rows} rows but there are ${labels.length} labels`);
+  if (labels.length !== rows)
+    inputError(`features have ${rows} rows but there are ${labels.length} labels`);
   const groups = new Map<number, number[]>();
   for (let i = 0; i < rows; i++) {
     const y = labels[i];

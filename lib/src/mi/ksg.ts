@@ -64,7 +64,8 @@ export function ksgMi(x: SampleInput, y: SampleInput, options: KnnOptions = {}):
 export function neighbourRank(options: KnnOptions, rows: number): number {
   const k = options.k ?? DEFAULT_K;
   if (!Number.isInteger(k) || k < 1) inputError(`k must be a positive integer, got ${k}`);
-  if (rows < k + 1) inputError(`k-NN estimation with k = ${k} needs at least ${k + 1} rows, got ${rows}`);
+  if (rows < k + 1)
+    inputError(`k-NN estimation with k = ${k} needs at least ${k + 1} rows, got ${rows}`);
   return k;
 }
 

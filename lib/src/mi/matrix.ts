@@ -15,14 +15,17 @@ export type SampleInput = Matrix | ArrayLike<number> | ArrayLike<ArrayLike<numbe
 
 export function isMatrix(value: unknown): value is Matrix {
   const m = value as Matrix;
-  return !!m && m.data instanceof Float64Array && Number.isInteger(m.rows) && Number.isInteger(m.cols);
+  return (
+    !!m && m.data instanceof Float64Array && Number.isInteger(m.rows) && Number.isInteger(m.cols)
+  );
 }
 
 export function matrix(data: Float64Array, rows: number, cols: number): Matrix {
   if (!(Number.isSafeInteger(rows) && rows >= 0 && Number.isSafeInteger(cols) && cols >= 0)) {
     inputError(`matrix rows and cols must be non-negative integers, got ${rows}x${cols}`);
   }
-  if (data.length !== rows * cols) inputError(`matrix data has ${data.length} values, expected ${rows}x${cols}`);
+  if (data.length !== rows * cols)
+    inputError(`matrix data has ${data.length} values, expected ${rows}x${cols}`);
   return { data, rows, cols };
 }
 
@@ -60,7 +63,8 @@ function tensorColumns(input: tf.Tensor, name: string): number {
     const cast = `tf.cast(${name}, 'float32')`;
     inputError(`${name} is a ${input.dtype} tensor; samples must be numbers (cast it: ${cast})`);
   }
-  if (input.rank !== 1 && input.rank !== 2) inputError(`${name} must be a 1-D or 2-D tensor, got shape [${input.shape}]`);
+  if (input.rank !== 1 && input.rank !== 2)
+    inputError(`${name} must be a 1-D or 2-D tensor, got shape [${input.shape}]`);
   return input.rank === 2 ? (input.shape[1] as number) : 1;
 }
 
@@ -147,7 +151,9 @@ function checkedMatrix(m: Matrix, name: string): Matrix {
   for (let i = 0; i < m.data.length; i++) {
     const v = m.data[i];
     if (!Number.isFinite(v)) {
-      inputError(`${name} has ${Number.isNaN(v) ? 'NaN' : 'Inf'} at row ${Math.floor(i / m.cols)}, column ${i % m.cols}`);
+      inputError(
+        `${name} has ${Number.isNaN(v) ? 'NaN' : 'Inf'} at row ${Math.floor(i / m.cols)}, column ${i % m.cols}`,
+      );
     }
   }
   return m;
@@ -155,7 +161,8 @@ function checkedMatrix(m: Matrix, name: string): Matrix {
 
 /** x and y must describe the same samples. */
 export function checkPaired(x: Matrix, y: Matrix, names: [string, string] = ['x', 'y']): void {
-  if (x.rows !== y.rows) inputError(`${names[0]} and ${names[1]} have mismatched lengths: ${x.rows} vs ${y.rows} rows`);
+  if (x.rows !== y.rows)
+    inputError(`${names[0]} and ${names[1]} have mismatched lengths: ${x.rows} vs ${y.rows} rows`);
 }
 
 /** Column j as a new array. */

@@ -18,18 +18,25 @@ export function digamma(x: number): number {
   const inv2 = inv * inv;
   // Bernoulli-number series: ln x - 1/(2x) - sum B_2n / (2n x^2n)
   const series =
-    inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132 - inv2 * (691 / 32760))))));
+    inv2 *
+    (1 / 12 -
+      inv2 *
+        (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132 - inv2 * (691 / 32760))))));
   return shift + Math.log(x) - 0.5 * inv - series;
 }
 
 /** Sample covariance (divisor n - 1) of the listed columns of m, as a dense row-major array.
  * Products of raw values overflow beyond ~1e154 and underflow below ~1e-154: for data in any
  * units use the standardised columns (gaussian.ts works on correlations; logDetCovariance). */
-export function covarianceMatrix(m: Matrix, columns: ArrayLike<number> = range(m.cols)): Float64Array {
+export function covarianceMatrix(
+  m: Matrix,
+  columns: ArrayLike<number> = range(m.cols),
+): Float64Array {
   const d = columns.length;
   const n = m.rows;
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) mean[a] += m.data[i * m.cols + columns[a]];
+  for (let i = 0; i < n; i++)
+    for (let a = 0; a < d; a++) mean[a] += m.data[i * m.cols + columns[a]];
   for (let a = 0; a < d; a++) mean[a] /= n;
   const cov = new Float64Array(d * d);
   const centred = new Float64Array(d);
@@ -54,7 +61,8 @@ export function covarianceMatrix(m: Matrix, columns: ArrayLike<number> = range(m
 export function submatrix(a: Float64Array, d: number, indices: ArrayLike<number>): Float64Array {
   const k = indices.length;
   const out = new Float64Array(k * k);
-  for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) out[r * k + c] = a[indices[r] * d + indices[c]];
+  for (let r = 0; r < k; r++)
+    for (let c = 0; c < k; c++) out[r * k + c] = a[indices[r] * d + indices[c]];
   return out;
 }
 

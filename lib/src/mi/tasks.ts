@@ -40,7 +40,8 @@ export function gaussianMiForRho(rho: number, d: number): number {
 
 /** The per-coordinate correlation giving I(X;Y) = mi for d coordinate pairs (inverse of the above). */
 export function rhoForMi(mi: number, d: number): number {
-  if (!(mi >= 0) || !Number.isFinite(mi)) inputError(`mi must be a finite non-negative number, got ${mi}`);
+  if (!(mi >= 0) || !Number.isFinite(mi))
+    inputError(`mi must be a finite non-negative number, got ${mi}`);
   positiveInteger(d, 'd');
   return Math.sqrt(-Math.expm1((-2 * mi) / d));
 }
@@ -70,7 +71,11 @@ export function correlatedGaussianTask(d: number, rho: number): MiTask {
 
 /** The correlated Gaussian with a chosen true MI. */
 export function gaussianTaskWithMi(d: number, mi: number): MiTask {
-  return { ...correlatedGaussianTask(d, rhoForMi(mi, d)), mi, name: `gaussian d=${d} mi=${round(mi)}` };
+  return {
+    ...correlatedGaussianTask(d, rhoForMi(mi, d)),
+    mi,
+    name: `gaussian d=${d} mi=${round(mi)}`,
+  };
 }
 
 /** Poole et al.'s (2019) staircase: d = 20, true MI 2, 4, 6, 8, 10 nats. */
@@ -196,7 +201,11 @@ export function conditionalGaussianTask(d: number, rho: number, coupling = 1): C
         x[i] = coupling * z[i] + a;
         y[i] = coupling * z[i] + b;
       }
-      return { x: { data: x, rows: n, cols: d }, y: { data: y, rows: n, cols: d }, z: { data: z, rows: n, cols: d } };
+      return {
+        x: { data: x, rows: n, cols: d },
+        y: { data: y, rows: n, cols: d },
+        z: { data: z, rows: n, cols: d },
+      };
     },
   };
 }

@@ -89,7 +89,9 @@ export async function permutationTest(
   const data = await inputs(estimator, x, y, rest);
   const run = runner(estimator, rest);
   const observed = known ?? (await run(data.x, data.y, data.z));
-  const strata = data.z ? discreteStrata(data.z) : [Array.from({ length: data.x.rows }, (_, i) => i)];
+  const strata = data.z
+    ? discreteStrata(data.z)
+    : [Array.from({ length: data.x.rows }, (_, i) => i)];
   const rng = new Rng(rest.seed ?? 0).fork('permutation');
   const nulls: number[] = [];
   let reached = 0;
@@ -105,7 +107,13 @@ export async function permutationTest(
     onProgress?.({ step: r + 1, total: b, metrics: { mi: value } });
   }
   const { mean, sd } = meanSd(nulls);
-  return { mi: observed, pValue: (reached + 1) / (b + 1), permutations: b, nullMean: mean, nullSd: sd };
+  return {
+    mi: observed,
+    pValue: (reached + 1) / (b + 1),
+    permutations: b,
+    nullMean: mean,
+    nullSd: sd,
+  };
 }
 
 /** Percentile bootstrap confidence interval for the MI. Seeded by options.seed. */
@@ -116,14 +124,24 @@ export async function bootstrapCi(
   options: BootstrapOptions = {},
 ): Promise<BootstrapResult> {
   checkOptionsObject(options);
-  const { resamples: b = 100, level = 0.95, resampling: chosen, observed, onProgress, ...rest } = options;
+  const {
+    resamples: b = 100,
+    level = 0.95,
+    resampling: chosen,
+    observed,
+    onProgress,
+    ...rest
+  } = options;
   checkBootstrapSettings(b, level);
   checkObserved(observed);
   if (typeof estimator === 'string') {
     const own = ['resamples', 'level', 'resampling', 'observed'];
     checkOptionNames(estimatorSpec(estimator), options, own);
   }
-  const resampling = chosen ?? (typeof estimator === 'string' ? estimatorSpec(estimator).resampling : undefined) ?? 'replacement';
+  const resampling =
+    chosen ??
+    (typeof estimator === 'string' ? estimatorSpec(estimator).resampling : undefined) ??
+    'replacement';
   if (resampling !== 'replacement' && resampling !== 'subsample') {
     inputError(`resampling must be 'replacement' or 'subsample', got '${resampling}'`);
   }
@@ -141,8 +159,15 @@ export async function bootstrapCi(
   const rng = new Rng(rest.seed ?? 0).fork('bootstrap');
   const values: number[] = [];
   for (let r = 0; r < b; r++) {
-    const rows = resampling === 'replacement' ? Int32Array.from({ length: n }, () => rng.int(n)) : rng.permutation(n).slice(0, n >> 1);
-    const value = await run(takeRows(data.x, rows), takeRows(data.y, rows), data.z && takeRows(data.z, rows));
+    const rows =
+      resampling === 'replacement'
+        ? Int32Array.from({ length: n }, () => rng.int(n))
+        : rng.permutation(n).slice(0, n >> 1);
+    const value = await run(
+      takeRows(data.x, rows),
+      takeRows(data.y, rows),
+      data.z && takeRows(data.z, rows),
+    );
     values.push(value);
     onProgress?.({ step: r + 1, total: b, metrics: { mi: value } });
   }
@@ -187,7 +212,10 @@ async function paired(x: SampleInput, y: SampleInput, z: SampleInput | undefined
 }
 
 /** A function returning just the MI, through the registry for names (so inputs get its checks). */
-function runner(estimator: EstimatorRef, options: EstimateOptions): (x: Matrix, y: Matrix, z?: Matrix) => Promise<number> {
+function runner(
+  estimator: EstimatorRef,
+  options: EstimateOptions,
+): (x: Matrix, y: Matrix, z?: Matrix) => Promise<number> {
   const { z: _unused, ...base } = options;
   if (typeof estimator === 'string') {
     return async (x, y, z) => (await estimate(estimator, x, y, z ? { ...base, z } : base)).mi;
@@ -195,7 +223,8 @@ function runner(estimator: EstimatorRef, options: EstimateOptions): (x: Matrix, 
   return async (x, y, z) => {
     if (z) inputError('conditional uncertainty needs a registered estimator name, not a function');
     const result: MiResult = await estimator(x, y, base);
-    if (!Number.isFinite(result.mi)) inputError(`the estimator produced a non-finite MI (${result.mi})`);
+    if (!Number.isFinite(result.mi))
+      inputError(`the estimator produced a non-finite MI (${result.mi})`);
     return result.mi;
   };
 }

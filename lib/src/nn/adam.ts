@@ -41,7 +41,12 @@ export class FusedAdam extends tf.Optimizer {
     this.step++;
     const a1 = 1 - this.beta1 ** this.step;
     const a2 = 1 - this.beta2 ** this.step;
-    const attrs = { lrT: (this.learningRate * Math.sqrt(a2)) / a1, beta1: this.beta1, beta2: this.beta2, epsT: this.epsilon * Math.sqrt(a2) };
+    const attrs = {
+      lrT: (this.learningRate * Math.sqrt(a2)) / a1,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsT: this.epsilon * Math.sqrt(a2),
+    };
     const fused = tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined;
     for (const [name, g] of pairs) {
       if (g == null) continue;
@@ -49,13 +54,22 @@ export class FusedAdam extends tf.Optimizer {
       if (!w) inputError(`FusedAdam: no variable named '${name}'`);
       const { m, v } = this.momentsOf(w);
       const [w1, m1, v1] = fused
-        ? (tf.engine().runKernel(ADAM_KERNEL, { w, g, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[])
+        ? (tf
+            .engine()
+            .runKernel(
+              ADAM_KERNEL,
+              { w, g, m, v },
+              attrs as unknown as tf.NamedAttrMap,
+            ) as tf.Tensor[])
         : tf.tidy(() => {
-          const mNext = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
-          const vNext = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-          const wNext = tf.sub(w, tf.div(tf.mul(mNext, attrs.lrT), tf.add(tf.sqrt(vNext), attrs.epsT)));
-          return [wNext, mNext, vNext];
-        });
+            const mNext = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
+            const vNext = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+            const wNext = tf.sub(
+              w,
+              tf.div(tf.mul(mNext, attrs.lrT), tf.add(tf.sqrt(vNext), attrs.epsT)),
+            );
+            return [wNext, mNext, vNext];
+          });
       w.assign(w1);
       m.assign(m1);
       v.assign(v1);
@@ -67,7 +81,10 @@ export class FusedAdam extends tf.Optimizer {
   private momentsOf(w: tf.Variable): Moments {
     let state = this.moments.get(w.name);
     if (!state) {
-      state = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(w), false), v: tf.variable(tf.zerosLike(w), false) }));
+      state = tf.tidy(() => ({
+        m: tf.variable(tf.zerosLike(w), false),
+        v: tf.variable(tf.zerosLike(w), false),
+      }));
       this.moments.set(w.name, state);
     }
     return state;
@@ -81,7 +98,8 @@ export class FusedAdam extends tf.Optimizer {
 
   override async getWeights(): Promise<NamedTensor[]> {
     const weights: NamedTensor[] = [await this.saveIterations()];
-    for (const [name, { m, v }] of this.moments) weights.push({ name: `${name}/m`, tensor: m }, { name: `${name}/v`, tensor: v });
+    for (const [name, { m, v }] of this.moments)
+      weights.push({ name: `${name}/m`, tensor: m }, { name: `${name}/v`, tensor: v });
     return weights;
   }
 
@@ -89,19 +107,29 @@ export class FusedAdam extends tf.Optimizer {
     const rest = await this.extractIterations(weightValues);
     this.step = this.iterations;
     for (const { name, tensor } of rest) {
-      const [variable, which] = [name.slice(0, name.lastIndexOf('/')), name.slice(name.lastIndexOf('/') + 1)];
+      const [variable, which] = [
+        name.slice(0, name.lastIndexOf('/')),
+        name.slice(name.lastIndexOf('/') + 1),
+      ];
       const w = tf.engine().registeredVariables[variable];
-      if (!w || (which !== 'm' && which !== 'v')) inputError(`FusedAdam.setWeights: unexpected weight '${name}'`);
+      if (!w || (which !== 'm' && which !== 'v'))
+        inputError(`FusedAdam.setWeights: unexpected weight '${name}'`);
       this.momentsOf(w)[which].assign(tensor);
     }
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+    return {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+    };
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict,
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
   ): T {
     return new cls(config.learningRate, config.beta1, config.beta2, config.epsilon);
   }

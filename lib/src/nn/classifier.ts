@@ -47,11 +47,17 @@ export class Classifier implements StepSeedSource {
     if (layers.length < 1) inputError(`${name}: a classifier needs at least one layer`);
     const names = layers.map((l) => l.name);
     for (const reserved of ['logits', 'softmax']) {
-      if (names.slice(0, -1).includes(reserved)) inputError(`${name}: layer name '${reserved}' is reserved for the output`);
+      if (names.slice(0, -1).includes(reserved))
+        inputError(`${name}: layer name '${reserved}' is reserved for the output`);
     }
-    if (new Set(names).size !== names.length) inputError(`${name}: layer names must be unique, got ${names.join(', ')}`);
+    if (new Set(names).size !== names.length)
+      inputError(`${name}: layer names must be unique, got ${names.join(', ')}`);
     const softmax = tf.layers.activation({ activation: 'softmax', name: `${name}_softmax` });
-    this.chain = [...layers.slice(0, -1), { name: 'logits', layer: layers[layers.length - 1].layer }, { name: 'softmax', layer: softmax }];
+    this.chain = [
+      ...layers.slice(0, -1),
+      { name: 'logits', layer: layers[layers.length - 1].layer },
+      { name: 'softmax', layer: softmax },
+    ];
     this.inputShape = [...inputShape];
     const input = tf.input({ shape: [...inputShape], dtype: options.inputDtype ?? 'float32' });
     let symbolic: tf.SymbolicTensor = input;
@@ -62,13 +68,16 @@ export class Classifier implements StepSeedSource {
     }
     const logitsShape = outputs[outputs.length - 2].shape;
     if (logitsShape.length !== 2 || !(Number(logitsShape[1]) >= 2)) {
-      inputError(`${name}: the last layer must output [batch, classes >= 2] logits, got [${logitsShape}]`);
+      inputError(
+        `${name}: the last layer must output [batch, classes >= 2] logits, got [${logitsShape}]`,
+      );
     }
     this.classes = Number(logitsShape[1]);
     this.activationNames = this.chain.map((l) => l.name);
     // With no layer before the logits (logistic regression) the logits are all there is.
     this.penultimate = options.penultimate ?? this.chain[Math.max(0, this.chain.length - 3)].name;
-    if (!this.activationNames.includes(this.penultimate)) inputError(`${name}: no layer named '${this.penultimate}'`);
+    if (!this.activationNames.includes(this.penultimate))
+      inputError(`${name}: no layer named '${this.penultimate}'`);
     this.model = tf.model({ inputs: input, outputs: symbolic, name });
   }
 
@@ -81,12 +90,17 @@ export class Classifier implements StepSeedSource {
     const expected = this.inputShape.reduce((a, b) => a * b, 1);
     const got = x.shape.slice(1).reduce((a, b) => a * b, 1);
     if (got !== expected) {
-      inputError(`${this.name}: input rows have shape [${x.shape.slice(1)}], the model expects [${this.inputShape}]`);
+      inputError(
+        `${this.name}: input rows have shape [${x.shape.slice(1)}], the model expects [${this.inputShape}]`,
+      );
     }
     this.currentSeed = options.seed ?? 0;
     const kwargs = { training: options.training ?? false };
     const out: Activations = {};
-    let h = x.shape.length - 1 === this.inputShape.length ? x : tf.reshape(x, [x.shape[0], ...this.inputShape]);
+    let h =
+      x.shape.length - 1 === this.inputShape.length
+        ? x
+        : tf.reshape(x, [x.shape[0], ...this.inputShape]);
     for (const { name, layer } of this.chain) {
       h = layer.apply(h, kwargs) as tf.Tensor;
       out[name] = h;
@@ -109,7 +123,9 @@ export class Classifier implements StepSeedSource {
 
   /** One line per named activation: name, output shape. */
   describe(): string[] {
-    const shapes = this.model.layers.slice(1).map((l) => `[${(l.outputShape as number[]).map((d) => d ?? 'batch')}]`);
+    const shapes = this.model.layers
+      .slice(1)
+      .map((l) => `[${(l.outputShape as number[]).map((d) => d ?? 'batch')}]`);
     return this.activationNames.map((n, i) => `${n.padEnd(10)} ${shapes[i]}`);
   }
 

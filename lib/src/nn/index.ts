@@ -4,8 +4,19 @@ export type { Activations, NamedLayer, ForwardOptions, StepSeedSource } from './
 export { StepDropout, InitSeeds } from './layers';
 export { FusedAdam } from './adam';
 export { mlpClassifier, lenet5, smallCnn, textCnn, textGru } from './models';
-export type { ModelOptions, MlpClassifierOptions, TextModelOptions, HiddenActivation } from './models';
+export type {
+  ModelOptions,
+  MlpClassifierOptions,
+  TextModelOptions,
+  HiddenActivation,
+} from './models';
 export { trainClassifier, evaluateAccuracy, collectActivations } from './train';
 export { ClassifierTrainer } from './trainer';
 export type { TrainerOptions, StepResult } from './trainer';
-export type { ClassifierData, StepBatch, EpochSummary, TrainHistory, TrainClassifierOptions } from './train';
+export type {
+  ClassifierData,
+  StepBatch,
+  EpochSummary,
+  TrainHistory,
+  TrainClassifierOptions,
+} from './train';

@@ -11,7 +11,11 @@ export class StepDropout extends tf.layers.Layer {
   static readonly className = 'MilabStepDropout';
   private source: StepSeedSource | null = null;
 
-  constructor(readonly rate: number, private readonly salt: number, config: { name?: string } = {}) {
+  constructor(
+    readonly rate: number,
+    private readonly salt: number,
+    config: { name?: string } = {},
+  ) {
     super(config);
     if (!(rate >= 0 && rate < 1)) inputError(`dropout rate must be in [0, 1), got ${rate}`);
   }
@@ -52,7 +56,11 @@ export class InitSeeds {
   }
 
   uniform(layerName: string, limit: number): ReturnType<typeof tf.initializers.randomUniform> {
-    return tf.initializers.randomUniform({ minval: -limit, maxval: limit, seed: this.rng.fork(layerName).nextSeed() });
+    return tf.initializers.randomUniform({
+      minval: -limit,
+      maxval: limit,
+      seed: this.rng.fork(layerName).nextSeed(),
+    });
   }
 
   salt(layerName: string): number {

@@ -26,7 +26,8 @@ export interface MlpClassifierOptions extends ModelOptions {
 
 /** Fully connected classifier. Activations: [flatten,] hidden1, [dropout1,] hidden2, ..., logits, softmax. */
 export function mlpClassifier(options: MlpClassifierOptions): Classifier {
-  const inputShape = typeof options.inputShape === 'number' ? [options.inputShape] : [...options.inputShape];
+  const inputShape =
+    typeof options.inputShape === 'number' ? [options.inputShape] : [...options.inputShape];
   checkShape('mlpClassifier', inputShape);
   if (options.hidden.some((w) => !Number.isInteger(w) || w < 1)) {
     inputError(`mlpClassifier: hidden widths must be positive integers, got [${options.hidden}]`);
@@ -47,7 +48,9 @@ export function mlpClassifier(options: MlpClassifierOptions): Classifier {
 /** LeNet-5 as in the Caffe/TF tutorials: conv 20@5x5 ReLU, maxpool 2, conv 50@5x5 ReLU, maxpool 2,
  * dense 500 ReLU, dense classes. Activations: conv1, maxpool1, conv2, maxpool2, flatten, relu3,
  * logits, softmax (penultimate: relu3). */
-export function lenet5(options: ModelOptions & { inputShape?: readonly number[] } = {}): Classifier {
+export function lenet5(
+  options: ModelOptions & { inputShape?: readonly number[] } = {},
+): Classifier {
   const inputShape = [...(options.inputShape ?? [28, 28, 1])];
   checkImageShape('lenet5', inputShape);
   const seeds = new InitSeeds(options.seed ?? 0);
@@ -65,7 +68,9 @@ export function lenet5(options: ModelOptions & { inputShape?: readonly number[] 
 /** The Keras MNIST CNN: conv 32@3x3 ReLU, maxpool 2, conv 64@3x3 ReLU, maxpool 2, dense 128 ReLU,
  * [dropout,] dense classes. Activations: conv1, maxpool1, conv2, maxpool2, flatten, relu3,
  * [dropout3,] logits, softmax (penultimate: relu3). */
-export function smallCnn(options: ModelOptions & { inputShape?: readonly number[]; dropout?: number } = {}): Classifier {
+export function smallCnn(
+  options: ModelOptions & { inputShape?: readonly number[]; dropout?: number } = {},
+): Classifier {
   const inputShape = [...(options.inputShape ?? [28, 28, 1])];
   checkImageShape('smallCnn', inputShape);
   const seeds = new InitSeeds(options.seed ?? 0);
@@ -94,7 +99,9 @@ export interface TextModelOptions extends ModelOptions {
 
 /** Embedding, Conv1D (filters@kernelSize ReLU), global max-pool over time, dense hidden ReLU,
  * [dropout,] logits. Activations: embedding, conv, pool, hidden, [dropout,] logits, softmax. */
-export function textCnn(options: TextModelOptions & { filters?: number; kernelSize?: number; hidden?: number }): Classifier {
+export function textCnn(
+  options: TextModelOptions & { filters?: number; kernelSize?: number; hidden?: number },
+): Classifier {
   checkText('textCnn', options);
   const seeds = new InitSeeds(options.seed ?? 0);
   const layers: NamedLayer[] = [
@@ -102,7 +109,9 @@ export function textCnn(options: TextModelOptions & { filters?: number; kernelSi
     {
       name: 'conv',
       layer: tf.layers.conv1d({
-        filters: options.filters ?? 128, kernelSize: options.kernelSize ?? 5, activation: 'relu',
+        filters: options.filters ?? 128,
+        kernelSize: options.kernelSize ?? 5,
+        activation: 'relu',
         kernelInitializer: seeds.glorot('conv'),
       }),
     },
@@ -111,7 +120,12 @@ export function textCnn(options: TextModelOptions & { filters?: number; kernelSi
   ];
   if (options.dropout) layers.push(dropout(seeds, 'dropout', options.dropout));
   layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 2)) });
-  return attachDropout(new Classifier('textCnn', [options.sequenceLength], layers, { inputDtype: 'int32', penultimate: 'hidden' }));
+  return attachDropout(
+    new Classifier('textCnn', [options.sequenceLength], layers, {
+      inputDtype: 'int32',
+      penultimate: 'hidden',
+    }),
+  );
 }
 
 /** Embedding, GRU (units, last state), [dropout,] logits. Activations: embedding, gru, [dropout,]
@@ -121,12 +135,22 @@ export function textGru(options: TextModelOptions & { units?: number }): Classif
   const seeds = new InitSeeds(options.seed ?? 0);
   const units = options.units ?? 64;
   const gru = tf.layers.gru({
-    units, kernelInitializer: seeds.glorot('gru'), recurrentInitializer: 'zeros',
+    units,
+    kernelInitializer: seeds.glorot('gru'),
+    recurrentInitializer: 'zeros',
   });
-  const layers: NamedLayer[] = [{ name: 'embedding', layer: embedding(seeds, options) }, { name: 'gru', layer: gru }];
+  const layers: NamedLayer[] = [
+    { name: 'embedding', layer: embedding(seeds, options) },
+    { name: 'gru', layer: gru },
+  ];
   if (options.dropout) layers.push(dropout(seeds, 'dropout', options.dropout));
   layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 2)) });
-  const model = attachDropout(new Classifier('textGru', [options.sequenceLength], layers, { inputDtype: 'int32', penultimate: 'gru' }));
+  const model = attachDropout(
+    new Classifier('textGru', [options.sequenceLength], layers, {
+      inputDtype: 'int32',
+      penultimate: 'gru',
+    }),
+  );
   // Weights exist once the chain is built: [kernel, recurrentKernel, bias]. setWeights assigns, and
   // assigning a variable its own tensor would free it: pass copies.
   const [kernel, , bias] = gru.getWeights().map((w) => tf.clone(w));
@@ -136,19 +160,41 @@ export function textGru(options: TextModelOptions & { units?: number }): Classif
   return model;
 }
 
-function dense(seeds: InitSeeds, name: string, units: number, activation?: HiddenActivation): tf.layers.Layer {
-  return tf.layers.dense({ units, activation, kernelInitializer: seeds.glorot(name), name: uniqueName(name) });
+function dense(
+  seeds: InitSeeds,
+  name: string,
+  units: number,
+  activation?: HiddenActivation,
+): tf.layers.Layer {
+  return tf.layers.dense({
+    units,
+    activation,
+    kernelInitializer: seeds.glorot(name),
+    name: uniqueName(name),
+  });
 }
 
-function conv(seeds: InitSeeds, name: string, filters: number, kernelSize: number): tf.layers.Layer {
+function conv(
+  seeds: InitSeeds,
+  name: string,
+  filters: number,
+  kernelSize: number,
+): tf.layers.Layer {
   return tf.layers.conv2d({
-    filters, kernelSize, activation: 'relu', padding: 'valid', kernelInitializer: seeds.glorot(name), name: uniqueName(name),
+    filters,
+    kernelSize,
+    activation: 'relu',
+    padding: 'valid',
+    kernelInitializer: seeds.glorot(name),
+    name: uniqueName(name),
   });
 }
 
 function embedding(seeds: InitSeeds, o: TextModelOptions): tf.layers.Layer {
   return tf.layers.embedding({
-    inputDim: o.vocabularySize, outputDim: o.embeddingDim ?? 64, embeddingsInitializer: seeds.uniform('embedding', 0.05),
+    inputDim: o.vocabularySize,
+    outputDim: o.embeddingDim ?? 64,
+    embeddingsInitializer: seeds.uniform('embedding', 0.05),
   });
 }
 
@@ -170,7 +216,8 @@ function uniqueName(name: string): string {
 
 function classesOf(options: ModelOptions, fallback: number): number {
   const classes = options.classes ?? fallback;
-  if (!Number.isInteger(classes) || classes < 2) inputError(`classes must be an integer >= 2, got ${classes}`);
+  if (!Number.isInteger(classes) || classes < 2)
+    inputError(`classes must be an integer >= 2, got ${classes}`);
   return classes;
 }
 
@@ -182,7 +229,8 @@ function checkShape(model: string, shape: number[]): void {
 
 function checkImageShape(model: string, shape: number[]): void {
   checkShape(model, shape);
-  if (shape.length !== 3) inputError(`${model}: inputShape must be [height, width, channels], got [${shape}]`);
+  if (shape.length !== 3)
+    inputError(`${model}: inputShape must be [height, width, channels], got [${shape}]`);
 }
 
 function checkText(model: string, o: TextModelOptions): void {

@@ -65,20 +65,31 @@ export interface TrainClassifierOptions extends Omit<TrainerOptions, 'keepActiva
 
 const REPORT_INTERVAL_MS = 250;
 
-export async function trainClassifier(model: Classifier, data: ClassifierData, options: TrainClassifierOptions): Promise<TrainHistory> {
+export async function trainClassifier(
+  model: Classifier,
+  data: ClassifierData,
+  options: TrainClassifierOptions,
+): Promise<TrainHistory> {
   const n = checkShapes(model, data, 'data');
   if (options.validation) checkShapes(model, options.validation, 'validation');
   const { epochs, batchSize } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) inputError(`epochs must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) inputError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    inputError(`epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    inputError(`batchSize must be a positive integer, got ${batchSize}`);
   if (batchSize > n) inputError(`batchSize ${batchSize} is larger than the ${n} training rows`);
   const stepsPerEpoch = Math.min(Math.floor(n / batchSize), options.maxStepsPerEpoch ?? Infinity);
-  if (!(stepsPerEpoch >= 1)) inputError(`maxStepsPerEpoch must be >= 1, got ${options.maxStepsPerEpoch}`);
+  if (!(stepsPerEpoch >= 1))
+    inputError(`maxStepsPerEpoch must be >= 1, got ${options.maxStepsPerEpoch}`);
 
   const ids = await classIds(model, data.y, 'data');
   if (options.validation) await classIds(model, options.validation.y, 'validation');
   const rng = new Rng(options.seed ?? 0);
-  const trainer = new ClassifierTrainer(model, { ...options, seed: rng.nextSeed(), keepActivations: Boolean(options.afterStep) });
+  const trainer = new ClassifierTrainer(model, {
+    ...options,
+    seed: rng.nextSeed(),
+    keepActivations: Boolean(options.afterStep),
+  });
   const labels = tf.tensor1d(ids, 'int32');
   const total = epochs * stepsPerEpoch;
   const history: EpochSummary[] = [];
@@ -107,7 +118,12 @@ export async function trainClassifier(model: Classifier, data: ClassifierData, o
             step++;
             if (options.afterStep) {
               try {
-                await options.afterStep({ activations: result.activations!, labels: yb, labelIds, step });
+                await options.afterStep({
+                  activations: result.activations!,
+                  labels: yb,
+                  labelIds,
+                  step,
+                });
               } finally {
                 tf.dispose(result.activations!);
               }
@@ -165,14 +181,19 @@ class RunningSums {
     this.steps++;
     this.loss = this.swap(this.loss, tf.add(this.loss, r.loss));
     this.correct = this.swap(this.correct, tf.add(this.correct, r.correct));
-    if (r.extra) this.extra = this.extra ? this.swap(this.extra, tf.add(this.extra, r.extra)) : tf.clone(r.extra);
+    if (r.extra)
+      this.extra = this.extra
+        ? this.swap(this.extra, tf.add(this.extra, r.extra))
+        : tf.clone(r.extra);
     tf.dispose([r.loss, r.correct, r.extra ?? []].flat());
   }
 
   /** The means so far, in one read-back. */
   async read(): Promise<{ loss: number; accuracy: number; extraLoss?: number }> {
     if (this.steps === 0) return { loss: NaN, accuracy: NaN };
-    const [loss, correct, extra] = await readScalars(this.extra ? [this.loss, this.correct, this.extra] : [this.loss, this.correct]);
+    const [loss, correct, extra] = await readScalars(
+      this.extra ? [this.loss, this.correct, this.extra] : [this.loss, this.correct],
+    );
     const out: { loss: number; accuracy: number; extraLoss?: number } = {
       loss: loss / this.steps,
       accuracy: correct / (this.steps * this.batchSize),
@@ -192,7 +213,11 @@ class RunningSums {
 }
 
 /** Fraction of rows whose arg-max class matches the label (inference mode, one read-back). */
-export async function evaluateAccuracy(model: Classifier, data: ClassifierData, options: { batchSize?: number } = {}): Promise<number> {
+export async function evaluateAccuracy(
+  model: Classifier,
+  data: ClassifierData,
+  options: { batchSize?: number } = {},
+): Promise<number> {
   const n = checkShapes(model, data, 'data');
   await classIds(model, data.y, 'data');
   return (await takeScalar(correctCount(model, data, options.batchSize ?? 256))) / n;
@@ -207,7 +232,10 @@ function correctCount(model: Classifier, data: ClassifierData, batchSize: number
     const next = tf.tidy(() => {
       const logits = model.forward(tf.slice(data.x, start, size)).logits;
       const ids = deviceClassIds(tf.slice(data.y, start, size));
-      return tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), ids), 'float32'))) as tf.Scalar;
+      return tf.add(
+        correct,
+        tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), ids), 'float32')),
+      ) as tf.Scalar;
     });
     correct.dispose();
     correct = next;
@@ -217,10 +245,17 @@ function correctCount(model: Classifier, data: ClassifierData, batchSize: number
 
 /** Named activations of all rows of x (inference mode), computed in batches and concatenated.
  * The caller owns the returned tensors. */
-export function collectActivations(model: Classifier, x: tf.Tensor, names: readonly string[], options: { batchSize?: number } = {}): Activations {
+export function collectActivations(
+  model: Classifier,
+  x: tf.Tensor,
+  names: readonly string[],
+  options: { batchSize?: number } = {},
+): Activations {
   for (const name of names) {
     if (!model.activationNames.includes(name)) {
-      inputError(`${model.name} has no activation '${name}'; it has ${model.activationNames.join(', ')}`);
+      inputError(
+        `${model.name} has no activation '${name}'; it has ${model.activationNames.join(', ')}`,
+      );
     }
   }
   const batchSize = options.batchSize ?? 256;
@@ -272,7 +307,9 @@ function checkClassIds(model: Classifier, values: ArrayLike<number> | null, labe
     max = Math.max(max, values[i]);
   }
   if (!(min >= 0 && max < model.classes && Number.isInteger(min) && Number.isInteger(max))) {
-    inputError(`${label}.y class ids must be integers in [0, ${model.classes}), found range [${min}, ${max}]`);
+    inputError(
+      `${label}.y class ids must be integers in [0, ${model.classes}), found range [${min}, ${max}]`,
+    );
   }
 }
 
@@ -280,13 +317,19 @@ function checkClassIds(model: Classifier, values: ArrayLike<number> | null, labe
 function checkShapes(model: Classifier, data: ClassifierData, label: string): number {
   const n = data.x.shape[0];
   if (!(n >= 1)) inputError(`${label}.x has no rows`);
-  if (data.y.shape[0] !== n) inputError(`${label}.x has ${n} rows but ${label}.y has ${data.y.shape[0]}`);
+  if (data.y.shape[0] !== n)
+    inputError(`${label}.x has ${n} rows but ${label}.y has ${data.y.shape[0]}`);
   if (data.y.rank > 2 || (data.y.rank === 2 && data.y.shape[1] !== model.classes)) {
-    inputError(`${label}.y must be class ids [N] or one-hot [N, ${model.classes}], got [${data.y.shape}]`);
+    inputError(
+      `${label}.y must be class ids [N] or one-hot [N, ${model.classes}], got [${data.y.shape}]`,
+    );
   }
   const rowSize = data.x.shape.slice(1).reduce((a, b) => a * b, 1);
   const expected = model.inputShape.reduce((a, b) => a * b, 1);
-  if (rowSize !== expected) inputError(`${label}.x rows have shape [${data.x.shape.slice(1)}], ${model.name} expects [${model.inputShape}]`);
+  if (rowSize !== expected)
+    inputError(
+      `${label}.x rows have shape [${data.x.shape.slice(1)}], ${model.name} expects [${model.inputShape}]`,
+    );
   return n;
 }
 

@@ -55,9 +55,13 @@ export class ClassifierTrainer {
   private capLimit: tf.Scalar | null = null;
   private stepsSinceCap = 0;
 
-  constructor(readonly model: Classifier, private readonly options: TrainerOptions = {}) {
+  constructor(
+    readonly model: Classifier,
+    private readonly options: TrainerOptions = {},
+  ) {
     this.capEvery = options.capEvery ?? 1;
-    if (!Number.isInteger(this.capEvery) || this.capEvery < 1) inputError(`capEvery must be a positive integer, got ${options.capEvery}`);
+    if (!Number.isInteger(this.capEvery) || this.capEvery < 1)
+      inputError(`capEvery must be a positive integer, got ${options.capEvery}`);
     this.optimizer = options.optimizer ?? new FusedAdam(options.learningRate ?? 1e-3);
     this.ownsOptimizer = !options.optimizer;
     this.variables = model.trainableVariables;
@@ -76,7 +80,9 @@ export class ClassifierTrainer {
         const hits = tf.equal(tf.argMax(activations.logits, -1), labels);
         out.correct = tf.keep(tf.sum(tf.cast(hits, 'float32')) as tf.Scalar);
         if (options.keepActivations) {
-          out.activations = Object.fromEntries(Object.entries(activations).map(([k, v]) => [k, tf.keep(v)]));
+          out.activations = Object.fromEntries(
+            Object.entries(activations).map(([k, v]) => [k, tf.keep(v)]),
+          );
         }
       }
       return activations;
@@ -90,7 +96,10 @@ export class ClassifierTrainer {
       const task = tf.variableGrads(() => taskLoss(forward(true)), this.variables);
       out.loss = task.value;
       grads = task.grads;
-    } else if (options.capExtraGradient === false || (this.capScale && this.stepsSinceCap < this.capEvery)) {
+    } else if (
+      options.capExtraGradient === false ||
+      (this.capScale && this.stepsSinceCap < this.capEvery)
+    ) {
       // One pass on task + scale * extra: uncapped (scale 1), or with the last measured cap.
       const scale = options.capExtraGradient === false ? null : this.capScale;
       this.stepsSinceCap++;
@@ -106,7 +115,10 @@ export class ClassifierTrainer {
       grads = this.capLimit ? clipGlobalNorm(both.grads, this.capLimit) : both.grads;
     } else {
       const task = tf.variableGrads(() => taskLoss(forward(true)), this.variables);
-      const extra = tf.variableGrads(() => extraLoss(forward(false), labels, labelIds), this.variables);
+      const extra = tf.variableGrads(
+        () => extraLoss(forward(false), labels, labelIds),
+        this.variables,
+      );
       out.loss = task.value;
       out.extra = extra.value;
       const combined = combineCapped(task.grads, extra.grads);
@@ -129,15 +141,21 @@ export class ClassifierTrainer {
   }
 }
 
-const globalNorm = (g: tf.NamedTensorMap) => tf.sqrt(tf.addN(Object.values(g).map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
+const globalNorm = (g: tf.NamedTensorMap) =>
+  tf.sqrt(tf.addN(Object.values(g).map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
 
 /** task + min(1, |task| / |extra|) * extra, norms over all weights together; that scale, and
  * 2 |task| (the bound on the combined norm). Disposes its inputs. */
-function combineCapped(task: tf.NamedTensorMap, extra: tf.NamedTensorMap): { grads: tf.NamedTensorMap; scale: tf.Scalar; limit: tf.Scalar } {
+function combineCapped(
+  task: tf.NamedTensorMap,
+  extra: tf.NamedTensorMap,
+): { grads: tf.NamedTensorMap; scale: tf.Scalar; limit: tf.Scalar } {
   const combined = tf.tidy(() => {
     const taskNorm = globalNorm(task);
-    const scale: tf.Tensor = Object.keys(extra).length === 0 ? tf.scalar(0)
-      : tf.minimum(1, tf.div(taskNorm, tf.add(globalNorm(extra), 1e-12)));
+    const scale: tf.Tensor =
+      Object.keys(extra).length === 0
+        ? tf.scalar(0)
+        : tf.minimum(1, tf.div(taskNorm, tf.add(globalNorm(extra), 1e-12)));
     const out: tf.NamedTensorMap = {};
     for (const name of new Set([...Object.keys(task), ...Object.keys(extra)])) {
       const t = task[name];
@@ -154,7 +172,9 @@ function combineCapped(task: tf.NamedTensorMap, extra: tf.NamedTensorMap): { gra
 function clipGlobalNorm(grads: tf.NamedTensorMap, limit: tf.Scalar): tf.NamedTensorMap {
   const clipped = tf.tidy(() => {
     const factor = tf.minimum(1, tf.div(limit, tf.add(globalNorm(grads), 1e-12)));
-    return Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, factor)])) as tf.NamedTensorMap;
+    return Object.fromEntries(
+      Object.entries(grads).map(([name, g]) => [name, tf.mul(g, factor)]),
+    ) as tf.NamedTensorMap;
   });
   tf.dispose(Object.values(grads));
   return clipped;

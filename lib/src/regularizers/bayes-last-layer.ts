@@ -48,12 +48,23 @@ export class BayesLastLayer {
 
   /** Starts from `init` (e.g. a trained deterministic layer), so training refines rather than
    * restarts. */
-  constructor(readonly inDim: number, readonly outDim: number, init: DenseWeights, options: BayesLastLayerOptions = {}) {
+  constructor(
+    readonly inDim: number,
+    readonly outDim: number,
+    init: DenseWeights,
+    options: BayesLastLayerOptions = {},
+  ) {
     if (!Number.isInteger(inDim) || inDim < 1 || !Number.isInteger(outDim) || outDim < 1) {
       inputError(`BayesLastLayer needs positive integer sizes, got ${inDim} -> ${outDim}`);
     }
-    if (init.kernel.shape[0] !== inDim || init.kernel.shape[1] !== outDim || init.bias.shape[0] !== outDim) {
-      inputError(`BayesLastLayer init has kernel [${init.kernel.shape}] and bias [${init.bias.shape}], expected [${inDim},${outDim}] and [${outDim}]`);
+    if (
+      init.kernel.shape[0] !== inDim ||
+      init.kernel.shape[1] !== outDim ||
+      init.bias.shape[0] !== outDim
+    ) {
+      inputError(
+        `BayesLastLayer init has kernel [${init.kernel.shape}] and bias [${init.bias.shape}], expected [${inDim},${outDim}] and [${outDim}]`,
+      );
     }
     this.priorSd = options.priorSd ?? Math.sqrt(2 / (inDim + outDim));
     const initialSd = options.initialSd ?? 1e-3;
@@ -73,7 +84,9 @@ export class BayesLastLayer {
 
   /** Logits with the posterior mean weights (used for prediction). */
   meanLogits(h: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.add(tf.matMul(h, this.kernelMean as tf.Tensor2D), this.biasMean) as tf.Tensor2D);
+    return tf.tidy(
+      () => tf.add(tf.matMul(h, this.kernelMean as tf.Tensor2D), this.biasMean) as tf.Tensor2D,
+    );
   }
 
   /** One posterior draw of the logits per example, by the local reparametrisation trick: the logits
@@ -98,10 +111,19 @@ export class BayesLastLayer {
         const sd = tf.softplus(rho);
         // log(s / sd) + (sd^2 + mu^2) / (2 s^2) - 1/2
         return tf.sum(
-          tf.sub(tf.add(tf.sub(Math.log(this.priorSd), tf.log(sd)), tf.div(tf.add(tf.square(sd), tf.square(mean)), 2 * s2)), 0.5),
+          tf.sub(
+            tf.add(
+              tf.sub(Math.log(this.priorSd), tf.log(sd)),
+              tf.div(tf.add(tf.square(sd), tf.square(mean)), 2 * s2),
+            ),
+            0.5,
+          ),
         );
       };
-      return tf.add(term(this.kernelMean, this.kernelRho), term(this.biasMean, this.biasRho)) as tf.Scalar;
+      return tf.add(
+        term(this.kernelMean, this.kernelRho),
+        term(this.biasMean, this.biasRho),
+      ) as tf.Scalar;
     });
   }
 
@@ -139,16 +161,21 @@ export async function trainBayesLastLayer(
   options: BayesLayerTrainingOptions = {},
 ): Promise<BayesLayerEpoch[]> {
   const n = features.shape[0];
-  if (features.shape[1] !== layer.inDim) inputError(`features have ${features.shape[1]} columns, the layer expects ${layer.inDim}`);
-  if (labels.length !== n) inputError(`features have ${n} rows but there are ${labels.length} labels`);
+  if (features.shape[1] !== layer.inDim)
+    inputError(`features have ${features.shape[1]} columns, the layer expects ${layer.inDim}`);
+  if (labels.length !== n)
+    inputError(`features have ${n} rows but there are ${labels.length} labels`);
   const epochs = options.epochs ?? 5;
   const batchSize = Math.min(options.batchSize ?? 128, n);
   const lambda = options.lambda ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 1) inputError(`epochs must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) inputError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    inputError(`epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    inputError(`batchSize must be a positive integer, got ${batchSize}`);
   if (!(lambda >= 0)) inputError(`lambda must be >= 0, got ${lambda}`);
   for (let i = 0; i < n; i++) {
-    if (!(labels[i] >= 0 && labels[i] < layer.outDim)) inputError(`label ${labels[i]} at row ${i} is outside 0..${layer.outDim - 1}`);
+    if (!(labels[i] >= 0 && labels[i] < layer.outDim))
+      inputError(`label ${labels[i]} at row ${i} is outside 0..${layer.outDim - 1}`);
   }
   const rng = new Rng(options.seed ?? 0);
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
@@ -170,7 +197,9 @@ export async function trainBayesLastLayer(
           let batchCe: tf.Scalar | null = null;
           // ascendStep maximises: hand it the negative free energy.
           const negLoss = ascendStep(optimizer, variables, () => {
-            batchCe = tf.keep(tf.losses.softmaxCrossEntropy(y, layer.sampledLogits(h, seed)) as tf.Scalar);
+            batchCe = tf.keep(
+              tf.losses.softmaxCrossEntropy(y, layer.sampledLogits(h, seed)) as tf.Scalar,
+            );
             return tf.neg(tf.add(batchCe, tf.mul(lambda / n, layer.kl()))) as tf.Scalar;
           });
           negLoss.dispose();

@@ -11,10 +11,28 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import type { MiRegularizer } from './regularizer';
 import { Rng } from '../random/rng';
-import { Critic, CriticChoice, Negatives, NEGATIVE_KINDS, createCritic, criticScores, derangement } from '../mi/neural/critics';
+import {
+  Critic,
+  CriticChoice,
+  Negatives,
+  NEGATIVE_KINDS,
+  createCritic,
+  criticScores,
+  derangement,
+} from '../mi/neural/critics';
 import { Activation } from '../mi/neural/mlp';
-import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName } from '../mi/neural/objectives';
-import { GaussianConditional, UPPER_BOUND_NAMES, UpperBoundName, upperBound } from '../mi/neural/upper';
+import {
+  BoundOptions,
+  LowerBoundName,
+  LowerBoundObjective,
+  checkBoundName,
+} from '../mi/neural/objectives';
+import {
+  GaussianConditional,
+  UPPER_BOUND_NAMES,
+  UpperBoundName,
+  upperBound,
+} from '../mi/neural/upper';
 import {
   DivergenceLimits,
   MI_BOUND_LIMITS,
@@ -36,7 +54,10 @@ class DivergenceWatch {
   private reading = false;
   private problem: string | null = null;
 
-  constructor(private readonly label: string, private readonly limits: DivergenceLimits) {}
+  constructor(
+    private readonly label: string,
+    private readonly limits: DivergenceLimits,
+  ) {}
 
   record(value: tf.Scalar): void {
     // Kept: updateCritic is often called inside the host's tf.tidy, which would dispose the sum.
@@ -93,16 +114,25 @@ interface StepOptions {
 }
 
 function checkBatch(x: tf.Tensor2D, y: tf.Tensor2D, dims: [number, number]): void {
-  if (x.rank !== 2 || x.shape[1] !== dims[0]) inputError(`x must be [batch, ${dims[0]}], got [${x.shape}]`);
-  if (y.rank !== 2 || y.shape[1] !== dims[1]) inputError(`y must be [batch, ${dims[1]}], got [${y.shape}]`);
-  if (x.shape[0] !== y.shape[0]) inputError(`x and y have mismatched batch sizes: ${x.shape[0]} vs ${y.shape[0]}`);
-  if (x.shape[0] < 3) inputError(`a batch needs at least 3 rows to form negatives, got ${x.shape[0]}`);
+  if (x.rank !== 2 || x.shape[1] !== dims[0])
+    inputError(`x must be [batch, ${dims[0]}], got [${x.shape}]`);
+  if (y.rank !== 2 || y.shape[1] !== dims[1])
+    inputError(`y must be [batch, ${dims[1]}], got [${y.shape}]`);
+  if (x.shape[0] !== y.shape[0])
+    inputError(`x and y have mismatched batch sizes: ${x.shape[0]} vs ${y.shape[0]}`);
+  if (x.shape[0] < 3)
+    inputError(`a batch needs at least 3 rows to form negatives, got ${x.shape[0]}`);
 }
 
-function resolveStep(options: StepOptions): { learningRate: number; clipGradNorm?: number; rng: Rng } {
+function resolveStep(options: StepOptions): {
+  learningRate: number;
+  clipGradNorm?: number;
+  rng: Rng;
+} {
   const learningRate = options.learningRate ?? 1e-3;
   if (!(learningRate > 0)) inputError(`learningRate must be positive, got ${learningRate}`);
-  if (options.clipGradNorm !== undefined && !(options.clipGradNorm > 0)) inputError(`clipGradNorm must be positive, got ${options.clipGradNorm}`);
+  if (options.clipGradNorm !== undefined && !(options.clipGradNorm > 0))
+    inputError(`clipGradNorm must be positive, got ${options.clipGradNorm}`);
   return { learningRate, clipGradNorm: options.clipGradNorm, rng: new Rng(options.seed ?? 0) };
 }
 
@@ -123,14 +153,21 @@ export class NeuralMiLowerBound implements MiBoundRegularizer {
   private readonly step: { learningRate: number; clipGradNorm?: number; rng: Rng };
   private readonly watch: DivergenceWatch;
 
-  constructor(readonly xDim: number, readonly yDim: number, options: NeuralMiLowerBoundOptions = {}) {
+  constructor(
+    readonly xDim: number,
+    readonly yDim: number,
+    options: NeuralMiLowerBoundOptions = {},
+  ) {
     const name = checkBoundName(options.bound ?? 'mine');
     this.step = resolveStep(options);
     this.negatives = options.negatives ?? 'all';
-    if (!(NEGATIVE_KINDS as readonly string[]).includes(this.negatives)) inputError(`negatives must be one of ${NEGATIVE_KINDS.join(', ')}`);
+    if (!(NEGATIVE_KINDS as readonly string[]).includes(this.negatives))
+      inputError(`negatives must be one of ${NEGATIVE_KINDS.join(', ')}`);
     this.shuffles = options.shuffles ?? (name === 'alpha' ? 2 : 1);
-    if (!Number.isInteger(this.shuffles) || this.shuffles < 1) inputError(`shuffles must be a positive integer, got ${this.shuffles}`);
-    if (name === 'alpha' && this.negatives === 'shuffle' && this.shuffles < 2) inputError('the alpha bound needs at least 2 shuffles');
+    if (!Number.isInteger(this.shuffles) || this.shuffles < 1)
+      inputError(`shuffles must be a positive integer, got ${this.shuffles}`);
+    if (name === 'alpha' && this.negatives === 'shuffle' && this.shuffles < 2)
+      inputError('the alpha bound needs at least 2 shuffles');
     const rng = this.step.rng;
     if (options.critic !== undefined && typeof options.critic !== 'string') {
       this.critic = options.critic;
@@ -174,7 +211,10 @@ export class NeuralMiLowerBound implements MiBoundRegularizer {
 
   private scores(x: tf.Tensor2D, y: tf.Tensor2D) {
     const n = x.shape[0];
-    const perms = this.negatives === 'shuffle' ? Array.from({ length: this.shuffles }, () => derangement(n, this.step.rng)) : undefined;
+    const perms =
+      this.negatives === 'shuffle'
+        ? Array.from({ length: this.shuffles }, () => derangement(n, this.step.rng))
+        : undefined;
     return criticScores(this.critic, x, y, this.negatives, perms);
   }
 
@@ -204,12 +244,21 @@ export class NeuralMiUpperBound implements MiBoundRegularizer {
   private readonly clipGradNorm?: number;
   private readonly watch: DivergenceWatch;
 
-  constructor(readonly xDim: number, readonly yDim: number, options: NeuralMiUpperBoundOptions = {}) {
+  constructor(
+    readonly xDim: number,
+    readonly yDim: number,
+    options: NeuralMiUpperBoundOptions = {},
+  ) {
     this.name = options.bound ?? 'club';
-    if (!(UPPER_BOUND_NAMES as readonly string[]).includes(this.name)) inputError(`bound must be one of ${UPPER_BOUND_NAMES.join(', ')}; got '${this.name}'`);
+    if (!(UPPER_BOUND_NAMES as readonly string[]).includes(this.name))
+      inputError(`bound must be one of ${UPPER_BOUND_NAMES.join(', ')}; got '${this.name}'`);
     const step = resolveStep(options);
     this.clipGradNorm = step.clipGradNorm;
-    this.q = new GaussianConditional(xDim, yDim, { hidden: options.hidden, activation: options.activation, seed: step.rng.nextSeed() });
+    this.q = new GaussianConditional(xDim, yDim, {
+      hidden: options.hidden,
+      activation: options.activation,
+      seed: step.rng.nextSeed(),
+    });
     this.optimizer = tf.train.adam(step.learningRate);
     this.watch = new DivergenceWatch(`NeuralMiUpperBound (${this.name})`, likelihoodLimits(yDim));
   }

@@ -7,7 +7,12 @@ import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import { summarizeFinite, type Summary } from '../report/summary';
 import { SampleInput, toMatrixAsync } from '../mi/matrix';
-import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from '../mi/neural/batches';
+import {
+  EpochBatcher,
+  Float32Rows,
+  evaluationBlocks,
+  splitTrainHeldOut,
+} from '../mi/neural/batches';
 import { LAYER_TERM_NAMES, LayerTermName, LayerTermOptions, createLayerTerm } from './layer-terms';
 
 /** One term's estimates over seeds: mean ± sd of the finite ones (n counts them: a critic that
@@ -39,13 +44,15 @@ export async function estimateLayerInformation(
   options: LayerTermEstimateOptions = {},
 ): Promise<Partial<Record<LayerTermName, LayerTermEstimate>>> {
   const m = await toMatrixAsync(features, 'features');
-  if (labels.length !== m.rows) inputError(`features have ${m.rows} rows but there are ${labels.length} labels`);
+  if (labels.length !== m.rows)
+    inputError(`features have ${m.rows} rows but there are ${labels.length} labels`);
   const y = Int32Array.from(labels);
   const terms = options.terms ?? LAYER_TERM_NAMES;
   for (const t of terms) if (!LAYER_TERM_NAMES.includes(t)) inputError(`unknown layer term '${t}'`);
   const steps = options.steps ?? 1000;
   const seeds = options.seeds ?? [0, 1, 2];
-  if (!Number.isInteger(steps) || steps < 1) inputError(`steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    inputError(`steps must be a positive integer, got ${steps}`);
   if (seeds.length === 0) inputError('estimateLayerInformation needs at least one seed');
   const rows = new Float32Rows(m);
   const values: Partial<Record<LayerTermName, number[]>> = {};
@@ -58,7 +65,10 @@ export async function estimateLayerInformation(
     if (batchSize < 2) inputError(`too few rows (${m.rows}) to train and read out a critic`);
     const blocks = evaluationBlocks(split.heldOut, batchSize);
     for (const name of terms) {
-      const term = createLayerTerm(name, m.cols, classes, { ...options.critic, seed: rng.fork(name).nextSeed() });
+      const term = createLayerTerm(name, m.cols, classes, {
+        ...options.critic,
+        seed: rng.fork(name).nextSeed(),
+      });
       const batcher = new EpochBatcher(split.train, batchSize, rng.fork(`${name}-batches`));
       try {
         for (let s = 0; s < steps; s++) {
@@ -68,11 +78,17 @@ export async function estimateLayerInformation(
           h.dispose();
           done++;
           if (s % 50 === 49) {
-            options.onProgress?.({ step: done, total, metrics: { [name]: await term.takeAverage() } });
+            options.onProgress?.({
+              step: done,
+              total,
+              metrics: { [name]: await term.takeAverage() },
+            });
             await new Promise<void>((resolve) => setImmediate(resolve));
           }
         }
-        const estimates = blocks.map((block) => tf.tidy(() => term.estimate(rows.take(block), takeLabels(y, block))));
+        const estimates = blocks.map((block) =>
+          tf.tidy(() => term.estimate(rows.take(block), takeLabels(y, block))),
+        );
         const read = await readScalars(estimates).finally(() => tf.dispose(estimates));
         (values[name] ??= []).push(read.reduce((a, v) => a + v, 0) / blocks.length);
       } finally {
@@ -81,7 +97,8 @@ export async function estimateLayerInformation(
     }
   }
   const out: Partial<Record<LayerTermName, LayerTermEstimate>> = {};
-  for (const name of terms) out[name] = { ...summarizeFinite(values[name]!), values: values[name]! };
+  for (const name of terms)
+    out[name] = { ...summarizeFinite(values[name]!), values: values[name]! };
   return out;
 }
 

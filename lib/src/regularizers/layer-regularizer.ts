@@ -42,15 +42,19 @@ export interface LayerRegularizerOptions {
  * Returns the same signs in the fixed order of LAYER_TERM_NAMES. */
 export function checkLayerTermSigns(signs: unknown): LayerTermSigns {
   if (typeof signs !== 'object' || signs === null || Array.isArray(signs)) {
-    inputError(`layer terms must be a map of term to sign, e.g. { tc: 1 }; got ${JSON.stringify(signs)}`);
+    inputError(
+      `layer terms must be a map of term to sign, e.g. { tc: 1 }; got ${JSON.stringify(signs)}`,
+    );
   }
   const entries = Object.entries(signs as Record<string, unknown>);
-  if (entries.length === 0) inputError(`layer terms need at least one of ${LAYER_TERM_NAMES.join(', ')}`);
+  if (entries.length === 0)
+    inputError(`layer terms need at least one of ${LAYER_TERM_NAMES.join(', ')}`);
   for (const [name, sign] of entries) {
     if (!(LAYER_TERM_NAMES as readonly string[]).includes(name)) {
       inputError(`unknown layer term '${name}' (expected ${LAYER_TERM_NAMES.join(', ')})`);
     }
-    if (sign !== 1 && sign !== -1) inputError(`the sign of layer term '${name}' must be 1 or -1, got ${String(sign)}`);
+    if (sign !== 1 && sign !== -1)
+      inputError(`the sign of layer term '${name}' must be 1 or -1, got ${String(sign)}`);
   }
   const given = signs as LayerTermSigns;
   const ordered: LayerTermSigns = {};
@@ -79,7 +83,10 @@ export class LayerMiRegularizer implements MiRegularizer<BatchLabels> {
     for (const name of Object.keys(this.signs) as LayerTermName[]) {
       const termSeed = rng.fork(name).nextSeed();
       const termOptions = { ...options.critic, ...options.termOptions?.[name], seed: termSeed };
-      this.terms.push({ term: createLayerTerm(name, units, classes, termOptions), sign: this.signs[name]! });
+      this.terms.push({
+        term: createLayerTerm(name, units, classes, termOptions),
+        sign: this.signs[name]!,
+      });
     }
   }
 

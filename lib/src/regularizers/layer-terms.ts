@@ -28,7 +28,12 @@ import { takeScalar } from '../backend/read';
 import { columnPermutations, shuffleColumns, stratifiedColumnPermutations } from './column-shuffle';
 
 export type LayerTermName = 'tc' | 'conditionalTc' | 'unitLabelMi' | 'labelMi';
-export const LAYER_TERM_NAMES: readonly LayerTermName[] = ['tc', 'conditionalTc', 'unitLabelMi', 'labelMi'];
+export const LAYER_TERM_NAMES: readonly LayerTermName[] = [
+  'tc',
+  'conditionalTc',
+  'unitLabelMi',
+  'labelMi',
+];
 
 /** Integer class labels of a batch: on the JS side (needed for strata), or as an int32 tensor, which
  * is read synchronously (so not on a GPU backend; trainClassifier's hooks get the JS-side labelIds). */
@@ -64,7 +69,8 @@ export function toLabelArray(labels: BatchLabels, rows: number, classes: number)
   const arr = labels instanceof tf.Tensor ? readLabelsSync(labels) : labels;
   if (arr.length !== rows) inputError(`the batch has ${rows} rows but ${arr.length} labels`);
   for (let i = 0; i < arr.length; i++) {
-    if (!(Number.isInteger(arr[i]) && arr[i] >= 0 && arr[i] < classes)) inputError(`label ${arr[i]} at row ${i} is outside 0..${classes - 1}`);
+    if (!(Number.isInteger(arr[i]) && arr[i] >= 0 && arr[i] < classes))
+      inputError(`label ${arr[i]} at row ${i} is outside 0..${classes - 1}`);
   }
   return arr;
 }
@@ -82,7 +88,8 @@ function readLabelsSync(labels: tf.Tensor1D): Int32Array {
 }
 
 function checkLayer(h: tf.Tensor2D, units: number): void {
-  if (h.rank !== 2 || h.shape[1] !== units) inputError(`expected a layer of shape [batch, ${units}], got [${h.shape}]`);
+  if (h.rank !== 2 || h.shape[1] !== units)
+    inputError(`expected a layer of shape [batch, ${units}], got [${h.shape}]`);
   if (h.shape[0] < 2) inputError(`a batch needs at least 2 rows to shuffle, got ${h.shape[0]}`);
 }
 
@@ -92,7 +99,9 @@ export function prepareLayer(h: tf.Tensor2D, noise: number, seed: number): tf.Te
     const { mean, variance } = tf.moments(h, 0);
     const floor = tf.add(tf.mul(stopGradient(tf.mean(variance)), 1e-2), 1e-8);
     const z = tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, floor))) as tf.Tensor2D;
-    return noise > 0 ? (tf.add(z, tf.randomNormal(z.shape, 0, noise, 'float32', seed)) as tf.Tensor2D) : z;
+    return noise > 0
+      ? (tf.add(z, tf.randomNormal(z.shape, 0, noise, 'float32', seed)) as tf.Tensor2D)
+      : z;
   });
 }
 
@@ -106,13 +115,22 @@ interface Resolved {
 
 function resolve(options: LayerTermOptions, label: LayerTermName): Resolved {
   // Classifier critics (Barber-Agakov) are well conditioned and may learn fast; MINE critics not.
-  const learningRate = options.learningRate ?? (label === 'unitLabelMi' || label === 'labelMi' ? 1e-2 : 1e-3);
+  const learningRate =
+    options.learningRate ?? (label === 'unitLabelMi' || label === 'labelMi' ? 1e-2 : 1e-3);
   const noise = options.noise ?? 0.1;
   const shuffles = options.shuffles ?? 1;
-  if (!(learningRate > 0)) inputError(`${label}: learningRate must be positive, got ${learningRate}`);
+  if (!(learningRate > 0))
+    inputError(`${label}: learningRate must be positive, got ${learningRate}`);
   if (!(noise >= 0)) inputError(`${label}: noise must be >= 0, got ${noise}`);
-  if (!Number.isInteger(shuffles) || shuffles < 1) inputError(`${label}: shuffles must be a positive integer, got ${shuffles}`);
-  return { learningRate, emaRate: options.emaRate ?? 0.01, noise, shuffles, rng: new Rng(options.seed ?? 0).fork(label) };
+  if (!Number.isInteger(shuffles) || shuffles < 1)
+    inputError(`${label}: shuffles must be a positive integer, got ${shuffles}`);
+  return {
+    learningRate,
+    emaRate: options.emaRate ?? 0.01,
+    noise,
+    shuffles,
+    rng: new Rng(options.seed ?? 0).fork(label),
+  };
 }
 
 /** Shared bookkeeping: an optimiser, a device-side running sum of estimates, disposal. */
@@ -122,9 +140,15 @@ abstract class TermBase implements LayerTerm {
   private sum: tf.Scalar | null = null;
   private count = 0;
 
-  constructor(protected readonly settings: Resolved, readonly units: number, readonly classes: number) {
-    if (!Number.isInteger(units) || units < 2) inputError(`a layer term needs at least 2 units, got ${units}`);
-    if (!Number.isInteger(classes) || classes < 2) inputError(`a layer term needs at least 2 classes, got ${classes}`);
+  constructor(
+    protected readonly settings: Resolved,
+    readonly units: number,
+    readonly classes: number,
+  ) {
+    if (!Number.isInteger(units) || units < 2)
+      inputError(`a layer term needs at least 2 units, got ${units}`);
+    if (!Number.isInteger(classes) || classes < 2)
+      inputError(`a layer term needs at least 2 classes, got ${classes}`);
     this.optimizer = tf.train.adam(settings.learningRate);
   }
 
@@ -135,7 +159,9 @@ abstract class TermBase implements LayerTerm {
   updateCritic(h: tf.Tensor2D, labels: BatchLabels): void {
     checkLayer(h, this.units);
     const y = toLabelArray(labels, h.shape[0], this.classes);
-    const value = ascendStep(this.optimizer, this.criticVariables, () => this.objective(h, y, true));
+    const value = ascendStep(this.optimizer, this.criticVariables, () =>
+      this.objective(h, y, true),
+    );
     const next = this.sum ? (tf.add(this.sum, value) as tf.Scalar) : value.clone();
     this.sum?.dispose();
     value.dispose();
@@ -174,9 +200,17 @@ abstract class ShuffledMineTerm extends TermBase {
   private readonly critic: Mlp;
   private readonly ema: MineEma;
 
-  constructor(name: LayerTermName, units: number, classes: number, options: LayerTermOptions, private readonly seesLabels: boolean) {
+  constructor(
+    name: LayerTermName,
+    units: number,
+    classes: number,
+    options: LayerTermOptions,
+    private readonly seesLabels: boolean,
+  ) {
     super(resolve(options, name), units, classes);
-    this.critic = new Mlp(units + (seesLabels ? classes : 0), options.hidden ?? [128, 128], 1, { seed: this.settings.rng.nextSeed() });
+    this.critic = new Mlp(units + (seesLabels ? classes : 0), options.hidden ?? [128, 128], 1, {
+      seed: this.settings.rng.nextSeed(),
+    });
     this.ema = new MineEma(this.settings.emaRate);
   }
 
@@ -194,8 +228,15 @@ abstract class ShuffledMineTerm extends TermBase {
     return tf.tidy(() => {
       const z = prepareLayer(h, noise, seed);
       const y = this.seesLabels ? oneHot(labels, this.classes) : null;
-      const score = (t: tf.Tensor2D) => tf.reshape(this.critic.apply(y ? tf.concat([t, y], 1) : t), [-1]) as tf.Tensor1D;
-      const scores: CriticScores = { joint: score(z), marginal: tf.stack(perms.map((p) => score(shuffleColumns(z, p))), 1) as tf.Tensor2D };
+      const score = (t: tf.Tensor2D) =>
+        tf.reshape(this.critic.apply(y ? tf.concat([t, y], 1) : t), [-1]) as tf.Tensor1D;
+      const scores: CriticScores = {
+        joint: score(z),
+        marginal: tf.stack(
+          perms.map((p) => score(shuffleColumns(z, p))),
+          1,
+        ) as tf.Tensor2D,
+      };
       return mineBound(scores, this.ema, training);
     });
   }
@@ -249,7 +290,9 @@ export class UnitLabelInformationTerm extends TermBase {
 
   constructor(units: number, classes: number, options: LayerTermOptions = {}) {
     super(resolve(options, 'unitLabelMi'), units, classes);
-    this.critics = new BatchedMlp(units, 1, options.hidden ?? [16], classes, { seed: this.settings.rng.nextSeed() });
+    this.critics = new BatchedMlp(units, 1, options.hidden ?? [16], classes, {
+      seed: this.settings.rng.nextSeed(),
+    });
   }
 
   protected get criticVariables(): tf.Variable[] {
@@ -267,7 +310,9 @@ export class UnitLabelInformationTerm extends TermBase {
     return tf.tidy(() => {
       const n = h.shape[0];
       const z = prepareLayer(h, this.settings.noise, seed);
-      const logits = this.critics.apply(tf.reshape(tf.transpose(z), [this.units, n, 1]) as tf.Tensor3D);
+      const logits = this.critics.apply(
+        tf.reshape(tf.transpose(z), [this.units, n, 1]) as tf.Tensor3D,
+      );
       // log-softmax by hand: the wasm backend has no LogSoftmax kernel.
       const logq = tf.sub(logits, logSumExp(logits, 2, true));
       const y = tf.reshape(oneHot(labels, this.classes), [1, n, this.classes]);
@@ -295,7 +340,9 @@ export class LabelInformationTerm extends TermBase {
 
   constructor(units: number, classes: number, options: LayerTermOptions = {}) {
     super(resolve(options, 'labelMi'), units, classes);
-    this.critic = new Mlp(units, options.hidden ?? [128], classes, { seed: this.settings.rng.nextSeed() });
+    this.critic = new Mlp(units, options.hidden ?? [128], classes, {
+      seed: this.settings.rng.nextSeed(),
+    });
   }
 
   protected get criticVariables(): tf.Variable[] {
@@ -319,7 +366,12 @@ export class LabelInformationTerm extends TermBase {
   }
 }
 
-export function createLayerTerm(name: LayerTermName, units: number, classes: number, options: LayerTermOptions = {}): LayerTerm {
+export function createLayerTerm(
+  name: LayerTermName,
+  units: number,
+  classes: number,
+  options: LayerTermOptions = {},
+): LayerTerm {
   switch (name) {
     case 'tc':
       return new TotalCorrelationTerm(units, classes, options);
@@ -330,6 +382,8 @@ export function createLayerTerm(name: LayerTermName, units: number, classes: num
     case 'labelMi':
       return new LabelInformationTerm(units, classes, options);
     default:
-      return inputError(`layer term must be one of ${LAYER_TERM_NAMES.join(', ')}; got '${name as string}'`);
+      return inputError(
+        `layer term must be one of ${LAYER_TERM_NAMES.join(', ')}; got '${name as string}'`,
+      );
   }
 }

@@ -8,7 +8,9 @@ import { committedResults, resultRecords } from './results';
 export function showCommittedResults(notebook: string): boolean {
   const committed = committedResults(notebook);
   if (!committed) {
-    console.log(`no full-profile results are committed yet; \`npm run full -- --only ${notebook}\` computes them`);
+    console.log(
+      `no full-profile results are committed yet; \`npm run full -- --only ${notebook}\` computes them`,
+    );
     return false;
   }
   const at = `${committed.profile} profile, backend ${committed.backend}, commit ${committed.commit.slice(0, 7)}`;

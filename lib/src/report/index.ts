@@ -15,7 +15,15 @@ export {
   VERDICTS,
   NOT_RUN_HERE,
 } from './results';
-export type { Verdict, ResultRow, NotRunRow, Claim, Results, ResultsInput, WrittenResults } from './results';
+export type {
+  Verdict,
+  ResultRow,
+  NotRunRow,
+  Claim,
+  Results,
+  ResultsInput,
+  WrittenResults,
+} from './results';
 export { runOnce, runMany, runCacheDir } from './runs';
 export { runName, renameStoredRuns } from './runs';
 export type { RunJob, StoredRunsStatus } from './runs';

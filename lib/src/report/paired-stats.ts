@@ -21,19 +21,26 @@ export interface PairedComparison {
   pSign: number;
 }
 
-export function pairedComparison(treated: readonly number[], baseline: readonly number[]): PairedComparison {
+export function pairedComparison(
+  treated: readonly number[],
+  baseline: readonly number[],
+): PairedComparison {
   if (treated.length !== baseline.length) {
-    inputError(`paired comparison needs equal lengths, got ${treated.length} treated vs ${baseline.length} baseline values`);
+    inputError(
+      `paired comparison needs equal lengths, got ${treated.length} treated vs ${baseline.length} baseline values`,
+    );
   }
   if (treated.length === 0) inputError('paired comparison needs at least one pair');
   const diffs = treated.map((v, i) => {
     const d = v - baseline[i];
-    if (!Number.isFinite(d)) inputError(`paired comparison: pair ${i} is not finite (${v} vs ${baseline[i]})`);
+    if (!Number.isFinite(d))
+      inputError(`paired comparison: pair ${i} is not finite (${v} vs ${baseline[i]})`);
     return d;
   });
   const n = diffs.length;
   const meanDiff = diffs.reduce((a, b) => a + b, 0) / n;
-  const sdDiff = n > 1 ? Math.sqrt(diffs.reduce((a, d) => a + (d - meanDiff) ** 2, 0) / (n - 1)) : 0;
+  const sdDiff =
+    n > 1 ? Math.sqrt(diffs.reduce((a, d) => a + (d - meanDiff) ** 2, 0) / (n - 1)) : 0;
   let t = NaN;
   let pT = NaN;
   let ci95: [number, number] = [-Infinity, Infinity];
@@ -48,7 +55,18 @@ export function pairedComparison(treated: readonly number[], baseline: readonly 
   }
   const wins = diffs.filter((d) => d > 0).length;
   const losses = diffs.filter((d) => d < 0).length;
-  return { n, meanDiff, sdDiff, ci95, t, pT, wins, losses, ties: n - wins - losses, pSign: signTestP(wins, losses) };
+  return {
+    n,
+    meanDiff,
+    sdDiff,
+    ci95,
+    t,
+    pT,
+    wins,
+    losses,
+    ties: n - wins - losses,
+    pSign: signTestP(wins, losses),
+  };
 }
 
 /** Exact two-sided binomial sign test with p = 1/2. */
@@ -91,8 +109,9 @@ function logChoose(n: number, k: number): number {
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+    1.5056327351493116e-7,
   ];
   const z = x - 1;
   let a = c[0];
@@ -105,7 +124,9 @@ export function logGamma(x: number): number {
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  const front = Math.exp(
+    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x),
+  );
   if (x > (a + 1) / (a + b + 2)) return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
   return (front * betaContinuedFraction(x, a, b)) / a;
 }

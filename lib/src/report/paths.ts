@@ -30,8 +30,14 @@ export function cacheRoot(): string {
 
 /** A notebook's name as used for folders: the file name without .ipynb, e.g. '000-mmim'. */
 export function checkNotebookName(notebook: string): string {
-  if (typeof notebook !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(notebook) || notebook.endsWith('.ipynb')) {
-    inputError(`notebook name must look like '000-mmim' (letters, digits, . _ -; no .ipynb); got ${JSON.stringify(notebook)}`);
+  if (
+    typeof notebook !== 'string' ||
+    !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(notebook) ||
+    notebook.endsWith('.ipynb')
+  ) {
+    inputError(
+      `notebook name must look like '000-mmim' (letters, digits, . _ -; no .ipynb); got ${JSON.stringify(notebook)}`,
+    );
   }
   return notebook;
 }

@@ -19,7 +19,6 @@ import { PROFILES, profile, type Profile } from './profile';
 export type Verdict = 'reproduced' | 'not reproduced' | 'inconclusive';
 export const VERDICTS: readonly Verdict[] = ['reproduced', 'not reproduced', 'inconclusive'];
 
-
 export interface ResultRow {
   /** The paper's table or figure, e.g. 'Table 1'. */
   table: string;
@@ -56,7 +55,10 @@ export function verdictTally(verdicts: ReadonlyArray<Verdict | typeof NOT_RUN_HE
 }
 
 /** A row that says the paper's number could not be checked here, and why. */
-export function notRunRow(row: Omit<NotRunRow, 'ours' | 'verdict' | 'reason'>, reason: string): NotRunRow {
+export function notRunRow(
+  row: Omit<NotRunRow, 'ours' | 'verdict' | 'reason'>,
+  reason: string,
+): NotRunRow {
   return { ...row, ours: null, verdict: NOT_RUN_HERE, reason };
 }
 
@@ -95,7 +97,8 @@ export interface WrittenResults {
 
 /** Validate, stamp (profile, backend, commit) and write the notebook's results atomically. */
 export function writeResults(input: ResultsInput): WrittenResults {
-  if (input === null || typeof input !== 'object') inputError('writeResults needs { notebook, rows, claims? }');
+  if (input === null || typeof input !== 'object')
+    inputError('writeResults needs { notebook, rows, claims? }');
   const results = validateResults({
     notebook: input.notebook,
     profile: profile(),
@@ -149,7 +152,14 @@ export function resultRecords(results: Results): Array<Record<string, string | n
 
 /** Check the exact shape; the first problem is reported in one line naming where it is. */
 export function validateResults(value: unknown): Results {
-  const r = object(value, 'results', ['notebook', 'profile', 'backend', 'commit', 'rows', 'claims']);
+  const r = object(value, 'results', [
+    'notebook',
+    'profile',
+    'backend',
+    'commit',
+    'rows',
+    'claims',
+  ]);
   checkNotebookName(r.notebook as string);
   oneOf(r.profile, PROFILES, 'profile');
   text(r.backend, 'backend');
@@ -163,11 +173,16 @@ export function validateResults(value: unknown): Results {
     const row = object(raw, at, notRun ? [...fields, 'reason'] : fields);
     for (const key of ['table', 'row', 'metric'] as const) text(row[key], `${at}.${key}`);
     const paper = row.paper;
-    if (paper !== null && typeof paper !== 'string' && !(typeof paper === 'number' && Number.isFinite(paper))) {
+    if (
+      paper !== null &&
+      typeof paper !== 'string' &&
+      !(typeof paper === 'number' && Number.isFinite(paper))
+    ) {
       inputError(`${at}.paper must be a finite number, a string or null, got ${describe(paper)}`);
     }
     if (notRun) {
-      if (row.ours !== null) inputError(`${at}.ours must be null for a row not run here, got ${describe(row.ours)}`);
+      if (row.ours !== null)
+        inputError(`${at}.ours must be null for a row not run here, got ${describe(row.ours)}`);
       text(row.reason, `${at}.reason`);
       return;
     }
@@ -175,7 +190,8 @@ export function validateResults(value: unknown): Results {
     finite(ours.mean, `${at}.ours.mean`);
     finite(ours.sd, `${at}.ours.sd`);
     if ((ours.sd as number) < 0) inputError(`${at}.ours.sd must be >= 0, got ${ours.sd}`);
-    if (!Number.isInteger(ours.n) || (ours.n as number) < 1) inputError(`${at}.ours.n must be an integer >= 1, got ${describe(ours.n)}`);
+    if (!Number.isInteger(ours.n) || (ours.n as number) < 1)
+      inputError(`${at}.ours.n must be an integer >= 1, got ${describe(ours.n)}`);
     oneOf(row.verdict, [...VERDICTS, NOT_RUN_HERE], `${at}.verdict`);
   });
   r.claims.forEach((raw, i) => {
@@ -189,26 +205,33 @@ export function validateResults(value: unknown): Results {
 }
 
 function object(value: unknown, at: string, keys: readonly string[]): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) inputError(`${at} must be an object, got ${describe(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    inputError(`${at} must be an object, got ${describe(value)}`);
   const record = value as Record<string, unknown>;
-  for (const key of keys) if (!(key in record) || record[key] === undefined) inputError(`${at}.${key} is missing`);
+  for (const key of keys)
+    if (!(key in record) || record[key] === undefined) inputError(`${at}.${key} is missing`);
   for (const key of Object.keys(record)) {
-    if (!keys.includes(key)) inputError(`${at} has unknown field '${key}' (expected ${keys.join(', ')})`);
+    if (!keys.includes(key))
+      inputError(`${at} has unknown field '${key}' (expected ${keys.join(', ')})`);
   }
   return record;
 }
 
 function text(value: unknown, at: string): void {
-  if (typeof value !== 'string' || value.trim() === '') inputError(`${at} must be a non-empty string, got ${describe(value)}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    inputError(`${at} must be a non-empty string, got ${describe(value)}`);
 }
 
 function finite(value: unknown, at: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) inputError(`${at} must be a finite number, got ${describe(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    inputError(`${at} must be a finite number, got ${describe(value)}`);
 }
 
 function oneOf(value: unknown, allowed: readonly string[], at: string): void {
   if (typeof value !== 'string' || !allowed.includes(value)) {
-    inputError(`${at} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${describe(value)}`);
+    inputError(
+      `${at} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${describe(value)}`,
+    );
   }
 }
 
@@ -231,7 +254,11 @@ export function currentCommit(): string {
 
 function readCommit(): string {
   const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    execFileSync('git', args, {
+      cwd: projectRoot(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   try {
     const head = git('rev-parse', '--short=12', 'HEAD');
     return git('status', '--porcelain', '--untracked-files=no') === '' ? head : `${head}+dirty`;

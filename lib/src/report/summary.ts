@@ -11,7 +11,8 @@ export interface Summary {
 
 /** Mean ± sd of finite numbers; anything else is an input error (a lost run must not vanish). */
 export function summarize(values: readonly number[]): Summary {
-  if (!Array.isArray(values) || values.length === 0) inputError('summarize needs at least one value');
+  if (!Array.isArray(values) || values.length === 0)
+    inputError('summarize needs at least one value');
   values.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       inputError(`summarize: value ${i} is ${v}, not a finite number`);

@@ -30,12 +30,17 @@ function fmt(v: number, digits = 2): string {
 
 function scaleNote(comparable: boolean, n: number): string | null {
   if (!comparable) return "not at the paper's scale (training subset), so it cannot be compared";
-  if (n < MIN_SEEDS_FOR_VERDICT) return `only ${n} seed(s); at least ${MIN_SEEDS_FOR_VERDICT} are needed`;
+  if (n < MIN_SEEDS_FOR_VERDICT)
+    return `only ${n} seed(s); at least ${MIN_SEEDS_FOR_VERDICT} are needed`;
   return null;
 }
 
 /** Baseline row: is the paper's value within mean +- 2 sd of ours? */
-export function judgeBaselineRow(paper: number, ours: readonly number[], comparable: boolean): { verdict: Verdict; evidence: string } {
+export function judgeBaselineRow(
+  paper: number,
+  ours: readonly number[],
+  comparable: boolean,
+): { verdict: Verdict; evidence: string } {
   if (ours.length === 0) inputError('judgeBaselineRow needs at least one run');
   const n = ours.length;
   const mean = ours.reduce((a, b) => a + b, 0) / n;
@@ -66,12 +71,24 @@ export function judgeImprovementRow(
   const [lo, hi] = c.ci95;
   const containsPaper = lo <= paperImprovement && paperImprovement <= hi;
   if (!containsPaper) {
-    return { verdict: 'not reproduced', evidence: `${stated}: the interval excludes the paper's improvement`, comparison: c };
+    return {
+      verdict: 'not reproduced',
+      evidence: `${stated}: the interval excludes the paper's improvement`,
+      comparison: c,
+    };
   }
   if (lo > 0 || hi < 0) {
-    return { verdict: 'reproduced', evidence: `${stated}: the interval contains the paper's improvement and excludes 0`, comparison: c };
+    return {
+      verdict: 'reproduced',
+      evidence: `${stated}: the interval contains the paper's improvement and excludes 0`,
+      comparison: c,
+    };
   }
-  return { verdict: 'inconclusive', evidence: `${stated}: the interval contains both 0 and the paper's improvement`, comparison: c };
+  return {
+    verdict: 'inconclusive',
+    evidence: `${stated}: the interval contains both 0 and the paper's improvement`,
+    comparison: c,
+  };
 }
 
 /** Claim "method beats the baseline" (or any paired control; `difference` names it in the evidence). */
@@ -86,11 +103,24 @@ export function judgeBeatsBaseline(
   const stated = `${difference} ${fmt(c.meanDiff)} (95% CI ${fmt(c.ci95[0])} .. ${fmt(c.ci95[1])}, n = ${c.n}) vs paper ${fmt(paperImprovement)}`;
   const note = scaleNote(comparable, c.n);
   if (note) return { verdict: 'inconclusive', evidence: `${stated}; ${note}`, comparison: c };
-  if (c.ci95[0] > 0) return { verdict: 'reproduced', evidence: `${stated}: the interval lies above 0`, comparison: c };
+  if (c.ci95[0] > 0)
+    return {
+      verdict: 'reproduced',
+      evidence: `${stated}: the interval lies above 0`,
+      comparison: c,
+    };
   if (c.ci95[1] < paperImprovement) {
-    return { verdict: 'not reproduced', evidence: `${stated}: the interval lies below the paper's improvement`, comparison: c };
+    return {
+      verdict: 'not reproduced',
+      evidence: `${stated}: the interval lies below the paper's improvement`,
+      comparison: c,
+    };
   }
-  return { verdict: 'inconclusive', evidence: `${stated}: the interval is too wide to decide`, comparison: c };
+  return {
+    verdict: 'inconclusive',
+    evidence: `${stated}: the interval is too wide to decide`,
+    comparison: c,
+  };
 }
 
 /** All parts must be reproduced for the whole; any failed part fails it. */

@@ -24,10 +24,26 @@ export function registerWasmAdam(): void {
       const { w, g, m, v } = inputs as { w: Info; g: Info; m: Info; v: Info };
       const a = attrs as unknown as AdamKernelAttrs;
       const be = backend as BackendWasm;
-      const outs = [be.makeOutput(w.shape, 'float32'), be.makeOutput(w.shape, 'float32'), be.makeOutput(w.shape, 'float32')];
+      const outs = [
+        be.makeOutput(w.shape, 'float32'),
+        be.makeOutput(w.shape, 'float32'),
+        be.makeOutput(w.shape, 'float32'),
+      ];
       const simd = SimdKernels.of(be);
-      simd.fn.adam(simd.ptr(w), simd.ptr(g), simd.ptr(m), simd.ptr(v), simd.ptr(outs[0]), simd.ptr(outs[1]), simd.ptr(outs[2]),
-        size(w.shape), a.lrT, a.beta1, a.beta2, a.epsT);
+      simd.fn.adam(
+        simd.ptr(w),
+        simd.ptr(g),
+        simd.ptr(m),
+        simd.ptr(v),
+        simd.ptr(outs[0]),
+        simd.ptr(outs[1]),
+        simd.ptr(outs[2]),
+        size(w.shape),
+        a.lrT,
+        a.beta1,
+        a.beta2,
+        a.epsT,
+      );
       return outs;
     },
   });

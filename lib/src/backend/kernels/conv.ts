@@ -31,7 +31,9 @@ function chunkFloats(): number {
 export function registerWasmConv(): void {
   replaceWasmKernel('Conv2DBackpropFilter', ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: Info; dy: Info };
-    const a = attrs as unknown as ConvBackpropAttrs & { filterShape: [number, number, number, number] };
+    const a = attrs as unknown as ConvBackpropAttrs & {
+      filterShape: [number, number, number, number];
+    };
     return withScratch(backend, (s) => {
       const channelsFirst = a.dataFormat === 'NCHW';
       const xs = channelsFirst ? s.transpose(x, [0, 2, 3, 1]) : x;
@@ -42,9 +44,12 @@ export function registerWasmConv(): void {
 
   replaceWasmKernel('Conv2DBackpropInput', ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: Info; filter: Info };
-    const a = attrs as unknown as ConvBackpropAttrs & { inputShape: [number, number, number, number] };
+    const a = attrs as unknown as ConvBackpropAttrs & {
+      inputShape: [number, number, number, number];
+    };
     return withScratch(backend, (s) => {
-      if (a.dataFormat !== 'NCHW') return s.keep(inputGradient(s, dy, filter, geometry(a.inputShape, filter.shape, a)));
+      if (a.dataFormat !== 'NCHW')
+        return s.keep(inputGradient(s, dy, filter, geometry(a.inputShape, filter.shape, a)));
       const [n, c, h, w] = a.inputShape;
       const dyNhwc = s.transpose(dy, [0, 2, 3, 1]);
       const dxNhwc = inputGradient(s, dyNhwc, filter, geometry([n, h, w, c], filter.shape, a));
@@ -53,14 +58,34 @@ export function registerWasmConv(): void {
   });
 }
 
-function geometry(xShape: readonly number[], filterShape: readonly number[], a: ConvBackpropAttrs): PatchGeometry {
+function geometry(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  a: ConvBackpropAttrs,
+): PatchGeometry {
   const info = tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape as [number, number, number, number],
-    a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   return {
-    batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, channels: info.inChannels,
-    outHeight: info.outHeight, outWidth: info.outWidth, filterHeight: info.filterHeight, filterWidth: info.filterWidth,
-    strideHeight: info.strideHeight, strideWidth: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    channels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
   };
 }
 
@@ -83,14 +108,23 @@ function filterGradient(s: Scratch, x: Info, dy: Info, g: PatchGeometry): Info {
     const nb = Math.min(step, g.batch - n0);
     const rows = nb * pixels;
     const colsT = s.alloc([1, k, rows]);
-    simd.fn.im2col_t(simd.ptr(x) + 4 * n0 * imageSize, simd.ptr(colsT), simd.geometry({ ...g, batch: nb }), simd.ptr(tile));
+    simd.fn.im2col_t(
+      simd.ptr(x) + 4 * n0 * imageSize,
+      simd.ptr(colsT),
+      simd.geometry({ ...g, batch: nb }),
+      simd.ptr(tile),
+    );
     const dyRows = s.slice(dy, n0 * pixels * o, [1, rows, o]);
     let part: Info;
     if (k <= SMALL_FILTER) {
       part = s.alloc([1, k, o]);
       simd.fn.gemm_small_out(simd.ptr(colsT), simd.ptr(dyRows), simd.ptr(part), k, rows, o);
     } else {
-      part = s.run('BatchMatMul', { a: colsT, b: dyRows }, { transposeA: false, transposeB: false });
+      part = s.run(
+        'BatchMatMul',
+        { a: colsT, b: dyRows },
+        { transposeA: false, transposeB: false },
+      );
     }
     s.release(colsT);
     if (sum) {
@@ -118,8 +152,16 @@ function inputGradient(s: Scratch, dy: Info, filter: Info, g: PatchGeometry): In
     const nb = Math.min(step, g.batch - n0);
     const rows = nb * pixels;
     const dyRows = s.slice(dy, n0 * pixels * o, [1, rows, o]);
-    const dcols = s.run('BatchMatMul', { a: dyRows, b: view(filterT, [1, o, k]) }, { transposeA: false, transposeB: false });
-    simd.fn.col2im(simd.ptr(dcols), simd.ptr(dx) + 4 * n0 * imageSize, simd.geometry({ ...g, batch: nb }));
+    const dcols = s.run(
+      'BatchMatMul',
+      { a: dyRows, b: view(filterT, [1, o, k]) },
+      { transposeA: false, transposeB: false },
+    );
+    simd.fn.col2im(
+      simd.ptr(dcols),
+      simd.ptr(dx) + 4 * n0 * imageSize,
+      simd.geometry({ ...g, batch: nb }),
+    );
     s.release(dcols);
   }
   return dx;

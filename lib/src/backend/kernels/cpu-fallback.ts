@@ -32,16 +32,27 @@ export function runOnCpu(name: string, args: Parameters<tf.KernelFunc>[0]) {
   return onCpu(kernel, inputs, args.backend as BackendWasm, args.attrs ?? {});
 }
 
-function onCpu(kernel: tf.KernelConfig, inputs: Record<string, Info>, wasm: BackendWasm, attrs: tf.NamedAttrMap) {
+function onCpu(
+  kernel: tf.KernelConfig,
+  inputs: Record<string, Info>,
+  wasm: BackendWasm,
+  attrs: tf.NamedAttrMap,
+) {
   const cpu = tf.engine().findBackend('cpu');
   if (!cpu) throw new Error(`the cpu backend is needed to run ${kernel.kernelName} on wasm`);
   // Einsum's inputs come as an array, the others as a named map: keep whichever form was given.
-  const cpuInputs: Record<string, Info> = Array.isArray(inputs) ? ([] as unknown as Record<string, Info>) : {};
+  const cpuInputs: Record<string, Info> = Array.isArray(inputs)
+    ? ([] as unknown as Record<string, Info>)
+    : {};
   const made: Info[] = [];
   try {
     for (const [key, t] of Object.entries(inputs)) {
       if (!t) continue; // an optional input left out (a fused kernel's bias)
-      const copy: Info = { dataId: cpu.write(wasm.readSync(t.dataId), t.shape, t.dtype), shape: t.shape, dtype: t.dtype };
+      const copy: Info = {
+        dataId: cpu.write(wasm.readSync(t.dataId), t.shape, t.dtype),
+        shape: t.shape,
+        dtype: t.dtype,
+      };
       cpuInputs[key] = copy;
       made.push(copy);
     }
@@ -49,7 +60,13 @@ function onCpu(kernel: tf.KernelConfig, inputs: Record<string, Info>, wasm: Back
     const outputs = Array.isArray(result) ? result : [result];
     made.push(...outputs);
     const back = outputs.map((t) =>
-      wasm.makeOutput(t.shape, t.dtype, undefined, cpu.readSync(t.dataId) as tf.backend_util.BackendValues));
+      wasm.makeOutput(
+        t.shape,
+        t.dtype,
+        undefined,
+        cpu.readSync(t.dataId) as tf.backend_util.BackendValues,
+      ),
+    );
     return Array.isArray(result) ? back : back[0];
   } finally {
     for (const t of made) cpu.disposeData(t.dataId);

@@ -40,8 +40,13 @@ const CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDe
 const POOL_KERNELS = ['MaxPool', 'AvgPool'];
 const POOL_GRADIENTS = ['MaxPoolGrad', 'AvgPoolGrad'];
 /** Kernels whose attrs size a 2-D window: checkWindow applies to all of them. */
-const WINDOW_KERNELS = [...CONV_KERNELS, ...POOL_KERNELS, ...POOL_GRADIENTS, 'Conv2DBackpropInput',
-  'Conv2DBackpropFilter'];
+const WINDOW_KERNELS = [
+  ...CONV_KERNELS,
+  ...POOL_KERNELS,
+  ...POOL_GRADIENTS,
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+];
 
 export function registerWasmGuards(): void {
   for (const name of [...CONV_KERNELS, ...POOL_KERNELS]) {
@@ -100,12 +105,26 @@ function windowInfo(name: string, args: Args): tf.backend_util.Conv2DInfo {
   type Shape4 = [number, number, number, number];
   const xShape = ((inputs.x ?? inputs.input)?.shape ?? a.inputShape) as Shape4;
   if (isPool(name)) {
-    return tf.backend_util.computePool2DInfo(xShape, a.filterSize!, a.strides, a.dilations ?? 1,
-      a.pad, a.dimRoundingMode);
+    return tf.backend_util.computePool2DInfo(
+      xShape,
+      a.filterSize!,
+      a.strides,
+      a.dilations ?? 1,
+      a.pad,
+      a.dimRoundingMode,
+    );
   }
   const filterShape = (inputs.filter?.shape ?? a.filterShape) as Shape4;
-  return tf.backend_util.computeConv2DInfo(xShape, filterShape, a.strides, a.dilations ?? 1, a.pad,
-    a.dimRoundingMode, name.includes('Depthwise'), format);
+  return tf.backend_util.computeConv2DInfo(
+    xShape,
+    filterShape,
+    a.strides,
+    a.dilations ?? 1,
+    a.pad,
+    a.dimRoundingMode,
+    name.includes('Depthwise'),
+    format,
+  );
 }
 
 function isPool(name: string): boolean {
@@ -128,31 +147,44 @@ function checkWindow(name: string, args: Args): void {
   const [fh, fw] = [info.effectiveFilterHeight, info.effectiveFilterWidth];
   if (dy && (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== info.outShape[i]))) {
     // (TF.js drops dimRoundingMode when it differentiates a conv or pool: such forwards end here.)
-    inputError(`${name}: dy has shape [${dy.shape}] but the input shape, filter, strides and pad ` +
-      `give [${info.outShape}] (a dimRoundingMode forward has no gradient in TF.js)`);
+    inputError(
+      `${name}: dy has shape [${dy.shape}] but the input shape, filter, strides and pad ` +
+        `give [${info.outShape}] (a dimRoundingMode forward has no gradient in TF.js)`,
+    );
   }
   if (typeof pad === 'number') {
-    const round = (v: number) => (dimRoundingMode === undefined ? Math.trunc(v) : // as TF.js rounds
-      dimRoundingMode === 'ceil' ? Math.ceil(v) : dimRoundingMode === 'round' ? Math.round(v) :
-        Math.floor(v));
+    const round = (v: number) =>
+      dimRoundingMode === undefined
+        ? Math.trunc(v) // as TF.js rounds
+        : dimRoundingMode === 'ceil'
+          ? Math.ceil(v)
+          : dimRoundingMode === 'round'
+            ? Math.round(v)
+            : Math.floor(v);
     const height = round((info.inHeight - fh + 2 * pad) / info.strideHeight + 1);
     const width = round((info.inWidth - fw + 2 * pad) / info.strideWidth + 1);
     if (height !== info.outHeight || width !== info.outWidth) {
       const strides = `[${info.strideHeight},${info.strideWidth}]`;
       const explicit = `[[0,0],[${pad},${pad}],[${pad},${pad}],[0,0]]`;
       const got = `${info.outHeight}x${info.outWidth}`;
-      inputError(`${name}: numeric pad ${pad} with a ${fh}x${fw} window and strides ${strides} ` +
-        `gets output ${got} from TF.js instead of ${height}x${width}; pass pad as ${explicit}`);
+      inputError(
+        `${name}: numeric pad ${pad} with a ${fh}x${fw} window and strides ${strides} ` +
+          `gets output ${got} from TF.js instead of ${height}x${width}; pass pad as ${explicit}`,
+      );
     }
   }
   const p = info.padInfo;
   const lastRow = (info.outHeight - 1) * info.strideHeight - p.top;
   const lastColumn = (info.outWidth - 1) * info.strideWidth - p.left;
-  if (isPool(name) && (p.top >= fh || p.left >= fw || lastRow >= info.inHeight ||
-    lastColumn >= info.inWidth)) {
+  if (
+    isPool(name) &&
+    (p.top >= fh || p.left >= fw || lastRow >= info.inHeight || lastColumn >= info.inWidth)
+  ) {
     const pads = `[${p.top},${p.bottom},${p.left},${p.right}]`;
-    inputError(`${name}: padding ${pads} leaves a ${fh}x${fw} window with no input in it ` +
-      '(its max or mean is undefined); pad less than the window');
+    inputError(
+      `${name}: padding ${pads} leaves a ${fh}x${fw} window with no input in it ` +
+        '(its max or mean is undefined); pad less than the window',
+    );
   }
 }
 
@@ -161,10 +193,20 @@ function xnnpackShapeAgrees(name: string, args: Args): boolean {
   const info = windowInfo(name, args);
   const p = info.padInfo;
   const same = p.type === 'SAME';
-  const height = trueExtent(info.inHeight, info.effectiveFilterHeight, info.strideHeight,
-    p.top + p.bottom, same);
-  const width = trueExtent(info.inWidth, info.effectiveFilterWidth, info.strideWidth,
-    p.left + p.right, same);
+  const height = trueExtent(
+    info.inHeight,
+    info.effectiveFilterHeight,
+    info.strideHeight,
+    p.top + p.bottom,
+    same,
+  );
+  const width = trueExtent(
+    info.inWidth,
+    info.effectiveFilterWidth,
+    info.strideWidth,
+    p.left + p.right,
+    same,
+  );
   return info.outHeight === height && info.outWidth === width && height > 0 && width > 0;
 }
 
@@ -172,7 +214,12 @@ function xnnpackShapeAgrees(name: string, args: Args): boolean {
 function explicitSame(name: string, args: Args): Args {
   if ((args.attrs as unknown as WindowAttrs).pad !== 'same') return args;
   const p = windowInfo(name, args).padInfo;
-  const pad = [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
+  const pad = [
+    [0, 0],
+    [p.top, p.bottom],
+    [p.left, p.right],
+    [0, 0],
+  ];
   return { ...args, attrs: { ...args.attrs, pad } as unknown as tf.NamedAttrMap };
 }
 
@@ -188,8 +235,10 @@ function epilogueIsPerChannel(name: string, args: Args): boolean {
   const { filter, bias, preluActivationWeights } = args.inputs as Record<string, Info | undefined>;
   const f = filter!.shape;
   const channels = name === 'FusedDepthwiseConv2D' ? f[2] * f[3] : f[3];
-  return (!bias || (bias.shape.length === 1 && bias.shape[0] === channels)) &&
-    perLastAxis(preluActivationWeights, channels);
+  return (
+    (!bias || (bias.shape.length === 1 && bias.shape[0] === channels)) &&
+    perLastAxis(preluActivationWeights, channels)
+  );
 }
 
 export interface ActivationAttrs {
@@ -198,16 +247,27 @@ export interface ActivationAttrs {
 }
 
 /** activation(out + bias) through the activations' own kernels (Add broadcasts any bias shape). */
-export function epilogue(s: Scratch, out: Info, bias: Info | undefined, prelu: Info | undefined,
-  attrs: ActivationAttrs): Info {
+export function epilogue(
+  s: Scratch,
+  out: Info,
+  bias: Info | undefined,
+  prelu: Info | undefined,
+  attrs: ActivationAttrs,
+): Info {
   const y = bias ? s.run('Add', { a: out, b: bias }) : out;
   switch (attrs.activation ?? 'linear') {
-    case 'linear': return y;
-    case 'relu': return s.run('Relu', { x: y });
-    case 'relu6': return s.run('Relu6', { x: y });
-    case 'elu': return s.run('Elu', { x: y });
-    case 'sigmoid': return s.run('Sigmoid', { x: y });
-    case 'leakyrelu': return s.run('LeakyRelu', { x: y }, { alpha: attrs.leakyreluAlpha ?? 0.2 });
+    case 'linear':
+      return y;
+    case 'relu':
+      return s.run('Relu', { x: y });
+    case 'relu6':
+      return s.run('Relu6', { x: y });
+    case 'elu':
+      return s.run('Elu', { x: y });
+    case 'sigmoid':
+      return s.run('Sigmoid', { x: y });
+    case 'leakyrelu':
+      return s.run('LeakyRelu', { x: y }, { alpha: attrs.leakyreluAlpha ?? 0.2 });
     case 'prelu':
       if (!prelu) throw new Error('fused prelu activation without preluActivationWeights');
       return s.registered('Prelu', { x: y, alpha: prelu });

@@ -7,7 +7,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { ActivationAttrs, epilogue, hasEmptyInput, perLastAxis } from './guards';
 import { SimdKernels } from './simd';
-import { Info, Scratch, replaceWasmKernel, size, stockKernel, view, withScratch } from './wasm-util';
+import {
+  Info,
+  Scratch,
+  replaceWasmKernel,
+  size,
+  stockKernel,
+  view,
+  withScratch,
+} from './wasm-util';
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -26,15 +34,20 @@ export function registerWasmMatMul(): void {
     const { a, b } = inputs as { a: Info; b: Info };
     const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
     // XNNPACK refuses a zero dimension (an inner dimension of 0 left the output uninitialised).
-    return withScratch(backend, (s) => (hasEmptyInput(args) ?
-      s.keep(zeroProduct(s, a, b, transposeA, transposeB)) :
-      product(s, a, b, transposeA, transposeB, plainProduct(s), true)));
+    return withScratch(backend, (s) =>
+      hasEmptyInput(args)
+        ? s.keep(zeroProduct(s, a, b, transposeA, transposeB))
+        : product(s, a, b, transposeA, transposeB, plainProduct(s), true),
+    );
   });
 
   replaceWasmKernel('_FusedMatMul', (args) => {
     const { inputs, backend, attrs } = args;
     const { a, b, bias, preluActivationWeights } = inputs as Record<string, Info | undefined> as {
-      a: Info; b: Info; bias?: Info; preluActivationWeights?: Info;
+      a: Info;
+      b: Info;
+      bias?: Info;
+      preluActivationWeights?: Info;
     };
     const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
     const activation = attrs as unknown as ActivationAttrs;
@@ -50,7 +63,9 @@ export function registerWasmMatMul(): void {
     // epilogue survives flattening a batched a into rows. Anything else: the product, then the
     // epilogue's own kernels (Add broadcasts any bias shape the cpu backend accepts).
     // (The stock kernel checks the rank of the bias it stored, so only a rank-1 bias qualifies.)
-    const perColumn = (!bias || bias.shape.length === 1) && perLastAxis(bias, n) &&
+    const perColumn =
+      (!bias || bias.shape.length === 1) &&
+      perLastAxis(bias, n) &&
       perLastAxis(preluActivationWeights, n);
     const batched = batchOf(a) > 1 || batchOf(b) > 1;
     if (!perColumn || (batched && !canFlatten(a, b, transposeA))) {
@@ -67,18 +82,32 @@ export function registerWasmMatMul(): void {
     if (!transposeA && !transposeB && !batched) {
       return stockKernel('_FusedMatMul').kernelFunc({ ...args, inputs: { a, b, ...fusedInputs } });
     }
-    return withScratch(backend, (s) => product(s, a, b, transposeA, transposeB, (x, y) =>
-      s.run('_FusedMatMul', { a: x, b: y, ...fusedInputs },
-        { ...attrs, transposeA: false, transposeB: false }),
-    false));
+    return withScratch(backend, (s) =>
+      product(
+        s,
+        a,
+        b,
+        transposeA,
+        transposeB,
+        (x, y) =>
+          s.run(
+            '_FusedMatMul',
+            { a: x, b: y, ...fusedInputs },
+            { ...attrs, transposeA: false, transposeB: false },
+          ),
+        false,
+      ),
+    );
   });
 }
 
 /** a @ b when an operand is empty: zeros (an inner dimension of 0 sums nothing), output shape. */
 function zeroProduct(s: Scratch, a: Info, b: Info, transposeA: boolean, transposeB: boolean): Info {
   const m = transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2];
-  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2),
-    b.shape.slice(0, -2));
+  const outer = tf.backend_util.assertAndGetBroadcastShape(
+    a.shape.slice(0, -2),
+    b.shape.slice(0, -2),
+  );
   return s.alloc([...outer, m, lastDim(b, transposeB)], 'float32', true);
 }
 
@@ -91,7 +120,11 @@ function plainProduct(s: Scratch): (a3: Info, b3: Info) => Info {
  * [1, K, N] views into a scratch-owned [1, M, N] tensor. Returns a tensor of the broadcast shape.
  * `swappable`: plain has no per-column epilogue (bias, activation), so (b^T a^T)^T may be used. */
 function product(
-  s: Scratch, a: Info, b: Info, transposeA: boolean, transposeB: boolean,
+  s: Scratch,
+  a: Info,
+  b: Info,
+  transposeA: boolean,
+  transposeB: boolean,
   plain: (a3: Info, b3: Info) => Info,
   swappable: boolean,
 ): Info {
@@ -100,15 +133,27 @@ function product(
   const kb = transposeB ? b.shape[b.shape.length - 1] : b.shape[b.shape.length - 2];
   const n = lastDim(b, transposeB);
   if (k !== kb) {
-    throw new Error(`matMul: inner dimensions ${k} and ${kb} of shapes [${a.shape}] and [${b.shape}] ` +
-      `(transposeA=${transposeA}, transposeB=${transposeB}) must match`);
+    throw new Error(
+      `matMul: inner dimensions ${k} and ${kb} of shapes [${a.shape}] and [${b.shape}] ` +
+        `(transposeA=${transposeA}, transposeB=${transposeB}) must match`,
+    );
   }
-  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const outer = tf.backend_util.assertAndGetBroadcastShape(
+    a.shape.slice(0, -2),
+    b.shape.slice(0, -2),
+  );
   const outShape = [...outer, m, n];
   const batchA = batchOf(a);
   const batchB = batchOf(b);
 
-  if (swappable && batchA === 1 && batchB === 1 && transposeA && !transposeB && Math.min(m, n) <= SMALL_SIDE) {
+  if (
+    swappable &&
+    batchA === 1 &&
+    batchB === 1 &&
+    transposeA &&
+    !transposeB &&
+    Math.min(m, n) <= SMALL_SIDE
+  ) {
     // a^T b with a narrow side (dW of a layer with few inputs or few outputs): XNNPACK would repack
     // all of b first; milab's small-output product reads both in place. Narrow rows: a^T b directly;
     // narrow columns: (b^T a)^T.
@@ -120,7 +165,14 @@ function product(
     const result = m <= n || m === 1 || n === 1 ? out : s.transpose(out, [1, 0]);
     return view(s.keep(result), outShape);
   }
-  if (swappable && batchA === 1 && batchB === 1 && transposeB && !transposeA && 2 * m * k + m * n < 2 * k * n) {
+  if (
+    swappable &&
+    batchA === 1 &&
+    batchB === 1 &&
+    transposeB &&
+    !transposeA &&
+    2 * m * k + m * n < 2 * k * n
+  ) {
     // a b^T with few rows in a (dX = dY W^T of a dense layer): XNNPACK repacks the right operand of
     // every new product, so make the small one the right operand: (b a^T)^T.
     const aT = s.transpose(view(a, [m, k]), [1, 0]);
@@ -136,7 +188,9 @@ function product(
   }
 
   const batch = Math.max(batchA, batchB);
-  const broadcastable = (batchA === batch || batchA === 1) && (batchB === batch || batchB === 1) &&
+  const broadcastable =
+    (batchA === batch || batchA === 1) &&
+    (batchB === batch || batchB === 1) &&
     size(outer) === batch;
   if (!broadcastable || m * n * k < MIN_SLICE_WORK) {
     // Rare here (no dense layer or convolution makes these); the stock loop is correct for them.

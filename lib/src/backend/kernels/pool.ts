@@ -23,15 +23,29 @@ export function registerWasmPool(): void {
     // Windows that a rounding mode adds past the padding: the cpu backend defines their routing.
     if (a.dimRoundingMode && a.dimRoundingMode !== 'floor') return runOnCpu('MaxPoolGrad', args);
     const info = tf.backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+      input.shape as [number, number, number, number],
+      a.filterSize,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+    );
     return withScratch(backend, (s) => {
       const simd = SimdKernels.of(s.backend);
       const dx = s.alloc(input.shape);
       const geometry = simd.geometry({
-        batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, channels: info.inChannels,
-        outHeight: info.outHeight, outWidth: info.outWidth, filterHeight: info.effectiveFilterHeight,
-        filterWidth: info.effectiveFilterWidth, strideHeight: info.strideHeight, strideWidth: info.strideWidth,
-        padTop: info.padInfo.top, padLeft: info.padInfo.left,
+        batch: info.batchSize,
+        inHeight: info.inHeight,
+        inWidth: info.inWidth,
+        channels: info.inChannels,
+        outHeight: info.outHeight,
+        outWidth: info.outWidth,
+        filterHeight: info.effectiveFilterHeight,
+        filterWidth: info.effectiveFilterWidth,
+        strideHeight: info.strideHeight,
+        strideWidth: info.strideWidth,
+        padTop: info.padInfo.top,
+        padLeft: info.padInfo.left,
       });
       simd.fn.maxpool_grad(simd.ptr(input), simd.ptr(dy), simd.ptr(dx), geometry);
       return s.keep(dx);

@@ -28,10 +28,29 @@ interface Exports {
   col2im(cols: number, dx: number, geometry: number): void;
   maxpool_grad(x: number, dy: number, dx: number, geometry: number): void;
   sum_leading(x: number, out: number, outer: number, inner: number): void;
-  gemm_small_out(a: number, b: number, out: number, rows: number, inner: number, cols: number): void;
+  gemm_small_out(
+    a: number,
+    b: number,
+    out: number,
+    rows: number,
+    inner: number,
+    cols: number,
+  ): void;
   gather_rows(x: number, indices: number, out: number, count: number, row: number): void;
-  adam(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number,
-    lrT: number, beta1: number, beta2: number, epsT: number): void;
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    wOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    lrT: number,
+    beta1: number,
+    beta2: number,
+    epsT: number,
+  ): void;
 }
 
 export class SimdKernels {
@@ -48,15 +67,23 @@ export class SimdKernels {
     let k = SimdKernels.instances.get(backend);
     if (!k) {
       const module = backend.wasm as unknown as {
-        asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; _malloc(bytes: number): number;
+        asm?: { memory?: WebAssembly.Memory };
+        wasmMemory?: WebAssembly.Memory;
+        _malloc(bytes: number): number;
       };
       const memory = module.wasmMemory ?? module.asm?.memory;
-      if (!memory) throw new Error('milab: cannot find the wasm backend\'s memory');
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+      if (!memory) throw new Error("milab: cannot find the wasm backend's memory");
+      const shared =
+        typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
       const bytes = Buffer.from(shared ? SIMD_WASM_SHARED : SIMD_WASM_PLAIN, 'base64');
       const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
       // 12 int32 geometry fields, allocated once for the backend's lifetime.
-      k = new SimdKernels(backend, memory, instance.exports as unknown as Exports, module._malloc(12 * 4));
+      k = new SimdKernels(
+        backend,
+        memory,
+        instance.exports as unknown as Exports,
+        module._malloc(12 * 4),
+      );
       SimdKernels.instances.set(backend, k);
     }
     return k;
@@ -69,8 +96,20 @@ export class SimdKernels {
 
   /** Writes the geometry where the C side reads it; returns its offset. */
   geometry(g: PatchGeometry): number {
-    const fields = [g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth, g.filterHeight,
-      g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft];
+    const fields = [
+      g.batch,
+      g.inHeight,
+      g.inWidth,
+      g.channels,
+      g.outHeight,
+      g.outWidth,
+      g.filterHeight,
+      g.filterWidth,
+      g.strideHeight,
+      g.strideWidth,
+      g.padTop,
+      g.padLeft,
+    ];
     new Int32Array(this.memory.buffer, this.geometryPtr, 12).set(fields);
     return this.geometryPtr;
   }

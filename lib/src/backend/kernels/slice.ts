@@ -10,7 +10,10 @@ export function registerWasmSlicing(): void {
   replaceWasmKernel('Slice', (args) => {
     const { inputs, backend, attrs } = args;
     const { x } = inputs as { x: Info };
-    const { begin, size: extent } = attrs as unknown as { begin: number | number[]; size: number | number[] };
+    const { begin, size: extent } = attrs as unknown as {
+      begin: number | number[];
+      size: number | number[];
+    };
     const run = contiguousRun(x.shape, x.dtype, begin, extent);
     if (!run) return stockKernel('Slice').kernelFunc(args);
     return withScratch(backend, (s) => {
@@ -26,9 +29,15 @@ export function registerWasmSlicing(): void {
     const { inputs, backend, attrs } = args;
     const { x, indices } = inputs as { x: Info; indices: Info };
     const { axis, batchDims } = attrs as unknown as { axis: number; batchDims: number };
-    const rowsAxis = (axis ?? 0) < 0 ? axis + x.shape.length : axis ?? 0;
+    const rowsAxis = (axis ?? 0) < 0 ? axis + x.shape.length : (axis ?? 0);
     const fourBytes = x.dtype === 'float32' || x.dtype === 'int32';
-    if (rowsAxis !== 0 || (batchDims ?? 0) !== 0 || !fourBytes || indices.dtype !== 'int32' || x.shape.length < 1) {
+    if (
+      rowsAxis !== 0 ||
+      (batchDims ?? 0) !== 0 ||
+      !fourBytes ||
+      indices.dtype !== 'int32' ||
+      x.shape.length < 1
+    ) {
       return stockKernel('GatherV2').kernelFunc(args);
     }
     const be = backend as Parameters<typeof SimdKernels.of>[0];
@@ -42,8 +51,13 @@ export function registerWasmSlicing(): void {
       const simd = SimdKernels.of(s.backend);
       // Not ids.length: the allocation above may have grown the heap, detaching that view (its
       // length reads 0 then, and the output was left uninitialised).
-      simd.fn.gather_rows(simd.ptr(x), simd.ptr(indices), simd.ptr(out), size(indices.shape),
-        size(x.shape.slice(1)));
+      simd.fn.gather_rows(
+        simd.ptr(x),
+        simd.ptr(indices),
+        simd.ptr(out),
+        size(indices.shape),
+        size(x.shape.slice(1)),
+      );
       return s.keep(out);
     });
   });
@@ -51,7 +65,12 @@ export function registerWasmSlicing(): void {
 
 /** The slice as one run of memory [offset, offset + length) when it is contiguous, else null:
  * axes before the first partial one have extent 1, axes after it are taken whole. */
-function contiguousRun(shape: readonly number[], dtype: string, begin: number | number[], extent: number | number[]) {
+function contiguousRun(
+  shape: readonly number[],
+  dtype: string,
+  begin: number | number[],
+  extent: number | number[],
+) {
   if (dtype !== 'float32' && dtype !== 'int32') return null;
   const rank = shape.length;
   const b = Array.isArray(begin) ? begin : [begin];

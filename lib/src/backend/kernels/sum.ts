@@ -10,14 +10,21 @@ export function registerWasmSum(): void {
     const { x } = inputs as { x: Info };
     const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;
-    const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+    const axes = [
+      ...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a))),
+    ].sort((a, b) => a - b);
     const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
     if (x.dtype !== 'float32' || !leading) return stockKernel('Sum').kernelFunc(args);
     return withScratch(backend, (s) => {
       const kept = x.shape.slice(axes.length);
       const out = s.alloc(keepDims ? [...axes.map(() => 1), ...kept] : kept);
       const simd = SimdKernels.of(s.backend);
-      simd.fn.sum_leading(simd.ptr(x), simd.ptr(out), size(x.shape.slice(0, axes.length)), size(kept));
+      simd.fn.sum_leading(
+        simd.ptr(x),
+        simd.ptr(out),
+        size(x.shape.slice(0, axes.length)),
+        size(kept),
+      );
       return s.keep(out);
     });
   });

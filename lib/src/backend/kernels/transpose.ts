@@ -11,21 +11,29 @@ export function registerWasmTranspose(): void {
     const { inputs, backend, attrs } = args;
     const { x } = inputs as { x: Info };
     const { perm } = attrs as unknown as { perm: number[] };
-    const plan = x.dtype === 'float32' || x.dtype === 'int32' ? asBatchedTranspose(x.shape, perm) : null;
+    const plan =
+      x.dtype === 'float32' || x.dtype === 'int32' ? asBatchedTranspose(x.shape, perm) : null;
     if (!plan) return stockKernel('Transpose').kernelFunc(args);
     return withScratch(backend, (s) => {
-      const out = s.alloc(perm.map((p) => x.shape[p]), x.dtype);
+      const out = s.alloc(
+        perm.map((p) => x.shape[p]),
+        x.dtype,
+      );
       const simd = SimdKernels.of(s.backend);
       const [from, to] = [simd.ptr(x), simd.ptr(out)];
       const block = plan.rows * plan.cols * 4;
-      for (let b = 0; b < plan.batch; b++) simd.fn.transpose2d(from + b * block, to + b * block, plan.rows, plan.cols);
+      for (let b = 0; b < plan.batch; b++)
+        simd.fn.transpose2d(from + b * block, to + b * block, plan.rows, plan.cols);
       return s.keep(out);
     });
   });
 }
 
 /** [batch, rows, cols] such that the permutation is a per-batch 2-D transpose, or null. */
-function asBatchedTranspose(shape: readonly number[], perm: readonly number[]): { batch: number; rows: number; cols: number } | null {
+function asBatchedTranspose(
+  shape: readonly number[],
+  perm: readonly number[],
+): { batch: number; rows: number; cols: number } | null {
   const kept = perm.filter((p) => shape[p] !== 1);
   // Leading axes left in place form the batch.
   let lead = 0;

@@ -30,14 +30,17 @@ let pending: PendingSetup | null = null;
  * on 2 threads were tslab's lost zeromq sends plus the wasm glue's rethrowing exception handler; see
  * backend.ts and scripts/tslab-kernel.ts.) Opt in with MILAB_WASM_THREADS=2. */
 export function wasmThreadCount(): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const cores =
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const fallback = cores <= 2 ? 1 : Math.min(cores, 8);
   const raw = process.env.MILAB_WASM_THREADS;
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) {
     // A warning, not an error: the backend selector would swallow an error and fall back to cpu.
-    console.warn(`milab: MILAB_WASM_THREADS must be a positive integer, got '${raw}'; using ${fallback}`);
+    console.warn(
+      `milab: MILAB_WASM_THREADS must be a positive integer, got '${raw}'; using ${fallback}`,
+    );
     return fallback;
   }
   return Math.min(n, cores, 8); // TF.js caps at the cores too; say what it will run
@@ -47,7 +50,8 @@ export function wasmThreadCount(): number {
  * description. finishWasmThreadSetup() must follow once the backend is ready (or failed). */
 export function prepareWasmThreads(threads = wasmThreadCount()): string {
   finishWasmThreadSetup();
-  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  const wasm =
+    require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   if (threads <= 1 || typeof SharedArrayBuffer === 'undefined') {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     return 'WebAssembly SIMD, 1 thread';
@@ -99,10 +103,12 @@ interface PThreadPool {
 
 /** The pthread worker script, patched to load the unbundled factory; written once per content. */
 function writeWorkerScript(): string {
-  const { wasmWorkerContents } = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
-    wasmWorkerContents: string;
-  };
-  const factory = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
+  const { wasmWorkerContents } =
+    require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
+      wasmWorkerContents: string;
+    };
+  const factory =
+    require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
   // The contents hold '\n' escapes that TF.js doubles before making its Blob; do the same.
   const script = `${wasmWorkerContents.replace(/\n/g, '\\n')}
 ;(function () {
@@ -113,7 +119,8 @@ function writeWorkerScript(): string {
   };
 })();
 `;
-  const version = (require('@tensorflow/tfjs-backend-wasm/package.json') as { version: string }).version;
+  const version = (require('@tensorflow/tfjs-backend-wasm/package.json') as { version: string })
+    .version;
   const file = path.join(os.tmpdir(), `milab-tfjs-wasm-${version}-${hash(script)}.worker.js`);
   if (!fs.existsSync(file)) {
     const partial = `${file}.${process.pid}.tmp`;

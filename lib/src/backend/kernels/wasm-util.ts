@@ -31,7 +31,12 @@ export function replaceWasmKernel(name: string, kernelFunc: tf.KernelFunc): void
   }
   // The stock setupFunc binds the C function once per backend instance; keep it so a re-created
   // wasm backend still binds what the stock kernelFunc (called from ours) uses.
-  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc, setupFunc: existing?.setupFunc });
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc,
+    setupFunc: existing?.setupFunc,
+  });
 }
 
 /** Intermediates of one kernel call: every tensor made through `run`/`alloc` is freed by `free()`
@@ -81,7 +86,11 @@ export class Scratch {
   }
 
   private call(kernel: tf.KernelConfig, inputs: tf.NamedTensorInfoMap, attrs: object): Info {
-    const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs: attrs as unknown as tf.NamedAttrMap }) as Info;
+    const out = kernel.kernelFunc({
+      inputs,
+      backend: this.backend,
+      attrs: attrs as unknown as tf.NamedAttrMap,
+    }) as Info;
     this.owned.push(out);
     return out;
   }
@@ -136,7 +145,12 @@ export function withScratch(backend: unknown, body: (s: Scratch) => Info): Info 
 
 /** A tensor id registered on part of another tensor's heap memory (no copy). Release it with
  * releaseHeapSlice, never dispose it: the memory belongs to `base`. */
-function heapSlice(backend: BackendWasm, base: Info, offsetElements: number, shape: number[]): Info {
+function heapSlice(
+  backend: BackendWasm,
+  base: Info,
+  offsetElements: number,
+  shape: number[],
+): Info {
   const { memoryOffset } = backend.dataIdMap.get(base.dataId) as { memoryOffset: number };
   return backend.makeOutput(shape, base.dtype, memoryOffset + 4 * offsetElements);
 }
@@ -144,6 +158,8 @@ function heapSlice(backend: BackendWasm, base: Info, offsetElements: number, sha
 function releaseHeapSlice(backend: BackendWasm, t: Info): void {
   const data = backend.dataIdMap.get(t.dataId) as { id: number };
   // Unregister on the C++ side (which also drops XNNPACK operators cached on it) without free().
-  (backend.wasm as unknown as { tfjs: { disposeData(id: number): void } }).tfjs.disposeData(data.id);
+  (backend.wasm as unknown as { tfjs: { disposeData(id: number): void } }).tfjs.disposeData(
+    data.id,
+  );
   backend.dataIdMap.delete(t.dataId);
 }

@@ -5,12 +5,25 @@
 // exact for Gaussian Y and otherwise an upper bound on H(Y) (the estimate is then no longer a bound).
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
-import { Matrix, SampleInput, checkPaired, columnStats, toMatrixAsync, standardize } from '../matrix';
+import {
+  Matrix,
+  SampleInput,
+  checkPaired,
+  columnStats,
+  toMatrixAsync,
+  standardize,
+} from '../matrix';
 import { logDetCovariance } from '../gaussian';
 import { Activation, Mlp } from './mlp';
 import { NeuralMiOptions, resolveSampling } from './estimators';
 import { fitByLikelihood } from './likelihood';
-import { CurvePoint, TrainOptions, fitSummary, negativeLowerBound, trainingWarnings } from './train';
+import {
+  CurvePoint,
+  TrainOptions,
+  fitSummary,
+  negativeLowerBound,
+  trainingWarnings,
+} from './train';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -30,8 +43,15 @@ export class GaussianRegression {
   readonly alpha: tf.Variable;
   readonly eps: number;
 
-  constructor(readonly xDim: number, readonly yDim: number, options: GaussianRegressionOptions = {}) {
-    this.mean = new Mlp(xDim, options.hidden ?? [64], yDim, { activation: options.activation ?? 'elu', seed: options.seed ?? 0 });
+  constructor(
+    readonly xDim: number,
+    readonly yDim: number,
+    options: GaussianRegressionOptions = {},
+  ) {
+    this.mean = new Mlp(xDim, options.hidden ?? [64], yDim, {
+      activation: options.activation ?? 'elu',
+      seed: options.seed ?? 0,
+    });
     this.eps = options.eps ?? 1e-4;
     if (!(this.eps > 0)) inputError(`eps must be positive, got ${this.eps}`);
     // softplus(0.5413) = 1: start at unit variance, the variance of standardised targets.
@@ -65,19 +85,26 @@ export class GaussianRegression {
 }
 
 /** H(Y) + E[log q(y|x)] on a batch. */
-export function baLowerBound(q: GaussianRegression, x: tf.Tensor2D, y: tf.Tensor2D, entropyY: number): tf.Scalar {
+export function baLowerBound(
+  q: GaussianRegression,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  entropyY: number,
+): tf.Scalar {
   return tf.tidy(() => tf.add(q.logLikelihood(x, y), entropyY) as tf.Scalar);
 }
 
 /** Differential entropy of a Gaussian with y's sample covariance: 0.5 log det(2 pi e S). */
 export function gaussianEntropy(y: Matrix): number {
   const logDet = logDetCovariance(y, 'y'); // scale-free: y may be in any units
-  if (logDet === null) inputError('y has a singular covariance (a constant or linearly dependent column)');
+  if (logDet === null)
+    inputError('y has a singular covariance (a constant or linearly dependent column)');
   return 0.5 * (logDet + y.cols * (1 + LOG_2PI));
 }
 
 export interface BarberAgakovOptions
-  extends TrainOptions,
+  extends
+    TrainOptions,
     Pick<NeuralMiOptions, 'seed' | 'batchSize' | 'heldOut' | 'standardize'>,
     GaussianRegressionOptions {
   /** H(Y) in nats of the y given (before standardising). Default: Gaussian fit of y. */
@@ -105,12 +132,17 @@ export interface BarberAgakovResult {
 }
 
 /** Fit q(y|x) by maximum likelihood with held-out early stopping; report H(Y) + held-out E[log q]. */
-export async function barberAgakov(xInput: SampleInput, yInput: SampleInput, options: BarberAgakovOptions = {}): Promise<BarberAgakovResult> {
+export async function barberAgakov(
+  xInput: SampleInput,
+  yInput: SampleInput,
+  options: BarberAgakovOptions = {},
+): Promise<BarberAgakovResult> {
   const doStandardize = options.standardize ?? true;
   const rawX = await toMatrixAsync(xInput, 'x');
   const rawY = await toMatrixAsync(yInput, 'y');
   checkPaired(rawX, rawY);
-  if (options.entropyY !== undefined && !Number.isFinite(options.entropyY)) inputError(`entropyY must be a finite number, got ${options.entropyY}`);
+  if (options.entropyY !== undefined && !Number.isFinite(options.entropyY))
+    inputError(`entropyY must be a finite number, got ${options.entropyY}`);
   const entropyY = options.entropyY ?? gaussianEntropy(rawY);
   // Standardising divides each y column by its sd, which lowers the entropy by sum log sd.
   const logScale = doStandardize ? columnStats(rawY).logSd.reduce((a, l) => a + l, 0) : 0;
@@ -135,7 +167,11 @@ export async function barberAgakov(xInput: SampleInput, yInput: SampleInput, opt
       entropySource: options.entropyY === undefined ? 'gaussian fit' : 'given',
       n: x.rows,
       ...fitSummary(report, split),
-      curve: report.curve.map((p) => ({ step: p.step, train: p.train + entropyStandardY, heldOut: p.heldOut + entropyStandardY })),
+      curve: report.curve.map((p) => ({
+        step: p.step,
+        train: p.train + entropyStandardY,
+        heldOut: p.heldOut + entropyStandardY,
+      })),
       ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}),
     };
   } finally {

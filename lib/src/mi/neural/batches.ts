@@ -31,11 +31,17 @@ export class Float32Rows {
 }
 
 /** Seeded split of 0..n-1 into training and held-out indices. */
-export function splitTrainHeldOut(n: number, heldOutFraction: number, rng: Rng): { train: Int32Array; heldOut: Int32Array } {
-  if (!(heldOutFraction > 0 && heldOutFraction < 1)) inputError(`heldOut must be a fraction in (0, 1), got ${heldOutFraction}`);
+export function splitTrainHeldOut(
+  n: number,
+  heldOutFraction: number,
+  rng: Rng,
+): { train: Int32Array; heldOut: Int32Array } {
+  if (!(heldOutFraction > 0 && heldOutFraction < 1))
+    inputError(`heldOut must be a fraction in (0, 1), got ${heldOutFraction}`);
   const perm = rng.permutation(n);
   const nHeld = Math.round(n * heldOutFraction);
-  if (nHeld < 2 || n - nHeld < 2) inputError(`${n} samples are too few to hold out ${heldOutFraction} of them for evaluation`);
+  if (nHeld < 2 || n - nHeld < 2)
+    inputError(`${n} samples are too few to hold out ${heldOutFraction} of them for evaluation`);
   return { heldOut: perm.slice(0, nHeld), train: perm.slice(nHeld) };
 }
 
@@ -44,8 +50,13 @@ export class EpochBatcher {
   private order: Int32Array;
   private position = 0;
 
-  constructor(private readonly indices: Int32Array, readonly batchSize: number, private readonly rng: Rng) {
-    if (batchSize > indices.length) inputError(`batch size ${batchSize} exceeds ${indices.length} training samples`);
+  constructor(
+    private readonly indices: Int32Array,
+    readonly batchSize: number,
+    private readonly rng: Rng,
+  ) {
+    if (batchSize > indices.length)
+      inputError(`batch size ${batchSize} exceeds ${indices.length} training samples`);
     this.order = this.shuffled();
   }
 

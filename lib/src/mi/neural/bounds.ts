@@ -38,8 +38,14 @@ export function scoresFromMatrix(scores: tf.Tensor): CriticScores {
 /** Concatenate the rows of several batches' scores (a pooled held-out estimate). */
 export function concatScores(parts: readonly CriticScores[]): CriticScores {
   return tf.tidy(() => ({
-    joint: tf.concat(parts.map((p) => p.joint), -1),
-    marginal: tf.concat(parts.map((p) => p.marginal), -2),
+    joint: tf.concat(
+      parts.map((p) => p.joint),
+      -1,
+    ),
+    marginal: tf.concat(
+      parts.map((p) => p.marginal),
+      -2,
+    ),
   }));
 }
 
@@ -59,16 +65,30 @@ export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
  * backend more than a small critic's whole forward pass (measured: Equal alone 14-30 ms of a
  * batched per-unit critic's ~45 ms step). */
 export function logSumExp(x: tf.Tensor, axis?: number | number[], keepDims = false): tf.Tensor {
-  const axes = axis === undefined ? x.shape.map((_, i) => i) : (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.rank : a));
+  const axes =
+    axis === undefined
+      ? x.shape.map((_, i) => i)
+      : (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.rank : a));
   const withSoftmaxGradient = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const shift = tf.max(input, axes, true);
     const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(input, shift)), axes, true)), shift);
     save([input, lse]);
-    return { value: lse, gradFunc: (dy: tf.Tensor, [saved, savedLse]: tf.Tensor[]) => tf.mul(dy, tf.exp(tf.sub(saved, savedLse))) };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (input: tf.Tensor) => tf.Tensor;
+    return {
+      value: lse,
+      gradFunc: (dy: tf.Tensor, [saved, savedLse]: tf.Tensor[]) =>
+        tf.mul(dy, tf.exp(tf.sub(saved, savedLse))),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+    input: tf.Tensor,
+  ) => tf.Tensor;
   return tf.tidy(() => {
     const lse = withSoftmaxGradient(x);
-    return keepDims ? lse : tf.reshape(lse, x.shape.filter((_, i) => !axes.includes(i)));
+    return keepDims
+      ? lse
+      : tf.reshape(
+          lse,
+          x.shape.filter((_, i) => !axes.includes(i)),
+        );
   });
 }
 
@@ -115,7 +135,10 @@ export class MineEma {
     } else {
       const next = tf.tidy(() =>
         logSumExp(
-          tf.stack([tf.add(this.logAverage!, Math.log(1 - this.rate)), tf.add(batch, Math.log(this.rate))]),
+          tf.stack([
+            tf.add(this.logAverage!, Math.log(1 - this.rate)),
+            tf.add(batch, Math.log(this.rate)),
+          ]),
           0,
         ),
       );
@@ -187,7 +210,12 @@ export function infonceBound(s: CriticScores): tf.Scalar {
  * an MI value): its optimum is T = log p(x,y)/(p(x)p(y)). */
 export function jsFganObjective(s: CriticScores): tf.Scalar {
   return tf.tidy(() =>
-    total(tf.sub(rowMean(tf.neg(tf.softplus(tf.neg(s.joint)))), tf.mean(tf.softplus(s.marginal), [-2, -1]))),
+    total(
+      tf.sub(
+        rowMean(tf.neg(tf.softplus(tf.neg(s.joint)))),
+        tf.mean(tf.softplus(s.marginal), [-2, -1]),
+      ),
+    ),
   );
 }
 
@@ -206,7 +234,9 @@ export function jsBound(s: CriticScores): tf.Scalar {
 export function smileBound(s: CriticScores, tau = 5): tf.Scalar {
   if (!(tau > 0)) inputError(`SMILE tau must be positive, got ${tau}`);
   return tf.tidy(() => {
-    const value = total(tf.sub(rowMean(s.joint), logMeanExp(tf.clipByValue(s.marginal, -tau, tau))));
+    const value = total(
+      tf.sub(rowMean(s.joint), logMeanExp(tf.clipByValue(s.marginal, -tau, tau))),
+    );
     return valueWithGradientOf(value, jsFganObjective(s));
   });
 }
@@ -220,7 +250,11 @@ function softplusInverse(d: tf.Tensor): tf.Tensor {
  * InfoNCE multi-sample baseline (leave-one-out mean of e^T over the row) and a learned baseline a(x_i):
  * alpha -> 1 approaches InfoNCE (low variance, capped near log N / alpha), alpha -> 0 approaches TUBA
  * (unbiased, high variance). */
-export function interpolatedBound(s: CriticScores, logBaseline: tf.Tensor, alpha = 0.01): tf.Scalar {
+export function interpolatedBound(
+  s: CriticScores,
+  logBaseline: tf.Tensor,
+  alpha = 0.01,
+): tf.Scalar {
   if (!(alpha > 0 && alpha < 1)) inputError(`alpha must be in (0, 1), got ${alpha}`);
   return tf.tidy(() => {
     const k = s.marginal.shape[s.marginal.rank - 1];
@@ -229,7 +263,13 @@ export function interpolatedBound(s: CriticScores, logBaseline: tf.Tensor, alpha
     const log1mA = Math.log(1 - alpha);
     const base = tf.expandDims(logBaseline, -1);
     const mix = (logMultiSample: tf.Tensor) =>
-      logSumExp(tf.stack([tf.add(logMultiSample, logA), tf.add(tf.zerosLike(logMultiSample), tf.add(base, log1mA))]), 0);
+      logSumExp(
+        tf.stack([
+          tf.add(logMultiSample, logA),
+          tf.add(tf.zerosLike(logMultiSample), tf.add(base, log1mA)),
+        ]),
+        0,
+      );
 
     // Marginal term: each negative of row i against the baseline built from row i's negatives.
     const rowLme = tf.expandDims(tf.sub(logSumExp(s.marginal, -1), Math.log(k)), -1);

@@ -42,7 +42,11 @@ export class JointCritic implements Critic {
   readonly kind = 'joint';
   readonly net: Mlp;
 
-  constructor(readonly xDim: number, readonly yDim: number, options: Omit<CriticOptions, 'kind'> = {}) {
+  constructor(
+    readonly xDim: number,
+    readonly yDim: number,
+    options: Omit<CriticOptions, 'kind'> = {},
+  ) {
     this.net = new Mlp(xDim + yDim, options.hidden ?? DEFAULT_HIDDEN, 1, {
       activation: options.activation ?? DEFAULT_ACTIVATION,
       seed: options.seed ?? 0,
@@ -83,10 +87,15 @@ export class SeparableCritic implements Critic {
   readonly g: Mlp;
   readonly h: Mlp;
 
-  constructor(readonly xDim: number, readonly yDim: number, options: Omit<CriticOptions, 'kind'> = {}) {
+  constructor(
+    readonly xDim: number,
+    readonly yDim: number,
+    options: Omit<CriticOptions, 'kind'> = {},
+  ) {
     const hidden = options.hidden ?? DEFAULT_HIDDEN;
     const embed = options.embedDim ?? 32;
-    if (!Number.isInteger(embed) || embed < 1) inputError(`embedDim must be a positive integer, got ${embed}`);
+    if (!Number.isInteger(embed) || embed < 1)
+      inputError(`embedDim must be a positive integer, got ${embed}`);
     const rng = new Rng(options.seed ?? 0);
     const activation = options.activation ?? DEFAULT_ACTIVATION;
     this.g = new Mlp(xDim, hidden, embed, { activation, seed: rng.nextSeed() });
@@ -120,7 +129,9 @@ export function createCritic(xDim: number, yDim: number, options: CriticOptions 
   }
   if (options.hidden) checkWidths(options.hidden, 'hidden');
   if (options.activation) checkActivation(options.activation);
-  return kind === 'joint' ? new JointCritic(xDim, yDim, options) : new SeparableCritic(xDim, yDim, options);
+  return kind === 'joint'
+    ? new JointCritic(xDim, yDim, options)
+    : new SeparableCritic(xDim, yDim, options);
 }
 
 /** How product-of-marginals pairs are formed: every (x_i, y_j), j != i, or `count` in-batch
@@ -137,7 +148,8 @@ export function permuteRows(t: tf.Tensor2D, perm: ArrayLike<number>): tf.Tensor2
   const forward = Int32Array.from(perm);
   const inverse = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    if (!(forward[i] >= 0 && forward[i] < n) || inverse[forward[i]] !== -1) inputError(`not a permutation of 0..${n - 1}`);
+    if (!(forward[i] >= 0 && forward[i] < n) || inverse[forward[i]] !== -1)
+      inputError(`not a permutation of 0..${n - 1}`);
     inverse[forward[i]] = i;
   }
   const op = tf.customGrad(((x: tf.Tensor) => ({
@@ -175,10 +187,14 @@ export function criticScores(
     s.dispose();
     return out;
   }
-  if (!perms || perms.length === 0) inputError("criticScores: 'shuffle' negatives need permutations");
+  if (!perms || perms.length === 0)
+    inputError("criticScores: 'shuffle' negatives need permutations");
   return tf.tidy(() => {
     const joint = critic.pairScores(x, y);
-    const marginal = tf.stack(perms.map((p) => critic.pairScores(x, permuteRows(y, p))), 1) as tf.Tensor2D;
+    const marginal = tf.stack(
+      perms.map((p) => critic.pairScores(x, permuteRows(y, p))),
+      1,
+    ) as tf.Tensor2D;
     return { joint, marginal };
   });
 }

@@ -3,10 +3,31 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
-import { Matrix, SampleInput, checkPaired, matrixToTensor, standardize, toMatrixAsync } from '../matrix';
+import {
+  Matrix,
+  SampleInput,
+  checkPaired,
+  matrixToTensor,
+  standardize,
+  toMatrixAsync,
+} from '../matrix';
 import { CriticScores, concatScores } from './bounds';
-import { Critic, CriticChoice, CriticKind, NEGATIVE_KINDS, createCritic, criticScores, derangement } from './critics';
-import { BoundOptions, LowerBoundName, LowerBoundObjective, checkBoundName, checkBoundOptions } from './objectives';
+import {
+  Critic,
+  CriticChoice,
+  CriticKind,
+  NEGATIVE_KINDS,
+  createCritic,
+  criticScores,
+  derangement,
+} from './critics';
+import {
+  BoundOptions,
+  LowerBoundName,
+  LowerBoundObjective,
+  checkBoundName,
+  checkBoundOptions,
+} from './objectives';
 import { EpochBatcher, Float32Rows, evaluationBlocks, splitTrainHeldOut } from './batches';
 import {
   CurvePoint,
@@ -68,7 +89,8 @@ export function resolveSampling(n: number, o: NeuralMiOptions, minNegatives: num
     inputError(`negatives must be one of ${NEGATIVE_KINDS.join(', ')}; got '${negatives}'`);
   }
   const shuffles = o.shuffles ?? Math.max(1, minNegatives);
-  if (!Number.isInteger(shuffles) || shuffles < 1) inputError(`shuffles must be a positive integer, got ${shuffles}`);
+  if (!Number.isInteger(shuffles) || shuffles < 1)
+    inputError(`shuffles must be a positive integer, got ${shuffles}`);
   const heldOut = o.heldOut ?? 0.2;
   if (n < NEURAL_MIN_ROWS) {
     inputError(
@@ -87,15 +109,21 @@ export function resolveSampling(n: number, o: NeuralMiOptions, minNegatives: num
     );
   }
   const requested = o.batchSize ?? 128;
-  if (!Number.isInteger(requested) || requested < 2) inputError(`batchSize must be an integer >= 2, got ${requested}`);
+  if (!Number.isInteger(requested) || requested < 2)
+    inputError(`batchSize must be an integer >= 2, got ${requested}`);
   const batchSize = Math.min(requested, split.train.length);
   const perRow = negatives === 'all' ? Math.min(batchSize, split.heldOut.length) - 1 : shuffles;
-  if (perRow < minNegatives) inputError(`this bound needs at least ${minNegatives} negatives per row, got ${perRow}`);
+  if (perRow < minNegatives)
+    inputError(`this bound needs at least ${minNegatives} negatives per row, got ${perRow}`);
   return { rng, split, batchSize, negatives, shuffles, negativesPerRow: perRow };
 }
 
 /** The input as a checked (and by default standardised) Matrix; a tensor is read asynchronously. */
-export async function prepare(input: SampleInput, name: string, doStandardize: boolean): Promise<Matrix> {
+export async function prepare(
+  input: SampleInput,
+  name: string,
+  doStandardize: boolean,
+): Promise<Matrix> {
   const m = await toMatrixAsync(input, name);
   return doStandardize ? standardize(m, name) : m;
 }
@@ -192,8 +220,15 @@ export function lowerBoundWarning(
 }
 
 /** The critic an estimate trains: the caller's own (kept, trained further: a warm start) or a new one. */
-export function criticFor(xDim: number, yDim: number, options: NeuralMiOptions, seed: number, defaultKind: CriticKind): { critic: Critic; owned: boolean } {
-  if (options.critic !== undefined && typeof options.critic !== 'string') return { critic: options.critic, owned: false };
+export function criticFor(
+  xDim: number,
+  yDim: number,
+  options: NeuralMiOptions,
+  seed: number,
+  defaultKind: CriticKind,
+): { critic: Critic; owned: boolean } {
+  if (options.critic !== undefined && typeof options.critic !== 'string')
+    return { critic: options.critic, owned: false };
   const critic = createCritic(xDim, yDim, {
     kind: options.critic ?? defaultKind,
     hidden: options.hidden,
@@ -217,8 +252,19 @@ export async function neuralMi(
   checkPaired(x, y);
   const sampling = resolveSampling(x.rows, options, bound === 'alpha' ? 2 : 1);
   const { rng, negatives, shuffles } = sampling;
-  const { critic, owned } = criticFor(x.cols, y.cols, options, rng.fork('critic').nextSeed(), 'separable');
-  const objective = new LowerBoundObjective(bound, x.cols, rng.fork('baseline').nextSeed(), options);
+  const { critic, owned } = criticFor(
+    x.cols,
+    y.cols,
+    options,
+    rng.fork('critic').nextSeed(),
+    'separable',
+  );
+  const objective = new LowerBoundObjective(
+    bound,
+    x.cols,
+    rng.fork('baseline').nextSeed(),
+    options,
+  );
   const xs = new Float32Rows(x, 'x');
   const ys = new Float32Rows(y, 'y');
   const problem: ScoringProblem = {
@@ -226,7 +272,10 @@ export async function neuralMi(
     score: (index, r) => {
       const xb = xs.take(index);
       const yb = ys.take(index);
-      const perms = negatives === 'shuffle' ? Array.from({ length: shuffles }, () => derangement(index.length, r)) : undefined;
+      const perms =
+        negatives === 'shuffle'
+          ? Array.from({ length: shuffles }, () => derangement(index.length, r))
+          : undefined;
       return { scores: criticScores(critic, xb, yb, negatives, perms), rows: xb };
     },
   };
@@ -241,7 +290,10 @@ export async function neuralMi(
 /** Fresh samples for step `step` (infinite data, as in Poole et al.'s staircase). */
 export type BatchSampler = (batchSize: number, step: number) => { x: Matrix; y: Matrix };
 
-export interface StreamOptions extends Omit<NeuralMiOptions, 'heldOut' | 'standardize' | 'earlyStopping'> {
+export interface StreamOptions extends Omit<
+  NeuralMiOptions,
+  'heldOut' | 'standardize' | 'earlyStopping'
+> {
   bound: LowerBoundName;
   /** Training steps (no early stopping: the data may change over time). */
   steps: number;
@@ -260,21 +312,38 @@ export interface StreamResult {
 
 /** Train a bound on a stream of fresh batches and record its estimate over training; no held-out
  * split and no early stopping (the distribution may change, e.g. the MI staircase). */
-export async function neuralMiOnStream(sample: BatchSampler, options: StreamOptions): Promise<StreamResult> {
+export async function neuralMiOnStream(
+  sample: BatchSampler,
+  options: StreamOptions,
+): Promise<StreamResult> {
   const bound = checkBoundName(options.bound);
   checkBoundOptions(options); // before any tensor exists: a bad value must not leak a critic
   const batchSize = options.batchSize ?? 64;
-  if (!Number.isInteger(batchSize) || batchSize < 3) inputError(`batchSize must be an integer >= 3, got ${batchSize}`);
-  if (options.negatives === 'shuffle') inputError("neuralMiOnStream scores all pairs; negatives must be 'all'");
+  if (!Number.isInteger(batchSize) || batchSize < 3)
+    inputError(`batchSize must be an integer >= 3, got ${batchSize}`);
+  if (options.negatives === 'shuffle')
+    inputError("neuralMiOnStream scores all pairs; negatives must be 'all'");
   const first = sample(batchSize, 0);
   const rng = new Rng(options.seed ?? 0);
-  const { critic, owned } = criticFor(first.x.cols, first.y.cols, options, rng.fork('critic').nextSeed(), 'separable');
-  const objective = new LowerBoundObjective(bound, first.x.cols, rng.fork('baseline').nextSeed(), options);
+  const { critic, owned } = criticFor(
+    first.x.cols,
+    first.y.cols,
+    options,
+    rng.fork('critic').nextSeed(),
+    'separable',
+  );
+  const objective = new LowerBoundObjective(
+    bound,
+    first.x.cols,
+    rng.fork('baseline').nextSeed(),
+    options,
+  );
   const task: TrainTask = {
     variables: [...critic.variables, ...objective.variables],
     objective: (step) => {
       const { x, y } = step === 0 ? first : sample(batchSize, step);
-      if (x.rows !== batchSize || y.rows !== batchSize) inputError(`the sampler returned ${x.rows} and ${y.rows} rows for a batch of ${batchSize}`);
+      if (x.rows !== batchSize || y.rows !== batchSize)
+        inputError(`the sampler returned ${x.rows} and ${y.rows} rows for a batch of ${batchSize}`);
       const xb = matrixToTensor(x, 'x');
       return objective.train(criticScores(critic, xb, matrixToTensor(y, 'y'), 'all'), xb);
     },
@@ -285,17 +354,32 @@ export async function neuralMiOnStream(sample: BatchSampler, options: StreamOpti
   try {
     const report = await trainToPlateau(
       task,
-      { ...options, maxSteps: options.steps, evalEvery: options.window ?? 20, earlyStopping: false },
+      {
+        ...options,
+        maxSteps: options.steps,
+        evalEvery: options.window ?? 20,
+        earlyStopping: false,
+      },
       bound,
     );
-    return { estimator: bound, curve: report.curve, steps: report.steps, recoveries: report.recoveries, seconds: report.seconds };
+    return {
+      estimator: bound,
+      curve: report.curve,
+      steps: report.steps,
+      recoveries: report.recoveries,
+      seconds: report.seconds,
+    };
   } finally {
     objective.dispose();
     if (owned) critic.dispose();
   }
 }
 
-type BoundEstimator = (x: SampleInput, y: SampleInput, options?: NeuralMiOptions) => Promise<NeuralMiResult>;
+type BoundEstimator = (
+  x: SampleInput,
+  y: SampleInput,
+  options?: NeuralMiOptions,
+) => Promise<NeuralMiResult>;
 const estimatorFor =
   (bound: LowerBoundName): BoundEstimator =>
   (x, y, options = {}) =>

@@ -27,16 +27,20 @@ export {
 export type { CriticScores } from './bounds';
 export { Mlp, BatchedMlp, ACTIVATIONS } from './mlp';
 export type { Activation, MlpOptions } from './mlp';
-export { JointCritic, SeparableCritic, createCritic, criticScores, permuteRows, derangement, CRITIC_KINDS, NEGATIVE_KINDS } from './critics';
+export {
+  JointCritic,
+  SeparableCritic,
+  createCritic,
+  criticScores,
+  permuteRows,
+  derangement,
+  CRITIC_KINDS,
+  NEGATIVE_KINDS,
+} from './critics';
 export type { Critic, CriticChoice, CriticKind, CriticOptions, Negatives } from './critics';
 export { LowerBoundObjective, LOWER_BOUND_NAMES } from './objectives';
 export type { LowerBoundName, BoundOptions } from './objectives';
-export {
-  trainToPlateau,
-  clipByGlobalNorm,
-  NeuralTrainingError,
-  MI_BOUND_LIMITS,
-} from './train';
+export { trainToPlateau, clipByGlobalNorm, NeuralTrainingError, MI_BOUND_LIMITS } from './train';
 export type {
   TrainOptions,
   TrainTask,
@@ -49,10 +53,27 @@ export type {
 export { NEURAL_MIN_ROWS, MIN_HELD_OUT_ROWS } from './estimators';
 export { neuralMi, neuralMiOnStream } from './estimators';
 export { mine, nwj, infonce, smile, js, tuba, alpha } from './estimators';
-export type { NeuralMiOptions, NeuralMiResult, BatchSampler, StreamOptions, StreamResult } from './estimators';
+export type {
+  NeuralMiOptions,
+  NeuralMiResult,
+  BatchSampler,
+  StreamOptions,
+  StreamResult,
+} from './estimators';
 export { neuralConditionalMi, neuralTotalCorrelation } from './multivariate';
 export type { NeuralTcOptions, NeuralCmiOptions } from './multivariate';
-export { GaussianConditional, clubBound, l1outBound, neuralUpperBound, UPPER_BOUND_NAMES } from './upper';
-export type { UpperBoundName, NeuralUpperBoundOptions, NeuralUpperBoundResult, GaussianConditionalOptions } from './upper';
+export {
+  GaussianConditional,
+  clubBound,
+  l1outBound,
+  neuralUpperBound,
+  UPPER_BOUND_NAMES,
+} from './upper';
+export type {
+  UpperBoundName,
+  NeuralUpperBoundOptions,
+  NeuralUpperBoundResult,
+  GaussianConditionalOptions,
+} from './upper';
 export { GaussianRegression, baLowerBound, barberAgakov, gaussianEntropy } from './ba';
 export type { GaussianRegressionOptions, BarberAgakovOptions, BarberAgakovResult } from './ba';

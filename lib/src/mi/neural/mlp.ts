@@ -70,7 +70,13 @@ abstract class DenseStack {
   readonly biases: tf.Variable[] = [];
   readonly activation: Activation;
 
-  protected constructor(lead: number[], inputDim: number, hidden: readonly number[], outputDim: number, options: MlpOptions) {
+  protected constructor(
+    lead: number[],
+    inputDim: number,
+    hidden: readonly number[],
+    outputDim: number,
+    options: MlpOptions,
+  ) {
     checkWidths(hidden, 'hidden');
     this.activation = checkActivation(options.activation ?? 'relu');
     const rng = new Rng(options.seed);
@@ -78,8 +84,12 @@ abstract class DenseStack {
     for (let l = 0; l + 1 < widths.length; l++) {
       const shape = [...lead, widths[l], widths[l + 1]];
       const last = l + 2 === widths.length;
-      this.weights.push(frozenVariable(last && options.zeroOutput ? tf.zeros(shape) : glorot(rng, shape)));
-      this.biases.push(frozenVariable(tf.zeros(lead.length ? [...lead, 1, widths[l + 1]] : [widths[l + 1]])));
+      this.weights.push(
+        frozenVariable(last && options.zeroOutput ? tf.zeros(shape) : glorot(rng, shape)),
+      );
+      this.biases.push(
+        frozenVariable(tf.zeros(lead.length ? [...lead, 1, widths[l + 1]] : [widths[l + 1]])),
+      );
     }
   }
 
@@ -112,7 +122,10 @@ export class Mlp extends DenseStack {
   applyFrom(layer: number, preActivation: tf.Tensor): tf.Tensor2D {
     let h = preActivation;
     for (let l = layer; l < this.weights.length; l++) {
-      h = tf.add(tf.matMul(activate(h, this.activation) as tf.Tensor2D, this.weights[l]), this.biases[l]);
+      h = tf.add(
+        tf.matMul(activate(h, this.activation) as tf.Tensor2D, this.weights[l]),
+        this.biases[l],
+      );
     }
     return h as tf.Tensor2D;
   }

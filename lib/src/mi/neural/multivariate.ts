@@ -20,28 +20,52 @@ import {
 import { DEFAULT_ACTIVATION, DEFAULT_HIDDEN, criticScores, derangement } from './critics';
 import { Float32Rows, oneHotRows, strata, stratifiedPermutation } from './batches';
 import { Mlp } from './mlp';
-import { LowerBoundName, LowerBoundObjective, checkBoundName, checkBoundOptions } from './objectives';
-import { NeuralMiOptions, NeuralMiResult, ScoringProblem, criticFor, fitLowerBound, prepare, resolveSampling } from './estimators';
+import {
+  LowerBoundName,
+  LowerBoundObjective,
+  checkBoundName,
+  checkBoundOptions,
+} from './objectives';
+import {
+  NeuralMiOptions,
+  NeuralMiResult,
+  ScoringProblem,
+  criticFor,
+  fitLowerBound,
+  prepare,
+  resolveSampling,
+} from './estimators';
 
 /** Most distinct values a discrete conditioning variable may take before it is treated as continuous. */
 export const MAX_STRATA = 256;
 
 /** Discrete labels -> stratum ids, with a clear error for continuous-looking input. */
-export async function labelStrata(labels: SampleInput, name: string): Promise<{ ids: Int32Array; count: number }> {
+export async function labelStrata(
+  labels: SampleInput,
+  name: string,
+): Promise<{ ids: Int32Array; count: number }> {
   const m = await toMatrixAsync(labels, name);
   const { ids, count, sizes } = strata(m);
   if (count > MAX_STRATA) {
-    inputError(`${name} has ${count} distinct values: it must be discrete (at most ${MAX_STRATA} values)`);
+    inputError(
+      `${name} has ${count} distinct values: it must be discrete (at most ${MAX_STRATA} values)`,
+    );
   }
   const singletons = sizes.filter((s) => s === 1).length;
-  if (singletons > m.rows / 2) inputError(`${name} looks continuous: ${singletons} of its values occur only once`);
+  if (singletons > m.rows / 2)
+    inputError(`${name} looks continuous: ${singletons} of its values occur only once`);
   return { ids, count };
 }
 
 /** The rows `index` of `rows` with every column independently shuffled among them (within strata of
  * `ids` when given): a sample of prod_i p(h_i) (or prod_i p(h_i | label)). Built on the JS side:
  * an estimate needs no gradient w.r.t. its data. */
-export function shuffledColumnsBatch(rows: Float32Rows, index: Int32Array, rng: Rng, ids?: ArrayLike<number>): tf.Tensor2D {
+export function shuffledColumnsBatch(
+  rows: Float32Rows,
+  index: Int32Array,
+  rng: Rng,
+  ids?: ArrayLike<number>,
+): tf.Tensor2D {
   const n = index.length;
   const d = rows.cols;
   const out = new Float32Array(n * d);
@@ -60,18 +84,31 @@ export interface NeuralTcOptions extends NeuralMiOptions {
 }
 
 /** Total correlation (multi-information) of the columns of x, or TC(x | labels). */
-export async function neuralTotalCorrelation(xInput: SampleInput, options: NeuralTcOptions = {}): Promise<NeuralMiResult> {
+export async function neuralTotalCorrelation(
+  xInput: SampleInput,
+  options: NeuralTcOptions = {},
+): Promise<NeuralMiResult> {
   const bound = checkBoundName(options.bound ?? 'smile');
   checkBoundOptions(options); // before any tensor exists: a bad value must not leak a critic
-  if (bound === 'tuba' || bound === 'alpha') inputError(`total correlation supports mine, dv, nwj, infonce, js and smile, not ${bound}`);
-  const labels = options.labels === undefined ? undefined : await labelStrata(options.labels, 'labels');
+  if (bound === 'tuba' || bound === 'alpha')
+    inputError(`total correlation supports mine, dv, nwj, infonce, js and smile, not ${bound}`);
+  const labels =
+    options.labels === undefined ? undefined : await labelStrata(options.labels, 'labels');
   // Given the label, rescaling a coordinate is invertible, so TC(x | labels) allows standardising
   // within each label (as for conditional MI) and TC(x) allows it globally.
   const raw = await toMatrixAsync(xInput, 'x');
-  if (labels && labels.ids.length !== raw.rows) inputError(`labels has ${labels.ids.length} rows, x has ${raw.rows}`);
-  const x = !(options.standardize ?? true) ? raw : labels ? standardizeWithinStrata(raw, labels.ids, labels.count) : await prepare(raw, 'x', true);
+  if (labels && labels.ids.length !== raw.rows)
+    inputError(`labels has ${labels.ids.length} rows, x has ${raw.rows}`);
+  const x = !(options.standardize ?? true)
+    ? raw
+    : labels
+      ? standardizeWithinStrata(raw, labels.ids, labels.count)
+      : await prepare(raw, 'x', true);
   if (x.cols < 2) inputError(`total correlation needs at least 2 columns, x has ${x.cols}`);
-  if (options.critic !== undefined) inputError('total correlation uses its own critic (an MLP on the whole vector); drop the critic option');
+  if (options.critic !== undefined)
+    inputError(
+      'total correlation uses its own critic (an MLP on the whole vector); drop the critic option',
+    );
   const sampling = resolveSampling(x.rows, { ...options, negatives: 'shuffle' }, 1);
   const { rng, shuffles } = sampling;
   const critic = new Mlp(x.cols + (labels?.count ?? 0), options.hidden ?? DEFAULT_HIDDEN, 1, {
@@ -79,7 +116,12 @@ export async function neuralTotalCorrelation(xInput: SampleInput, options: Neura
     seed: rng.fork('critic').nextSeed(),
     zeroOutput: true,
   });
-  const objective = new LowerBoundObjective(bound, x.cols, rng.fork('baseline').nextSeed(), options);
+  const objective = new LowerBoundObjective(
+    bound,
+    x.cols,
+    rng.fork('baseline').nextSeed(),
+    options,
+  );
   const xs = new Float32Rows(x, 'x');
   const onehots = labels ? new Float32Rows(oneHotRows(labels.ids, labels.count)) : undefined;
   const problem: ScoringProblem = {
@@ -88,10 +130,13 @@ export async function neuralTotalCorrelation(xInput: SampleInput, options: Neura
       tf.tidy(() => {
         const ids = labels ? Array.from(index, (i) => labels.ids[i]) : undefined;
         const onehot = onehots?.take(index);
-        const withLabel = (t: tf.Tensor2D) => (onehot ? (tf.concat([t, onehot], 1) as tf.Tensor2D) : t);
+        const withLabel = (t: tf.Tensor2D) =>
+          onehot ? (tf.concat([t, onehot], 1) as tf.Tensor2D) : t;
         const score = (t: tf.Tensor2D) => tf.reshape(critic.apply(withLabel(t)), [-1]);
         const h = xs.take(index);
-        const marginal = Array.from({ length: shuffles }, () => score(shuffledColumnsBatch(xs, index, r, ids)));
+        const marginal = Array.from({ length: shuffles }, () =>
+          score(shuffledColumnsBatch(xs, index, r, ids)),
+        );
         return { scores: { joint: score(h), marginal: tf.stack(marginal, 1) }, rows: h };
       }),
   };
@@ -144,13 +189,32 @@ export async function neuralConditionalMi(
   const x = doStandardize ? standardizeWithinStrata(rawX, z.ids, z.count) : rawX;
   const y = doStandardize ? standardizeWithinStrata(rawY, z.ids, z.count) : rawY;
   checkPaired(x, y);
-  if (z.ids.length !== x.rows) inputError(`x and z have mismatched lengths: ${x.rows} vs ${z.ids.length} rows`);
-  if (options.negatives === 'all') inputError("conditional MI draws its negatives within strata of z; negatives must be 'shuffle'");
-  const sampling = resolveSampling(x.rows, { ...options, negatives: 'shuffle', shuffles: options.shuffles ?? 4 }, bound === 'alpha' ? 2 : 1);
+  if (z.ids.length !== x.rows)
+    inputError(`x and z have mismatched lengths: ${x.rows} vs ${z.ids.length} rows`);
+  if (options.negatives === 'all')
+    inputError(
+      "conditional MI draws its negatives within strata of z; negatives must be 'shuffle'",
+    );
+  const sampling = resolveSampling(
+    x.rows,
+    { ...options, negatives: 'shuffle', shuffles: options.shuffles ?? 4 },
+    bound === 'alpha' ? 2 : 1,
+  );
   const { rng, shuffles } = sampling;
   const yz = hstack(y, oneHotRows(z.ids, z.count));
-  const { critic, owned } = criticFor(x.cols, yz.cols, options, rng.fork('critic').nextSeed(), 'joint');
-  const objective = new LowerBoundObjective(bound, x.cols, rng.fork('baseline').nextSeed(), options);
+  const { critic, owned } = criticFor(
+    x.cols,
+    yz.cols,
+    options,
+    rng.fork('critic').nextSeed(),
+    'joint',
+  );
+  const objective = new LowerBoundObjective(
+    bound,
+    x.cols,
+    rng.fork('baseline').nextSeed(),
+    options,
+  );
   const xs = new Float32Rows(x, 'x');
   const yzs = new Float32Rows(yz, '[y, z]');
   const problem: ScoringProblem = {

@@ -18,7 +18,16 @@ import {
 } from './bounds';
 
 export type LowerBoundName = 'mine' | 'dv' | 'nwj' | 'infonce' | 'js' | 'smile' | 'tuba' | 'alpha';
-export const LOWER_BOUND_NAMES: readonly LowerBoundName[] = ['mine', 'dv', 'nwj', 'infonce', 'js', 'smile', 'tuba', 'alpha'];
+export const LOWER_BOUND_NAMES: readonly LowerBoundName[] = [
+  'mine',
+  'dv',
+  'nwj',
+  'infonce',
+  'js',
+  'smile',
+  'tuba',
+  'alpha',
+];
 
 export interface BoundOptions {
   /** SMILE clipping threshold. Default 5 (Song & Ermon's tau = 5). */
@@ -55,7 +64,12 @@ export class LowerBoundObjective {
   private readonly tau: number;
   private readonly alpha: number;
 
-  constructor(readonly name: LowerBoundName, xDim: number, seed: number, options: BoundOptions = {}) {
+  constructor(
+    readonly name: LowerBoundName,
+    xDim: number,
+    seed: number,
+    options: BoundOptions = {},
+  ) {
     checkBoundName(name);
     checkBoundOptions(options);
     this.tau = options.tau ?? 5;

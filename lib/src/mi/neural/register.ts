@@ -10,7 +10,16 @@ import { barberAgakov } from './ba';
 import { Activation } from './mlp';
 import { CriticKind, Negatives } from './critics';
 
-const TRAIN_OPTIONS = ['maxSteps', 'minSteps', 'evalEvery', 'patience', 'minDelta', 'earlyStopping', 'learningRate', 'clipGradNorm'];
+const TRAIN_OPTIONS = [
+  'maxSteps',
+  'minSteps',
+  'evalEvery',
+  'patience',
+  'minDelta',
+  'earlyStopping',
+  'learningRate',
+  'clipGradNorm',
+];
 const SAMPLE_OPTIONS = ['batchSize', 'heldOut', 'standardize', 'hidden', 'activation'];
 const NEURAL_OPTIONS = [...TRAIN_OPTIONS, ...SAMPLE_OPTIONS];
 const CRITIC_OPTIONS = ['critic', 'embedDim', 'negatives', 'shuffles'];
@@ -32,7 +41,13 @@ function stringOption(o: EstimateOptions, key: string): string | undefined {
 function widthsOption(o: EstimateOptions, key: string): number[] | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
-  const parts = Array.isArray(v) ? v : typeof v === 'number' ? [v] : typeof v === 'string' ? v.split(',').map((s) => Number(s.trim())) : null;
+  const parts = Array.isArray(v)
+    ? v
+    : typeof v === 'number'
+      ? [v]
+      : typeof v === 'string'
+        ? v.split(',').map((s) => Number(s.trim()))
+        : null;
   if (!parts || parts.some((p) => !Number.isInteger(p) || (p as number) < 1)) {
     inputError(`option ${key} must be positive integers such as 256,256; got ${JSON.stringify(v)}`);
   }
@@ -66,7 +81,8 @@ export function neuralOptions(o: EstimateOptions): NeuralMiOptions {
     alpha: numberOption(o, 'alpha'),
     emaRate: numberOption(o, 'emaRate'),
   };
-  for (const key of Object.keys(picked) as (keyof NeuralMiOptions)[]) if (picked[key] === undefined) delete picked[key];
+  for (const key of Object.keys(picked) as (keyof NeuralMiOptions)[])
+    if (picked[key] === undefined) delete picked[key];
   return picked;
 }
 
@@ -102,7 +118,16 @@ for (const [bound, description] of UPPER) {
   registerEstimator(bound, {
     description,
     estimate: (x, y, o) => {
-      const { critic: _c, embedDim: _e, negatives: _n, shuffles: _s, tau: _t, alpha: _a, emaRate: _r, ...rest } = neuralOptions(o);
+      const {
+        critic: _c,
+        embedDim: _e,
+        negatives: _n,
+        shuffles: _s,
+        tau: _t,
+        alpha: _a,
+        emaRate: _r,
+        ...rest
+      } = neuralOptions(o);
       return neuralUpperBound(x, y, { ...rest, bound });
     },
     usesTensorflow: true,
@@ -113,9 +138,19 @@ for (const [bound, description] of UPPER) {
 }
 
 registerEstimator('ba', {
-  description: 'Barber-Agakov lower bound H(Y) + E[log q(y|x)], Gaussian q, H(Y) from a Gaussian fit unless entropyY is given (neural)',
+  description:
+    'Barber-Agakov lower bound H(Y) + E[log q(y|x)], Gaussian q, H(Y) from a Gaussian fit unless entropyY is given (neural)',
   estimate: (x, y, o) => {
-    const { critic: _c, embedDim: _e, negatives: _n, shuffles: _s, tau: _t, alpha: _a, emaRate: _r, ...rest } = neuralOptions(o);
+    const {
+      critic: _c,
+      embedDim: _e,
+      negatives: _n,
+      shuffles: _s,
+      tau: _t,
+      alpha: _a,
+      emaRate: _r,
+      ...rest
+    } = neuralOptions(o);
     return barberAgakov(x, y, { ...rest, entropyY: numberOption(o, 'entropyY') });
   },
   usesTensorflow: true,

@@ -103,7 +103,10 @@ export interface TrainReport {
 }
 
 /** The fit fields every neural estimate reports beside its value: sample split, steps, stopping. */
-export function fitSummary(report: TrainReport, split: { train: ArrayLike<number>; heldOut: ArrayLike<number> }) {
+export function fitSummary(
+  report: TrainReport,
+  split: { train: ArrayLike<number>; heldOut: ArrayLike<number> },
+) {
   return {
     trainN: split.train.length,
     heldOutN: split.heldOut.length,
@@ -197,7 +200,10 @@ export interface ResolvedTrainOptions {
   maxRecoveries: number;
 }
 
-export function resolveTrainOptions(o: TrainOptions, defaults: Partial<ResolvedTrainOptions> = {}): ResolvedTrainOptions {
+export function resolveTrainOptions(
+  o: TrainOptions,
+  defaults: Partial<ResolvedTrainOptions> = {},
+): ResolvedTrainOptions {
   const maxSteps = o.maxSteps ?? defaults.maxSteps ?? 3000;
   const r: ResolvedTrainOptions = {
     maxSteps,
@@ -218,11 +224,15 @@ export function resolveTrainOptions(o: TrainOptions, defaults: Partial<ResolvedT
   positiveInt(r.evalEvery, 'evalEvery');
   positiveInt(r.patience, 'patience');
   positiveInt(r.smoothing, 'smoothing');
-  if (!Number.isInteger(r.minSteps) || r.minSteps < 0) inputError(`minSteps must be an integer >= 0, got ${r.minSteps}`);
+  if (!Number.isInteger(r.minSteps) || r.minSteps < 0)
+    inputError(`minSteps must be an integer >= 0, got ${r.minSteps}`);
   if (!(r.minDelta >= 0)) inputError(`minDelta must be >= 0, got ${r.minDelta}`);
-  if (!(r.learningRate > 0 && Number.isFinite(r.learningRate))) inputError(`learningRate must be positive, got ${r.learningRate}`);
-  if (r.clipGradNorm !== undefined && !(r.clipGradNorm > 0)) inputError(`clipGradNorm must be positive, got ${r.clipGradNorm}`);
-  if (!Number.isInteger(r.maxRecoveries) || r.maxRecoveries < 0) inputError(`maxRecoveries must be an integer >= 0, got ${r.maxRecoveries}`);
+  if (!(r.learningRate > 0 && Number.isFinite(r.learningRate)))
+    inputError(`learningRate must be positive, got ${r.learningRate}`);
+  if (r.clipGradNorm !== undefined && !(r.clipGradNorm > 0))
+    inputError(`clipGradNorm must be positive, got ${r.clipGradNorm}`);
+  if (!Number.isInteger(r.maxRecoveries) || r.maxRecoveries < 0)
+    inputError(`maxRecoveries must be an integer >= 0, got ${r.maxRecoveries}`);
   return r;
 }
 
@@ -269,7 +279,11 @@ class Snapshot {
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Train `task` until the held-out estimate stops improving (or the step budget runs out). */
-export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}, label = 'neural estimator'): Promise<TrainReport> {
+export async function trainToPlateau(
+  task: TrainTask,
+  options: TrainOptions = {},
+  label = 'neural estimator',
+): Promise<TrainReport> {
   const o = resolveTrainOptions(options);
   const started = Date.now();
   const variables = task.variables;
@@ -307,7 +321,9 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
       if (step % o.evalEvery !== 0 && step !== o.maxSteps) continue;
 
       const evaluation = task.evaluate?.();
-      const read = await readScalars(evaluation === undefined ? [trainSum] : [trainSum, evaluation]).finally(() => tf.dispose(evaluation));
+      const read = await readScalars(
+        evaluation === undefined ? [trainSum] : [trainSum, evaluation],
+      ).finally(() => tf.dispose(evaluation));
       const train = read[0] / windowSteps;
       trainSum.dispose();
       trainSum = tf.scalar(0);
@@ -352,7 +368,11 @@ export async function trainToPlateau(task: TrainTask, options: TrainOptions = {}
           bestWeights = new Snapshot(variables);
         }
       }
-      options.onProgress?.({ step, total: o.maxSteps, metrics: task.evaluate ? { train, heldOut, best } : { train } });
+      options.onProgress?.({
+        step,
+        total: o.maxSteps,
+        metrics: task.evaluate ? { train, heldOut, best } : { train },
+      });
       if (o.earlyStopping && step >= o.minSteps && evalsSinceImprovement >= o.patience) {
         stopReason = 'plateau';
         break;

@@ -41,7 +41,11 @@ export interface GaussianConditionalOptions {
 export class GaussianConditional {
   readonly net: Mlp;
 
-  constructor(readonly xDim: number, readonly yDim: number, options: GaussianConditionalOptions = {}) {
+  constructor(
+    readonly xDim: number,
+    readonly yDim: number,
+    options: GaussianConditionalOptions = {},
+  ) {
     this.net = new Mlp(xDim, options.hidden ?? [64], 2 * yDim, {
       activation: options.activation ?? 'elu',
       seed: options.seed ?? 0,
@@ -67,7 +71,10 @@ export class GaussianConditional {
   logLikelihood(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
     return tf.tidy(() => {
       const { mean, logVar } = this.params(x);
-      const perDim = tf.add(tf.div(tf.square(tf.sub(y, mean)), tf.exp(logVar)), tf.add(logVar, LOG_2PI));
+      const perDim = tf.add(
+        tf.div(tf.square(tf.sub(y, mean)), tf.exp(logVar)),
+        tf.add(logVar, LOG_2PI),
+      );
       return tf.mul(-0.5, tf.mean(tf.sum(perDim, 1))) as tf.Scalar;
     });
   }
@@ -79,7 +86,10 @@ export class GaussianConditional {
       const precision = tf.exp(tf.neg(logVar));
       // sum_k (y_ik - m_jk)^2 p_jk = (y^2) p^T - 2 y (m p)^T + sum_k m_jk^2 p_jk
       const quadratic = tf.add(
-        tf.sub(tf.matMul(tf.square(y), precision, false, true), tf.mul(2, tf.matMul(y, tf.mul(mean, precision), false, true))),
+        tf.sub(
+          tf.matMul(tf.square(y), precision, false, true),
+          tf.mul(2, tf.matMul(y, tf.mul(mean, precision), false, true)),
+        ),
         tf.reshape(tf.sum(tf.add(tf.mul(tf.square(mean), precision), logVar), 1), [1, -1]),
       );
       return tf.mul(-0.5, tf.add(quadratic, this.yDim * LOG_2PI)) as tf.Tensor2D;
@@ -101,7 +111,10 @@ export function clubBound(q: GaussianConditional, x: tf.Tensor2D, y: tf.Tensor2D
     // mean_j (y_jk - mu_ik)^2 = m2_k - 2 mu_ik m1_k + mu_ik^2
     const negative = tf.add(tf.sub(m2, tf.mul(2, tf.mul(mean, m1))), tf.square(mean));
     const positive = tf.square(tf.sub(y, mean));
-    return tf.mul(0.5, tf.mean(tf.sum(tf.mul(tf.sub(negative, positive), precision), 1))) as tf.Scalar;
+    return tf.mul(
+      0.5,
+      tf.mean(tf.sum(tf.mul(tf.sub(negative, positive), precision), 1)),
+    ) as tf.Scalar;
   });
 }
 
@@ -114,12 +127,18 @@ export function l1outBound(q: GaussianConditional, x: tf.Tensor2D, y: tf.Tensor2
   });
 }
 
-export function upperBound(name: UpperBoundName, q: GaussianConditional, x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+export function upperBound(
+  name: UpperBoundName,
+  q: GaussianConditional,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+): tf.Scalar {
   return name === 'club' ? clubBound(q, x, y) : l1outBound(q, x, y);
 }
 
 export interface NeuralUpperBoundOptions
-  extends TrainOptions,
+  extends
+    TrainOptions,
     Pick<NeuralMiOptions, 'seed' | 'batchSize' | 'heldOut' | 'standardize'>,
     GaussianConditionalOptions {
   bound: UpperBoundName;
@@ -149,15 +168,24 @@ export interface NeuralUpperBoundResult {
 
 /** Fit q(y|x) by maximum likelihood (held-out early stopping), then evaluate CLUB or L1Out on the
  * held-out samples. */
-export async function neuralUpperBound(xInput: SampleInput, yInput: SampleInput, options: NeuralUpperBoundOptions): Promise<NeuralUpperBoundResult> {
+export async function neuralUpperBound(
+  xInput: SampleInput,
+  yInput: SampleInput,
+  options: NeuralUpperBoundOptions,
+): Promise<NeuralUpperBoundResult> {
   const name = options.bound;
-  if (!(UPPER_BOUND_NAMES as readonly string[]).includes(name)) inputError(`bound must be one of ${UPPER_BOUND_NAMES.join(', ')}; got '${name}'`);
+  if (!(UPPER_BOUND_NAMES as readonly string[]).includes(name))
+    inputError(`bound must be one of ${UPPER_BOUND_NAMES.join(', ')}; got '${name}'`);
   const x = await prepare(xInput, 'x', options.standardize ?? true);
   const y = await prepare(yInput, 'y', options.standardize ?? true);
   checkPaired(x, y);
   const sampling = resolveSampling(x.rows, options, 1);
   const { rng, split, batchSize } = sampling;
-  const q = new GaussianConditional(x.cols, y.cols, { hidden: options.hidden, activation: options.activation, seed: rng.fork('q').nextSeed() });
+  const q = new GaussianConditional(x.cols, y.cols, {
+    hidden: options.hidden,
+    activation: options.activation,
+    seed: rng.fork('q').nextSeed(),
+  });
   try {
     const { report, heldOutMean } = await fitByLikelihood(q, x, y, sampling, options, name);
     const mi = await takeScalar(heldOutMean((xb, yb) => upperBound(name, q, xb, yb)));

@@ -5,7 +5,12 @@
 import { inputError } from '../../errors';
 import type { InformationPlanePoint } from '../../infoplane/charts';
 import type { PlaneRecord, PlaneRun, PlaneVariable } from './experiment';
-import { classifyMineRun, epochsToPlateau, type MineOutcome, type OutcomeVerdict } from '../../infoplane/outcome';
+import {
+  classifyMineRun,
+  epochsToPlateau,
+  type MineOutcome,
+  type OutcomeVerdict,
+} from '../../infoplane/outcome';
 import { outcomeCriterion, type LayerReferences } from '../../infoplane/references';
 import { summarizeFinite, type Summary } from '../../report/summary';
 import type { Verdict } from '../../report/results';
@@ -14,16 +19,31 @@ import type { Verdict } from '../../report/results';
 export type EpochSummary = { epoch: number } & Summary;
 
 /** The references of a layer at an epoch and noise level (default: the record's main one). */
-export function referencesAt(record: PlaneRecord, epoch: number, layer: string, noiseSigma = record.noiseSigma): LayerReferences {
-  const found = record.references.find((r) => r.epoch === epoch && r.layer === layer && r.noiseSigma === noiseSigma);
-  if (!found) inputError(`the record of seed ${record.seed} has no references for ${layer} at epoch ${epoch} and noise ${noiseSigma}`);
+export function referencesAt(
+  record: PlaneRecord,
+  epoch: number,
+  layer: string,
+  noiseSigma = record.noiseSigma,
+): LayerReferences {
+  const found = record.references.find(
+    (r) => r.epoch === epoch && r.layer === layer && r.noiseSigma === noiseSigma,
+  );
+  if (!found)
+    inputError(
+      `the record of seed ${record.seed} has no references for ${layer} at epoch ${epoch} and noise ${noiseSigma}`,
+    );
   return found;
 }
 
 /** A run's outcome (converged, exploded, ...) under outcomeCriterion (references of the same seed, epoch, layer and
  * noise; a run without noise is judged against the record's main noise level). */
 export function runOutcome(record: PlaneRecord, run: PlaneRun): OutcomeVerdict {
-  const refs = referencesAt(record, run.epoch, run.layer, run.noiseSigma > 0 ? run.noiseSigma : record.noiseSigma);
+  const refs = referencesAt(
+    record,
+    run.epoch,
+    run.layer,
+    run.noiseSigma > 0 ? run.noiseSigma : record.noiseSigma,
+  );
   const curve = run.curve.length > 0 ? run.curve.map((v) => v ?? NaN) : [run.value ?? NaN];
   return classifyMineRun(curve, outcomeCriterion(run.variable, run.noiseSigma, refs));
 }
@@ -35,12 +55,24 @@ export function estimatesByEpoch(
   variable: PlaneVariable,
   layer: string,
 ): EpochSummary[] {
-  const epochs = [...new Set(records.flatMap((r) => r.runs.filter((x) => x.name === estimator).map((x) => x.epoch)))].sort((a, b) => a - b);
+  const epochs = [
+    ...new Set(
+      records.flatMap((r) => r.runs.filter((x) => x.name === estimator).map((x) => x.epoch)),
+    ),
+  ].sort((a, b) => a - b);
   return epochs.map((epoch) => ({
     epoch,
     ...summarizeFinite(
-      records.map((r) => r.runs.find((x) =>
-        x.name === estimator && x.variable === variable && x.layer === layer && x.epoch === epoch)?.value ?? null),
+      records.map(
+        (r) =>
+          r.runs.find(
+            (x) =>
+              x.name === estimator &&
+              x.variable === variable &&
+              x.layer === layer &&
+              x.epoch === epoch,
+          )?.value ?? null,
+      ),
     ),
   }));
 }
@@ -52,11 +84,16 @@ export function referenceByEpoch(
   layer: string,
   noiseSigma?: number,
 ): EpochSummary[] {
-  const at = (r: PlaneRecord) => r.references.filter((x) => x.layer === layer && x.noiseSigma === (noiseSigma ?? r.noiseSigma));
-  const epochs = [...new Set(records.flatMap((r) => at(r).map((x) => x.epoch)))].sort((a, b) => a - b);
+  const at = (r: PlaneRecord) =>
+    r.references.filter((x) => x.layer === layer && x.noiseSigma === (noiseSigma ?? r.noiseSigma));
+  const epochs = [...new Set(records.flatMap((r) => at(r).map((x) => x.epoch)))].sort(
+    (a, b) => a - b,
+  );
   return epochs.map((epoch) => ({
     epoch,
-    ...summarizeFinite(records.map((r) => at(r).find((x) => x.epoch === epoch)?.[quantity] ?? null)),
+    ...summarizeFinite(
+      records.map((r) => at(r).find((x) => x.epoch === epoch)?.[quantity] ?? null),
+    ),
   }));
 }
 
@@ -73,7 +110,14 @@ export function planePoints(
     for (const x of xs) {
       const y = ys.find((p) => p.epoch === x.epoch);
       if (!y || x.n === 0 || y.n === 0) continue;
-      points.push({ layer: labels[layer] ?? layer, epoch: x.epoch, ix: x.mean, iy: y.mean, ixSpread: x.sd, iySpread: y.sd });
+      points.push({
+        layer: labels[layer] ?? layer,
+        epoch: x.epoch,
+        ix: x.mean,
+        iy: y.mean,
+        ixSpread: x.sd,
+        iySpread: y.sd,
+      });
     }
   }
   return points;
@@ -133,19 +177,33 @@ function fmt(s: Summary): string {
 
 /** Outcome counts of runs, e.g. { converged: 3, exploded: 1, ... }. */
 export function outcomeCounts(outcomes: readonly MineOutcome[]): Record<MineOutcome, number> {
-  const counts: Record<MineOutcome, number> = { converged: 0, exploded: 0, underestimated: 0, 'not converged': 0 };
+  const counts: Record<MineOutcome, number> = {
+    converged: 0,
+    exploded: 0,
+    underestimated: 0,
+    'not converged': 0,
+  };
   for (const o of outcomes) counts[o]++;
   return counts;
 }
 
 /** Epochs to plateau of each run of an estimator (e.g. the transfer study's warm and fresh runs),
  * by measurement index (0 = first measurement of a seed). */
-export function convergenceEpochs(records: readonly PlaneRecord[], estimator: string, variable: PlaneVariable, layer: string): number[][] {
+export function convergenceEpochs(
+  records: readonly PlaneRecord[],
+  estimator: string,
+  variable: PlaneVariable,
+  layer: string,
+): number[][] {
   return records.map((r) =>
     r.runs
       .filter((x) => x.name === estimator && x.variable === variable && x.layer === layer)
       .sort((p, q) => p.epoch - q.epoch)
-      .map((x) => (x.curve.length > 0 && x.curve.every((v) => v !== null) ? epochsToPlateau(x.curve as number[]) : NaN)),
+      .map((x) =>
+        x.curve.length > 0 && x.curve.every((v) => v !== null)
+          ? epochsToPlateau(x.curve as number[])
+          : NaN,
+      ),
   );
 }
 

@@ -15,7 +15,11 @@
 // while leaving each unit of a 500-wide layer a signal-to-noise ratio of 0.2. At 0.2, MINE (h=20,
 // 1000 rows) no longer found I(Y; maxpool1) at all: 0.00 nats against 1.2 at 0.1 and a KDE estimate
 // of 2.3 (measured). Every preset takes another level.
-import { statisticsNetworkSpec, type StatisticsArchitecture, type StatisticsNetworkSpec } from '../../infoplane/critics';
+import {
+  statisticsNetworkSpec,
+  type StatisticsArchitecture,
+  type StatisticsNetworkSpec,
+} from '../../infoplane/critics';
 
 export const DEFAULT_NOISE_SIGMA = 0.1;
 
@@ -40,11 +44,17 @@ export function inputArchitectures(noiseSigma = DEFAULT_NOISE_SIGMA): Statistics
 
 /** Table 2, "MI between target and layer output". */
 export function targetArchitectures(noiseSigma = DEFAULT_NOISE_SIGMA): StatisticsNetworkSpec[] {
-  return [statisticsNetworkSpec(ARCHITECTURES[1], 10, 0, '1'), statisticsNetworkSpec(ARCHITECTURES[1], 100, noiseSigma, '1(3)')];
+  return [
+    statisticsNetworkSpec(ARCHITECTURES[1], 10, 0, '1'),
+    statisticsNetworkSpec(ARCHITECTURES[1], 100, noiseSigma, '1(3)'),
+  ];
 }
 
 /** The statistics network of the information-plane figures: Arch 1 with noise on L and `hidden`
  * units (20 in the paper's Figures 1-4, 100 in Figure 5), for X and Y alike. */
-export function planeArchitecture(hidden: number, noiseSigma = DEFAULT_NOISE_SIGMA): StatisticsNetworkSpec {
+export function planeArchitecture(
+  hidden: number,
+  noiseSigma = DEFAULT_NOISE_SIGMA,
+): StatisticsNetworkSpec {
   return statisticsNetworkSpec(ARCHITECTURES[1], hidden, noiseSigma, `1(3) h=${hidden}`);
 }

@@ -14,9 +14,19 @@ import { checkBoundName, type LowerBoundName } from '../../mi/neural/objectives'
 import type { StatisticsNetworkSpec } from '../../infoplane/critics';
 import { MineMeasurer, type MeasureOptions } from '../../infoplane/mine-measurer';
 import {
-  PlaneSides, minePlaneMeasurer, mineRunDetails, referencesMeasurer, type MineRunDetails, type PlaneVariable,
+  PlaneSides,
+  minePlaneMeasurer,
+  mineRunDetails,
+  referencesMeasurer,
+  type MineRunDetails,
+  type PlaneVariable,
 } from '../../infoplane/measurers';
-import { recordInformationPlane, type OptimizerSpec, type PlaneMeasurer, type PlaneRecording } from '../../infoplane/recorder';
+import {
+  recordInformationPlane,
+  type OptimizerSpec,
+  type PlaneMeasurer,
+  type PlaneRecording,
+} from '../../infoplane/recorder';
 import { standardizeUnits } from '../../infoplane/prepare';
 import type { LayerReferences } from '../../infoplane/references';
 import { inputArchitectures, targetArchitectures } from './architectures';
@@ -55,7 +65,12 @@ export interface PlaneExperimentConfig {
   /** Rows for the O(N^2) kernel references (the first rows of the evaluation set). */
   kdeRows: number;
   /** The Table 2 study: every architecture of the paper, re-initialised, at these epochs. */
-  study?: { at: readonly number[]; noiseSigma: number; measure: Omit<MeasureOptions, 'onProgress'>; layers?: readonly string[] };
+  study?: {
+    at: readonly number[];
+    noiseSigma: number;
+    measure: Omit<MeasureOptions, 'onProgress'>;
+    layers?: readonly string[];
+  };
 }
 
 export interface PlaneData {
@@ -150,7 +165,8 @@ function measurers(config: PlaneExperimentConfig): PlaneMeasurer[] {
         measure: e.measure,
         variables: e.variables,
         layers: e.layers,
-        appliesTo: (epoch) => config.measureAt.includes(epoch) && (!e.epochs || e.epochs.includes(epoch)),
+        appliesTo: (epoch) =>
+          config.measureAt.includes(epoch) && (!e.epochs || e.epochs.includes(epoch)),
       }),
     );
   }
@@ -160,29 +176,47 @@ function measurers(config: PlaneExperimentConfig): PlaneMeasurer[] {
 
 /** The Table 2 study at one (epoch, layer): every architecture of the paper, for X and Y, each a
  * fresh MineMeasurer seeded by new Rng(seed).fork(`study ${epoch} ${layer} ${variable} ${label}`). */
-function studyMeasurer(seed: number, study: NonNullable<PlaneExperimentConfig['study']>): PlaneMeasurer {
+function studyMeasurer(
+  seed: number,
+  study: NonNullable<PlaneExperimentConfig['study']>,
+): PlaneMeasurer {
   const sides = new PlaneSides();
   const rng = new Rng(seed);
   return {
     name: STUDY,
-    appliesTo: (epoch, layer) => study.at.includes(epoch) && (!study.layers || study.layers.includes(layer)),
+    appliesTo: (epoch, layer) =>
+      study.at.includes(epoch) && (!study.layers || study.layers.includes(layer)),
     async measure(activations, context) {
       const z = await standardizeUnits(activations);
       const runs: PlaneRun[] = [];
       try {
-        const architectures = [['X', inputArchitectures(study.noiseSigma)], ['Y', targetArchitectures(study.noiseSigma)]] as const;
+        const architectures = [
+          ['X', inputArchitectures(study.noiseSigma)],
+          ['Y', targetArchitectures(study.noiseSigma)],
+        ] as const;
         for (const [variable, specs] of architectures) {
           const side = await sides.get(variable, context);
           for (const spec of specs) {
             const measurer = new MineMeasurer({
               spec,
               shapes: { a: side.shape, l: context.shape },
-              seed: rng.fork(`study ${context.epoch} ${context.layer} ${variable} ${spec.label}`).nextSeed(),
+              seed: rng
+                .fork(`study ${context.epoch} ${context.layer} ${variable} ${spec.label}`)
+                .nextSeed(),
               warmStart: false,
             });
             try {
               const m = await measurer.measure(side.rows, z, study.measure);
-              runs.push(planeRun(context.epoch, context.layer, variable, spec.label, spec.noiseSigma, mineRunDetails(m)));
+              runs.push(
+                planeRun(
+                  context.epoch,
+                  context.layer,
+                  variable,
+                  spec.label,
+                  spec.noiseSigma,
+                  mineRunDetails(m),
+                ),
+              );
             } finally {
               measurer.dispose();
             }
@@ -227,11 +261,33 @@ function toRecord(config: PlaneExperimentConfig, recording: PlaneRecording): Pla
   return record;
 }
 
-function planeRun(epoch: number, layer: string, variable: PlaneVariable, name: string, noiseSigma: number, m: MineRunDetails): PlaneRun {
-  return { epoch, layer, variable, name, noiseSigma, value: m.value, curve: m.curve, stopReason: m.stopReason, seconds: m.seconds };
+function planeRun(
+  epoch: number,
+  layer: string,
+  variable: PlaneVariable,
+  name: string,
+  noiseSigma: number,
+  m: MineRunDetails,
+): PlaneRun {
+  return {
+    epoch,
+    layer,
+    variable,
+    name,
+    noiseSigma,
+    value: m.value,
+    curve: m.curve,
+    stopReason: m.stopReason,
+    seconds: m.seconds,
+  };
 }
 
-function applies(estimator: PlaneEstimator, layer: string, variable: PlaneVariable, epoch: number): boolean {
+function applies(
+  estimator: PlaneEstimator,
+  layer: string,
+  variable: PlaneVariable,
+  epoch: number,
+): boolean {
   return (
     (!estimator.layers || estimator.layers.includes(layer)) &&
     (!estimator.variables || estimator.variables.includes(variable)) &&
@@ -244,25 +300,35 @@ function referenceSigmas(c: PlaneExperimentConfig, epoch: number, layer: string)
   const sigmas = new Set<number>([c.noiseSigma]);
   if (c.measureAt.includes(epoch)) {
     for (const e of c.estimators) {
-      if (e.spec.noiseSigma > 0 && (['X', 'Y'] as const).some((v) => applies(e, layer, v, epoch))) sigmas.add(e.spec.noiseSigma);
+      if (e.spec.noiseSigma > 0 && (['X', 'Y'] as const).some((v) => applies(e, layer, v, epoch)))
+        sigmas.add(e.spec.noiseSigma);
     }
   }
   const study = c.study;
-  if (study?.at.includes(epoch) && (!study.layers || study.layers.includes(layer)) && study.noiseSigma > 0) sigmas.add(study.noiseSigma);
+  if (
+    study?.at.includes(epoch) &&
+    (!study.layers || study.layers.includes(layer)) &&
+    study.noiseSigma > 0
+  )
+    sigmas.add(study.noiseSigma);
   return [...sigmas];
 }
 
 function checkConfig(c: PlaneExperimentConfig): void {
   if (c === null || typeof c !== 'object') inputError('runInformationPlane needs a config');
-  if (!Number.isInteger(c.epochs) || c.epochs < 1) inputError(`epochs must be a positive integer, got ${c.epochs}`);
-  if (!(c.noiseSigma > 0)) inputError(`noiseSigma must be positive (the references need noise), got ${c.noiseSigma}`);
+  if (!Number.isInteger(c.epochs) || c.epochs < 1)
+    inputError(`epochs must be a positive integer, got ${c.epochs}`);
+  if (!(c.noiseSigma > 0))
+    inputError(`noiseSigma must be positive (the references need noise), got ${c.noiseSigma}`);
   for (const e of [...c.measureAt, ...(c.study?.at ?? [])]) {
-    if (!Number.isInteger(e) || e < 0 || e >= c.epochs) inputError(`measurement epoch ${e} is outside 0..${c.epochs - 1}`);
+    if (!Number.isInteger(e) || e < 0 || e >= c.epochs)
+      inputError(`measurement epoch ${e} is outside 0..${c.epochs - 1}`);
   }
   const names = new Set<string>();
   for (const e of c.estimators) {
     if (names.has(e.name)) inputError(`estimator names must be unique, '${e.name}' repeats`);
-    if (e.name === STUDY || e.name.startsWith(REFERENCES)) inputError(`estimator name '${e.name}' is reserved`);
+    if (e.name === STUDY || e.name.startsWith(REFERENCES))
+      inputError(`estimator name '${e.name}' is reserved`);
     names.add(e.name);
     checkBoundName(e.bound);
   }

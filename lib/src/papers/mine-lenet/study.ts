@@ -12,12 +12,22 @@ import type { OptimizerSpec } from '../../infoplane/recorder';
 import type { MeasureOptions } from '../../infoplane/mine-measurer';
 import { runMany, runName, type RunJob } from '../../report/runs';
 import { planeArchitecture, DEFAULT_NOISE_SIGMA } from './architectures';
-import { runInformationPlane, type PlaneData, type PlaneEstimator, type PlaneExperimentConfig, type PlaneRecord } from './experiment';
+import {
+  runInformationPlane,
+  type PlaneData,
+  type PlaneEstimator,
+  type PlaneExperimentConfig,
+  type PlaneRecord,
+} from './experiment';
 import { LAYERS, NOTEBOOK, PAPER_ACCURACY, PAPER_LEARNING_RATE } from './paper';
 import type { ProfileConfig } from './profiles';
 
 /** A progress display per run, e.g. label => progressReporter(label). */
-export type ProgressFactory = (label: string) => ((p: { step: number; total: number; metrics?: Record<string, number> }) => void) & {
+export type ProgressFactory = (label: string) => ((p: {
+  step: number;
+  total: number;
+  metrics?: Record<string, number>;
+}) => void) & {
   done?: () => void;
 };
 
@@ -33,18 +43,31 @@ export interface LoadedData {
 export async function loadData(config: ProfileConfig): Promise<LoadedData> {
   const trainSet = await loadMnist({ split: 'train', limit: config.trainSize });
   const testSet = await loadMnist({ split: 'test', limit: config.testSize });
-  if (config.evalRows > testSet.count) inputError(`evalRows ${config.evalRows} exceeds the ${testSet.count} test images`);
+  if (config.evalRows > testSet.count)
+    inputError(`evalRows ${config.evalRows} exceeds the ${testSet.count} test images`);
   const testX = imagesToTensor(testSet, 'nhwc');
   const data: PlaneData = {
     train: { x: imagesToTensor(trainSet, 'nhwc'), y: labelsToTensor(trainSet, 'onehot') },
     test: { x: testX, y: labelsToTensor(testSet, 'onehot') },
-    evaluation: { x: tf.slice(testX, 0, config.evalRows), labels: Array.from(testSet.labels.slice(0, config.evalRows)) },
+    evaluation: {
+      x: tf.slice(testX, 0, config.evalRows),
+      labels: Array.from(testSet.labels.slice(0, config.evalRows)),
+    },
   };
   const counts = classCountTable(
-    { training: trainSet.labels, 'test (accuracy)': testSet.labels, 'MI rows': data.evaluation.labels },
+    {
+      training: trainSet.labels,
+      'test (accuracy)': testSet.labels,
+      'MI rows': data.evaluation.labels,
+    },
     MNIST_CLASSES,
   );
-  return { data, counts, dispose: () => tf.dispose([data.train.x, data.train.y, data.test.x, data.test.y, data.evaluation.x]) };
+  return {
+    data,
+    counts,
+    dispose: () =>
+      tf.dispose([data.train.x, data.train.y, data.test.x, data.test.y, data.evaluation.x]),
+  };
 }
 
 /** The settings every run shares. */
@@ -59,8 +82,18 @@ function common(config: ProfileConfig) {
 }
 
 /** A run's key: its label, then every setting as JSON (the order of the fields is part of it). */
-export function runKey(label: string, seed: number, config: ProfileConfig, plan: Omit<PlaneExperimentConfig, 'seed'>): string {
-  const sizes = { seed, trainSize: config.trainSize, testSize: config.testSize, evalRows: config.evalRows };
+export function runKey(
+  label: string,
+  seed: number,
+  config: ProfileConfig,
+  plan: Omit<PlaneExperimentConfig, 'seed'>,
+): string {
+  const sizes = {
+    seed,
+    trainSize: config.trainSize,
+    testSize: config.testSize,
+    evalRows: config.evalRows,
+  };
   return `${label} ${JSON.stringify({ ...sizes, ...plan })}`;
 }
 
@@ -80,7 +113,12 @@ export function planRun(
       const model = lenet5({ seed });
       const reporter = progress?.(`${label}, seed ${seed}`);
       try {
-        return await runInformationPlane(model, data, { ...plan, seed }, reporter && ((p) => reporter(p)));
+        return await runInformationPlane(
+          model,
+          data,
+          { ...plan, seed },
+          reporter && ((p) => reporter(p)),
+        );
       } finally {
         reporter?.done?.();
         model.dispose();
@@ -92,7 +130,10 @@ export function planRun(
 /** The optimisers compared, all at the paper's learning rate. */
 export const OPTIMIZER_CANDIDATES: ReadonlyArray<{ name: string; optimizer: OptimizerSpec }> = [
   { name: 'SGD', optimizer: { name: 'sgd', learningRate: PAPER_LEARNING_RATE } },
-  { name: 'SGD, momentum 0.9', optimizer: { name: 'momentum', learningRate: PAPER_LEARNING_RATE, momentum: 0.9 } },
+  {
+    name: 'SGD, momentum 0.9',
+    optimizer: { name: 'momentum', learningRate: PAPER_LEARNING_RATE, momentum: 0.9 },
+  },
   { name: 'Adam', optimizer: { name: 'adam', learningRate: PAPER_LEARNING_RATE } },
 ];
 
@@ -112,34 +153,60 @@ export interface OptimizerComparison {
 }
 
 /** The comparison's settings for one optimiser: config.compareEpochs, nothing measured. */
-export function optimizerPlan(config: ProfileConfig, optimizer: OptimizerSpec): Omit<PlaneExperimentConfig, 'seed'> {
-  return { ...common(config), epochs: config.compareEpochs, measureAt: [], estimators: [], optimizer: { ...optimizer } };
+export function optimizerPlan(
+  config: ProfileConfig,
+  optimizer: OptimizerSpec,
+): Omit<PlaneExperimentConfig, 'seed'> {
+  return {
+    ...common(config),
+    epochs: config.compareEpochs,
+    measureAt: [],
+    estimators: [],
+    optimizer: { ...optimizer },
+  };
 }
 
 /** The stored runs of the comparison: each candidate trains seed 1. */
-export function optimizerJobs(data: PlaneData, config: ProfileConfig, progress?: ProgressFactory): Array<RunJob<PlaneRecord>> {
-  return OPTIMIZER_CANDIDATES.map((c) => planRun(data, config, 1, optimizerPlan(config, c.optimizer), `optimiser ${c.name}`, progress));
+export function optimizerJobs(
+  data: PlaneData,
+  config: ProfileConfig,
+  progress?: ProgressFactory,
+): Array<RunJob<PlaneRecord>> {
+  return OPTIMIZER_CANDIDATES.map((c) =>
+    planRun(data, config, 1, optimizerPlan(config, c.optimizer), `optimiser ${c.name}`, progress),
+  );
 }
 
 /** Every candidate's accuracy curve against Table 3; the closest trains the main runs. */
-export async function compareOptimizers(data: PlaneData, config: ProfileConfig, progress?: ProgressFactory): Promise<OptimizerComparison> {
+export async function compareOptimizers(
+  data: PlaneData,
+  config: ProfileConfig,
+  progress?: ProgressFactory,
+): Promise<OptimizerComparison> {
   return chooseOptimizer(await runMany(NOTEBOOK, optimizerJobs(data, config, progress)));
 }
 
 /** The comparison from the candidates' records (in OPTIMIZER_CANDIDATES order). */
 export function chooseOptimizer(records: readonly PlaneRecord[]): OptimizerComparison {
-  if (records.length !== OPTIMIZER_CANDIDATES.length) inputError(`expected ${OPTIMIZER_CANDIDATES.length} records, got ${records.length}`);
+  if (records.length !== OPTIMIZER_CANDIDATES.length)
+    inputError(`expected ${OPTIMIZER_CANDIDATES.length} records, got ${records.length}`);
   const trials = OPTIMIZER_CANDIDATES.map((candidate, i): OptimizerTrial => {
     const accuracy = records[i].accuracy;
-    const shared = accuracy.map((a, epoch) => [a * 100, PAPER_ACCURACY[epoch]]).filter(([, paper]) => paper !== undefined);
-    const rmse = Math.sqrt(shared.reduce((s, [ours, paper]) => s + (ours - paper) ** 2, 0) / shared.length);
+    const shared = accuracy
+      .map((a, epoch) => [a * 100, PAPER_ACCURACY[epoch]])
+      .filter(([, paper]) => paper !== undefined);
+    const rmse = Math.sqrt(
+      shared.reduce((s, [ours, paper]) => s + (ours - paper) ** 2, 0) / shared.length,
+    );
     return { name: candidate.name, optimizer: { ...candidate.optimizer }, accuracy, rmse };
   });
   return { trials, chosen: trials.reduce((best, t) => (t.rmse < best.rmse ? t : best)) };
 }
 
 /** The comparison as table rows: accuracy % per epoch and the RMS difference. */
-export function optimizerTable(comparison: OptimizerComparison): Array<Record<string, string | number>> {
+export function optimizerTable(
+  comparison: OptimizerComparison,
+): Array<Record<string, string | number>> {
   return comparison.trials.map((t) => ({
     optimiser: t.name,
     ...Object.fromEntries(t.accuracy.map((a, e) => [`epoch ${e} %`, 100 * a])),
@@ -151,19 +218,55 @@ export function optimizerTable(comparison: OptimizerComparison): Array<Record<st
 export function estimators(config: ProfileConfig): PlaneEstimator[] {
   const sigma = DEFAULT_NOISE_SIGMA;
   const h20 = planeArchitecture(20, sigma);
-  const transfer: Omit<MeasureOptions, 'onProgress'> = { ...config.mine, epochs: config.transferEpochs, earlyStopping: false };
+  const transfer: Omit<MeasureOptions, 'onProgress'> = {
+    ...config.mine,
+    epochs: config.transferEpochs,
+    earlyStopping: false,
+  };
   return [
     { name: 'MINE h=20', spec: h20, bound: 'mine', warmStart: false, measure: config.mine },
-    { name: 'SMILE h=20', spec: h20, bound: 'smile', warmStart: false, measure: config.mine, epochs: config.smileAt },
     {
-      name: 'MINE h=100', spec: planeArchitecture(100, sigma), bound: 'mine', warmStart: false, measure: config.mine,
+      name: 'SMILE h=20',
+      spec: h20,
+      bound: 'smile',
+      warmStart: false,
+      measure: config.mine,
+      epochs: config.smileAt,
+    },
+    {
+      name: 'MINE h=100',
+      spec: planeArchitecture(100, sigma),
+      bound: 'mine',
+      warmStart: false,
+      measure: config.mine,
       epochs: config.h100At,
     },
-    { name: 'MINE h=20 warm', spec: h20, bound: 'mine', warmStart: true, measure: transfer, layers: ['relu3'], variables: ['Y'] },
-    { name: 'MINE h=20 fresh', spec: h20, bound: 'mine', warmStart: false, measure: transfer, layers: ['relu3'], variables: ['Y'] },
+    {
+      name: 'MINE h=20 warm',
+      spec: h20,
+      bound: 'mine',
+      warmStart: true,
+      measure: transfer,
+      layers: ['relu3'],
+      variables: ['Y'],
+    },
+    {
+      name: 'MINE h=20 fresh',
+      spec: h20,
+      bound: 'mine',
+      warmStart: false,
+      measure: transfer,
+      layers: ['relu3'],
+      variables: ['Y'],
+    },
     ...config.sweepSigmas.map((s): PlaneEstimator => ({
-      name: `MINE h=20 σ=${s}`, spec: planeArchitecture(20, s), bound: 'mine', warmStart: false, measure: config.mine,
-      epochs: config.sweepAt, layers: config.sweepLayers,
+      name: `MINE h=20 σ=${s}`,
+      spec: planeArchitecture(20, s),
+      bound: 'mine',
+      warmStart: false,
+      measure: config.mine,
+      epochs: config.sweepAt,
+      layers: config.sweepLayers,
     })),
   ];
 }
@@ -174,14 +277,22 @@ export function sweepName(sigma: number): string {
 }
 
 /** The main experiment's settings, the seed aside. */
-export function experimentPlan(config: ProfileConfig, optimizer: OptimizerSpec): Omit<PlaneExperimentConfig, 'seed'> {
+export function experimentPlan(
+  config: ProfileConfig,
+  optimizer: OptimizerSpec,
+): Omit<PlaneExperimentConfig, 'seed'> {
   return {
     ...common(config),
     epochs: config.epochs,
     measureAt: config.measureAt,
     optimizer,
     estimators: estimators(config),
-    study: { at: config.studyAt, noiseSigma: DEFAULT_NOISE_SIGMA, measure: config.mine, layers: config.studyLayers },
+    study: {
+      at: config.studyAt,
+      noiseSigma: DEFAULT_NOISE_SIGMA,
+      measure: config.mine,
+      layers: config.studyLayers,
+    },
   };
 }
 

@@ -32,7 +32,9 @@ export const ACCURACY_TOLERANCE = 3;
 
 export function accuracyVerdict(ours: Summary, paper: number, paperScale: boolean): Verdict {
   if (!paperScale) return 'inconclusive';
-  return Math.abs(ours.mean - paper) <= Math.max(ACCURACY_TOLERANCE, 2 * ours.sd) ? 'reproduced' : 'not reproduced';
+  return Math.abs(ours.mean - paper) <= Math.max(ACCURACY_TOLERANCE, 2 * ours.sd)
+    ? 'reproduced'
+    : 'not reproduced';
 }
 
 /** `counts` of our runs' outcomes against the paper's outcome for the row. */

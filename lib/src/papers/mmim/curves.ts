@@ -26,7 +26,10 @@ export function curveSeries(
       const values = runs
         .map((r) => {
           const point = r.curve[e];
-          const v = metric === 'valAccuracy' || metric === 'trainAccuracy' || metric === 'loss' ? point[metric] : point.terms[metric];
+          const v =
+            metric === 'valAccuracy' || metric === 'trainAccuracy' || metric === 'loss'
+              ? point[metric]
+              : point.terms[metric];
           return typeof v === 'number' && Number.isFinite(v) ? v : null;
         })
         .filter((v): v is number => v !== null);
@@ -36,7 +39,14 @@ export function curveSeries(
       y.push(mean);
       error.push(sd);
     }
-    if (y.length > 0) series.push({ name: method === 'baseline' ? 'baseline' : `${method} (λ=${study.chosenLambda[net]?.[method]})`, x, y, error });
+    if (y.length > 0)
+      series.push({
+        name:
+          method === 'baseline' ? 'baseline' : `${method} (λ=${study.chosenLambda[net]?.[method]})`,
+        x,
+        y,
+        error,
+      });
   }
   return series;
 }

@@ -30,7 +30,12 @@ export interface DataInfo {
 }
 
 /** A stratified seeded subset of `count` indices out of `indices`. */
-function stratifiedSubset(indices: Int32Array, labels: Uint8Array, count: number, rng: Rng): Int32Array {
+function stratifiedSubset(
+  indices: Int32Array,
+  labels: Uint8Array,
+  count: number,
+  rng: Rng,
+): Int32Array {
   if (count >= indices.length) return indices;
   const byClass = new Map<number, number[]>();
   for (const i of indices) {
@@ -67,15 +72,29 @@ export async function loadData(options: DataOptions = {}): Promise<{ data: Data;
   if (!Number.isInteger(valSize) || valSize < 10 || valSize >= trainAll.count) {
     inputError(`valSize must be an integer in 10..${trainAll.count - 1}, got ${valSize}`);
   }
-  const split = trainValTestSplit(trainAll.count, { seed, val: valSize / trainAll.count, test: 0, stratify: trainAll.labels });
+  const split = trainValTestSplit(trainAll.count, {
+    seed,
+    val: valSize / trainAll.count,
+    test: 0,
+    stratify: trainAll.labels,
+  });
   const trainSize = options.trainSize ?? split.train.length;
   const testSize = options.testSize ?? testAll.count;
-  for (const [name, v, max] of [['trainSize', trainSize, split.train.length], ['testSize', testSize, testAll.count]] as const) {
-    if (!Number.isInteger(v) || v < 10 || v > max) inputError(`${name} must be an integer in 10..${max}, got ${v}`);
+  for (const [name, v, max] of [
+    ['trainSize', trainSize, split.train.length],
+    ['testSize', testSize, testAll.count],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 10 || v > max)
+      inputError(`${name} must be an integer in 10..${max}, got ${v}`);
   }
   const rng = new Rng(seed).fork('subsets');
   const trainIdx = stratifiedSubset(split.train, trainAll.labels, trainSize, rng);
-  const testIdx = stratifiedSubset(Int32Array.from({ length: testAll.count }, (_, i) => i), testAll.labels, testSize, rng);
+  const testIdx = stratifiedSubset(
+    Int32Array.from({ length: testAll.count }, (_, i) => i),
+    testAll.labels,
+    testSize,
+    rng,
+  );
   const data: Data = {
     train: toSplit(trainAll, trainIdx),
     val: toSplit(trainAll, split.val),
@@ -86,7 +105,10 @@ export async function loadData(options: DataOptions = {}): Promise<{ data: Data;
     trainSize: trainIdx.length,
     valSize: split.val.length,
     testSize: testIdx.length,
-    fullScale: trainIdx.length === split.train.length && testIdx.length === testAll.count && split.train.length >= 50000,
+    fullScale:
+      trainIdx.length === split.train.length &&
+      testIdx.length === testAll.count &&
+      split.train.length >= 50000,
   };
   return { data, info };
 }

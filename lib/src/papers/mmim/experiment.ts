@@ -17,7 +17,12 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Classifier } from '../../nn/classifier';
 import { mlpClassifier, smallCnn } from '../../nn/models';
-import { EpochSummary, collectActivations, evaluateAccuracy, trainClassifier } from '../../nn/train';
+import {
+  EpochSummary,
+  collectActivations,
+  evaluateAccuracy,
+  trainClassifier,
+} from '../../nn/train';
 import { BayesLastLayer, trainBayesLastLayer } from '../../regularizers/bayes-last-layer';
 import type { LayerMiRegularizer } from '../../regularizers/layer-regularizer';
 import { LayerTermName, LayerTermOptions } from '../../regularizers/layer-terms';
@@ -130,7 +135,10 @@ export interface RunResult {
   /** Baseline only: controls for step 2, which also trains the last layer for more epochs. The
    * baseline network's last layer retrained exactly as in MMIM's step 2 (`withC3`), and retrained
    * the same way without the KL term (`withoutKl`): MMIM's gain minus these is what C1 adds. */
-  lastLayerControls?: { withC3: { valAccuracy: number; testAccuracy: number }; withoutKl: { valAccuracy: number; testAccuracy: number } };
+  lastLayerControls?: {
+    withC3: { valAccuracy: number; testAccuracy: number };
+    withoutKl: { valAccuracy: number; testAccuracy: number };
+  };
   curve: EpochPoint[];
   c3Curve?: C3EpochPoint[];
   identity?: LayerIdentityReport;
@@ -140,74 +148,111 @@ export interface RunResult {
 type Progress = (p: { step: number; total: number; metrics: Record<string, number> }) => void;
 
 /** Train one configuration and evaluate it on the validation and test splits. */
-export async function runConfiguration(data: Data, config: RunConfig, onProgress?: Progress): Promise<RunResult> {
+export async function runConfiguration(
+  data: Data,
+  config: RunConfig,
+  onProgress?: Progress,
+): Promise<RunResult> {
   const started = performance.now();
-  if (!(config.lambda >= 0 && Number.isFinite(config.lambda))) inputError(`lambda must be a finite number >= 0, got ${config.lambda}`);
+  if (!(config.lambda >= 0 && Number.isFinite(config.lambda)))
+    inputError(`lambda must be a finite number >= 0, got ${config.lambda}`);
   const model = network(config.net, config.seed);
   const units = penultimateWidth(model);
   const penaltyKind = config.method === 'baseline' ? null : METHOD_PENALTY[config.method];
   const criticKind: PenaltyKind | null = config.monitorTerms ? 'C1' : penaltyKind;
   const options = { criticSteps: config.criticSteps, critic: config.critic, seed: config.seed };
   // The penalty's critics, and (when monitoring) C1's critics for the terms the penalty lacks.
-  const regularizer = (kind: PenaltyKind): LayerMiRegularizer => penaltyRegularizer(kind, units, data.classes, options);
+  const regularizer = (kind: PenaltyKind): LayerMiRegularizer =>
+    penaltyRegularizer(kind, units, data.classes, options);
   const penalty = penaltyKind ? regularizer(penaltyKind) : null;
   const monitor = criticKind && criticKind !== penaltyKind ? regularizer(criticKind) : null;
   const curve: EpochPoint[] = [];
   let step1: RunResult['step1'];
   let c3Curve: C3EpochPoint[] | undefined;
   try {
-    await trainClassifier(model, { x: data.train.x, y: data.train.y }, {
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      learningRate: config.learningRate,
-      seed: config.seed,
-      maxStepsPerEpoch: config.maxStepsPerEpoch,
-      validation: { x: data.val.x, y: data.val.y },
-      extraLoss: penalty
-        ? (activations, labels, labelIds) =>
-            tf.mul(config.lambda, penalty.estimate(activations[model.penultimate] as tf.Tensor2D, labelIds ?? labels)) as tf.Scalar
-        : undefined,
-      capExtraGradient: true,
-      capEvery: config.capEvery,
-      afterStep: penalty || monitor
-        ? ({ activations, labelIds }) => {
-            const h = activations[model.penultimate] as tf.Tensor2D;
-            penalty?.updateCritic(h, labelIds);
-            monitor?.updateCritic(h, labelIds);
-          }
-        : undefined,
-      onProgress,
-      onEpochEnd: async (s: EpochSummary) => {
-        const terms = { ...(await monitor?.takeEstimates()), ...(await penalty?.takeEstimates()) };
-        curve.push({
-          epoch: s.epoch,
-          loss: s.loss,
-          penalty: s.extraLoss === undefined ? undefined : s.extraLoss / Math.max(config.lambda, 1e-300),
-          trainAccuracy: 100 * s.trainAccuracy,
-          valAccuracy: 100 * (s.validationAccuracy ?? NaN),
-          terms,
-          seconds: s.seconds,
-        });
+    await trainClassifier(
+      model,
+      { x: data.train.x, y: data.train.y },
+      {
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        learningRate: config.learningRate,
+        seed: config.seed,
+        maxStepsPerEpoch: config.maxStepsPerEpoch,
+        validation: { x: data.val.x, y: data.val.y },
+        extraLoss: penalty
+          ? (activations, labels, labelIds) =>
+              tf.mul(
+                config.lambda,
+                penalty.estimate(activations[model.penultimate] as tf.Tensor2D, labelIds ?? labels),
+              ) as tf.Scalar
+          : undefined,
+        capExtraGradient: true,
+        capEvery: config.capEvery,
+        afterStep:
+          penalty || monitor
+            ? ({ activations, labelIds }) => {
+                const h = activations[model.penultimate] as tf.Tensor2D;
+                penalty?.updateCritic(h, labelIds);
+                monitor?.updateCritic(h, labelIds);
+              }
+            : undefined,
+        onProgress,
+        onEpochEnd: async (s: EpochSummary) => {
+          const terms = {
+            ...(await monitor?.takeEstimates()),
+            ...(await penalty?.takeEstimates()),
+          };
+          curve.push({
+            epoch: s.epoch,
+            loss: s.loss,
+            penalty:
+              s.extraLoss === undefined ? undefined : s.extraLoss / Math.max(config.lambda, 1e-300),
+            trainAccuracy: 100 * s.trainAccuracy,
+            valAccuracy: 100 * (s.validationAccuracy ?? NaN),
+            terms,
+            seconds: s.seconds,
+          });
+        },
       },
-    });
-    const identity = config.identity ? await checkIdentity(model, data, config.identity) : undefined;
+    );
+    const identity = config.identity
+      ? await checkIdentity(model, data, config.identity)
+      : undefined;
     let valAccuracy = 100 * (await evaluateAccuracy(model, { x: data.val.x, y: data.val.y }));
     let testAccuracy = 100 * (await evaluateAccuracy(model, { x: data.test.x, y: data.test.y }));
     let lastLayerControls: RunResult['lastLayerControls'];
     if (config.method === 'MMIM') {
       step1 = { valAccuracy, testAccuracy };
       const second = await retrainLastLayer(model, data, config, 1);
-      c3Curve = second.curve.map((p) => ({ epoch: p.epoch, crossEntropy: p.crossEntropy, c3Bound: p.klPerExample }));
+      c3Curve = second.curve.map((p) => ({
+        epoch: p.epoch,
+        crossEntropy: p.crossEntropy,
+        c3Bound: p.klPerExample,
+      }));
       valAccuracy = second.valAccuracy;
       testAccuracy = second.testAccuracy;
     } else if (config.method === 'baseline') {
-      const pick = (r: { valAccuracy: number; testAccuracy: number }) => ({ valAccuracy: r.valAccuracy, testAccuracy: r.testAccuracy });
+      const pick = (r: { valAccuracy: number; testAccuracy: number }) => ({
+        valAccuracy: r.valAccuracy,
+        testAccuracy: r.testAccuracy,
+      });
       lastLayerControls = {
         withC3: pick(await retrainLastLayer(model, data, config, 1)),
         withoutKl: pick(await retrainLastLayer(model, data, config, 0)),
       };
     }
-    return { config, valAccuracy, testAccuracy, step1, lastLayerControls, curve, c3Curve, identity, seconds: (performance.now() - started) / 1000 };
+    return {
+      config,
+      valAccuracy,
+      testAccuracy,
+      step1,
+      lastLayerControls,
+      curve,
+      c3Curve,
+      identity,
+      seconds: (performance.now() - started) / 1000,
+    };
   } finally {
     penalty?.dispose();
     monitor?.dispose();
@@ -216,23 +261,36 @@ export async function runConfiguration(data: Data, config: RunConfig, onProgress
 }
 
 function penultimateWidth(model: Classifier): number {
-  const shape = tf.tidy(() => model.forward(tf.zeros([1, ...model.inputShape]))[model.penultimate].shape);
-  if (shape.length !== 2) inputError(`${model.name}: the penultimate layer must be flat, got [${shape}]`);
+  const shape = tf.tidy(
+    () => model.forward(tf.zeros([1, ...model.inputShape]))[model.penultimate].shape,
+  );
+  if (shape.length !== 2)
+    inputError(`${model.name}: the penultimate layer must be flat, got [${shape}]`);
   return shape[1];
 }
 
-async function checkIdentity(model: Classifier, data: Data, options: LayerIdentityOptions): Promise<LayerIdentityReport> {
+async function checkIdentity(
+  model: Classifier,
+  data: Data,
+  options: LayerIdentityOptions,
+): Promise<LayerIdentityReport> {
   const h = collectActivations(model, data.test.x, [model.penultimate])[model.penultimate];
   const features = await toMatrixAsync(h, 'penultimate features').finally(() => h.dispose());
   return layerIdentityCheck(features, data.test.labels, data.classes, options);
 }
 
 /** MMIM step 2 on the frozen network's penultimate features; klWeight 0 drops the C3 term. */
-async function retrainLastLayer(model: Classifier, data: Data, config: RunConfig, klWeight: number) {
+async function retrainLastLayer(
+  model: Classifier,
+  data: Data,
+  config: RunConfig,
+  klWeight: number,
+) {
   const logitsLayer = model.model.layers[model.model.layers.length - 2];
   // getWeights() hands out the model's own variables: BayesLastLayer copies them, nobody disposes them.
   const [kernel, bias] = logitsLayer.getWeights() as [tf.Tensor2D, tf.Tensor1D];
-  const features = (split: Split) => collectActivations(model, split.x, [model.penultimate])[model.penultimate] as tf.Tensor2D;
+  const features = (split: Split) =>
+    collectActivations(model, split.x, [model.penultimate])[model.penultimate] as tf.Tensor2D;
   const train = features(data.train);
   const layer = new BayesLastLayer(kernel.shape[0], kernel.shape[1], { kernel, bias });
   try {
@@ -245,11 +303,20 @@ async function retrainLastLayer(model: Classifier, data: Data, config: RunConfig
     });
     const accuracy = async (split: Split) => {
       const h = features(split);
-      const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(layer.meanLogits(h), 1), split.y), 'float32')) as tf.Scalar);
+      const correct = tf.tidy(
+        () =>
+          tf.sum(
+            tf.cast(tf.equal(tf.argMax(layer.meanLogits(h), 1), split.y), 'float32'),
+          ) as tf.Scalar,
+      );
       h.dispose();
       return (100 * (await takeScalar(correct))) / split.labels.length;
     };
-    return { curve, valAccuracy: await accuracy(data.val), testAccuracy: await accuracy(data.test) };
+    return {
+      curve,
+      valAccuracy: await accuracy(data.val),
+      testAccuracy: await accuracy(data.test),
+    };
   } finally {
     layer.dispose();
     train.dispose();

@@ -6,7 +6,15 @@
 // different biases per term, so the two sides differ by more than their noise when those biases do.
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
-import { Matrix, SampleInput, column, columnStats, takeRows, toMatrix, toMatrixAsync } from '../../mi/matrix';
+import {
+  Matrix,
+  SampleInput,
+  column,
+  columnStats,
+  takeRows,
+  toMatrix,
+  toMatrixAsync,
+} from '../../mi/matrix';
 import { covarianceMatrix, logDetSpd, range } from '../../mi/special';
 import { ksgTotalCorrelation } from '../../mi/tc';
 import { classRows, knnLabelMi } from '../../mi/knn-label';
@@ -54,14 +62,19 @@ export interface PrepareFeaturesOptions {
 }
 
 /** Drop constant (dead) units, keep the most variable ones, standardise, add noise. */
-export function prepareFeatures(features: SampleInput, options: PrepareFeaturesOptions = {}): PreparedFeatures {
+export function prepareFeatures(
+  features: SampleInput,
+  options: PrepareFeaturesOptions = {},
+): PreparedFeatures {
   const m = toMatrix(features, 'features');
   const { mean, sd } = columnStats(m);
   const alive = range(m.cols).filter((j) => sd[j] > 1e-8 * Math.max(1, Math.abs(mean[j])));
   alive.sort((a, b) => sd[b] - sd[a]);
   const units = options.units ?? alive.length;
-  if (!Number.isInteger(units) || units < 2) inputError(`prepareFeatures needs units >= 2, got ${units}`);
-  if (alive.length < units) inputError(`only ${alive.length} of ${m.cols} units vary; cannot keep ${units}`);
+  if (!Number.isInteger(units) || units < 2)
+    inputError(`prepareFeatures needs units >= 2, got ${units}`);
+  if (alive.length < units)
+    inputError(`only ${alive.length} of ${m.cols} units vary; cannot keep ${units}`);
   const columns = alive.slice(0, units).sort((a, b) => a - b);
   const noise = options.noise ?? 0.1;
   if (!(noise >= 0)) inputError(`noise must be >= 0, got ${noise}`);
@@ -77,14 +90,19 @@ export function prepareFeatures(features: SampleInput, options: PrepareFeaturesO
 }
 
 /** Gaussian-entropy estimates of the four terms (exact identity; linear dependence only). */
-export function gaussianLayerTerms(features: SampleInput, labels: ArrayLike<number>): IdentityTerms {
+export function gaussianLayerTerms(
+  features: SampleInput,
+  labels: ArrayLike<number>,
+): IdentityTerms {
   const m = toMatrix(features, 'features');
   const d = m.cols;
   const stats = (sample: Matrix, what: string) => {
-    if (sample.rows <= d) inputError(`the Gaussian terms need more than ${d} rows in ${what}, got ${sample.rows}`);
+    if (sample.rows <= d)
+      inputError(`the Gaussian terms need more than ${d} rows in ${what}, got ${sample.rows}`);
     const cov = covarianceMatrix(sample);
     const logDet = logDetSpd(cov, d);
-    if (logDet === null) inputError(`the covariance of ${what} is singular: add noise or drop dependent units`);
+    if (logDet === null)
+      inputError(`the covariance of ${what} is singular: add noise or drop dependent units`);
     const logVars = range(d).map((i) => Math.log(cov[i * d + i]));
     return { logDet, logVars };
   };
@@ -118,7 +136,11 @@ export interface KnnTermsOptions {
 /** Direct k-NN estimates of the four terms: TC and TC(h|Y) by multivariate KSG (within each class
  * for the conditional one), I(Y; h_i) and I(Y; h) by Ross's estimator. Meant for a few units: k-NN
  * estimates are biased down as the dimension grows. */
-export function knnLayerTerms(features: SampleInput, labels: ArrayLike<number>, options: KnnTermsOptions = {}): IdentityTerms {
+export function knnLayerTerms(
+  features: SampleInput,
+  labels: ArrayLike<number>,
+  options: KnnTermsOptions = {},
+): IdentityTerms {
   const m = toMatrix(features, 'features');
   const n = m.rows;
   const k = options.k ?? 3;
@@ -126,11 +148,13 @@ export function knnLayerTerms(features: SampleInput, labels: ArrayLike<number>, 
   const tc = ksgTotalCorrelation(m, ksg).mi;
   let conditionalTc = 0;
   for (const [y, rows] of classRows(labels, n)) {
-    if (rows.length <= k) inputError(`class ${y} has ${rows.length} rows; KSG with k = ${k} needs more`);
+    if (rows.length <= k)
+      inputError(`class ${y} has ${rows.length} rows; KSG with k = ${k} needs more`);
     conditionalTc += (rows.length / n) * ksgTotalCorrelation(takeRows(m, rows), ksg).mi;
   }
   let unitLabelMi = 0;
-  for (let j = 0; j < m.cols; j++) unitLabelMi += knnLabelMi({ data: column(m, j), rows: n, cols: 1 }, labels, { k });
+  for (let j = 0; j < m.cols; j++)
+    unitLabelMi += knnLabelMi({ data: column(m, j), rows: n, cols: 1 }, labels, { k });
   const labelMi = knnLabelMi(m, labels, { k });
   return { tc, conditionalTc, unitLabelMi, labelMi };
 }
@@ -184,8 +208,10 @@ export function identityOverParts(
   seed = 0,
 ): IdentityCheck {
   const m = toMatrix(features, 'features');
-  if (labels.length !== m.rows) inputError(`features have ${m.rows} rows but there are ${labels.length} labels`);
-  if (!Number.isInteger(parts) || parts < 1 || parts > m.rows) inputError(`parts must be an integer in 1..${m.rows}, got ${parts}`);
+  if (labels.length !== m.rows)
+    inputError(`features have ${m.rows} rows but there are ${labels.length} labels`);
+  if (!Number.isInteger(parts) || parts < 1 || parts > m.rows)
+    inputError(`parts must be an integer in 1..${m.rows}, got ${parts}`);
   const order = new Rng(seed).permutation(m.rows);
   const size = Math.floor(m.rows / parts);
   const reps: IdentityTerms[] = [];
@@ -241,18 +267,36 @@ export async function layerIdentityCheck(
   // Class covariances must be full rank in every part: keep fewer units than rows per class.
   const smallestClassPerPart = Math.floor(Math.min(...counts.values()) / parts);
   const gaussianUnits = Math.min(all.cols, Math.floor(smallestClassPerPart / 2));
-  if (gaussianUnits < 2) inputError(`too few rows per class (${smallestClassPerPart} per part) for the Gaussian check`);
+  if (gaussianUnits < 2)
+    inputError(`too few rows per class (${smallestClassPerPart} per part) for the Gaussian check`);
   const gaussianFeatures = prepareFeatures(m, { seed, noise: 0.1, units: gaussianUnits });
   const gaussian = identityOverParts(gaussianFeatures, labels, parts, gaussianLayerTerms, seed);
   const knnUnits = Math.min(options.knnUnits ?? 3, all.cols);
-  const knn = identityOverParts(prepareFeatures(m, { seed, noise: 0.1, units: knnUnits }), labels, parts, (h, y) => knnLayerTerms(h, y, { seed }), seed);
-  const report: LayerIdentityReport = { units: all.cols, rows: m.rows, gaussianUnits, gaussian, knnUnits, knn };
+  const knn = identityOverParts(
+    prepareFeatures(m, { seed, noise: 0.1, units: knnUnits }),
+    labels,
+    parts,
+    (h, y) => knnLayerTerms(h, y, { seed }),
+    seed,
+  );
+  const report: LayerIdentityReport = {
+    units: all.cols,
+    rows: m.rows,
+    gaussianUnits,
+    gaussian,
+    knnUnits,
+    knn,
+  };
   const steps = options.neuralSteps ?? 500;
   if (steps > 0) {
     // The neural terms standardise and add the noise per batch themselves.
     const clean = prepareFeatures(m, { seed, noise: 0 });
     const seeds = options.neuralSeeds ?? [0, 1, 2];
-    const est = await estimateLayerInformation(clean, labels, classes, { steps, seeds, critic: options.critic });
+    const est = await estimateLayerInformation(clean, labels, classes, {
+      steps,
+      seeds,
+      critic: options.critic,
+    });
     report.neural = summarizeIdentity(
       seeds.map((_, k) => ({
         tc: est.tc!.values[k],
@@ -291,9 +335,24 @@ export function identityTableRows(report: LayerIdentityReport): IdentityTableRow
     'left - right': formatMeanSd(c.residual),
   });
   const rows = [
-    row(`Gaussian entropies (${report.gaussian.lhs.values.length} parts)`, report.gaussianUnits, report.gaussian),
-    row(`k-NN: KSG TC, Ross I(Y;.) (${report.knn.lhs.values.length} parts)`, report.knnUnits, report.knn),
+    row(
+      `Gaussian entropies (${report.gaussian.lhs.values.length} parts)`,
+      report.gaussianUnits,
+      report.gaussian,
+    ),
+    row(
+      `k-NN: KSG TC, Ross I(Y;.) (${report.knn.lhs.values.length} parts)`,
+      report.knnUnits,
+      report.knn,
+    ),
   ];
-  if (report.neural) rows.push(row(`neural: MINE TC, Barber-Agakov I (${report.neural.lhs.values.length} seeds)`, report.units, report.neural));
+  if (report.neural)
+    rows.push(
+      row(
+        `neural: MINE TC, Barber-Agakov I (${report.neural.lhs.values.length} seeds)`,
+        report.units,
+        report.neural,
+      ),
+    );
   return rows;
 }

@@ -7,10 +7,23 @@
 import { inputError } from '../../errors';
 import { runMany, runName, type RunJob } from '../../report/runs';
 import { DataInfo } from './data';
-import { METHODS, NETS, Data, Method, Net, RunConfig, RunResult, rowName, runConfiguration } from './experiment';
+import {
+  METHODS,
+  NETS,
+  Data,
+  Method,
+  Net,
+  RunConfig,
+  RunResult,
+  rowName,
+  runConfiguration,
+} from './experiment';
 import type { LayerIdentityOptions } from './identity';
 
-export type RunSettings = Omit<RunConfig, 'net' | 'method' | 'lambda' | 'seed' | 'monitorTerms' | 'identity'>;
+export type RunSettings = Omit<
+  RunConfig,
+  'net' | 'method' | 'lambda' | 'seed' | 'monitorTerms' | 'identity'
+>;
 
 export interface StudyPlan {
   nets: readonly Net[];
@@ -45,11 +58,15 @@ export interface StudyOptions {
 }
 
 function checkPlan(plan: StudyPlan): void {
-  if (plan.nets.length === 0 || plan.nets.some((n) => !NETS.includes(n))) inputError(`nets must be a non-empty subset of ${NETS.join(', ')}`);
-  if (plan.methods.some((m) => !METHODS.includes(m))) inputError(`methods must be among ${METHODS.join(', ')}`);
+  if (plan.nets.length === 0 || plan.nets.some((n) => !NETS.includes(n)))
+    inputError(`nets must be a non-empty subset of ${NETS.join(', ')}`);
+  if (plan.methods.some((m) => !METHODS.includes(m)))
+    inputError(`methods must be among ${METHODS.join(', ')}`);
   if (!plan.methods.includes('baseline')) inputError('methods must include the baseline');
-  if (plan.lambdas.length === 0 || plan.lambdas.some((l) => !(l > 0 && Number.isFinite(l)))) inputError('lambdas must be positive numbers');
-  if (plan.seeds.length === 0 || plan.seeds.some((s) => !Number.isInteger(s))) inputError('seeds must be integers');
+  if (plan.lambdas.length === 0 || plan.lambdas.some((l) => !(l > 0 && Number.isFinite(l))))
+    inputError('lambdas must be positive numbers');
+  if (plan.seeds.length === 0 || plan.seeds.some((s) => !Number.isInteger(s)))
+    inputError('seeds must be integers');
   if (new Set(plan.seeds).size !== plan.seeds.length) inputError('seeds must be distinct');
 }
 
@@ -58,7 +75,12 @@ function runKey(config: RunConfig, info: DataInfo): string {
   return JSON.stringify({ ...config, data: info });
 }
 
-export async function runStudy(data: Data, dataInfo: DataInfo, plan: StudyPlan, options: StudyOptions): Promise<Study> {
+export async function runStudy(
+  data: Data,
+  dataInfo: DataInfo,
+  plan: StudyPlan,
+  options: StudyOptions,
+): Promise<Study> {
   checkPlan(plan);
   const job = (net: Net, method: Method, lambda: number, seed: number): RunJob<RunResult> => {
     const first = seed === plan.seeds[0];
@@ -76,7 +98,10 @@ export async function runStudy(data: Data, dataInfo: DataInfo, plan: StudyPlan, 
     };
     const label = `${rowName(net, method)}${method === 'baseline' ? '' : ` λ=${lambda}`} seed ${seed}`;
     // The file name says what tells the run from its siblings (results/runs/000-mmim/).
-    const name = method === 'baseline' ? runName(net, method, { seed }) : runName(net, method, { lambda, seed });
+    const name =
+      method === 'baseline'
+        ? runName(net, method, { seed })
+        : runName(net, method, { lambda, seed });
     return {
       key: runKey(config, dataInfo),
       name,
@@ -91,19 +116,28 @@ export async function runStudy(data: Data, dataInfo: DataInfo, plan: StudyPlan, 
     // Batch 1: the baselines on every seed and every lambda on the first seed.
     const firstBatch = await runMany(options.notebook, [
       ...plan.seeds.map((seed) => job(net, 'baseline', 0, seed)),
-      ...regularised.flatMap((method) => plan.lambdas.map((lambda) => job(net, method, lambda, plan.seeds[0]))),
+      ...regularised.flatMap((method) =>
+        plan.lambdas.map((lambda) => job(net, method, lambda, plan.seeds[0])),
+      ),
     ]);
     runs.push(...firstBatch);
     // The lambda with the best validation accuracy (the first on ties, as the plan lists them).
     const chosen: Partial<Record<Method, number>> = (chosenLambda[net] = {});
     for (const method of regularised) {
       let best: RunResult | null = null;
-      for (const r of firstBatch) if (r.config.method === method && (!best || r.valAccuracy > best.valAccuracy)) best = r;
+      for (const r of firstBatch)
+        if (r.config.method === method && (!best || r.valAccuracy > best.valAccuracy)) best = r;
       chosen[method] = best!.config.lambda;
     }
     // Batch 2: the other seeds at the chosen lambdas.
-    runs.push(...(await runMany(options.notebook, regularised.flatMap((method) =>
-      plan.seeds.slice(1).map((seed) => job(net, method, chosen[method]!, seed))))));
+    runs.push(
+      ...(await runMany(
+        options.notebook,
+        regularised.flatMap((method) =>
+          plan.seeds.slice(1).map((seed) => job(net, method, chosen[method]!, seed)),
+        ),
+      )),
+    );
   }
   return { plan, dataInfo, runs, chosenLambda };
 }
@@ -113,6 +147,14 @@ export function finalRuns(study: Study, net: Net, method: Method): RunResult[] {
   const lambda = method === 'baseline' ? 0 : study.chosenLambda[net]?.[method];
   if (lambda === undefined) return [];
   return study.plan.seeds
-    .map((seed) => study.runs.find((r) => r.config.net === net && r.config.method === method && r.config.lambda === lambda && r.config.seed === seed))
+    .map((seed) =>
+      study.runs.find(
+        (r) =>
+          r.config.net === net &&
+          r.config.method === method &&
+          r.config.lambda === lambda &&
+          r.config.seed === seed,
+      ),
+    )
     .filter((r): r is RunResult => r !== undefined);
 }

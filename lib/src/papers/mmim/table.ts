@@ -7,7 +7,12 @@ import { formatMeanSd, summarize, type Summary } from '../../report/summary';
 import { PAPER_TABLE1, Method, Net, rowName } from './experiment';
 import { Study, finalRuns } from './study';
 import { PairedComparison, pairedComparison } from '../../report/paired-stats';
-import { combineVerdicts, judgeBaselineRow, judgeBeatsBaseline, judgeImprovementRow } from '../../report/verdicts';
+import {
+  combineVerdicts,
+  judgeBaselineRow,
+  judgeBeatsBaseline,
+  judgeImprovementRow,
+} from '../../report/verdicts';
 
 /** The results rows' table and metric names. */
 export const TABLE_NAME = 'Table 1';
@@ -36,7 +41,8 @@ export interface Table {
   comparable: boolean;
 }
 
-const accuracies = (study: Study, net: Net, method: Method) => finalRuns(study, net, method).map((r) => r.testAccuracy);
+const accuracies = (study: Study, net: Net, method: Method) =>
+  finalRuns(study, net, method).map((r) => r.testAccuracy);
 
 /** Table 1 rebuilt from a study, with the claims. */
 export function table(study: Study): Table {
@@ -48,7 +54,15 @@ export function table(study: Study): Table {
     const base = accuracies(study, net, 'baseline');
     if (base.length === 0) continue;
     const baseJudged = judgeBaselineRow(paper.baseline!, base, comparable);
-    rows.push({ net, method: 'baseline', row: rowName(net, 'baseline'), paper: paper.baseline!, lambda: null, ours: summarize(base), ...baseJudged });
+    rows.push({
+      net,
+      method: 'baseline',
+      row: rowName(net, 'baseline'),
+      paper: paper.baseline!,
+      lambda: null,
+      ours: summarize(base),
+      ...baseJudged,
+    });
     for (const method of study.plan.methods) {
       if (method === 'baseline') continue;
       const ours = accuracies(study, net, method);
@@ -84,18 +98,30 @@ export function table(study: Study): Table {
   for (const net of study.plan.nets) {
     if (!find(net, 'MMIM') || !find(net, 'baseline')) continue;
     const j = beats(net, 'MMIM', 'baseline');
-    claims.push({ claim: `${net}: MMIM beats the baseline`, verdict: j.verdict, evidence: j.evidence });
+    claims.push({
+      claim: `${net}: MMIM beats the baseline`,
+      verdict: j.verdict,
+      evidence: j.evidence,
+    });
   }
   // The paper credits MMIM's whole gain to its information terms. Step 2 also trains the last layer
   // for more epochs, so the control is that same retraining of the baseline without the KL term:
   // MMIM should beat it by the paper's gain.
   for (const net of study.plan.nets) {
     if (!find(net, 'MMIM')) continue;
-    const control = finalRuns(study, net, 'baseline').map((r) => r.lastLayerControls?.withoutKl.testAccuracy ?? NaN);
+    const control = finalRuns(study, net, 'baseline').map(
+      (r) => r.lastLayerControls?.withoutKl.testAccuracy ?? NaN,
+    );
     const mmim = accuracies(study, net, 'MMIM');
     if (control.length !== mmim.length || control.some((v) => !Number.isFinite(v))) continue;
     const paper = PAPER_TABLE1[net];
-    const j = judgeBeatsBaseline(paper.MMIM! - paper.baseline!, mmim, control, comparable, 'MMIM minus the retrained baseline');
+    const j = judgeBeatsBaseline(
+      paper.MMIM! - paper.baseline!,
+      mmim,
+      control,
+      comparable,
+      'MMIM minus the retrained baseline',
+    );
     claims.push({
       claim: `${net}: MMIM's gain comes from its information terms (MMIM beats the baseline with its last layer retrained the same way, without them)`,
       verdict: j.verdict,
@@ -103,33 +129,55 @@ export function table(study: Study): Table {
     });
   }
   const single = study.plan.nets.flatMap((net) =>
-    (['C4', 'C5', 'C6'] as const).filter((m) => find(net, m)).map((m) => ({ net, m, j: beats(net, m, 'baseline') })),
+    (['C4', 'C5', 'C6'] as const)
+      .filter((m) => find(net, m))
+      .map((m) => ({ net, m, j: beats(net, m, 'baseline') })),
   );
   if (single.length > 0) {
     claims.push({
       claim: 'Each of C4, C5 and C6 alone beats the baseline',
       verdict: combineVerdicts(single.map((s) => s.j.verdict)),
-      evidence: single.map((s) => `${s.net} ${s.m}: ${s.j.verdict} (${s.j.comparison.meanDiff.toFixed(2)} points, 95% CI ${s.j.comparison.ci95.map((v) => v.toFixed(2)).join(' .. ')})`).join('; '),
+      evidence: single
+        .map(
+          (s) =>
+            `${s.net} ${s.m}: ${s.j.verdict} (${s.j.comparison.meanDiff.toFixed(2)} points, 95% CI ${s.j.comparison.ci95.map((v) => v.toFixed(2)).join(' .. ')})`,
+        )
+        .join('; '),
     });
   }
   const best = study.plan.nets.flatMap((net) =>
-    (['C4', 'C5', 'C6'] as const).filter((m) => find(net, m) && find(net, 'MMIM')).map((m) => ({ net, m, j: beats(net, 'MMIM', m) })),
+    (['C4', 'C5', 'C6'] as const)
+      .filter((m) => find(net, m) && find(net, 'MMIM'))
+      .map((m) => ({ net, m, j: beats(net, 'MMIM', m) })),
   );
   if (best.length > 0) {
     claims.push({
       claim: 'MMIM beats each single term (C4, C5, C6)',
       verdict: combineVerdicts(best.map((s) => s.j.verdict)),
-      evidence: best.map((s) => `${s.net} vs ${s.m}: ${s.j.verdict} (${s.j.comparison.meanDiff.toFixed(2)} points)`).join('; '),
+      evidence: best
+        .map(
+          (s) =>
+            `${s.net} vs ${s.m}: ${s.j.verdict} (${s.j.comparison.meanDiff.toFixed(2)} points)`,
+        )
+        .join('; '),
     });
   }
   const results: ResultRow[] = rows
     .filter((r) => r.paper !== null)
-    .map((r) => ({ table: TABLE_NAME, row: r.row, metric: TABLE_METRIC, paper: r.paper, ours: r.ours, verdict: r.verdict }));
+    .map((r) => ({
+      table: TABLE_NAME,
+      row: r.row,
+      metric: TABLE_METRIC,
+      paper: r.paper,
+      ours: r.ours,
+      verdict: r.verdict,
+    }));
   return { rows, results, claims, comparable };
 }
 
 /** A single number for a display table, to a fixed number of decimals ('' when missing). */
-const fmt = (v: number | null | undefined, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '');
+const fmt = (v: number | null | undefined, digits = 2) =>
+  typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '';
 
 /** Table 1 as display records: paper vs ours, the paired improvement and the verdict. */
 export function tableRecords(rebuilt: Table): Record<string, string | number>[] {
@@ -178,7 +226,10 @@ export function ablationRecords(study: Study): Record<string, string | number>[]
     const mmim = finalRuns(study, net, 'MMIM');
     const variants: [string, number[]][] = [
       ['baseline', base.map((r) => r.testAccuracy)],
-      ['baseline + last layer retrained (no KL)', base.map((r) => r.lastLayerControls?.withoutKl.testAccuracy ?? NaN)],
+      [
+        'baseline + last layer retrained (no KL)',
+        base.map((r) => r.lastLayerControls?.withoutKl.testAccuracy ?? NaN),
+      ],
       ['baseline + step 2 (C3)', base.map((r) => r.lastLayerControls?.withC3.testAccuracy ?? NaN)],
       ['MMIM step 1 only (C1)', mmim.map((r) => r.step1?.testAccuracy ?? NaN)],
       ['MMIM (C1, then C3)', mmim.map((r) => r.testAccuracy)],
@@ -187,7 +238,10 @@ export function ablationRecords(study: Study): Record<string, string | number>[]
     for (const [variant, acc] of variants) {
       if (acc.length === 0 || acc.some((v) => !Number.isFinite(v))) continue;
       const s = summarize(acc);
-      const paired = acc.length === baseAcc.length && variant !== 'baseline' ? pairedComparison(acc, baseAcc) : null;
+      const paired =
+        acc.length === baseAcc.length && variant !== 'baseline'
+          ? pairedComparison(acc, baseAcc)
+          : null;
       out.push({
         net,
         variant,
@@ -210,7 +264,12 @@ export function tcProbeRecords(study: Study): Record<string, string | number>[] 
   const out: Record<string, string | number>[] = [];
   for (const net of study.plan.nets) {
     const probed = study.runs
-      .filter((r) => r.config.net === net && r.identity && (r.config.method === 'baseline' || r.config.method === 'C4'))
+      .filter(
+        (r) =>
+          r.config.net === net &&
+          r.identity &&
+          (r.config.method === 'baseline' || r.config.method === 'C4'),
+      )
       .sort((a, b) => a.config.lambda - b.config.lambda);
     for (const r of probed) {
       const report = r.identity!;
