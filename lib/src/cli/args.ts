@@ -76,9 +76,8 @@ export function integerFlag(
   if (raw === undefined) return fallback;
   const v = parseDecimal(raw);
   if (v === undefined || !Number.isInteger(v) || v < min || v > max) {
-    inputError(
-      `--${name} must be an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` >= ${min}`}, got '${raw}'`,
-    );
+    const range = max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` >= ${min}`;
+    inputError(`--${name} must be an integer${range}, got '${raw}'`);
   }
   return v;
 }

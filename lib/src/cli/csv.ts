@@ -64,7 +64,8 @@ export function numericColumns(table: CsvTable, names: string[], flag: string): 
       );
     if (matches.length > 1)
       inputError(
-        `${flag}: column '${name}' appears ${matches.length} times in the header of '${table.source}'`,
+        `${flag}: column '${name}' appears ${matches.length} times ` +
+          `in the header of '${table.source}'`,
       );
     return matches[0];
   });

@@ -84,7 +84,8 @@ export async function estimateCommand(argv: readonly string[]): Promise<void> {
     inputError('missing the CSV file (usage: milab estimate FILE.csv --x COLS --y COLS)');
   if (args.positional.length > 1)
     inputError(
-      `expected one CSV file, got ${args.positional.length} arguments: ${args.positional.join(' ')}`,
+      `expected one CSV file, got ${args.positional.length} arguments: ` +
+        args.positional.join(' '),
     );
   const name = flagValue(args, 'estimator') ?? 'ksg';
   const spec = estimatorSpec(name);
@@ -249,7 +250,8 @@ function rejectConstant(m: Matrix, names: string[], flag: string, estimator: str
   sd.forEach((s, j) => {
     if (!(s > 0))
       inputError(
-        `column '${names[j]}' (${flag}) is constant: it carries no information and breaks the ${estimator} estimator`,
+        `column '${names[j]}' (${flag}) is constant: ` +
+          `it carries no information and breaks the ${estimator} estimator`,
       );
   });
 }
@@ -286,7 +288,8 @@ function humanReport(
   ];
   if (ci)
     lines.push(
-      `${Math.round((s.level as number) * 100)}% CI      [${fmt(ci[0])}, ${fmt(ci[1])}] nats (${s.resampling} resampling, ${s.resamples} resamples)`,
+      `${Math.round((s.level as number) * 100)}% CI      [${fmt(ci[0])}, ${fmt(ci[1])}] nats ` +
+        `(${s.resampling} resampling, ${s.resamples} resamples)`,
     );
   if (pValue !== undefined)
     lines.push(

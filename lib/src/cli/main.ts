@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The milab command line. Input errors (MilabInputError) exit with status 2 and one line
-// `error: ...` on stderr; any other failure is a bug and exits with 1 (MILAB_DEBUG=1 shows the stack).
+// `error: ...` on stderr; any other failure is a bug and exits with 1 (MILAB_DEBUG=1 shows the
+// stack).
 import { MilabInputError } from '../errors';
 import { estimateCommand, estimatorList } from './estimate';
 

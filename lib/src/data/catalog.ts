@@ -1,5 +1,5 @@
-// The whole set of datasets in one place, for set-up (scripts/prepare-data.ts) and users: verify the
-// offline ones, download the online ones.
+// The whole set of datasets in one place, for set-up (scripts/prepare-data.ts) and users: verify
+// the offline ones, download the online ones.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MilabInputError, inputError } from '../errors';
@@ -27,7 +27,8 @@ export interface DatasetCheck {
   readonly detail: string;
 }
 
-/** Verify every offline dataset's files against their recorded digests (cached, so fast when unchanged). */
+/** Verify every offline dataset's files against their recorded digests (cached, so fast when
+ * unchanged). */
 export async function verifyOfflineDatasets(
   options: { dataDir?: string } = {},
 ): Promise<DatasetCheck[]> {
@@ -38,7 +39,9 @@ export async function verifyOfflineDatasets(
       return {
         dataset,
         ok: true,
-        detail: `${files.length} file${files.length > 1 ? 's' : ''} verified (${commonFolder(files)})`,
+        detail:
+          `${files.length} file${files.length > 1 ? 's' : ''} ` +
+          `verified (${commonFolder(files)})`,
       };
     } catch (err) {
       if (!(err instanceof MilabInputError)) throw err;
@@ -98,12 +101,14 @@ export async function downloadDataset(
       return prepareYelpPolarity(options);
     default:
       inputError(
-        `downloadDataset: unknown dataset ${JSON.stringify(name)}; choose one of ${DOWNLOADABLE_DATASETS.join(', ')}`,
+        `downloadDataset: unknown dataset ${JSON.stringify(name)}; ` +
+          `choose one of ${DOWNLOADABLE_DATASETS.join(', ')}`,
       );
   }
 }
 
-/** The authors' four Fashion-MNIST files into <data>/fashion-mnist (for machines without Debian's package). */
+/** The authors' four Fashion-MNIST files into <data>/fashion-mnist (for machines without Debian's
+ * package). */
 async function downloadFashionMnist(
   options: { dataDir?: string } & DownloadOptions,
 ): Promise<void> {

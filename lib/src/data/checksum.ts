@@ -13,7 +13,8 @@ export type DigestAlgorithm = 'sha256' | 'md5';
 export interface KnownDigest {
   readonly algorithm: DigestAlgorithm;
   readonly hex: string;
-  /** Who published or recorded it, e.g. "dataset authors (README)" or "computed from Debian package". */
+  /** Who published or recorded it, e.g. "dataset authors (README)" or "computed from Debian
+   * package". */
   readonly origin: string;
 }
 
@@ -62,8 +63,8 @@ export async function verifyFile(
   if (match) return match.algorithm;
   const first = check.digests[0];
   inputError(
-    `${file}: ${ALGORITHM_LABEL[first.algorithm]} ${actual[first.algorithm]} does not match the recorded ` +
-      `${first.hex} (corrupt or a different version): ${hint}`,
+    `${file}: ${ALGORITHM_LABEL[first.algorithm]} ${actual[first.algorithm]} ` +
+      `does not match the recorded ${first.hex} (corrupt or a different version): ${hint}`,
   );
 }
 

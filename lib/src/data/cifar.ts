@@ -1,6 +1,6 @@
 // CIFAR-10, binary version (www.cs.toronto.edu/~kriz/cifar.html): each batch file holds records of
-// 1 label byte + 3072 pixel bytes (1024 red, then 1024 green, then 1024 blue, each 32x32 row-major).
-// Images are returned as HWC (channels last), the layout tf.js convolutions expect.
+// 1 label byte + 3072 pixel bytes (1024 red, then 1024 green, then 1024 blue, each 32x32
+// row-major). Images are returned as HWC (channels last), the layout tf.js convolutions expect.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inputError } from '../errors';

@@ -1,6 +1,6 @@
 // A streaming reader for the CSV files of Zhang et al.'s text-classification datasets (AG_NEWS,
-// Yelp polarity, ...): RFC 4180 quoting ("" inside quotes, embedded newlines), LF or CRLF line ends.
-// Streaming matters: Yelp's train.csv is larger than a JavaScript string may be.
+// Yelp polarity, ...): RFC 4180 quoting ("" inside quotes, embedded newlines), LF or CRLF line
+// ends. Streaming matters: Yelp's train.csv is larger than a JavaScript string may be.
 import * as fs from 'node:fs';
 import { inputError } from '../errors';
 
@@ -61,7 +61,8 @@ export class CsvParser {
           if (q < 0) {
             if (final)
               inputError(
-                `${this.label}: record ${this.recordNumber + 1} ends inside a quoted field (unterminated ")`,
+                `${this.label}: record ${this.recordNumber + 1} ` +
+                  'ends inside a quoted field (unterminated ")',
               );
             return null;
           }
@@ -98,7 +99,8 @@ export class CsvParser {
       if (c === '\r' && s[i + 1] === '\n') return { fields, next: i + 2 };
       if (c === '\r' && i + 1 === s.length && !final) return null;
       inputError(
-        `${this.label}: record ${this.recordNumber + 1} has ${JSON.stringify(c)} after a closing quote (expected , or end of line)`,
+        `${this.label}: record ${this.recordNumber + 1} has ${JSON.stringify(c)} ` +
+          'after a closing quote (expected , or end of line)',
       );
     }
   }

@@ -1,6 +1,6 @@
-// Downloads for users online. A download goes to a temporary file beside its destination, is checked
-// against the recorded size and digest, and only then renamed into place: an interrupted or corrupt
-// transfer never leaves a file that looks complete.
+// Downloads for users online. A download goes to a temporary file beside its destination, is
+// checked against the recorded size and digest, and only then renamed into place: an interrupted or
+// corrupt transfer never leaves a file that looks complete.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,7 +19,8 @@ export interface DownloadOptions {
   onProgress?: (p: DownloadProgress) => void;
 }
 
-/** Download `remote` to `dest`, trying its mirrors in order; throws one line naming every failure. */
+/** Download `remote` to `dest`, trying its mirrors in order; throws one line naming every
+ * failure. */
 export async function downloadVerified(
   remote: RemoteFile,
   dest: string,
@@ -31,7 +32,8 @@ export async function downloadVerified(
       await fetchToFile(url, dest, remote.check, options);
       return dest;
     } catch (err) {
-      // fetch reports network trouble as "fetch failed" with the reason (ENOTFOUND, ...) in `cause`.
+      // fetch reports network trouble as "fetch failed" with the reason (ENOTFOUND, ...) in
+      // `cause`.
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       failures.push(
         `${url}: ${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`,
@@ -87,7 +89,8 @@ async function fetchToFile(
     if (!check.digests.some((d) => actual[d.algorithm] === d.hex.toLowerCase())) {
       const d = check.digests[0];
       throw new Error(
-        `${d.algorithm.toUpperCase()} ${actual[d.algorithm]} does not match the published ${d.hex}${htmlNote(response)}`,
+        `${d.algorithm.toUpperCase()} ${actual[d.algorithm]} ` +
+          `does not match the published ${d.hex}${htmlNote(response)}`,
       );
     }
     fs.renameSync(temp, dest);

@@ -41,7 +41,8 @@ export function parseIdx(bytes: Uint8Array, label: string): IdxArray {
       (b) => '0x' + b.toString(16).padStart(2, '0'),
     ).join(' ');
     inputError(
-      `${label}: not an IDX file (magic ${magic}; expected 0x00 0x00 <type 0x08-0x0e> <ndims >= 1>)`,
+      `${label}: not an IDX file ` +
+        `(magic ${magic}; expected 0x00 0x00 <type 0x08-0x0e> <ndims >= 1>)`,
     );
   }
   const headerBytes = 4 + 4 * ndims;
@@ -56,7 +57,8 @@ export function parseIdx(bytes: Uint8Array, label: string): IdxArray {
   const expected = headerBytes + count * type.bytes;
   if (bytes.length !== expected) {
     inputError(
-      `${label}: ${bytes.length} bytes, but its IDX header (${type.dtype} [${shape.join(', ')}]) needs ${expected} ` +
+      `${label}: ${bytes.length} bytes, ` +
+        `but its IDX header (${type.dtype} [${shape.join(', ')}]) needs ${expected} ` +
         `(${bytes.length < expected ? 'truncated' : 'trailing bytes'})`,
     );
   }
@@ -76,7 +78,8 @@ function readElements(
 ): IdxData {
   switch (dtype) {
     case 'uint8':
-      // A plain Uint8Array view, not a Buffer: Buffer#slice shares memory where Uint8Array#slice copies.
+      // A plain Uint8Array view, not a Buffer: Buffer#slice shares memory where Uint8Array#slice
+      // copies.
       return new Uint8Array(bytes.buffer, bytes.byteOffset + offset, count);
     case 'int8':
       return new Int8Array(bytes.buffer, bytes.byteOffset + offset, count);

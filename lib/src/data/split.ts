@@ -27,7 +27,8 @@ export function trainValTestSplit(n: number, options: SplitOptions): IndexSplit 
     inputError(`trainValTestSplit: seed must be an integer, got ${seed}`);
   if (!(val >= 0 && test >= 0 && val + test < 1))
     inputError(
-      `trainValTestSplit: need val >= 0, test >= 0 and val + test < 1; got val ${val}, test ${test}`,
+      'trainValTestSplit: need val >= 0, test >= 0 and val + test < 1; ' +
+        `got val ${val}, test ${test}`,
     );
   if (stratify && stratify.length !== n)
     inputError(`trainValTestSplit: stratify has ${stratify.length} labels for n = ${n}`);

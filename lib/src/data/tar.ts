@@ -21,8 +21,8 @@ export interface ExtractedMember {
 }
 
 /**
- * Extract `members` (archive path -> destination file) from `archive`. Throws a one-line error naming
- * the archive when it is not a valid gzipped tar or lacks a requested member.
+ * Extract `members` (archive path -> destination file) from `archive`. Throws a one-line error
+ * naming the archive when it is not a valid gzipped tar or lacks a requested member.
  */
 export async function extractTarGz(
   archive: string,
@@ -102,7 +102,8 @@ export async function extractTarGz(
 type TarEvent =
   { kind: 'start'; name: string; size: number } | { kind: 'data'; bytes: Buffer } | { kind: 'end' };
 
-/** What the bytes after a header are: a member we report, a GNU long name, a pax header, or skipped. */
+/** What the bytes after a header are: a member we report, a GNU long name, a pax header, or
+ * skipped. */
 interface Body {
   target: 'member' | 'longname' | 'pax' | 'skip';
   remaining: number;
@@ -167,13 +168,15 @@ class TarReader {
     const type = header[156] === 0 ? '0' : String.fromCharCode(header[156]);
     if (type === 'L') return { target: 'longname', remaining: size, padding };
     if (type === 'x') return { target: 'pax', remaining: size, padding };
-    // Only POSIX ustar headers have a name prefix; old GNU headers keep access times at that offset.
+    // Only POSIX ustar headers have a name prefix; old GNU headers keep access times at that
+    // offset.
     const posix = header.subarray(257, 263).toString('latin1') === 'ustar\0';
     const prefix = posix ? cString(header.subarray(345, 500)) : '';
     const plain = cString(header.subarray(0, 100));
     const name = (this.nextName ?? (prefix ? `${prefix}/${plain}` : plain)).replace(/^\.\//, '');
     this.nextName = null;
-    // Regular files ('0', old '\0', contiguous '7'); directories, links and global headers are skipped.
+    // Regular files ('0', old '\0', contiguous '7'); directories, links and global headers are
+    // skipped.
     if (type !== '0' && type !== '7') return { target: 'skip', remaining: size, padding };
     events.push({ kind: 'start', name, size });
     return { target: 'member', remaining: size, padding };

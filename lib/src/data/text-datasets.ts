@@ -74,10 +74,15 @@ function agNewsDir(dir: string): string {
 }
 
 function agNewsHint(dir: string): string {
-  return `get it online with \`node dist/scripts/prepare-data.js --download ag_news\`, or put train.csv and test.csv (from ${path.dirname(AG_NEWS_FILES.train.urls[0])}) into ${agNewsDir(dir)}`;
+  return (
+    'get it online with `node dist/scripts/prepare-data.js --download ag_news`, ' +
+    `or put train.csv and test.csv (from ${path.dirname(AG_NEWS_FILES.train.urls[0])}) ` +
+    `into ${agNewsDir(dir)}`
+  );
 }
 
-/** Download AG_NEWS's train.csv and test.csv into the data folder (skipped when already verified). */
+/** Download AG_NEWS's train.csv and test.csv into the data folder (skipped when already
+ * verified). */
 export async function prepareAgNews(
   options: { dataDir?: string } & DownloadOptions = {},
 ): Promise<void> {
@@ -96,7 +101,8 @@ export async function prepareAgNews(
   }
 }
 
-/** AG_NEWS (Zhang et al. 2015): 120,000 train / 7,600 test news items; text = title + ' ' + description. */
+/** AG_NEWS (Zhang et al. 2015): 120,000 train / 7,600 test news items;
+ * text = title + ' ' + description. */
 export async function loadAgNews(options: LoadOptions): Promise<TextDataset> {
   const split = checkSplit('loadAgNews', options?.split);
   const dir = dataDir(options.dataDir);
@@ -141,7 +147,8 @@ export async function prepareYelpPolarity(
   );
 }
 
-/** Yelp review polarity (Zhang et al. 2015): 560,000 train / 38,000 test reviews, 1-2 stars negative, 3-4 positive. */
+/** Yelp review polarity (Zhang et al. 2015): 560,000 train / 38,000 test reviews, 1-2 stars
+ * negative, 3-4 positive. */
 export async function loadYelpPolarity(options: LoadOptions): Promise<TextDataset> {
   const split = checkSplit('loadYelpPolarity', options?.split);
   const dir = dataDir(options.dataDir);
@@ -197,7 +204,8 @@ export async function loadLabelledCsv(
     const cls = Number(fields[0]);
     if (!/^\d+$/.test(fields[0]) || cls < 1 || cls > classNames.length) {
       inputError(
-        `${file}: record ${n} has class ${JSON.stringify(fields[0])}, expected 1..${classNames.length}: ${hint}`,
+        `${file}: record ${n} has class ${JSON.stringify(fields[0])}, ` +
+          `expected 1..${classNames.length}: ${hint}`,
       );
     }
     classes.push(cls - 1);

@@ -1,6 +1,6 @@
-// Word-level text encoding for the text datasets: lowercase, split into words, keep the most frequent
-// words, map texts to fixed-length int32 id rows. Deterministic: ties in frequency are broken by the
-// word itself, so the same texts always give the same vocabulary.
+// Word-level text encoding for the text datasets: lowercase, split into words, keep the most
+// frequent words, map texts to fixed-length int32 id rows. Deterministic: ties in frequency are
+// broken by the word itself, so the same texts always give the same vocabulary.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 
@@ -96,7 +96,8 @@ export class TextVocabulary {
       );
     if (truncating !== 'pre' && truncating !== 'post')
       inputError(
-        `TextVocabulary.encode: truncating must be 'pre' or 'post', got ${JSON.stringify(truncating)}`,
+        "TextVocabulary.encode: truncating must be 'pre' or 'post', " +
+          `got ${JSON.stringify(truncating)}`,
       );
     const ids = new Int32Array(texts.length * length); // zero-filled = PAD_ID
     const lengths = new Int32Array(texts.length);
@@ -125,7 +126,8 @@ export class TextVocabulary {
   }
 }
 
-/** Encoded texts as an int32 [count, length] tensor (input of an embedding layer); the caller disposes it. */
+/** Encoded texts as an int32 [count, length] tensor (input of an embedding layer); the caller
+ * disposes it. */
 export function tokenIdsToTensor(encoded: EncodedTexts): tf.Tensor2D {
   return tf.tensor2d(encoded.ids, [encoded.shape[0], encoded.shape[1]], 'int32');
 }

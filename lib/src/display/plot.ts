@@ -84,7 +84,9 @@ function describeFigure(fig: PlotlyFigure): string {
   const names = fig.data.map((trace, i) =>
     typeof trace.name === 'string' ? trace.name : `trace ${i + 1}`,
   );
-  return `[Plotly chart${typeof title === 'string' && title !== '' ? `: ${title}` : ''} — ${names.length} trace${names.length === 1 ? '' : 's'}: ${names.join(', ')}]`;
+  const titled = typeof title === 'string' && title !== '' ? `: ${title}` : '';
+  const traces = `${names.length} trace${names.length === 1 ? '' : 's'}`;
+  return `[Plotly chart${titled} — ${traces}: ${names.join(', ')}]`;
 }
 
 export interface LineSeries {

@@ -110,10 +110,14 @@ function describe(
 function html(label: string, p: ProgressUpdate, line: string): string {
   const bar =
     p.total > 0
-      ? `<progress value="${p.step}" max="${p.total}" style="width:12em;vertical-align:middle"></progress> `
+      ? `<progress value="${p.step}" max="${p.total}" ` +
+        'style="width:12em;vertical-align:middle"></progress> '
       : '';
   const rest = line.slice(label.length).replace(/^ · \[[#.]*\] /, ' · ');
-  return `<div class="milab-progress" style="font-family:monospace"><b>${escapeHtml(label)}</b> ${bar}${escapeHtml(rest.replace(/^ · /, ''))}</div>`;
+  return (
+    '<div class="milab-progress" style="font-family:monospace">' +
+    `<b>${escapeHtml(label)}</b> ${bar}${escapeHtml(rest.replace(/^ · /, ''))}</div>`
+  );
 }
 
 function formatMetric(value: number): string {

@@ -77,7 +77,9 @@ export function tableBundle(
   const body = cells
     .map((row) => `<tr>${row.map((c, j) => `<td${align(j)}>${escapeHtml(c)}</td>`).join('')}</tr>`)
     .join('\n');
-  const html = `<table class="milab-table">${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+  const html =
+    `<table class="milab-table">${caption}<thead><tr>${head}</tr></thead>\n` +
+    `<tbody>\n${body}\n</tbody></table>`;
   const widths = columns.map((c, j) => Math.max(c.length, ...cells.map((row) => row[j].length)));
   const line = (row: string[]) =>
     row

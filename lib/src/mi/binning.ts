@@ -2,8 +2,8 @@
 // exact MI of a joint table, and the information-plane quantities of a binned layer.
 //
 // A row is one symbol: rows that are equal (after binning) are the same outcome. The plug-in
-// entropy -sum p log p is biased low by about (m - 1) / (2N) for m occupied cells; Miller-Madow adds
-// that back. For MI the corrections combine to -(m_xy - m_x - m_y + 1) / (2N).
+// entropy -sum p log p is biased low by about (m - 1) / (2N) for m occupied cells; Miller-Madow
+// adds that back. For MI the corrections combine to -(m_xy - m_x - m_y + 1) / (2N).
 import { inputError } from '../errors';
 import { checkPaired, Matrix, SampleInput, toMatrix } from './matrix';
 
@@ -51,7 +51,8 @@ export function rowSymbols(m: Matrix): Symbols {
   );
 }
 
-/** Ids 0..count-1 in order of first appearance for the keys of items 0..n-1; equal keys share an id. */
+/** Ids 0..count-1 in order of first appearance for the keys of items 0..n-1; equal keys share an
+ * id. */
 function denseSymbols(n: number, keyOf: (i: number) => number | string): Symbols {
   const symbols = new Int32Array(n);
   const ids = new Map<number | string, number>();
@@ -146,7 +147,8 @@ export function discreteConditionalMi(
   );
 }
 
-/** I(X;Y|Z) of continuous data on equal-width bins (default bins: as binnedMi, over dx + dy + dz). */
+/** I(X;Y|Z) of continuous data on equal-width bins (default bins: as binnedMi, over
+ * dx + dy + dz). */
 export function binnedConditionalMi(
   x: SampleInput,
   y: SampleInput,
@@ -262,7 +264,8 @@ export interface BinnedLayerInformation {
 
 /** Information-plane coordinates of a layer by binning, the whole binned layer vector being one
  * symbol (plug-in, uncorrected, as in the information-plane literature: a correction could push
- * I(X;T) above its ceiling log N). `t`: N x units activations; `labels`: N labels (or one-hot rows). */
+ * I(X;T) above its ceiling log N). `t`: N x units activations; `labels`: N labels (or one-hot
+ * rows). */
 export function binnedLayerInformation(
   t: SampleInput,
   labels: SampleInput,
@@ -313,8 +316,8 @@ function symbolMi(xs: Symbols, ys: Symbols, millerMadow: boolean): DiscreteEstim
 function withSparsityWarning(result: DiscreteEstimate): DiscreteEstimate {
   if (result.symbolsJoint > result.n / 2) {
     result.warning =
-      `${result.n} samples fall in ${result.symbolsJoint} distinct joint cells: too few samples per cell ` +
-      'for a plug-in estimate (use fewer bins or fewer dimensions)';
+      `${result.n} samples fall in ${result.symbolsJoint} distinct joint cells: ` +
+      'too few samples per cell for a plug-in estimate (use fewer bins or fewer dimensions)';
   }
   return result;
 }

@@ -5,8 +5,8 @@
 // case, use a sorted array and binary search instead.
 //
 // Every distance is computed as Math.abs(a - b) on the stored coordinates, and the box tests use
-// the same subtractions, so a neighbour found at joint distance eps is measured identically when the
-// marginal counts ask "strictly less than eps" (rounding cannot move it across the boundary).
+// the same subtractions, so a neighbour found at joint distance eps is measured identically when
+// the marginal counts ask "strictly less than eps" (rounding cannot move it across the boundary).
 import { Matrix } from './matrix';
 
 const LEAF_SIZE = 16;
@@ -39,7 +39,8 @@ export class KdTree {
     this.dim = dim;
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
-    // Leaves hold more than LEAF_SIZE / 2 points unless n is smaller, so this bounds the node count.
+    // Leaves hold more than LEAF_SIZE / 2 points unless n is smaller, so this bounds the node
+    // count.
     const maxNodes = 2 * Math.ceil(n / Math.floor((LEAF_SIZE + 1) / 2)) + 1;
     this.start = new Int32Array(maxNodes);
     this.end = new Int32Array(maxNodes);

@@ -29,8 +29,9 @@ export function matrix(data: Float64Array, rows: number, cols: number): Matrix {
   return { data, rows, cols };
 }
 
-/** Convert and validate: non-empty, rectangular, finite. `name` appears in error messages (e.g. 'x').
- * A tensor is read synchronously, which a GPU backend (webgpu) cannot do: use toMatrixAsync there. */
+/** Convert and validate: non-empty, rectangular, finite. `name` appears in error messages
+ * (e.g. 'x'). A tensor is read synchronously, which a GPU backend (webgpu) cannot do: use
+ * toMatrixAsync there. */
 export function toMatrix(input: SampleInput, name: string): Matrix {
   if (!(input instanceof tf.Tensor)) return arrayMatrix(input, name);
   const cols = tensorColumns(input, name);
@@ -39,8 +40,10 @@ export function toMatrix(input: SampleInput, name: string): Matrix {
     values = input.dataSync() as tf.TypedArray;
   } catch (err) {
     return inputError(
-      `${name} is a tensor the ${tf.getBackend()} backend cannot read synchronously (${(err as Error).message}); ` +
-        `convert it with \`await toMatrixAsync(${name}, '${name}')\` or pass it to an async estimator such as estimate()`,
+      `${name} is a tensor the ${tf.getBackend()} backend cannot read synchronously ` +
+        `(${(err as Error).message}); ` +
+        `convert it with \`await toMatrixAsync(${name}, '${name}')\` ` +
+        'or pass it to an async estimator such as estimate()',
     );
   }
   return checkedMatrix({ data: Float64Array.from(values), rows: input.shape[0], cols }, name);
@@ -152,7 +155,8 @@ function checkedMatrix(m: Matrix, name: string): Matrix {
     const v = m.data[i];
     if (!Number.isFinite(v)) {
       inputError(
-        `${name} has ${Number.isNaN(v) ? 'NaN' : 'Inf'} at row ${Math.floor(i / m.cols)}, column ${i % m.cols}`,
+        `${name} has ${Number.isNaN(v) ? 'NaN' : 'Inf'} ` +
+          `at row ${Math.floor(i / m.cols)}, column ${i % m.cols}`,
       );
     }
   }

@@ -38,7 +38,8 @@ export function gaussianMiForRho(rho: number, d: number): number {
   return -(d / 2) * Math.log1p(-rho * rho);
 }
 
-/** The per-coordinate correlation giving I(X;Y) = mi for d coordinate pairs (inverse of the above). */
+/** The per-coordinate correlation giving I(X;Y) = mi for d coordinate pairs (inverse of the
+ * above). */
 export function rhoForMi(mi: number, d: number): number {
   if (!(mi >= 0) || !Number.isFinite(mi))
     inputError(`mi must be a finite non-negative number, got ${mi}`);

@@ -1,9 +1,10 @@
 // Total correlation (multi-information) TC(X_1..X_m) = sum_i H(X_i) - H(X_1..X_m) of the columns of
 // a sample, by Kraskov et al.'s multivariate generalisation of KSG algorithm 1 (PRE 2004, eq. 9):
 //   TC = psi(k) + (m - 1) psi(N) - < sum_i psi(n_i + 1) >
-// eps from the k-th neighbour in the full space, n_i counted in each 1-D coordinate (a sorted array).
-// One neighbour search for all coordinates, rather than a chain of m - 1 pairwise MI estimates
-// whose biases would add up. Like KSG, biased downwards when m or the dependence is large.
+// eps from the k-th neighbour in the full space, n_i counted in each 1-D coordinate (a sorted
+// array). One neighbour search for all coordinates, rather than a chain of m - 1 pairwise MI
+// estimates whose biases would add up. Like KSG, biased downwards when m or the dependence is
+// large.
 // The Gaussian closed form is gaussianTotalCorrelation (gaussian.ts).
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';

@@ -1,19 +1,19 @@
 // Uncertainty for any registered estimator (or a function of the registry's shape).
 //
 // permutationTest: is the MI zero? Shuffling the rows of y breaks any dependence while keeping both
-// marginals; p = (b + 1) / (B + 1) where b of the B shuffled estimates reach the observed one (never
-// exactly 0, so it is a valid p-value). With z given, y is shuffled only among rows with the same z
-// (z must be discrete), which keeps the Y-Z dependence and tests I(X;Y|Z) = 0.
+// marginals; p = (b + 1) / (B + 1) where b of the B shuffled estimates reach the observed one
+// (never exactly 0, so it is a valid p-value). With z given, y is shuffled only among rows with the
+// same z (z must be discrete), which keeps the Y-Z dependence and tests I(X;Y|Z) = 0.
 //
 // bootstrapCi: a percentile interval. Two resampling schemes:
 //  - 'replacement': the classic bootstrap, rows drawn with replacement.
 //  - 'subsample': half-samples drawn without replacement, for estimators that duplicated rows break
-//    (a duplicate is a k-NN neighbour at distance 0, which inflates KSG and KDE estimates badly; the
-//    tiny tie-breaking jitter does not fix that). For a smooth statistic the spread of half-sample
-//    estimates around the full-sample one matches the full-sample estimator's sampling spread
-//    (variance sigma^2/m * (1 - m/n) = sigma^2/n at m = n/2). Half-samples have a different bias
-//    than the full sample (KSG's grows as N shrinks), so the interval is the half-sample quantiles
-//    re-centred from their median onto the full-sample estimate.
+//    (a duplicate is a k-NN neighbour at distance 0, which inflates KSG and KDE estimates badly;
+//    the tiny tie-breaking jitter does not fix that). For a smooth statistic the spread of
+//    half-sample estimates around the full-sample one matches the full-sample estimator's sampling
+//    spread (variance sigma^2/m * (1 - m/n) = sigma^2/n at m = n/2). Half-samples have a different
+//    bias than the full sample (KSG's grows as N shrinks), so the interval is the half-sample
+//    quantiles re-centred from their median onto the full-sample estimate.
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import { rowSymbols } from './binning';
@@ -234,8 +234,9 @@ function discreteStrata(z: Matrix): number[][] {
   const { symbols, count } = rowSymbols(z);
   if (count * 5 > z.rows) {
     inputError(
-      `a permutation test of conditional MI shuffles y among rows with equal z, so z must be discrete ` +
-        `with several rows per value; z has ${count} distinct values in ${z.rows} rows`,
+      'a permutation test of conditional MI shuffles y among rows with equal z, ' +
+        'so z must be discrete with several rows per value; ' +
+        `z has ${count} distinct values in ${z.rows} rows`,
     );
   }
   const strata: number[][] = Array.from({ length: count }, () => []);

@@ -9,11 +9,14 @@ export function showCommittedResults(notebook: string): boolean {
   const committed = committedResults(notebook);
   if (!committed) {
     console.log(
-      `no full-profile results are committed yet; \`npm run full -- --only ${notebook}\` computes them`,
+      'no full-profile results are committed yet; ' +
+        `\`npm run full -- --only ${notebook}\` computes them`,
     );
     return false;
   }
-  const at = `${committed.profile} profile, backend ${committed.backend}, commit ${committed.commit.slice(0, 7)}`;
+  const at =
+    `${committed.profile} profile, backend ${committed.backend}, ` +
+    `commit ${committed.commit.slice(0, 7)}`;
   showTable(resultRecords(committed), { caption: `results/${notebook}.json: ${at}` });
   if (committed.claims.length > 0) {
     showTable(

@@ -27,7 +27,8 @@ export function pairedComparison(
 ): PairedComparison {
   if (treated.length !== baseline.length) {
     inputError(
-      `paired comparison needs equal lengths, got ${treated.length} treated vs ${baseline.length} baseline values`,
+      `paired comparison needs equal lengths, ` +
+        `got ${treated.length} treated vs ${baseline.length} baseline values`,
     );
   }
   if (treated.length === 0) inputError('paired comparison needs at least one pair');

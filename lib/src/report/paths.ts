@@ -36,7 +36,8 @@ export function checkNotebookName(notebook: string): string {
     notebook.endsWith('.ipynb')
   ) {
     inputError(
-      `notebook name must look like '000-mmim' (letters, digits, . _ -; no .ipynb); got ${JSON.stringify(notebook)}`,
+      "notebook name must look like '000-mmim' (letters, digits, . _ -; no .ipynb); " +
+        `got ${JSON.stringify(notebook)}`,
     );
   }
   return notebook;

@@ -32,7 +32,8 @@ export interface ResultRow {
   verdict: Verdict;
 }
 
-/** A row of the paper's tables that was not run here, and why (e.g. 'data not available offline'). */
+/** A row of the paper's tables that was not run here, and why (e.g. 'data not available
+ * offline'). */
 export interface NotRunRow {
   table: string;
   row: string;

@@ -64,8 +64,9 @@ export function judgeImprovementRow(
 ): JudgedComparison {
   const c = pairedComparison(treated, baseline);
   const stated =
-    `improvement ${fmt(c.meanDiff)} (95% CI ${fmt(c.ci95[0])} .. ${fmt(c.ci95[1])}, ${c.wins}/${c.n} seeds better, ` +
-    `paired t p = ${fmt(c.pT, 3)}) vs paper ${fmt(paperImprovement)}`;
+    `improvement ${fmt(c.meanDiff)} (95% CI ${fmt(c.ci95[0])} .. ${fmt(c.ci95[1])}, ` +
+    `${c.wins}/${c.n} seeds better, paired t p = ${fmt(c.pT, 3)}) ` +
+    `vs paper ${fmt(paperImprovement)}`;
   const note = scaleNote(comparable, c.n);
   if (note) return { verdict: 'inconclusive', evidence: `${stated}; ${note}`, comparison: c };
   const [lo, hi] = c.ci95;
@@ -91,7 +92,8 @@ export function judgeImprovementRow(
   };
 }
 
-/** Claim "method beats the baseline" (or any paired control; `difference` names it in the evidence). */
+/** Claim "method beats the baseline" (or any paired control; `difference` names it in the
+ * evidence). */
 export function judgeBeatsBaseline(
   paperImprovement: number,
   treated: readonly number[],
@@ -100,7 +102,9 @@ export function judgeBeatsBaseline(
   difference = 'improvement',
 ): JudgedComparison {
   const c = pairedComparison(treated, baseline);
-  const stated = `${difference} ${fmt(c.meanDiff)} (95% CI ${fmt(c.ci95[0])} .. ${fmt(c.ci95[1])}, n = ${c.n}) vs paper ${fmt(paperImprovement)}`;
+  const stated =
+    `${difference} ${fmt(c.meanDiff)} (95% CI ${fmt(c.ci95[0])} .. ${fmt(c.ci95[1])}, ` +
+    `n = ${c.n}) vs paper ${fmt(paperImprovement)}`;
   const note = scaleNote(comparable, c.n);
   if (note) return { verdict: 'inconclusive', evidence: `${stated}; ${note}`, comparison: c };
   if (c.ci95[0] > 0)

@@ -1,8 +1,9 @@
 // Barber-Agakov lower bound I(X;Y) >= H(Y) + E_p[log q(y|x)], with a Gaussian q whose mean is a
-// network of x and whose per-dimension variance softplus(alpha) + eps does not depend on x. That q is
-// exactly VID's (Ahn et al. 2019): -E[log q(t|s)] is its distillation loss, so GaussianRegression
-// serves both. The bound needs H(Y): given by the caller, or taken from a Gaussian fit of y, which is
-// exact for Gaussian Y and otherwise an upper bound on H(Y) (the estimate is then no longer a bound).
+// network of x and whose per-dimension variance softplus(alpha) + eps does not depend on x. That q
+// is exactly VID's (Ahn et al. 2019): -E[log q(t|s)] is its distillation loss, so
+// GaussianRegression serves both. The bound needs H(Y): given by the caller, or taken from a
+// Gaussian fit of y, which is exact for Gaussian Y and otherwise an upper bound on H(Y) (the
+// estimate is then no longer a bound).
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import {
@@ -131,7 +132,8 @@ export interface BarberAgakovResult {
   warning?: string;
 }
 
-/** Fit q(y|x) by maximum likelihood with held-out early stopping; report H(Y) + held-out E[log q]. */
+/** Fit q(y|x) by maximum likelihood with held-out early stopping; report H(Y) + held-out
+ * E[log q]. */
 export async function barberAgakov(
   xInput: SampleInput,
   yInput: SampleInput,

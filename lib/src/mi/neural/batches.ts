@@ -1,6 +1,6 @@
-// Sample handling for neural estimators: float32 copies of the data, the seeded train/held-out split,
-// epoch-shuffled minibatches, fixed evaluation blocks, and the permutations that make negatives
-// (plain, within strata of a discrete variable, per coordinate).
+// Sample handling for neural estimators: float32 copies of the data, the seeded train/held-out
+// split, epoch-shuffled minibatches, fixed evaluation blocks, and the permutations that make
+// negatives (plain, within strata of a discrete variable, per coordinate).
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
@@ -45,7 +45,8 @@ export function splitTrainHeldOut(
   return { heldOut: perm.slice(0, nHeld), train: perm.slice(nHeld) };
 }
 
-/** Minibatches that visit every training index once per epoch, in a fresh seeded order each epoch. */
+/** Minibatches that visit every training index once per epoch, in a fresh seeded order each
+ * epoch. */
 export class EpochBatcher {
   private order: Int32Array;
   private position = 0;

@@ -1,12 +1,12 @@
 // Variational lower bounds on I(X;Y) as pure functions of critic scores (all values in nats).
 // Scores come in one shape: `joint` [N] = T(x_i, y_i) and `marginal` [N, K] = T(x_i, y'_ik) with y'
-// drawn from the product of marginals (K = N-1 off-diagonal entries of a score matrix, or K in-batch
-// shuffles). Row i of `marginal` shares x_i, so baselines a(x_i) line up with rows.
+// drawn from the product of marginals (K = N-1 off-diagonal entries of a score matrix, or K
+// in-batch shuffles). Row i of `marginal` shares x_i, so baselines a(x_i) line up with rows.
 // Scores may also carry leading axes of independent critics (joint [..., N], marginal [..., N, K]):
 // each bound is then taken per critic and the SUM is returned (e.g. sum_i I(Y; h_i) in one op).
 // Each bound returns a scalar whose VALUE is the estimate and whose GRADIENT is the training signal
-// (maximise it); where they differ (MINE, JS, SMILE) the value is spliced onto the surrogate's gradient,
-// as in Poole et al. 2019 and Song & Ermon 2020.
+// (maximise it); where they differ (MINE, JS, SMILE) the value is spliced onto the surrogate's
+// gradient, as in Poole et al. 2019 and Song & Ermon 2020.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 
@@ -16,7 +16,8 @@ export interface CriticScores {
 }
 
 /** Split a score matrix scores[..., i, j] = T(x_i, y_j) into its diagonal [..., N] and its
- * off-diagonal rows [..., N, N-1], with slices and reshapes only (differentiable on every backend). */
+ * off-diagonal rows [..., N, N-1], with slices and reshapes only (differentiable on every
+ * backend). */
 export function scoresFromMatrix(scores: tf.Tensor): CriticScores {
   return tf.tidy(() => {
     const lead = scores.shape.slice(0, -2);
@@ -25,9 +26,9 @@ export function scoresFromMatrix(scores: tf.Tensor): CriticScores {
     if (n < 2) inputError('a score matrix needs at least 2 rows to have negatives');
     const b = lead.reduce((a, c) => a * c, 1);
     const joint = tf.reshape(tf.sum(tf.mul(scores, tf.eye(n)), -1), [...lead, n]);
-    // Dropping the first entry of each flattened matrix and reading the rest as [N-1, N+1] puts every
-    // diagonal entry in the last column; without that column, the entries left are in row-major order
-    // exactly the rows of the [N, N-1] off-diagonal matrix.
+    // Dropping the first entry of each flattened matrix and reading the rest as [N-1, N+1] puts
+    // every diagonal entry in the last column; without that column, the entries left are in
+    // row-major order exactly the rows of the [N, N-1] off-diagonal matrix.
     const flat = tf.reshape(scores, [b, n * n]);
     const shifted = tf.reshape(tf.slice(flat, [0, 1], [b, n * n - 1]), [b, n - 1, n + 1]);
     const offDiagonal = tf.slice(shifted, [0, 0, 0], [b, n - 1, n]);
@@ -60,10 +61,10 @@ export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 })) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor;
 
-/** log sum exp over `axis`, as tf.logSumExp, with the softmax as its gradient directly: tf.logSumExp
- * differentiates through Max, whose gradient is a broadcast Equal and Multiply that cost the wasm
- * backend more than a small critic's whole forward pass (measured: Equal alone 14-30 ms of a
- * batched per-unit critic's ~45 ms step). */
+/** log sum exp over `axis`, as tf.logSumExp, with the softmax as its gradient directly:
+ * tf.logSumExp differentiates through Max, whose gradient is a broadcast Equal and Multiply that
+ * cost the wasm backend more than a small critic's whole forward pass (measured: Equal alone
+ * 14-30 ms of a batched per-unit critic's ~45 ms step). */
 export function logSumExp(x: tf.Tensor, axis?: number | number[], keepDims = false): tf.Tensor {
   const axes =
     axis === undefined
@@ -113,7 +114,8 @@ function total(t: tf.Tensor): tf.Scalar {
   return tf.sum(t) as tf.Scalar;
 }
 
-/** Donsker-Varadhan: E_p[T] - log E_q[e^T]. Tightest of the unnormalised bounds, biased in minibatches. */
+/** Donsker-Varadhan: E_p[T] - log E_q[e^T]. Tightest of the unnormalised bounds, biased in
+ * minibatches. */
 export function dvBound(s: CriticScores): tf.Scalar {
   return tf.tidy(() => total(tf.sub(rowMean(s.joint), logMeanExp(s.marginal))));
 }
@@ -164,10 +166,10 @@ export class MineEma {
   }
 }
 
-/** MINE (Belghazi et al. 2018): the DV value, with the gradient of E_p[T] - E_q[e^T] / ema where ema
- * is the detached moving average of E_q[e^T]; this removes the minibatch bias of the DV gradient
- * (whose denominator would otherwise be the batch mean). `update` = false reads the average without
- * folding this batch in (for a gradient w.r.t. inputs between critic steps). */
+/** MINE (Belghazi et al. 2018): the DV value, with the gradient of E_p[T] - E_q[e^T] / ema where
+ * ema is the detached moving average of E_q[e^T]; this removes the minibatch bias of the DV
+ * gradient (whose denominator would otherwise be the batch mean). `update` = false reads the
+ * average without folding this batch in (for a gradient w.r.t. inputs between critic steps). */
 export function mineBound(s: CriticScores, ema: MineEma, update = true): tf.Scalar {
   return tf.tidy(() => {
     const lme = logMeanExp(s.marginal);
@@ -178,8 +180,8 @@ export function mineBound(s: CriticScores, ema: MineEma, update = true): tf.Scal
   });
 }
 
-/** TUBA: 1 + E_p[T - log a] - E_q[e^T / a], with a log-baseline per row (a function of x_i; a number
- * for a constant baseline). */
+/** TUBA: 1 + E_p[T - log a] - E_q[e^T / a], with a log-baseline per row (a function of x_i; a
+ * number for a constant baseline). */
 export function tubaBound(s: CriticScores, logBaseline: tf.Tensor | number): tf.Scalar {
   return tf.tidy(() => {
     const perRow = typeof logBaseline !== 'number';
@@ -206,8 +208,8 @@ export function infonceBound(s: CriticScores): tf.Scalar {
   });
 }
 
-/** The f-GAN Jensen-Shannon objective E_p[-softplus(-T)] - E_q[softplus(T)] (a training objective, not
- * an MI value): its optimum is T = log p(x,y)/(p(x)p(y)). */
+/** The f-GAN Jensen-Shannon objective E_p[-softplus(-T)] - E_q[softplus(T)] (a training objective,
+ * not an MI value): its optimum is T = log p(x,y)/(p(x)p(y)). */
 export function jsFganObjective(s: CriticScores): tf.Scalar {
   return tf.tidy(() =>
     total(
@@ -246,10 +248,10 @@ function softplusInverse(d: tf.Tensor): tf.Tensor {
   return tf.add(d, tf.log(tf.neg(tf.expm1(tf.neg(d)))));
 }
 
-/** Poole et al.'s interpolated bound I_alpha: the TUBA bound whose baseline interpolates between the
- * InfoNCE multi-sample baseline (leave-one-out mean of e^T over the row) and a learned baseline a(x_i):
- * alpha -> 1 approaches InfoNCE (low variance, capped near log N / alpha), alpha -> 0 approaches TUBA
- * (unbiased, high variance). */
+/** Poole et al.'s interpolated bound I_alpha: the TUBA bound whose baseline interpolates between
+ * the InfoNCE multi-sample baseline (leave-one-out mean of e^T over the row) and a learned baseline
+ * a(x_i): alpha -> 1 approaches InfoNCE (low variance, capped near log N / alpha), alpha -> 0
+ * approaches TUBA (unbiased, high variance). */
 export function interpolatedBound(
   s: CriticScores,
   logBaseline: tf.Tensor,
@@ -275,8 +277,8 @@ export function interpolatedBound(
     const rowLme = tf.expandDims(tf.sub(logSumExp(s.marginal, -1), Math.log(k)), -1);
     const marginalTerm = tf.exp(logMeanExp(tf.sub(s.marginal, mix(rowLme))));
 
-    // Joint term: the positive of row i against baselines that each leave out one negative m, so the
-    // multi-sample mean runs over the positive and the other K-1 negatives (K values).
+    // Joint term: the positive of row i against baselines that each leave out one negative m, so
+    // the multi-sample mean runs over the positive and the other K-1 negatives (K values).
     const row = tf.concat([tf.expandDims(s.joint, -1), s.marginal], -1);
     const gap = tf.maximum(tf.sub(logSumExp(row, -1, true), s.marginal), 1e-6);
     const leaveOneOut = tf.sub(tf.add(s.marginal, softplusInverse(gap)), Math.log(k));

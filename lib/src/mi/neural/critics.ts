@@ -20,9 +20,9 @@ export interface Critic {
   dispose(): void;
 }
 
-/** Default hidden widths and activation of a critic's MLPs: smaller than Poole et al.'s 2 x 256 ReLU,
- * which overfits a few thousand samples within a few hundred steps and is 2-3x slower; ELU's smooth
- * units fit the quadratic log-density ratios of Gaussian-like data with fewer steps. */
+/** Default hidden widths and activation of a critic's MLPs: smaller than Poole et al.'s 2 x 256
+ * ReLU, which overfits a few thousand samples within a few hundred steps and is 2-3x slower; ELU's
+ * smooth units fit the quadratic log-density ratios of Gaussian-like data with fewer steps. */
 export const DEFAULT_HIDDEN: readonly number[] = [128, 128];
 export const DEFAULT_ACTIVATION: Activation = 'elu';
 
@@ -159,7 +159,8 @@ export function permuteRows(t: tf.Tensor2D, perm: ArrayLike<number>): tf.Tensor2
   return op(t) as tf.Tensor2D;
 }
 
-/** A permutation of 0..n-1 with no fixed point when n > 1 (a shuffled pair is never a joint pair). */
+/** A permutation of 0..n-1 with no fixed point when n > 1 (a shuffled pair is never a joint
+ * pair). */
 export function derangement(n: number, rng: Rng): Int32Array {
   const p = rng.permutation(n);
   for (let i = 0; i < n; i++) {
@@ -199,7 +200,8 @@ export function criticScores(
   });
 }
 
-/** How a neural bound builds its critic and its negatives (one-call estimators and regularisers). */
+/** How a neural bound builds its critic and its negatives (one-call estimators and
+ * regularisers). */
 export interface CriticChoice {
   /** 'separable' (default: N x N scores from one matrix product), 'joint', or a Critic you built
    * (e.g. to warm-start from an earlier estimate; it is trained further and not disposed). */

@@ -61,7 +61,8 @@ export interface NeuralMiOptions extends TrainOptions, BoundOptions, CriticChoic
 
 export interface NeuralMiResult {
   estimator: LowerBoundName;
-  /** The best held-out estimate (moving average of `smoothing` evaluations, see TrainOptions), nats. */
+  /** The best held-out estimate (moving average of `smoothing` evaluations, see TrainOptions),
+   * nats. */
   mi: number;
   n: number;
   trainN: number;
@@ -219,7 +220,8 @@ export function lowerBoundWarning(
   return out.length > 0 ? out.join('; ') : undefined;
 }
 
-/** The critic an estimate trains: the caller's own (kept, trained further: a warm start) or a new one. */
+/** The critic an estimate trains: the caller's own (kept, trained further: a warm start) or a new
+ * one. */
 export function criticFor(
   xDim: number,
   yDim: number,

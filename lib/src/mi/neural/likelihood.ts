@@ -1,5 +1,6 @@
-// Fitting a variational q(y|x) by maximum likelihood, shared by the Barber-Agakov lower bound and the
-// CLUB / L1Out upper bounds: all three need q close to p(y|x) before their number means anything.
+// Fitting a variational q(y|x) by maximum likelihood, shared by the Barber-Agakov lower bound and
+// the CLUB / L1Out upper bounds: all three need q close to p(y|x) before their number means
+// anything.
 import * as tf from '@tensorflow/tfjs';
 import { Matrix } from '../matrix';
 import { EpochBatcher, Float32Rows, evaluationBlocks } from './batches';

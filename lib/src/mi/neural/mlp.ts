@@ -1,8 +1,9 @@
-// Small multilayer perceptrons for critics and variational distributions, built from plain variables.
-// Weights are drawn from a seeded Rng (not tf.random*), so the same seed gives the same network on
-// every backend. Variables are created NON-trainable on purpose: a critic used as a regulariser must
-// not be moved by the host model's `optimizer.minimize` (which defaults to all trainable variables);
-// the critic is trained only through its own explicit variable list (see optimise.ts).
+// Small multilayer perceptrons for critics and variational distributions, built from plain
+// variables. Weights are drawn from a seeded Rng (not tf.random*), so the same seed gives the same
+// network on every backend. Variables are created NON-trainable on purpose: a critic used as a
+// regulariser must not be moved by the host model's `optimizer.minimize` (which defaults to all
+// trainable variables); the critic is trained only through its own explicit variable list (see
+// optimise.ts).
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../random/rng';
 import { inputError } from '../../errors';

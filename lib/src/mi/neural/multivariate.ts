@@ -1,10 +1,10 @@
 // Neural conditional MI and total correlation: the same bounds, with negatives drawn from the
 // distribution that the information is measured against.
-//   I(X;Y|Z), Z discrete: KL(p(x,y,z) || p(x|z) p(y|z) p(z)); negatives shuffle y among rows with the
-//     same z, and the critic sees z (one-hot).
+//   I(X;Y|Z), Z discrete: KL(p(x,y,z) || p(x|z) p(y|z) p(z)); negatives shuffle y among rows with
+//     the same z, and the critic sees z (one-hot).
 //   TC(H) = KL(p(h) || prod_i p(h_i)); negatives shuffle every coordinate independently across the
-//     batch. TC(H | labels): shuffle each coordinate among rows with the same label; the critic sees
-//     the label (one-hot).
+//     batch. TC(H | labels): shuffle each coordinate among rows with the same label; the critic
+//     sees the label (one-hot).
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
@@ -36,7 +36,8 @@ import {
   resolveSampling,
 } from './estimators';
 
-/** Most distinct values a discrete conditioning variable may take before it is treated as continuous. */
+/** Most distinct values a discrete conditioning variable may take before it is treated as
+ * continuous. */
 export const MAX_STRATA = 256;
 
 /** Discrete labels -> stratum ids, with a clear error for continuous-looking input. */
@@ -77,7 +78,8 @@ export function shuffledColumnsBatch(
 }
 
 export interface NeuralTcOptions extends NeuralMiOptions {
-  /** Bound to maximise. Default 'smile'. TUBA and alpha need a variable held fixed per row: not here. */
+  /** Bound to maximise. Default 'smile'. TUBA and alpha need a variable held fixed per row: not
+   * here. */
   bound?: LowerBoundName;
   /** Discrete labels: estimate the conditional total correlation TC(X | labels). */
   labels?: SampleInput;

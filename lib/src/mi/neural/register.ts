@@ -139,7 +139,8 @@ for (const [bound, description] of UPPER) {
 
 registerEstimator('ba', {
   description:
-    'Barber-Agakov lower bound H(Y) + E[log q(y|x)], Gaussian q, H(Y) from a Gaussian fit unless entropyY is given (neural)',
+    'Barber-Agakov lower bound H(Y) + E[log q(y|x)], Gaussian q, ' +
+    'H(Y) from a Gaussian fit unless entropyY is given (neural)',
   estimate: (x, y, o) => {
     const {
       critic: _c,

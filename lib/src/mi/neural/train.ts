@@ -65,7 +65,8 @@ export interface TrainOptions {
   minDelta?: number;
   /** Stop on a plateau (true) or always run maxSteps (false). Default true. */
   earlyStopping?: boolean;
-  /** Adam learning rate. Default 5e-4 (Poole et al.; 1e-3 overfits a few thousand samples sooner). */
+  /** Adam learning rate. Default 5e-4 (Poole et al.; 1e-3 overfits a few thousand samples
+   * sooner). */
   learningRate?: number;
   /** Clip the global gradient norm to this value. Default: no clipping. */
   clipGradNorm?: number;
@@ -303,8 +304,8 @@ export async function trainToPlateau(
   let step = 0;
 
   try {
-    // The untrained critic is a candidate too: critics start at T = 0, which most bounds score as 0,
-    // so an estimate never falls below what "no information learned" gives on held-out data.
+    // The untrained critic is a candidate too: critics start at T = 0, which most bounds score as
+    // 0, so an estimate never falls below what "no information learned" gives on held-out data.
     if (task.evaluate) {
       const evaluation = task.evaluate();
       [initial] = await readScalars([evaluation]).finally(() => tf.dispose(evaluation));

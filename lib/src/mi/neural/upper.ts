@@ -1,6 +1,6 @@
-// Upper bounds on I(X;Y) for MINIMISING information inside training (a lower bound is the wrong tool
-// there: pushing it down says nothing about the MI). Both use a Gaussian variational q(y|x) with an
-// input-dependent mean and log-variance, fitted by maximum likelihood.
+// Upper bounds on I(X;Y) for MINIMISING information inside training (a lower bound is the wrong
+// tool there: pushing it down says nothing about the MI). Both use a Gaussian variational q(y|x)
+// with an input-dependent mean and log-variance, fitted by maximum likelihood.
 //   CLUB (Cheng et al. 2020): E_p[log q(y|x)] - E_p(x)E_p(y)[log q(y|x)]  (all N x N pairs)
 //   L1Out (Poole et al. 2019): E_i[log q(y_i|x_i) - log mean_{j != i} q(y_i|x_j)]
 // Each is an upper bound when q is close to p(y|x) (exactly so for L1Out as N grows); with a poor q
