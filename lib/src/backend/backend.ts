@@ -14,6 +14,12 @@ export interface BackendInfo {
   name: BackendName;
   /** Human-readable description: device/adapter, threads, SIMD. */
   detail: string;
+  /**
+   * The kernels that run the heavy operations (products, convolutions), recorded with every stored
+   * run so that results computed on different paths are never mixed silently: 'wasm' (TF.js's
+   * XNNPACK kernels and milab's SIMD loops), 'webgpu', 'cpu', 'tensorflow'.
+   */
+  kernels: string;
 }
 
 export interface BackendOptions {
@@ -121,7 +127,7 @@ async function initBackend(name: BackendName, explicit: boolean): Promise<Backen
     if (!(await tf.setBackend(name))) return null;
     await tf.ready();
     registerFastKernels(name);
-    return { name, detail };
+    return { name, detail, kernels: name };
   } catch (err) {
     if (explicit)
       throw new Error(`backend '${name}' failed to initialise: ${(err as Error).message}`);
