@@ -1,5 +1,6 @@
 // npm run lab: a Jupyter UI on notebooks/ with the project's tslab kernel (JupyterLab when
-// installed, else Jupyter Notebook). Extra arguments go to Jupyter (e.g. `npm run lab -- --no-browser`).
+// installed, else Jupyter Notebook). Extra arguments go to Jupyter (e.g. `npm run lab --
+// --no-browser`).
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { loadRunnerEnv, NOTEBOOKS_DIR } from './notebook-runner';

@@ -37,8 +37,10 @@ export function loadRunnerEnv(): RunnerEnv {
   return env;
 }
 
-/** Notebooks in notebooks/, sorted; `only` keeps the one named so ('004-mine-lenet', with or without
- * .ipynb) or those whose prefix before the first '-' equals it ('004'). */
+/**
+ * Notebooks in notebooks/, sorted; `only` keeps the one named so ('004-mine-lenet', with or without
+ * .ipynb) or those whose prefix before the first '-' equals it ('004').
+ */
 export function listNotebooks(only?: string): string[] {
   const all = fs
     .readdirSync(NOTEBOOKS_DIR)
@@ -101,7 +103,9 @@ interface ExecutorReport {
 
 const OWNER_FILE = '.owner';
 
-/** A staging folder left by an interrupted run: its owner process is gone (or never wrote its pid). */
+/**
+ * A staging folder left by an interrupted run: its owner process is gone (or never wrote its pid).
+ */
 export function stagingIsStale(dir: string): boolean {
   let pid: number;
   try {

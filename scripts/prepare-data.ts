@@ -1,5 +1,6 @@
 // Set-up step for datasets (environment/setup.sh runs it; safe to run any time).
-//   node dist/scripts/prepare-data.js [--quiet] [--download fashion-mnist,cifar10,ag_news,yelp_polarity]
+//   node dist/scripts/prepare-data.js [--quiet] [--download
+//   fashion-mnist,cifar10,ag_news,yelp_polarity]
 // Makes sure Fashion-MNIST is present (Debian package when root on Debian, else the authors' files
 // downloaded into the data folder), verifies every offline dataset against its recorded checksum
 // (cached by size and mtime, so a second run takes a fraction of a second) and downloads the online

@@ -1,7 +1,8 @@
 // npm start: execute every notebook headlessly (quick profile unless told otherwise), write
 // reports/<name>/ for each and reports/index.html. A failing cell fails the run, naming the
 // notebook, the cell and the error; the other notebooks still run.
-//   node dist/scripts/run-notebooks.js [--profile smoke|quick|full] [--only NNN] [--workers N] [--status]
+//   node dist/scripts/run-notebooks.js [--profile smoke|quick|full] [--only NNN] [--workers N]
+//   [--status]
 // --workers N (full profile) runs each notebook N times at once: the kernels share the notebook's
 // runs through runMany's claims (lib/src/report/runs.ts), so N cores compute N runs at a time; the
 // first kernel writes the report, the others' reports are discarded. --status lists each notebook's

@@ -1,5 +1,6 @@
-// The tslab kernel as milab starts it (the kernelspec that environment/setup.sh writes points here):
-// tslab itself, with two upstream bugs worked around, both of which lost a notebook's output.
+// The tslab kernel as milab starts it (the kernelspec that environment/setup.sh writes points
+// here): tslab itself, with two upstream bugs worked around, both of which lost a notebook's
+// output.
 //
 // 1. tslab sends every Jupyter message with `socket.send(...)` and never awaits it
 //    (tslab/dist/jupyter.js, ZmqMessage.signAndSend). zeromq.js 6 allows one send in progress per
@@ -8,8 +9,9 @@
 //    throws EBUSY, "Socket is busy writing". tslab's uncaughtException handler logs that and the
 //    message is lost: a cell's output line, a display, or the status message the client waits for.
 //    With TF.js's wasm backend loaded, whose Emscripten glue rethrew every uncaught exception, the
-//    kernel died with exit status 7 instead (seen in 000-mmim under load; lib/src/backend/backend.ts
-//    removes that handler). Here every socket's sends are queued one after the other.
+//    kernel died with exit status 7 instead (seen in 000-mmim under load;
+//    lib/src/backend/backend.ts removes that handler). Here every socket's sends are queued one
+//    after the other.
 // 2. The IOPub socket is a zeromq PUB socket, which silently drops messages for a subscriber whose
 //    queue holds 1000 (the default high-water mark): a burst of output that the client reads more
 //    slowly than the kernel writes it, as on a loaded machine, lost lines (25 of 2000 in a test).
@@ -56,7 +58,8 @@ export function makeZmqLossless(): void {
 }
 
 /** Exit when the process that started the kernel is gone (as ipykernel's parent poller does): a
- * kernel whose executor or Jupyter server died would otherwise keep computing, unseen, for hours. */
+ * kernel whose executor or Jupyter server died would otherwise keep computing, unseen, for
+ * hours. */
 function exitWithParent(): void {
   const parent = process.ppid;
   setInterval(() => {
@@ -72,6 +75,7 @@ function exitWithParent(): void {
 if (require.main === module) {
   makeZmqLossless();
   exitWithParent();
-  // tslab's own entry point (node_modules/.bin/tslab): it reads `kernel --config-path FILE` from argv.
+  // tslab's own entry point (node_modules/.bin/tslab): it reads `kernel --config-path FILE` from
+  // argv.
   (require('tslab/dist/main.js') as { main: () => void }).main();
 }

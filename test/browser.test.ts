@@ -236,7 +236,8 @@ test(
     const serverDir = path.join(dir, 'server');
     fs.mkdirSync(serverDir);
     fs.copyFileSync(run.ipynb, path.join(serverDir, 'report.ipynb'));
-    // Changed after signing, as a notebook saved by Notebook 6 can come back (jupyter/nbclassic#275).
+    // Changed after signing, as a notebook saved by Notebook 6 can come back
+    // (jupyter/nbclassic#275).
     const report = JSON.parse(fs.readFileSync(run.ipynb, 'utf8')) as { metadata: object };
     report.metadata = { ...report.metadata, edited: true };
     fs.writeFileSync(path.join(serverDir, 'untrusted.ipynb'), JSON.stringify(report));

@@ -60,7 +60,9 @@ export function greyImages(
   return { pixels, labels: Uint8Array.from({ length: n }, (_, i) => i % classes) };
 }
 
-/** A ustar .tar.gz of the given members (in order); names over 100 bytes get a GNU long-name entry. */
+/**
+ * A ustar .tar.gz of the given members (in order); names over 100 bytes get a GNU long-name entry.
+ */
 export function tarGz(members: { name: string; data: Uint8Array }[]): Buffer {
   const blocks: Buffer[] = [];
   const entry = (name: string, type: string, data: Uint8Array) => {

@@ -311,7 +311,8 @@ test('checksum cache: reused while the file is unchanged, recomputed after a cha
   await verifyFile(file, good, 'h');
   const cache = JSON.parse(fs.readFileSync(checksumCacheFile(), 'utf8'));
   assert.equal(cache[`sha256 ${path.resolve(file)}`].hex, good.digests[0].hex);
-  // Poison the cached digest: an unchanged file must be judged by the cache (proving it is used) ...
+  // Poison the cached digest: an unchanged file must be judged by the cache (proving it is used)
+  // ...
   cache[`sha256 ${path.resolve(file)}`].hex = 'f'.repeat(64);
   fs.writeFileSync(checksumCacheFile(), JSON.stringify(cache));
   await rejectsOneLine(() => verifyFile(file, good, 'h'), /f{64} does not match/);

@@ -219,7 +219,9 @@ test('loadIdxPair reads any MNIST-format pair (raw or gz) and checks they belong
   );
 });
 
-/** A CIFAR-10 binary archive in the real layout: 5 train batches of 3 records, a test batch of 2. */
+/**
+ * A CIFAR-10 binary archive in the real layout: 5 train batches of 3 records, a test batch of 2.
+ */
 function fakeCifarArchive(): Buffer {
   const batches = [1, 2, 3, 4, 5].map((b) => ({
     name: `cifar-10-batches-bin/data_batch_${b}.bin`,
@@ -298,7 +300,8 @@ test('CIFAR-10: a verified archive is extracted once, loaded across batches, and
     /data_batch_3\.bin: SHA-256 .* does not match/,
     /--download cifar10/,
   );
-  await installArchive(remote, dataDir, path.join(dataDir, 'cifar-10'), members); // repairs from the archive
+  // repairs from the archive
+  await installArchive(remote, dataDir, path.join(dataDir, 'cifar-10'), members);
   assert.deepEqual(
     Array.from((await loadCifar10({ split: 'train', dataDir })).labels),
     Array.from(train.labels),

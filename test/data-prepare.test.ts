@@ -67,7 +67,8 @@ test(
     assert.equal(option.status, 2);
     assert.match(option.stderr, /^data: error: unknown option '--fast'.*\n$/);
 
-    // An archive already in the data folder is verified instead of downloaded: a wrong one fails there.
+    // An archive already in the data folder is verified instead of downloaded: a wrong one fails
+    // there.
     fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'data', 'cifar-10-binary.tar.gz'), 'not the archive');
     const cifar = run(['--quiet', '--download', 'cifar10']);

@@ -41,7 +41,8 @@ async function values(vars: readonly tf.Variable[]): Promise<Float32Array[]> {
   return Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
 }
 
-// An image-like side (X or a pooled feature map) against a map and against a vector, for each architecture.
+// An image-like side (X or a pooled feature map) against a map and against a vector, for each
+// architecture.
 const pairs = [
   { a: [12, 12, 1], l: [4, 4, 3] },
   { a: [10], l: [9, 9, 2] },

@@ -1,6 +1,7 @@
 // MINE measurements with a statistics network: a sane value on a pair with known MI, the noise
-// on L lowering the measured MI as theory says, warm start keeping the weights and re-initialisation
-// replacing them, and no tensor left behind. About 10 s on an idle 2-core machine.
+// on L lowering the measured MI as theory says, warm start keeping the weights and
+// re-initialisation replacing them, and no tensor left behind. About 10 s on an idle 2-core
+// machine.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {

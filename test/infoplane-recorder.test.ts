@@ -1,8 +1,8 @@
 // The information-plane recorder and its measurers on a classifier whose measured layer is a fixed
-// identity (non-trainable), so that every binned and kernel quantity is computable by hand: 8 points
-// of the unit square falling two by two into the 4 cells of a 2 x 2 grid. Also: the entries' order
-// and JSON shape, a custom measurer, MINE warm-started across epochs, errors, and no tensor left
-// behind. A few seconds.
+// identity (non-trainable), so that every binned and kernel quantity is computable by hand: 8
+// points of the unit square falling two by two into the 4 cells of a 2 x 2 grid. Also: the entries'
+// order and JSON shape, a custom measurer, MINE warm-started across epochs, errors, and no tensor
+// left behind. A few seconds.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {

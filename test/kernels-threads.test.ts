@@ -1,5 +1,6 @@
 // The multi-threaded wasm backend (MILAB_WASM_THREADS=2): it starts in Node, runs milab's kernels
-// (their SIMD module on shared memory) to the same results as one thread, and lets the process exit.
+// (their SIMD module on shared memory) to the same results as one thread, and lets the process
+// exit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,4 +1,5 @@
-// Conditional MI (Frenzel-Pompe) and total correlation (multivariate KSG) on Gaussians with known truth.
+// Conditional MI (Frenzel-Pompe) and total correlation (multivariate KSG) on Gaussians with known
+// truth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -80,8 +80,8 @@ for (const d of [1, 5, 10]) {
 }
 
 test('KSG agrees with scikit-learn (mutual_info_regression, 1.2.1) on a fixed sample', () => {
-  // Reference values from Python: i = arange(60); x = sin(1.3 i) * 3 + 0.1 i; y = x + 1.5 cos(2.1 i);
-  // mutual_info_regression(x[:, None], y, n_neighbors=k, random_state=0). sklearn adds 1e-10
+  // Reference values from Python: i = arange(60); x = sin(1.3 i) * 3 + 0.1 i; y = x + 1.5 cos(2.1
+  // i); mutual_info_regression(x[:, None], y, n_neighbors=k, random_state=0). sklearn adds 1e-10
   // noise too, which cannot reorder these distances.
   const x = Array.from({ length: 60 }, (_, i) => Math.sin(i * 1.3) * 3 + i * 0.1);
   const y = x.map((v, i) => v + Math.cos(i * 2.1) * 1.5);
@@ -118,7 +118,8 @@ test('data processing: a lossy map of y does not increase the estimate', () => {
   const full = ksgMi(x, y).mi;
   const rng = new Rng(5);
   const noisy = { ...y, data: y.data.map((v) => v + rng.normal()) }; // Y -> Y + noise
-  const quantised = { ...y, data: y.data.map((v) => Math.floor(v)) }; // Y -> floor(Y): ties, jitter breaks them
+  // Y -> floor(Y): ties, jitter breaks them
+  const quantised = { ...y, data: y.data.map((v) => Math.floor(v)) };
   const viaNoise = ksgMi(x, noisy).mi;
   const viaFloor = ksgMi(x, quantised).mi;
   assert.ok(viaNoise < full - 0.2, `I(X; Y + e) = ${viaNoise} vs I(X;Y) = ${full}`);
@@ -147,7 +148,8 @@ test('additivity over independent pairs: I([X1,X2];[Y1,Y2]) = I(X1;Y1) + I(X2;Y2
 });
 
 test('discrete-valued data: the tie-breaking jitter gives a finite, sensible estimate', () => {
-  // X uniform on 4 values, Y = X: I = H(X) = log 4. Without jitter every distance within a value is 0.
+  // X uniform on 4 values, Y = X: I = H(X) = log 4. Without jitter every distance within a value is
+  // 0.
   const rng = new Rng(3);
   const x = Array.from({ length: 2000 }, () => rng.int(4));
   const withJitter = ksgMi(x, x.slice()).mi;

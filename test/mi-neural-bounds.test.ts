@@ -1,5 +1,5 @@
-// The bounds as pure functions of critic scores, checked against direct double-precision formulas on
-// random score matrices, plus their structural properties (InfoNCE <= log N, gradient surgery of
+// The bounds as pure functions of critic scores, checked against direct double-precision formulas
+// on random score matrices, plus their structural properties (InfoNCE <= log N, gradient surgery of
 // MINE/JS/SMILE, batched critics = sum of single ones). No training here: fast.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';

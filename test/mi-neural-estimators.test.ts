@@ -69,8 +69,8 @@ test('MINE, SMILE and InfoNCE recover the MI of a 5+5-dim correlated Gaussian wi
 });
 
 test('an invertible transform of y (cubic) keeps the MI: the estimate stays a lower bound, degraded but not lost', async () => {
-  // Known behaviour (Poole et al. 2019, Fig. 3): the heavy tails of y^3 make the critic's job harder,
-  // so a short run recovers part of the information; it must not exceed the truth.
+  // Known behaviour (Poole et al. 2019, Fig. 3): the heavy tails of y^3 make the critic's job
+  // harder, so a short run recovers part of the information; it must not exceed the truth.
   const cubic = cubicTask(gaussian5).sample(3000, 11);
   const r = await smile(cubic.x, cubic.y, { ...FAST, seed: 1 });
   assert.ok(

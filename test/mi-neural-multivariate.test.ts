@@ -1,6 +1,6 @@
-// Neural conditional MI (discrete z) and total correlation against Gaussian truth. The tolerances are
-// loose on purpose: a few hundred steps on ~2,000 samples; the point is that the estimates land near
-// the truth and respond to conditioning the way the truth does.
+// Neural conditional MI (discrete z) and total correlation against Gaussian truth. The tolerances
+// are loose on purpose: a few hundred steps on ~2,000 samples; the point is that the estimates land
+// near the truth and respond to conditioning the way the truth does.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -27,8 +27,11 @@ const FAST = {
   seed: 1,
 };
 
-/** z uniform on {0, 1, 2}; x = 2z + a, y = -1.5z + b with corr(a_k, b_k) = rho, all else independent.
- * I(X;Y|Z) = I(A;B) = -(d/2) log(1 - rho^2); the shared z adds unconditional MI on top. */
+/**
+ * z uniform on {0, 1, 2}; x = 2z + a, y = -1.5z + b with corr(a_k, b_k) = rho, all else
+ * independent. I(X;Y|Z) = I(A;B) = -(d/2) log(1 - rho^2); the shared z adds unconditional MI on
+ * top.
+ */
 function stratifiedGaussian(n: number, d: number, rho: number, seed: number) {
   const rng = new Rng(seed);
   const x: number[][] = [];

@@ -1,12 +1,13 @@
-// Poole et al.'s staircase (d = 20 correlated Gaussians, fresh batches of 64 every step), at most two
-// of its levels (2 and 6 nats) with a one-layer critic and 150 steps per level (Poole: 2 x 256 and
-// 4,000 steps per level; the notebook 01-estimators runs that). Checked against the behaviour the
-// literature reports, with tolerances sized for short runs:
+// Poole et al.'s staircase (d = 20 correlated Gaussians, fresh batches of 64 every step), at most
+// two of its levels (2 and 6 nats) with a one-layer critic and 150 steps per level (Poole: 2 x 256
+// and 4,000 steps per level; the notebook 01-estimators runs that). Checked against the behaviour
+// the literature reports, with tolerances sized for short runs:
 //   - every bound is (up to noise) a lower bound and tracks the 2-nat level;
-//   - InfoNCE and SMILE respond to the step to 6 nats. NWJ and MINE are not asked to: at 6 nats with
+//   - InfoNCE and SMILE respond to the step to 6 nats. NWJ and MINE are not asked to: at 6 nats
+//     with
 //     batches of 64 their settled estimate is dominated by the exp-moment variance (over seeds 1-7
-//     it ranged 1.3-3.4 nats for NWJ and 0.4-2.7 for MINE after 150 steps, and longer runs diverge),
-//     so any threshold there would test the seed, not the bound;
+//     it ranged 1.3-3.4 nats for NWJ and 0.4-2.7 for MINE after 150 steps, and longer runs
+//     diverge), so any threshold there would test the seed, not the bound;
 //   - InfoNCE never exceeds log(batch size) = 4.16 nats; SMILE is not capped there;
 //   - the variance of NWJ/MINE estimates grows with the MI; SMILE's clipping keeps its own lower.
 import { test, before } from 'node:test';

@@ -1,7 +1,7 @@
 // One seed of the paper's information-plane experiment (mineLenet.runInformationPlane, built on the
 // recorder) end to end on a tiny classifier and synthetic images: the record's structure (accuracy
-// per epoch, references per noise level, runs per estimator, the Table 2 study), determinism under a
-// seed, config errors, and no tensor left behind. ~10 s.
+// per epoch, references per noise level, runs per estimator, the Table 2 study), determinism under
+// a seed, config errors, and no tensor left behind. ~10 s.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { MilabInputError, Rng, mineLenet, mlpClassifier, tf, useBackend } from 'milab';

@@ -43,7 +43,8 @@ test('Gaussian-entropy terms satisfy the identity to rounding error', () => {
 });
 
 test('Gaussian terms of a jointly Gaussian layer match the closed form', () => {
-  // y independent of h: labelMi ~ 0, TC(h|Y) ~ TC(h); two units with correlation 0.6: TC = -0.5 log(1 - 0.36)
+  // y independent of h: labelMi ~ 0, TC(h|Y) ~ TC(h); two units with correlation 0.6: TC = -0.5
+  // log(1 - 0.36)
   const rng = new Rng(3);
   const rows = Array.from({ length: 20000 }, () => {
     const a = rng.normal();

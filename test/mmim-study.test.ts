@@ -1,5 +1,5 @@
-// MMIM's experiment pieces: a tiny end-to-end run (step 1 with a penalty, step 2 on the last layer),
-// the lambda selection of a study, and Table 1's rows and verdicts from given accuracies.
+// MMIM's experiment pieces: a tiny end-to-end run (step 1 with a penalty, step 2 on the last
+// layer), the lambda selection of a study, and Table 1's rows and verdicts from given accuracies.
 // Needs the Fashion-MNIST files (Debian dataset-fashion-mnist, installed by the set-up).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -250,7 +250,8 @@ test("the claim that MMIM's gain comes from its information terms is judged agai
   };
   // Retraining the last layer alone gains nothing: MMIM's whole gain is its own.
   assert.equal(claim('DNN', 0)!.verdict, 'reproduced');
-  // Retraining alone gains as much as MMIM: the paper's gain is ruled out for the information terms.
+  // Retraining alone gains as much as MMIM: the paper's gain is ruled out for the information
+  // terms.
   assert.equal(
     claim('CNN', mmim.PAPER_TABLE1.CNN.MMIM! - mmim.PAPER_TABLE1.CNN.baseline!)!.verdict,
     'not reproduced',

@@ -1,4 +1,5 @@
-// Model builders: named activations with the documented shapes, seeded initial weights, clear errors.
+// Model builders: named activations with the documented shapes, seeded initial weights, clear
+// errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

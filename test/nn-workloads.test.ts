@@ -1,6 +1,6 @@
-// The benchmark workloads (bench/workloads.ts) keep the tensor count and the wasm heap's buffer count
-// flat step after step (the bench checks 1,000-step runs; a few dozen steps here keep CI quick), and
-// their values are sane.
+// The benchmark workloads (bench/workloads.ts) keep the tensor count and the wasm heap's buffer
+// count flat step after step (the bench checks 1,000-step runs; a few dozen steps here keep CI
+// quick), and their values are sane.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf, useBackend } from 'milab';

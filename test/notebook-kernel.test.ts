@@ -6,7 +6,8 @@
 //   so messages were lost, and the PUB socket drops what a slow client has not read beyond 1000
 //   (scripts/tslab-kernel.ts queues sends and lifts the limit);
 // - TF.js's wasm backend (Emscripten) rethrew every uncaught exception, so that EBUSY, or any stray
-//   exception, made the process exit with status 7 (lib/src/backend/backend.ts removes the handler).
+//   exception, made the process exit with status 7 (lib/src/backend/backend.ts removes the
+//   handler).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,7 +18,8 @@ import { loadRunnerEnv, NotebookFailure, ROOT, runNotebook } from '../scripts/no
 import { makeZmqLossless } from '../scripts/tslab-kernel';
 import { tinyNotebook } from './tiny-notebook';
 
-const BURST = 2000; // well past zeromq.js's 512 synchronous sends per tick and its 1000-message queue
+// Well past zeromq.js's 512 synchronous sends per tick and its 1000-message queue.
+const BURST = 2000;
 
 /** A publisher and a subscriber on loopback, subscribed to everything. */
 async function pubSub(): Promise<{ publisher: zmq.Publisher; subscriber: zmq.Subscriber }> {
@@ -26,7 +28,8 @@ async function pubSub(): Promise<{ publisher: zmq.Publisher; subscriber: zmq.Sub
   await publisher.bind('tcp://127.0.0.1:*');
   subscriber.connect(publisher.lastEndpoint as string);
   subscriber.subscribe();
-  await new Promise((resolve) => setTimeout(resolve, 200)); // the subscription reaches the publisher
+  // the subscription reaches the publisher
+  await new Promise((resolve) => setTimeout(resolve, 200));
   return { publisher, subscriber };
 }
 

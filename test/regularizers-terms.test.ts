@@ -141,7 +141,8 @@ test('the TC estimate is larger for correlated units than for independent ones',
     return v;
   };
   const independent = estimateAfterTraining(0);
-  const dependent = estimateAfterTraining(0.8); // true TC of 6 units with correlation 0.64: 1.9 nats
+  // true TC of 6 units with correlation 0.64: 1.9 nats
+  const dependent = estimateAfterTraining(0.8);
   assert.ok(
     Math.abs(independent) < 0.15,
     `independent units: TC estimate ${independent} should be near 0`,

@@ -33,7 +33,8 @@ function labels(rows: number, classes: number): tf.Tensor2D {
     .toFloat() as tf.Tensor2D;
 }
 
-// Each case draws its inputs once; the returned function builds the same computation on any backend.
+// Each case draws its inputs once; the returned function builds the same computation on any
+// backend.
 const cases: Record<string, () => () => tf.Tensor[]> = {
   'matMul, all four transpose combinations': () => {
     const a = uniform([33, 17]);

@@ -75,7 +75,10 @@ function blobs(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor1D } {
   return { x: tf.tensor2d(values, [n, 6]), y: tf.tensor1d(labels, 'int32') };
 }
 
-/** Two epochs of 4 steps with validation and a three-term layer penalty (TC, TC(h|Y), sum_i I(Y;h_i)). */
+/**
+ * Two epochs of 4 steps with validation and a three-term layer penalty (TC, TC(h|Y), sum_i
+ * I(Y;h_i)).
+ */
 async function classifierOn(
   backend: BackendName,
 ): Promise<{ history: TrainHistory; terms: number[] }> {

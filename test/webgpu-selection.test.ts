@@ -1,6 +1,7 @@
 // How the webgpu backend is chosen, checked in child processes (a process keeps its first backend
-// set-up): auto-selection on a machine without a Vulkan driver must not load Dawn or print anything,
-// and an explicit MILAB_BACKEND=webgpu process must be able to exit when its work is done.
+// set-up): auto-selection on a machine without a Vulkan driver must not load Dawn or print
+// anything, and an explicit MILAB_BACKEND=webgpu process must be able to exit when its work is
+// done.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -32,7 +33,8 @@ test('auto-selection without a Vulkan driver never loads Dawn and prints nothing
         const dawnLoaded = Object.keys(require.cache).some((f) => f.includes('node_modules/webgpu/'));
         console.log(JSON.stringify({ backend: info.name, dawnLoaded }));
       });`;
-    // An empty driver directory stands in for a machine without a GPU driver, whatever this one has.
+    // An empty driver directory stands in for a machine without a GPU driver, whatever this one
+    // has.
     const run = runNode(script, {
       MILAB_BACKEND: undefined,
       VK_DRIVER_FILES: noDrivers,

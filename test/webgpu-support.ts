@@ -25,7 +25,10 @@ export async function webgpuAvailable(t: TestContext): Promise<boolean> {
   return false;
 }
 
-/** Runs fn with `backend` active and returns the values of the tensors it returns, read asynchronously. */
+/**
+ * Runs fn with `backend` active and returns the values of the tensors it returns, read
+ * asynchronously.
+ */
 export async function valuesOn(
   backend: BackendName,
   fn: () => tf.Tensor | tf.Tensor[],
@@ -41,8 +44,9 @@ export async function valuesOn(
 }
 
 /**
- * Largest |actual - expected| over the largest |expected|, per tensor (so entries that should be zero
- * are judged on the tensor's scale); Infinity when shapes differ or NaN appears on one side only.
+ * Largest |actual - expected| over the largest |expected|, per tensor (so entries that should be
+ * zero are judged on the tensor's scale); Infinity when shapes differ or NaN appears on one side
+ * only.
  */
 export function relativeError(actual: Float32Array[], expected: Float32Array[]): number {
   let worst = 0;
@@ -55,7 +59,8 @@ export function relativeError(actual: Float32Array[], expected: Float32Array[]):
     for (let i = 0; i < e.length; i++) {
       if (Number.isNaN(a[i]!) !== Number.isNaN(e[i]!)) return Infinity;
       if (Number.isFinite(e[i]!)) scale = Math.max(scale, Math.abs(e[i]!));
-      if (Number.isNaN(e[i]!) || a[i] === e[i]) continue; // equal infinities would give a NaN difference
+      // equal infinities would give a NaN difference
+      if (Number.isNaN(e[i]!) || a[i] === e[i]) continue;
       diff = Math.max(diff, Math.abs(a[i]! - e[i]!));
     }
     worst = Math.max(worst, diff / Math.max(scale, 1e-12));

@@ -1,6 +1,7 @@
 // A few Adam steps of the three kinds of training the notebooks do (a classifier MLP, a small CNN,
-// a MINE critic on the Donsker-Varadhan bound) on webgpu and on wasm, from the same data and initial
-// weights: the losses must agree step by step. Without a GPU, webgpu is Dawn's software adapter.
+// a MINE critic on the Donsker-Varadhan bound) on webgpu and on wasm, from the same data and
+// initial weights: the losses must agree step by step. Without a GPU, webgpu is Dawn's software
+// adapter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, tf, useBackend, type BackendName } from 'milab';
@@ -132,7 +133,10 @@ function concatColumns(a: Input, b: Input): Input {
   return { values, shape: [rows, ca + cb] };
 }
 
-/** The loss before each of STEPS Adam steps, and the time per step after the first (shader compiles). */
+/**
+ * The loss before each of STEPS Adam steps, and the time per step after the first (shader
+ * compiles).
+ */
 async function train(
   backend: BackendName,
   problem: Problem,

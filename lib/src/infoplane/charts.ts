@@ -1,5 +1,5 @@
-// Plotly figures of the information plane, and side-by-side panels for MINE's convergence curves and
-// estimates by epoch (show them with showPlot).
+// Plotly figures of the information plane, and side-by-side panels for MINE's convergence curves
+// and estimates by epoch (show them with showPlot).
 import { inputError } from '../errors';
 import type { PlotlyFigure } from '../display';
 
@@ -16,7 +16,9 @@ export interface InformationPlanePoint {
   iySpread?: number;
 }
 
-/** One path per layer through (I(X;L), I(Y;L)), in epoch order, each point labelled with its epoch. */
+/**
+ * One path per layer through (I(X;L), I(Y;L)), in epoch order, each point labelled with its epoch.
+ */
 export function informationPlaneFigure(
   points: readonly InformationPlanePoint[],
   options: { title?: string; height?: number } = {},

@@ -12,9 +12,9 @@
 // part of the quantity measured (I(A; L + noise)), so it is added to the data (see
 // mine-measurer.ts).
 //
-// A statistics network is a `Critic` of the neural estimators (mi/neural), so their bounds, training
-// loop and early stopping train it; like their critics its variables are non-trainable, moved only
-// through an explicit variable list.
+// A statistics network is a `Critic` of the neural estimators (mi/neural), so their bounds,
+// training loop and early stopping train it; like their critics its variables are non-trainable,
+// moved only through an explicit variable list.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';

@@ -1,9 +1,9 @@
 // infoplane: the information plane of a network during training. A recorder trains a classifier and
-// measures chosen layers at chosen epochs with any measurers (binning, the KDE bracket, MINE, or your
-// own); MINE's statistics networks, re-initialised or warm-started, with the preparation of both
-// sides (standardisation, noise ceilings); references a MINE value can be checked against; a stated
-// classification of MINE runs (converged, exploded, underestimated, not converged); and the plane's
-// charts.
+// measures chosen layers at chosen epochs with any measurers (binning, the KDE bracket, MINE, or
+// your own); MINE's statistics networks, re-initialised or warm-started, with the preparation of
+// both sides (standardisation, noise ceilings); references a MINE value can be checked against; a
+// stated classification of MINE runs (converged, exploded, underestimated, not converged); and the
+// plane's charts.
 export {
   buildStatisticsNetwork,
   sampleWidth,

@@ -6,11 +6,12 @@
 //                       `bins` equal bins over one range for every unit (default the layer's
 //                       [min, max]); fixed bin size: bins of width `binSize` with edges at its
 //                       multiples, as many as the values need.
-//   kdeMeasurer         the Kolchinsky-Tracey bracket on I(X; T + noise) for X uniform over the rows
+//   kdeMeasurer the Kolchinsky-Tracey bracket on I(X; T + noise) for X uniform over the rows
 //                       (reported: the upper bound as I(X;T), the lower one as a detail) and the
 //                       kernel estimate of I(T + noise; Y).
-//   referencesMeasurer  everything layerReferences (references.ts) computes, for judging a MINE run.
-//   minePlaneMeasurer   MINE (or another neural lower bound) with a statistics network, re-initialised
+//   referencesMeasurer everything layerReferences (references.ts) computes, for judging a MINE run.
+//   minePlaneMeasurer MINE (or another neural lower bound) with a statistics network,
+//   re-initialised
 //                       for every measurement or warm-started from the previous one.
 //
 // Each takes `epochs` and `layers` (or an `appliesTo` predicate) to measure only some of them.
@@ -104,7 +105,9 @@ export function binningMeasurer(options: BinningMeasurerOptions = {}): PlaneMeas
 export interface KdeMeasurerOptions extends MeasurerScope {
   /** Default 'KDE'. */
   name?: string;
-  /** Sd of the Gaussian noise added to the layer (in the layer's units, after any standardisation). */
+  /**
+   * Sd of the Gaussian noise added to the layer (in the layer's units, after any standardisation).
+   */
   noiseSigma: number;
   /** Use the first `rows` evaluation rows (the cost is O(rows^2 d)); default all. */
   rows?: number;
@@ -217,9 +220,9 @@ export function mineRunDetails(m: MineMeasurement): MineRunDetails {
 }
 
 /**
- * MINE on I(X; T + noise) and I(Y; T + noise): X the evaluation inputs (standardizeInputRows), Y the
- * one-hot labels, T the layer standardised per unit (standardizeUnits); noise as `spec` says. The
- * details hold each variable's run under `runs.X` / `runs.Y`.
+ * MINE on I(X; T + noise) and I(Y; T + noise): X the evaluation inputs (standardizeInputRows), Y
+ * the one-hot labels, T the layer standardised per unit (standardizeUnits); noise as `spec` says.
+ * The details hold each variable's run under `runs.X` / `runs.Y`.
  */
 export function minePlaneMeasurer(options: MinePlaneMeasurerOptions): PlaneMeasurer {
   if (options === null || typeof options !== 'object')

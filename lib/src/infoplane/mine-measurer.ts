@@ -59,12 +59,17 @@ export interface MeasureOptions {
   minDelta?: number;
   /** Default 128. */
   batchSize?: number;
-  /** Adam learning rate. Default 3e-3: these small statistics networks reached on LeNet-5's layers in
-   * 300 steps what 1e-3 had not reached (measured), without diverging under noise. */
+  /**
+   * Adam learning rate. Default 3e-3: these small statistics networks reached on LeNet-5's layers
+   * in 300 steps what 1e-3 had not reached (measured), without diverging under noise.
+   */
   learningRate?: number;
   /** Fraction of the rows held out for the curve and the estimate. Default 0.2. */
   heldOut?: number;
-  /** 'all' pairs of a batch (default) or in-batch 'shuffle's of l (MINE's Algorithm 1, Belghazi et al. 2018). */
+  /**
+   * 'all' pairs of a batch (default) or in-batch 'shuffle's of l (MINE's Algorithm 1, Belghazi et
+   * al. 2018).
+   */
   negatives?: Negatives;
   onProgress?: ProgressCallback;
 }
@@ -127,7 +132,8 @@ export class MineMeasurer {
     const negativeRng = rng.fork('negatives');
     const perms = (rows: number, r: Rng) =>
       o.negatives === 'shuffle' ? [derangement(rows, r)] : undefined;
-    // Held-out blocks are uploaded once, with their noise and shuffles fixed, so the curve is not resampled.
+    // Held-out blocks are uploaded once, with their noise and shuffles fixed, so the curve is not
+    // resampled.
     const evalRng = rng.fork('evaluation');
     const blocks = evaluationBlocks(split.heldOut, batchSize).map((rows) => ({
       a: as.take(rows),
@@ -251,8 +257,10 @@ class NoisyRows {
       sigma > 0 ? scaled(rng.normals(NOISE_POOL_ROWS * rows.cols), sigma) : new Float32Array(0);
   }
 
-  /** 'fresh': each row takes a random pool row; 'once': a new draw per row (for the held-out blocks,
-   * which are cut once per measurement). */
+  /**
+   * 'fresh': each row takes a random pool row; 'once': a new draw per row (for the held-out blocks,
+   * which are cut once per measurement).
+   */
   take(index: ArrayLike<number>, noise: 'fresh' | 'once'): tf.Tensor2D {
     const d = this.rows.cols;
     const out = new Float32Array(index.length * d);

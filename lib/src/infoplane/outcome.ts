@@ -3,11 +3,11 @@
 // convergence curve:
 //
 //   exploded        some value is NaN or Inf, or the curve rises above a limit that no estimate of
-//                   the pair can honestly exceed (+ slack for estimation noise): H(Y) for the label,
-//                   log N or an upper bound (KDE) for the input.
+//                   the pair can honestly exceed (+ slack for estimation noise): H(Y) for the
+//                   label, log N or an upper bound (KDE) for the input.
 //   not converged   the end of the curve is still moving: the means of the two halves of the last
-//                   `plateauWindow` epochs differ by more than max(plateauAbsolute, plateauRelative x
-//                   plateau). (A run stopped early must not count as converged or
+//                   `plateauWindow` epochs differ by more than max(plateauAbsolute, plateauRelative
+//                   x plateau). (A run stopped early must not count as converged or
 //                   underestimated.)
 //   underestimated  flat, but the plateau is below `underestimateRatio` x a reference value of the
 //                   same quantity (a lower bound, or the best converged estimate).

@@ -12,8 +12,8 @@ const CONSTANT_UNIT_FRACTION = 1e-6;
 
 /**
  * Activations [n, d] -> per-unit z-scores (statistics over the n rows) divided by sqrt(live units),
- * so E||row||^2 = 1. Constant units (dead ReLUs, the always-zero border of MNIST) become 0 and do not
- * count. Caller disposes the result.
+ * so E||row||^2 = 1. Constant units (dead ReLUs, the always-zero border of MNIST) become 0 and do
+ * not count. Caller disposes the result.
  */
 export async function standardizeUnits(activations: tf.Tensor2D): Promise<tf.Tensor2D> {
   checkActivations(activations, 'activations');

@@ -1,10 +1,10 @@
 // The information plane of a classifier during training, with any estimators: "train this
 // classifier; after these epochs, for these named layers, measure I(X;T) and I(T;Y) with these
 // measurers". A measurer is any object with a name and a measure(activations, context) method
-// (measurers.ts has binning, KDE, the KDE/binning references and MINE); the recorder trains, collects
-// each layer's activations of the fixed evaluation rows once per measured epoch, hands them to every
-// measurer that applies, and returns plain JSON: the test accuracy and training loss per epoch and
-// one entry per (epoch, layer, measurer).
+// (measurers.ts has binning, KDE, the KDE/binning references and MINE); the recorder trains,
+// collects each layer's activations of the fixed evaluation rows once per measured epoch, hands
+// them to every measurer that applies, and returns plain JSON: the test accuracy and training loss
+// per epoch and one entry per (epoch, layer, measurer).
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
@@ -42,7 +42,9 @@ export interface PlaneMeasurement {
 export interface PlaneMeasurer {
   /** Names the measurer's entries; unique within a recording. */
   readonly name: string;
-  /** Whether it measures this layer after this epoch (default: every layer at every measured epoch). */
+  /**
+   * Whether it measures this layer after this epoch (default: every layer at every measured epoch).
+   */
   appliesTo?(epoch: number, layer: string): boolean;
   /** `activations` [n, d]: the layer's activations of the evaluation rows, flattened. The recorder
    * owns them (do not dispose); everything else the measurer allocates, it disposes. */

@@ -1,7 +1,7 @@
 // What a MINE estimate of a layer can be checked against, computed from the same rows:
 // - the Kolchinsky-Tracey bracket on I(X; L + noise) for X uniform over the rows (KDE lower and
-//   upper bounds, Saxe et al.'s quantity), and their I(L + noise; Y) estimate, at MINE's noise level
-//   on MINE's standardised layer;
+//   upper bounds, Saxe et al.'s quantity), and their I(L + noise; Y) estimate, at MINE's noise
+//   level on MINE's standardised layer;
 // - the binned plane (30 bins per unit, the whole layer one symbol), which saturates at log N for
 //   wide layers: shown so a reader sees that artefact;
 // - the ceilings: 1/(2 sigma^2) for the noisy layer (a true bound, see prepare.ts), log N (no
@@ -34,8 +34,9 @@ export interface LayerReferences {
 }
 
 /**
- * References for one layer. `standardised` [n, d] is the layer as MINE sees it (before noise), `raw`
- * [n, d] the activations as the network produced them (for binning), `labels` the n class ids.
+ * References for one layer. `standardised` [n, d] is the layer as MINE sees it (before noise),
+ * `raw` [n, d] the activations as the network produced them (for binning), `labels` the n class
+ * ids.
  */
 export function layerReferences(
   standardised: tf.Tensor2D,

@@ -1,7 +1,7 @@
-// A classifier as a chain of NAMED tf.layers: one forward pass returns every named activation, so MI
-// measurements (information plane, MI regularisers) can read any layer, and the layer before the
-// logits is known as the penultimate representation. The chain is also a tf.LayersModel (`model`) for
-// summary(), save() and predict() by the usual TF.js means; both share the same weights.
+// A classifier as a chain of NAMED tf.layers: one forward pass returns every named activation, so
+// MI measurements (information plane, MI regularisers) can read any layer, and the layer before the
+// logits is known as the penultimate representation. The chain is also a tf.LayersModel (`model`)
+// for summary(), save() and predict() by the usual TF.js means; both share the same weights.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 
@@ -29,7 +29,10 @@ export class Classifier implements StepSeedSource {
   readonly model: tf.LayersModel;
   /** Names of the activations forward() returns, input side first. */
   readonly activationNames: readonly string[];
-  /** The representation feeding the logits, before any dropout (for penultimate-layer MI regularisers). */
+  /**
+   * The representation feeding the logits, before any dropout (for penultimate-layer MI
+   * regularisers).
+   */
   readonly penultimate: string;
   readonly inputShape: readonly number[];
   readonly classes: number;

@@ -1,4 +1,5 @@
-// nn: seeded classifiers whose forward pass returns every named activation, and their training loop.
+// nn: seeded classifiers whose forward pass returns every named activation, and their training
+// loop.
 export { Classifier } from './classifier';
 export type { Activations, NamedLayer, ForwardOptions, StepSeedSource } from './classifier';
 export { StepDropout, InitSeeds } from './layers';

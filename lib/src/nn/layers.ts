@@ -1,7 +1,7 @@
-// Seeded building blocks for the model builders. tf.layers' own Dropout takes one fixed seed (the same
-// mask at every step) or none (Math.random: not reproducible); StepDropout instead derives each
-// step's mask from the seed the classifier's forward pass carries, so a run is reproducible and two
-// forward passes of one step (task and regulariser gradients) see the same mask.
+// Seeded building blocks for the model builders. tf.layers' own Dropout takes one fixed seed (the
+// same mask at every step) or none (Math.random: not reproducible); StepDropout instead derives
+// each step's mask from the seed the classifier's forward pass carries, so a run is reproducible
+// and two forward passes of one step (task and regulariser gradients) see the same mask.
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random/rng';
 import type { StepSeedSource } from './classifier';

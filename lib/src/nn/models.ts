@@ -24,7 +24,10 @@ export interface MlpClassifierOptions extends ModelOptions {
   dropout?: number;
 }
 
-/** Fully connected classifier. Activations: [flatten,] hidden1, [dropout1,] hidden2, ..., logits, softmax. */
+/**
+ * Fully connected classifier. Activations: [flatten,] hidden1, [dropout1,] hidden2, ..., logits,
+ * softmax.
+ */
 export function mlpClassifier(options: MlpClassifierOptions): Classifier {
   const inputShape =
     typeof options.inputShape === 'number' ? [options.inputShape] : [...options.inputShape];

@@ -12,7 +12,9 @@ import { Rng } from '../random/rng';
 import type { Activations, Classifier } from './classifier';
 import { ClassifierTrainer, StepResult, TrainerOptions } from './trainer';
 
-/** Inputs [N, ...inputShape] (or flattened rows) and labels: class ids [N] or one-hot [N, classes]. */
+/**
+ * Inputs [N, ...inputShape] (or flattened rows) and labels: class ids [N] or one-hot [N, classes].
+ */
 export interface ClassifierData {
   x: tf.Tensor;
   y: tf.Tensor;
@@ -154,7 +156,8 @@ export async function trainClassifier(
       };
       if (means.extraLoss !== undefined) summary.extraLoss = means.extraLoss;
       if (options.validation) {
-        const correct = correctCount(model, options.validation, Math.max(batchSize, 256)); // checked before training
+        // checked before training
+        const correct = correctCount(model, options.validation, Math.max(batchSize, 256));
         summary.validationAccuracy = (await takeScalar(correct)) / options.validation.x.shape[0];
       }
       history.push(summary);
@@ -297,7 +300,10 @@ async function classIds(model: Classifier, y: tf.Tensor, label: string): Promise
   return Int32Array.from(values);
 }
 
-/** Class ids (rank-1 labels; null for one-hot rows, which need no check) must be integers in [0, classes). */
+/**
+ * Class ids (rank-1 labels; null for one-hot rows, which need no check) must be integers in [0,
+ * classes).
+ */
 function checkClassIds(model: Classifier, values: ArrayLike<number> | null, label: string): void {
   if (values === null) return;
   let min = Infinity;

@@ -8,16 +8,21 @@ import { FusedAdam } from './adam';
 import type { Activations, Classifier } from './classifier';
 
 export interface TrainerOptions {
-  /** Default: Adam (FusedAdam: tf.train.adam's update, one kernel per variable) with `learningRate`.
-   * A given optimizer stays the caller's to dispose. */
+  /**
+   * Default: Adam (FusedAdam: tf.train.adam's update, one kernel per variable) with `learningRate`.
+   * A given optimizer stays the caller's to dispose.
+   */
   optimizer?: tf.Optimizer;
   /** Adam's learning rate when no optimizer is given (default 1e-3). */
   learningRate?: number;
   /** Seed of the per-step dropout masks (default 0). */
   seed?: number;
-  /** An extra term added to the task loss, e.g. an MI regulariser on `activations[model.penultimate]`.
-   * `labelIds` are the batch's class ids on the JS side when the caller of step() gave them
-   * (trainClassifier does): the loss runs inside the gradient tape, where nothing can be read back. */
+  /**
+   * An extra term added to the task loss, e.g. an MI regulariser on
+   * `activations[model.penultimate]`. `labelIds` are the batch's class ids on the JS side when the
+   * caller of step() gave them (trainClassifier does): the loss runs inside the gradient tape,
+   * where nothing can be read back.
+   */
   extraLoss?: (activations: Activations, labels: tf.Tensor1D, labelIds?: Int32Array) => tf.Scalar;
   /** Rescale the extra term's gradient to at most the task gradient's norm (global L2 over all
    * weights), so the regulariser steers without swamping the task (default true). Measuring the two

@@ -31,7 +31,9 @@ export interface DenseWeights {
   bias: tf.Tensor1D;
 }
 
-/** A non-trainable variable holding `init` (which it disposes: tf.variable keeps its own handle). */
+/**
+ * A non-trainable variable holding `init` (which it disposes: tf.variable keeps its own handle).
+ */
 function ownedVariable(init: tf.Tensor): tf.Variable {
   const v = tf.variable(init, false);
   init.dispose();
@@ -153,7 +155,9 @@ export interface BayesLayerEpoch {
   klPerExample: number;
 }
 
-/** Train a BayesLastLayer on fixed features h (the frozen network's penultimate layer) and labels. */
+/**
+ * Train a BayesLastLayer on fixed features h (the frozen network's penultimate layer) and labels.
+ */
 export async function trainBayesLastLayer(
   layer: BayesLastLayer,
   features: tf.Tensor2D,

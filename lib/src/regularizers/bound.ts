@@ -1,5 +1,5 @@
-// Bounds on I(X;Y) as regularizers (the MiRegularizer contract of regularizer.ts): the critic (or q)
-// has its own Adam optimiser, stepped by updateCritic(x, y) with x and y as data; estimate(x, y)
+// Bounds on I(X;Y) as regularizers (the MiRegularizer contract of regularizer.ts): the critic (or
+// q) has its own Adam optimiser, stepped by updateCritic(x, y) with x and y as data; estimate(x, y)
 // returns the bound as a scalar differentiable w.r.t. x and y for the host model's loss. Alternate
 // the two (k critic steps per host step).
 //   lower bounds (mine, nwj, infonce, smile, js, dv, tuba, alpha): to MAXIMISE information;

@@ -4,9 +4,9 @@
 // prod_i p(h_i | y) instead (for the conditional total correlation).
 //
 // The reordering must be differentiable w.r.t. the layer (the penalty's gradient flows through the
-// shuffled samples too). tf.gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks,
-// and a one-hot matrix per column would cost m * n^2; but the gradient of a permutation is the
-// inverse permutation, so a custom gradient that gathers with the inverse index is exact and as
+// shuffled samples too). tf.gather's gradient needs UnsortedSegmentSum, which the wasm backend
+// lacks, and a one-hot matrix per column would cost m * n^2; but the gradient of a permutation is
+// the inverse permutation, so a custom gradient that gathers with the inverse index is exact and as
 // cheap as the forward gather.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';

@@ -1,6 +1,7 @@
-// Estimates of the layer terms on fixed features (a trained network's layer on a data set), with the
-// same critics the regularizers train: each term's critic is trained on part of the rows and read out
-// on the rest, once per seed, so the spread over seeds shows the estimator's own variability.
+// Estimates of the layer terms on fixed features (a trained network's layer on a data set), with
+// the same critics the regularizers train: each term's critic is trained on part of the rows and
+// read out on the rest, once per seed, so the spread over seeds shows the estimator's own
+// variability.
 import * as tf from '@tensorflow/tfjs';
 import { readScalars } from '../backend/read';
 import { inputError } from '../errors';

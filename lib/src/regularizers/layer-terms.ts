@@ -5,14 +5,14 @@
 //   per-unit label information sum_i I(Y; h_i)
 //   label information          I(Y; h)
 // related by the identity TC(h) - TC(h|Y) = sum_i I(Y; h_i) - I(Y; h).
-// `updateCritic` trains the critic on a batch (h is only data there); `estimate` returns the bound on
-// a batch as a scalar that is differentiable w.r.t. h, for use as a penalty in the network's step
-// (LayerMiRegularizer combines them with signs).
+// `updateCritic` trains the critic on a batch (h is only data there); `estimate` returns the bound
+// on a batch as a scalar that is differentiable w.r.t. h, for use as a penalty in the network's
+// step (LayerMiRegularizer combines them with signs).
 //
 // Estimators. TC and TC(h|Y) are KL divergences between the joint and a product of marginals whose
 // samples we make by shuffling each unit independently in the batch (within label strata for the
-// conditional one): MINE (Donsker-Varadhan value, EMA-debiased gradient). For I(Y; h_i) and I(Y; h),
-// Y is discrete, so the critic can be a classifier q(y | .) and the bound is Barber-Agakov's
+// conditional one): MINE (Donsker-Varadhan value, EMA-debiased gradient). For I(Y; h_i) and I(Y;
+// h), Y is discrete, so the critic can be a classifier q(y | .) and the bound is Barber-Agakov's
 // H(Y) - CE(q): exact at the optimum like DV, without DV's exp-moment variance; the m per-unit
 // critics run as one batched op. The layer is standardised per batch (all the terms are invariant
 // to rescaling a unit, and MINE needs comparable scales) and gets small Gaussian noise, which keeps
@@ -35,8 +35,11 @@ export const LAYER_TERM_NAMES: readonly LayerTermName[] = [
   'labelMi',
 ];
 
-/** Integer class labels of a batch: on the JS side (needed for strata), or as an int32 tensor, which
- * is read synchronously (so not on a GPU backend; trainClassifier's hooks get the JS-side labelIds). */
+/**
+ * Integer class labels of a batch: on the JS side (needed for strata), or as an int32 tensor, which
+ * is read synchronously (so not on a GPU backend; trainClassifier's hooks get the JS-side
+ * labelIds).
+ */
 export type BatchLabels = Int32Array | tf.Tensor1D;
 
 export interface LayerTermOptions {
@@ -261,7 +264,9 @@ export class TotalCorrelationTerm extends ShuffledMineTerm {
   }
 }
 
-/** TC(h | Y) by MINE: the critic sees [h, onehot(y)], each unit is shuffled among rows of its label. */
+/**
+ * TC(h | Y) by MINE: the critic sees [h, onehot(y)], each unit is shuffled among rows of its label.
+ */
 export class ConditionalTotalCorrelationTerm extends ShuffledMineTerm {
   readonly name = 'conditionalTc';
 

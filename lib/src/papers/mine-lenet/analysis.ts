@@ -1,7 +1,7 @@
-// From the per-seed records of runInformationPlane to what a reader checks: values with their spread
-// over seeds (summarizeFinite: a diverged run has no value), Table 2 outcomes under the stated
-// criterion, epochs to converge, and verdicts on the paper's orderings. Pure functions of the records
-// (no tensors), so criteria can change without re-running anything.
+// From the per-seed records of runInformationPlane to what a reader checks: values with their
+// spread over seeds (summarizeFinite: a diverged run has no value), Table 2 outcomes under the
+// stated criterion, epochs to converge, and verdicts on the paper's orderings. Pure functions of
+// the records (no tensors), so criteria can change without re-running anything.
 import { inputError } from '../../errors';
 import type { InformationPlanePoint } from '../../infoplane/charts';
 import type { PlaneRecord, PlaneRun, PlaneVariable } from './experiment';
@@ -35,8 +35,10 @@ export function referencesAt(
   return found;
 }
 
-/** A run's outcome (converged, exploded, ...) under outcomeCriterion (references of the same seed, epoch, layer and
- * noise; a run without noise is judged against the record's main noise level). */
+/**
+ * A run's outcome (converged, exploded, ...) under outcomeCriterion (references of the same seed,
+ * epoch, layer and noise; a run without noise is judged against the record's main noise level).
+ */
 export function runOutcome(record: PlaneRecord, run: PlaneRun): OutcomeVerdict {
   const refs = referencesAt(
     record,
@@ -97,7 +99,9 @@ export function referenceByEpoch(
   }));
 }
 
-/** Information-plane points (mean, sd over seeds) of one estimator pair for each layer and epoch. */
+/**
+ * Information-plane points (mean, sd over seeds) of one estimator pair for each layer and epoch.
+ */
 export function planePoints(
   layers: readonly string[],
   value: (variable: PlaneVariable, layer: string) => EpochSummary[],
@@ -125,7 +129,10 @@ export function planePoints(
 
 export interface OrderingCheck {
   verdict: Verdict;
-  /** Epochs where the bands (mean +- sd over seeds) separate in the claimed order, the other way, or overlap. */
+  /**
+   * Epochs where the bands (mean +- sd over seeds) separate in the claimed order, the other way, or
+   * overlap.
+   */
   holds: number[];
   reversed: number[];
   overlap: number[];
@@ -136,8 +143,8 @@ export interface OrderingCheck {
  * Verdict on "A >= B" (or "<=") from per-epoch spreads over seeds. At an epoch the claim holds when
  * the bands mean +- sd do not overlap and are in the claimed order, is reversed when they do not
  * overlap the other way, and is undecided otherwise (always with fewer than 2 seeds: no band).
- * Reproduced: holds at more than half the epochs and is reversed at none; not reproduced: reversed at
- * more than half; otherwise inconclusive.
+ * Reproduced: holds at more than half the epochs and is reversed at none; not reproduced: reversed
+ * at more than half; otherwise inconclusive.
  */
 export function orderingVerdict(
   a: EpochSummary[],

@@ -1,10 +1,10 @@
 // One seed of the paper's experiment on the information-plane recorder (infoplane/recorder.ts):
-// train a classifier epoch by epoch; after each epoch its test accuracy; at chosen epochs, for every
-// named layer L, I(X; L) and I(Y; L) by each configured MINE estimator (measurers that persist
-// across epochs, so warm starts fine-tune) and the references of infoplane/references.ts; at other
-// chosen epochs, the Table 2 architecture study. The recording is converted to this notebook's
-// record format (PlaneRecord), the one its stored runs have: plain JSON (non-finite values as null),
-// so a full run can be cached and resumed (runMany).
+// train a classifier epoch by epoch; after each epoch its test accuracy; at chosen epochs, for
+// every named layer L, I(X; L) and I(Y; L) by each configured MINE estimator (measurers that
+// persist across epochs, so warm starts fine-tune) and the references of infoplane/references.ts;
+// at other chosen epochs, the Table 2 architecture study. The recording is converted to this
+// notebook's record format (PlaneRecord), the one its stored runs have: plain JSON (non-finite
+// values as null), so a full run can be cached and resumed (runMany).
 import type * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
@@ -175,7 +175,8 @@ function measurers(config: PlaneExperimentConfig): PlaneMeasurer[] {
 }
 
 /** The Table 2 study at one (epoch, layer): every architecture of the paper, for X and Y, each a
- * fresh MineMeasurer seeded by new Rng(seed).fork(`study ${epoch} ${layer} ${variable} ${label}`). */
+ * fresh MineMeasurer seeded by new Rng(seed).fork(`study ${epoch} ${layer} ${variable}
+ * ${label}`). */
 function studyMeasurer(
   seed: number,
   study: NonNullable<PlaneExperimentConfig['study']>,

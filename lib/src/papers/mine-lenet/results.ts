@@ -1,7 +1,7 @@
 // What the notebook shows, from the per-seed records: Table 3, the information planes and the
-// estimators side by side, Table 2, the noise sweep, 20 against 100 hidden units, warm against fresh
-// MINE, the verdicts on the paper's claims, the results rows and a few computed findings. Pure
-// functions of the records (no tensors): the verdict rules are in verdicts.ts.
+// estimators side by side, Table 2, the noise sweep, 20 against 100 hidden units, warm against
+// fresh MINE, the verdicts on the paper's claims, the results rows and a few computed findings.
+// Pure functions of the records (no tensors): the verdict rules are in verdicts.ts.
 import type { InformationPlanePoint, Panel } from '../../infoplane/charts';
 import { gaussianChannelCeiling } from '../../infoplane/prepare';
 import type { LineSeries } from '../../display/plot';
@@ -111,7 +111,9 @@ export function accuracySeries(
 
 // ---- The information plane and the estimators side by side ----
 
-/** The KDE reference of a variable: the upper bound on I(X; L+noise), the estimate of I(L+noise; Y). */
+/**
+ * The KDE reference of a variable: the upper bound on I(X; L+noise), the estimate of I(L+noise; Y).
+ */
 function kdeByEpoch(
   records: readonly PlaneRecord[],
   variable: PlaneVariable,
@@ -343,7 +345,10 @@ export function transfer(records: readonly PlaneRecord[]): Transfer {
   return { fresh, warm, freshMedian: median(fresh), warmMedian: median(warm) };
 }
 
-/** The held-out curves of I(Y; relu3) per measurement, first seed: re-initialised, then warm-started. */
+/**
+ * The held-out curves of I(Y; relu3) per measurement, first seed: re-initialised, then
+ * warm-started.
+ */
 export function transferPanels(records: readonly PlaneRecord[]): Panel[] {
   const panel = (name: string, title: string): Panel => ({
     title,
@@ -506,7 +511,8 @@ export function results(
  * plane's saturation, what the noise level does, and warm against fresh. */
 export function findings(records: readonly PlaneRecord[], config: ProfileConfig): string[] {
   const found: string[] = [];
-  // Where MINE falls relative to the KDE bracket on I(X; L+noise), over every seed, epoch and layer.
+  // Where MINE falls relative to the KDE bracket on I(X; L+noise), over every seed, epoch and
+  // layer.
   const placed = { below: 0, inside: 0, above: 0 };
   for (const record of records) {
     for (const r of record.runs.filter(

@@ -271,7 +271,9 @@ export function estimators(config: ProfileConfig): PlaneEstimator[] {
   ];
 }
 
-/** The estimator whose runs the sweep reads at noise level `sigma` (the main one at the main level). */
+/**
+ * The estimator whose runs the sweep reads at noise level `sigma` (the main one at the main level).
+ */
 export function sweepName(sigma: number): string {
   return sigma === DEFAULT_NOISE_SIGMA ? 'MINE h=20' : `MINE h=20 σ=${sigma}`;
 }

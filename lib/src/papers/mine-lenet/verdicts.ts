@@ -5,8 +5,8 @@
 //    21 full epochs); then reproduced when our mean accuracy is within max(3 points, 2 sd) of the
 //    paper's, not reproduced otherwise.
 //  * Table 2 row: reproduced when the paper's outcome is that of more than half our runs, not
-//    reproduced when it never occurs, inconclusive otherwise, and always inconclusive with fewer than
-//    MIN_RUNS_FOR_VERDICT runs.
+//    reproduced when it never occurs, inconclusive otherwise, and always inconclusive with fewer
+//    than MIN_RUNS_FOR_VERDICT runs.
 //  * An ordering of two layers: orderingVerdict (analysis.ts) on the bands mean ± sd over seeds.
 //    A chain of orderings (Figure 5) is combined by combineVerdicts: every link must hold.
 //  * Stability of 100 against 20 hidden units: reproduced when the share of h=100 runs that explode
@@ -14,9 +14,10 @@
 //    higher, with at least 8 runs each and most h=100 runs converged; inconclusive otherwise.
 //  * Warm start (Figures 1-2): reproduced when warm-started runs converge in a median of at most 2
 //    MINE epochs and re-initialised ones need at least 3 x that + 2; not reproduced when warm needs
-//    at least as many as re-initialised. Per figure: re-initialised needs many epochs (median >= 10:
-//    reproduced; <= 3: not); warm-started about one (median <= 2: reproduced; >= 5: not). Our MINE
-//    epoch is a pass over the MI rows, the paper's of unstated size: only "many, not one" compares.
+//    at least as many as re-initialised. Per figure: re-initialised needs many epochs (median >=
+//    10: reproduced; <= 3: not); warm-started about one (median <= 2: reproduced; >= 5: not). Our
+//    MINE epoch is a pass over the MI rows, the paper's of unstated size: only "many, not one"
+//    compares.
 import type { MineOutcome } from '../../infoplane/outcome';
 import type { Verdict } from '../../report/results';
 import type { Summary } from '../../report/summary';

@@ -11,8 +11,8 @@
 // frozen. MINE, as the paper says, is ill-posed here: W is a single point once trained. We bound
 // the information W stores about the training set instead (I(W; h(S_x)) <= I(W; S) by data
 // processing, up to the labels, which the paper's own inequality 5 already drops): the last layer
-// is retrained as a Bayes-by-backprop layer on E_q[CE] + KL(q||p)/n, the task loss plus the bound on
-// C3 with the paper's 1/n weight (regularizers/bayes-last-layer.ts).
+// is retrained as a Bayes-by-backprop layer on E_q[CE] + KL(q||p)/n, the task loss plus the bound
+// on C3 with the paper's 1/n weight (regularizers/bayes-last-layer.ts).
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors';
 import { Classifier } from '../../nn/classifier';
@@ -287,7 +287,8 @@ async function retrainLastLayer(
   klWeight: number,
 ) {
   const logitsLayer = model.model.layers[model.model.layers.length - 2];
-  // getWeights() hands out the model's own variables: BayesLastLayer copies them, nobody disposes them.
+  // getWeights() hands out the model's own variables: BayesLastLayer copies them, nobody disposes
+  // them.
   const [kernel, bias] = logitsLayer.getWeights() as [tf.Tensor2D, tf.Tensor1D];
   const features = (split: Split) =>
     collectActivations(model, split.x, [model.penultimate])[model.penultimate] as tf.Tensor2D;

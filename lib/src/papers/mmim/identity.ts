@@ -199,7 +199,9 @@ export function summarizeIdentity(repetitions: readonly IdentityTerms[]): Identi
   };
 }
 
-/** Apply `estimator` to each of `parts` disjoint random parts of the rows (spread = sampling noise). */
+/**
+ * Apply `estimator` to each of `parts` disjoint random parts of the rows (spread = sampling noise).
+ */
 export function identityOverParts(
   features: SampleInput,
   labels: ArrayLike<number>,
@@ -251,7 +253,8 @@ export interface LayerIdentityReport {
 }
 
 /** Check the identity on a trained layer's features with three families of estimators. All of them
- * see the layer standardised with N(0, 0.1^2) noise added, the variable the regularisers penalise. */
+ * see the layer standardised with N(0, 0.1^2) noise added, the variable the regularisers
+ * penalise. */
 export async function layerIdentityCheck(
   features: SampleInput,
   labels: ArrayLike<number>,

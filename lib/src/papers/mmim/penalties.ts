@@ -3,10 +3,11 @@
 //   C4  = +TC(h)                     diversity: units as independent as possible
 //   C5  = -TC(h | Y)                 (sign: the bound contains -TC(h|Y), so minimising the bound
 //                                     MAXIMISES the conditional total correlation; minimising C5 is
-//                                     maximising a lower bound, the direction lower bounds are made for)
+//                                     maximising a lower bound, the direction lower bounds are made
+//                                     for)
 //   C6  = -sum_i I(Y; h_i)           every unit individually informative about the label
 //   RDM = C4 + C5                    Zhang et al.'s redundancy-decrease regularizer
-//   C1  = C4 + C5 + C6               MMIM's first step (by the identity in identity.ts, C1 = -I(Y; h))
+//   C1 = C4 + C5 + C6 MMIM's first step (by the identity in identity.ts, C1 = -I(Y; h))
 // The three terms are estimated separately (as in the paper), and their estimates do not cancel
 // exactly.
 import { inputError } from '../../errors';

@@ -1,8 +1,8 @@
 // The whole MMIM experiment: for each network, the baseline on every seed; for each regularised
 // method, lambda chosen on the validation split with the first seed, then every seed at that lambda
 // (the selection run is reused as the first seed's run: it saw only the validation split). Each
-// network's runs go through runMany in two batches (its baseline and lambda-selection runs, then its
-// other seeds at the chosen lambdas), so an interrupted full run resumes where it stopped and
+// network's runs go through runMany in two batches (its baseline and lambda-selection runs, then
+// its other seeds at the chosen lambdas), so an interrupted full run resumes where it stopped and
 // parallel kernels (npm run full -- --workers N) share each batch.
 import { inputError } from '../../errors';
 import { runMany, runName, type RunJob } from '../../report/runs';
@@ -35,7 +35,8 @@ export interface StudyPlan {
   seeds: readonly number[];
   settings: RunSettings;
   /** Identity check on the layer of each network's first-seed baseline and first-seed C4 runs
-   * (every lambda), whose fresh critics tell a lowered TC from a fooled training critic (omit to skip). */
+   * (every lambda), whose fresh critics tell a lowered TC from a fooled training critic (omit to
+   * skip). */
   identity?: LayerIdentityOptions;
 }
 
