@@ -15,3 +15,4 @@ export * from './explore';
 // One namespace per paper (lib/src/papers/<paper>/; CONTRIBUTING.md says what goes there).
 export * as mmim from './papers/mmim';
 export * as mineLenet from './papers/mine-lenet';
+export * as miDropout from './papers/mi-dropout';

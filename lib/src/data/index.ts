@@ -26,7 +26,7 @@ export type { ImageDataset, DatasetSplit } from './images';
 export type { LoadOptions } from './options';
 export { TextVocabulary, tokenizeWords, tokenIdsToTensor, PAD_ID, UNKNOWN_ID } from './vocabulary';
 export type { EncodedTexts, EncodeOptions } from './vocabulary';
-export { trainValTestSplit, subsetTexts } from './split';
+export { trainValTestSplit, subsetTexts, stratifiedSubset } from './split';
 export type { IndexSplit, SplitOptions } from './split';
 export { parseIdx, readIdxFile } from './idx';
 export type { IdxArray, IdxDtype } from './idx';

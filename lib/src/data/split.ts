@@ -72,3 +72,32 @@ export function subsetTexts<
   }
   return { ...dataset, count: indices.length, texts, labels };
 }
+
+/**
+ * A seeded subset of `count` of `indices`, the same number from each class of `labels` (indexed by
+ * example; the remainder goes to the first classes), in random order. All of `indices` when
+ * `count` is at least their number.
+ */
+export function stratifiedSubset(
+  indices: Int32Array,
+  labels: Uint8Array,
+  count: number,
+  rng: Rng,
+): Int32Array {
+  if (count >= indices.length) return indices;
+  const byClass = new Map<number, number[]>();
+  for (const i of indices) {
+    let g = byClass.get(labels[i]);
+    if (!g) byClass.set(labels[i], (g = []));
+    g.push(i);
+  }
+  const picked: number[] = [];
+  const classes = [...byClass.keys()].sort((a, b) => a - b);
+  classes.forEach((c, k) => {
+    const members = rng.shuffleInPlace(byClass.get(c)!);
+    // Spread the remainder over the first classes so the total is exactly `count`.
+    const share = Math.floor(count / classes.length) + (k < count % classes.length ? 1 : 0);
+    picked.push(...members.slice(0, share));
+  });
+  return rng.shuffleInPlace(Int32Array.from(picked));
+}

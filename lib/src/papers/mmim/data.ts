@@ -6,7 +6,7 @@ import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
 import { loadFashionMnist } from '../../data/mnist';
 import { ImageDataset, imagesAsFloat32, subsetImages } from '../../data/images';
-import { trainValTestSplit } from '../../data/split';
+import { stratifiedSubset, trainValTestSplit } from '../../data/split';
 import { Data, Split } from './experiment';
 
 export interface DataOptions {
@@ -27,31 +27,6 @@ export interface DataInfo {
   testSize: number;
   /** True when the run uses the paper's full training set and test set. */
   fullScale: boolean;
-}
-
-/** A stratified seeded subset of `count` indices out of `indices`. */
-function stratifiedSubset(
-  indices: Int32Array,
-  labels: Uint8Array,
-  count: number,
-  rng: Rng,
-): Int32Array {
-  if (count >= indices.length) return indices;
-  const byClass = new Map<number, number[]>();
-  for (const i of indices) {
-    let g = byClass.get(labels[i]);
-    if (!g) byClass.set(labels[i], (g = []));
-    g.push(i);
-  }
-  const picked: number[] = [];
-  const classes = [...byClass.keys()].sort((a, b) => a - b);
-  classes.forEach((c, k) => {
-    const members = rng.shuffleInPlace(byClass.get(c)!);
-    // Spread the remainder over the first classes so the total is exactly `count`.
-    const share = Math.floor(count / classes.length) + (k < count % classes.length ? 1 : 0);
-    picked.push(...members.slice(0, share));
-  });
-  return rng.shuffleInPlace(Int32Array.from(picked));
 }
 
 function toSplit(dataset: ImageDataset, indices: Int32Array): Split {

@@ -1,0 +1,25 @@
+// MI-Dropout (Song, Chen & Xia, ICANN 2023), notebook 001-mi-dropout: the paper's claims and the
+// released code's numbers, the data of its experiments (IMDB, AG_NEWS and Yelp when present, MNIST
+// for the released pipeline). Exported as the namespace `miDropout`.
+export {
+  NOTEBOOK,
+  HEAD_LAYERS,
+  PAPER_DATASETS,
+  PAPER_BASELINES,
+  BASELINE_LABELS,
+  PAPER_START_THRESHOLD,
+  RELEASED_THRESHOLD,
+  PAPER_SEEDS,
+  RELEASED_MNIST,
+  CLAIMS,
+  TEXT_DEFECTS,
+} from './paper';
+export type { PaperDataset, BaselineKind, PaperClaim } from './paper';
+export { textDataAvailable, loadTextData, loadMnistData, disposeData } from './data';
+export type {
+  LabelledSplit,
+  LabelledData,
+  DataInfo,
+  TextDataOptions,
+  MnistDataOptions,
+} from './data';
