@@ -35,6 +35,7 @@ export interface RunResult {
   tensors_after_warmup?: number;
   tensors_after_run?: number;
   versions?: Record<string, string>;
+  load_average_1m?: number;
   [key: string]: unknown;
 }
 
@@ -160,6 +161,9 @@ function printTable(results: Summary[], options: CompareOptions): void {
         (r.tensors_flat ? '' : '  TENSORS GREW'),
     );
   }
+  // What the runs saw: on an idle machine about the benchmark's own 1, with --load about 2.
+  const loads = results.flatMap((r) => r.load_average_1m).filter((l): l is number => l !== null);
+  console.log(`load average (1 min) at the runs: ${Math.min(...loads)}-${Math.max(...loads)}`);
 }
 
 /** Installs the peers where it can (root on Debian); the one-line reason when they are missing. */
