@@ -7,6 +7,8 @@ export function machineInfo(): Record<string, string | number> {
   return {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
+    os: `${os.type()} ${os.release()}`,
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     tfjs: readVersion('@tensorflow/tfjs-core'),
     load_average_1m: Number(os.loadavg()[0].toFixed(2)),
@@ -21,7 +23,7 @@ function readVersion(pkg: string): string {
   }
 }
 
-/** MILAB_PEER_PYTHON, else Debian's /usr/bin/python3 (where python3-torch installs), else python3. */
+/** MILAB_PEER_PYTHON, else Debian's /usr/bin/python3 (python3-torch's), else python3. */
 export function peerPython(): string {
   if (process.env.MILAB_PEER_PYTHON) return process.env.MILAB_PEER_PYTHON;
   if (fs.existsSync('/usr/bin/python3')) {

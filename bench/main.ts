@@ -1,41 +1,19 @@
 // npm run bench -- WORKLOAD [--json] [--steps N] [--warmup N] [--seed N]
-//   WORKLOAD: mine | lenet | ksg   one timed run of the project, one result line
-//             compare              project and peer alternately (--rounds R, default 3) for each
-//                                  workload (or --only mine,lenet), medians and ratios; the peers use
-//                                  2 threads (--peer-threads N to change), the project what
+//   WORKLOAD: mine | lenet | ksg   one timed run of milab, one result line
+//             compare              milab beside PyTorch / scikit-learn (bench/compare.ts): --rounds
+//                                  R (default 3), --only mine,lenet, --peer-threads 1,2 (the
+//                                  default), --load (one core held busy); milab runs what
 //                                  MILAB_WASM_THREADS / its default gives
 // Timing excludes the warm-up steps; the last step's value is read back inside the timed region
 // (it waits for the device), as the peers do. The tensor count after the run must equal the count
 // after warm-up: a growing count is reported (and fails the run).
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { tf, useBackend } from 'milab';
-import { machineInfo, peerPython } from './machine';
+import { compare, type CompareOptions, type RunResult } from './compare';
+import { machineInfo } from './machine';
 import { DEFAULT_STEPS, WORKLOADS, WorkloadName, createWorkload } from './workloads';
 
-interface RunResult {
-  workload: string;
-  backend: string;
-  backend_detail?: string;
-  steps_per_s: number;
-  ms_per_step: number;
-  steps: number;
-  warmup: number;
-  last: number;
-  tensors_after_warmup?: number;
-  tensors_after_run?: number;
-  [key: string]: unknown;
-}
-
-interface Args {
+interface Args extends CompareOptions {
   command: string;
-  json: boolean;
-  steps?: number;
-  warmup?: number;
-  seed: number;
-  rounds: number;
-  only: WorkloadName[];
-  peerThreads: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -45,7 +23,8 @@ function parseArgs(argv: string[]): Args {
     seed: 0,
     rounds: 3,
     only: [...WORKLOADS],
-    peerThreads: 2,
+    peerThreads: [1, 2],
+    load: false,
   };
   const number = (flag: string, value: string | undefined, min: number) => {
     const n = Number(value);
@@ -61,14 +40,18 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--seed') args.seed = number(a, argv[++i], 0);
     else if (a === '--rounds') args.rounds = number(a, argv[++i], 1);
     else if (a === '--only') args.only = (argv[++i] ?? '').split(',').map(checkWorkload);
-    else if (a === '--peer-threads') args.peerThreads = number(a, argv[++i], 1);
+    else if (a === '--peer-threads') {
+      const list = argv[++i] ?? '';
+      args.peerThreads = list.split(',').map((t) => number(a, t, 1));
+    } else if (a === '--load') args.load = true;
     else if (a.startsWith('-')) fail(`unknown option '${a}'`);
     else if (!args.command) args.command = a;
     else fail(`unexpected argument '${a}'`);
   }
   if (!args.command)
     fail(
-      `usage: npm run bench -- ${WORKLOADS.join('|')}|compare [--json] [--steps N] [--warmup N]`,
+      `usage: npm run bench -- ${WORKLOADS.join('|')}|compare [--json] [--steps N] [--warmup N]` +
+        ' [--rounds R] [--only W,W] [--peer-threads 1,2] [--load]',
     );
   if (args.command !== 'compare') checkWorkload(args.command);
   return args;
@@ -111,6 +94,7 @@ async function runProject(name: WorkloadName, args: Args): Promise<RunResult> {
     workload: name,
     backend: backend.name,
     backend_detail: backend.detail,
+    kernels: backend.kernels,
     steps_per_s: steps / seconds,
     ms_per_step: (1000 * seconds) / steps,
     steps,
@@ -122,97 +106,6 @@ async function runProject(name: WorkloadName, args: Args): Promise<RunResult> {
   };
 }
 
-function runPeer(name: WorkloadName, args: Args): RunResult {
-  const script = path.join(__dirname, '..', '..', 'bench', 'peers', `${name}.py`);
-  const extra = [
-    ...(args.steps ? ['--steps', String(args.steps)] : []),
-    ...(args.warmup !== undefined ? ['--warmup', String(args.warmup)] : []),
-  ];
-  const run = spawnSync(peerPython(), [script, '--seed', String(args.seed), ...extra], {
-    encoding: 'utf8',
-    env: { ...process.env, MILAB_PEER_THREADS: String(args.peerThreads) },
-  });
-  if (run.status !== 0)
-    fail(
-      `peer ${name} failed (${peerPython()} ${script}): ${(run.stderr || run.stdout).trim().split('\n').pop()}`,
-    );
-  return JSON.parse(run.stdout.trim().split('\n').pop()!) as RunResult;
-}
-
-/** A run of the project in a fresh process, so rounds do not share warm caches or JIT state. */
-function runProjectProcess(name: WorkloadName, args: Args): RunResult {
-  const extra = [
-    ...(args.steps ? ['--steps', String(args.steps)] : []),
-    ...(args.warmup !== undefined ? ['--warmup', String(args.warmup)] : []),
-  ];
-  const run = spawnSync(
-    process.execPath,
-    [__filename, name, '--json', '--seed', String(args.seed), ...extra],
-    { encoding: 'utf8' },
-  );
-  if (run.status !== 0)
-    fail(`project ${name} failed: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop()!) as RunResult;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function compare(args: Args): void {
-  // Installs the peers where it can (root on Debian), else explains what to install.
-  const peers = spawnSync('bash', [path.join(__dirname, '..', '..', 'environment', 'peers.sh')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (peers.status !== 0) fail('the peers (PyTorch, scikit-learn) are not available');
-  const rows = [];
-  for (const name of args.only) {
-    const ours: RunResult[] = [];
-    const peers: RunResult[] = [];
-    for (let r = 0; r < args.rounds; r++) {
-      ours.push(runProjectProcess(name, args));
-      peers.push(runPeer(name, args));
-      if (!args.json)
-        process.stderr.write(
-          `${name} round ${r + 1}/${args.rounds}: project ${ours[r].steps_per_s.toFixed(2)}/s, peer ${peers[r].steps_per_s.toFixed(2)}/s\n`,
-        );
-    }
-    const project = median(ours.map((o) => o.steps_per_s));
-    const peer = median(peers.map((p) => p.steps_per_s));
-    rows.push({
-      workload: name,
-      project_steps_per_s: project,
-      peer_steps_per_s: peer,
-      ratio: project / peer,
-      project_runs: ours.map((o) => o.steps_per_s),
-      peer_runs: peers.map((p) => p.steps_per_s),
-      project_last: ours[ours.length - 1].last,
-      peer_last: peers[peers.length - 1].last,
-      project_backend: ours[0].backend,
-      load_average_1m: [...ours, ...peers].map((r) => r.load_average_1m ?? NaN),
-      peer_backend: peers[0].backend,
-      peer_versions: peers[0].versions,
-      tensors_flat: ours.every((o) => o.tensors_after_run === o.tensors_after_warmup),
-    });
-  }
-  if (args.json) {
-    console.log(JSON.stringify({ rounds: args.rounds, machine: machineInfo(), results: rows }));
-    return;
-  }
-  console.log(`machine: ${JSON.stringify(machineInfo())}`);
-  console.log(
-    'workload  project/s    peer/s   ratio  (medians of ' + args.rounds + ' alternating rounds)',
-  );
-  for (const r of rows) {
-    console.log(
-      `${r.workload.padEnd(8)} ${r.project_steps_per_s.toFixed(2).padStart(10)} ${r.peer_steps_per_s.toFixed(2).padStart(9)} ${r.ratio.toFixed(2).padStart(7)}x` +
-        `  last ${r.project_last.toFixed(4)} vs ${r.peer_last.toFixed(4)}${r.tensors_flat ? '' : '  TENSORS GREW'}`,
-    );
-  }
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.command === 'compare') return compare(args);
@@ -221,15 +114,18 @@ async function main(): Promise<void> {
   if (args.json) {
     console.log(JSON.stringify(result));
   } else {
+    const ms = (1000 / result.steps_per_s).toFixed(2);
     console.log(
-      `${result.workload}: ${result.steps_per_s.toFixed(2)} steps/s (${result.ms_per_step.toFixed(2)} ms/step, ` +
-        `${result.steps} steps after ${result.warmup} warm-up) on ${result.backend}; last ${result.last.toFixed(4)}; ` +
+      `${result.workload}: ${result.steps_per_s.toFixed(2)} steps/s (${ms} ms/step, ` +
+        `${result.steps} steps after ${result.warmup} warm-up) on ${result.backend} ` +
+        `(${result.backend_detail}; kernels ${result.kernels}); last ${result.last.toFixed(4)}; ` +
         `tensors ${result.tensors_after_warmup} -> ${result.tensors_after_run}`,
     );
   }
   if (grew) {
     console.error(
-      `error: tensor count grew from ${result.tensors_after_warmup} to ${result.tensors_after_run} during the run`,
+      `error: tensor count grew from ${result.tensors_after_warmup} to ` +
+        `${result.tensors_after_run} during the run`,
     );
     process.exitCode = 1;
   }

@@ -1,8 +1,10 @@
 // The bench's contract: one JSON line with workload, backend, steps_per_s and a finite `last`, on
-// the default backend and on webgpu (the software adapter in CI: slow, so very few steps).
+// the default backend and on webgpu (the software adapter in CI: slow, so very few steps); and
+// compare's JSON: the peer at 1 and 2 threads and the ratio to the better (under --load, which
+// takes the same path as a plain compare and adds the busy core).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { webgpuAvailable } from './webgpu-support';
 
@@ -64,4 +66,32 @@ test('bench mine and lenet report backend webgpu with a finite result', async (t
     'lenet',
     'webgpu',
   );
+});
+
+test('bench compare --json: milab, the peer at 1 and 2 threads, the ratio to each and the better', (t) => {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch, sklearn'], { stdio: 'ignore' });
+  } catch {
+    // environment/peers.sh would install them as root: not a test's business.
+    return t.skip('the peers (python3-torch, python3-sklearn) are not installed');
+  }
+  const args = ['compare', '--only', 'ksg', '--steps', '1', '--warmup', '0', '--rounds', '1'];
+  const out = bench([...args, '--load'], { MILAB_BACKEND: 'wasm' });
+  assert.match(String(out.load), /one core held busy/);
+  assert.deepEqual((out.peers as { threads: number[] }).threads, [1, 2]);
+  assert.equal((out.milab as { kernels: string }).kernels, 'wasm');
+  const [r] = out.results as Array<{
+    milab_steps_per_s: number;
+    peer_steps_per_s: Record<string, number>;
+    ratios: Record<string, number>;
+    ratio: number;
+    best_peer_threads: number;
+  }>;
+  const peer = r.peer_steps_per_s;
+  assert.deepEqual(Object.keys(peer), ['1', '2']);
+  const best = peer['1'] >= peer['2'] ? 1 : 2;
+  assert.equal(r.best_peer_threads, best);
+  assert.equal(r.ratio, r.milab_steps_per_s / peer[best]);
+  assert.equal(r.ratios['1'], r.milab_steps_per_s / peer['1']);
+  assert.ok(r.ratio <= r.ratios['1'] && r.ratio <= r.ratios['2'], 'the better peer');
 });

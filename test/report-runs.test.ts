@@ -5,7 +5,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { renameStoredRuns, reportDir, runCacheDir, runMany, runName, runOnce } from 'milab';
+import {
+  renameStoredRuns,
+  reportDir,
+  runCacheDir,
+  runMany,
+  runName,
+  runOnce,
+  useBackend,
+  writeResults,
+} from 'milab';
 import { storedRunFileName, storedRunsStatus } from 'milab/internal';
 
 let dir: string;
@@ -253,4 +262,71 @@ test('renameStoredRuns renames stored runs to their names and keeps them found',
     [1, 2],
   );
   assert.deepEqual(renameStoredRuns('not-run-yet', nameOf), []);
+});
+
+test('a stored run records its backend and kernels; results say what their runs ran on', async (t) => {
+  const { name } = await useBackend({ backend: 'cpu', quiet: true });
+  assert.equal(name, 'cpu');
+  const warnings: string[] = [];
+  t.mock.method(console, 'warn', (line: string) => warnings.push(line));
+  const row = {
+    table: 'Table 1',
+    row: 'r',
+    metric: 'm',
+    paper: 1,
+    ours: { mean: 1, sd: 0, n: 1 },
+    verdict: 'reproduced' as const,
+  };
+  const backendOf = (notebook: string) => writeResults({ notebook, rows: [row] }).results.backend;
+  const job = (key: string) => ({ key, compute: () => key });
+  const hash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
+  const store = (notebook: string, key: string, fields: object) => {
+    fs.mkdirSync(runCacheDir(notebook), { recursive: true });
+    const run = { key, commit: 'x', finished: '2026-01-01T00:00:00.000Z', ...fields, value: key };
+    fs.writeFileSync(
+      path.join(runCacheDir(notebook), `${key}-${hash(key)}.json`),
+      JSON.stringify(run),
+    );
+  };
+
+  // Computed in any profile: the active backend's name, as before.
+  process.env.MILAB_PROFILE = 'quick';
+  await runMany('100-quick', [job('a')]);
+  assert.equal(backendOf('100-quick'), 'cpu');
+  assert.equal(backendOf('100-no-runs'), 'cpu', 'no runs: the active backend');
+
+  // Stored in the full profile with backend and kernels, in that order before the value.
+  process.env.MILAB_PROFILE = 'full';
+  await runMany('101-full', [job('a'), job('b')]);
+  const file = fs.readdirSync(runCacheDir('101-full')).find((f) => f.startsWith('a-'))!;
+  const stored = fs.readFileSync(path.join(runCacheDir('101-full'), file), 'utf8');
+  assert.match(stored, /^\{"key":"a","commit":"[^"]+","finished":"[^"]+","backend":"cpu",/);
+  assert.match(stored, /"kernels":"cpu","value":"a"\}\n$/);
+  assert.equal(backendOf('101-full'), 'cpu');
+
+  // Rebuilt from stored runs of other kernels: their names, not the backend that rebuilds them.
+  store('102-native', 'n', { backend: 'wasm', kernels: 'native (test)' });
+  await runMany('102-native', [job('n')]);
+  assert.equal(backendOf('102-native'), 'wasm (kernels: native (test))');
+
+  // Runs stored before kernels were recorded: the writing backend, kernels 'unrecorded'.
+  store('103-old', 'o', {});
+  await runMany('103-old', [job('o')]);
+  assert.equal(backendOf('103-old'), 'cpu (kernels: unrecorded)');
+  assert.deepEqual(warnings, [], 'one backend and one kernel set: no warning');
+
+  // Mixed: every backend and kernel set is named, and one line warns.
+  store('104-mixed', 'o', {});
+  store('104-mixed', 'n', { backend: 'wasm', kernels: 'native (test)' });
+  await runMany('104-mixed', [job('a'), job('b'), job('o'), job('n')]);
+  assert.equal(backendOf('104-mixed'), 'cpu; wasm (kernels: cpu; native (test); unrecorded)');
+  assert.deepEqual(warnings, [
+    'milab: warning: 104-mixed: results from runs on different kernels ' +
+      '(2 on cpu, 1 on cpu (kernels: unrecorded), 1 on wasm (kernels: native (test)))',
+  ]);
+  assert.equal(
+    writeResults({ notebook: '104-mixed', rows: [row], backend: 'given' }).results.backend,
+    'given',
+    'an explicit backend still wins',
+  );
 });

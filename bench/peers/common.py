@@ -1,4 +1,4 @@
-"""Shared pieces of the PyTorch / scikit-learn peers: argument parsing, timing, the JSON line.
+"""The peers' shared pieces: threads, argument parsing, timing, the JSON line.
 
 Each peer prints exactly one JSON line with the same fields as `npm run bench -- WORKLOAD --json`,
 so `npm run bench -- compare` can read both sides alike.
@@ -10,10 +10,17 @@ import platform
 import sys
 import time
 
-# Two threads, like the 2-core reference machine; set before torch/numpy load their BLAS.
+# The threads this run may use: `npm run bench -- compare` runs every peer once per thread count
+# (MILAB_PEER_THREADS = 1, then 2) and compares the project with the better. OpenMP and the BLAS
+# read their variables when they load, so they are set here, before torch or numpy is imported.
 THREADS = int(os.environ.get("MILAB_PEER_THREADS", "2"))
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(THREADS)
+
+
+def torch_threads(torch):
+    """PyTorch's own pool (convolutions, elementwise kernels) on THREADS threads, like its BLAS."""
+    torch.set_num_threads(THREADS)
 
 
 def parse_args(default_steps, default_warmup):
@@ -38,6 +45,18 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def loaded_blas():
+    """The BLAS library this process has loaded (after the run): which one the peer really used,
+    e.g. openblas-pthread/libopenblasp-r0.3.21.so, whatever the alternatives system points to."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return "unknown"
+    named = sorted(lib for lib in libs if "openblas" in lib.rsplit("/", 1)[-1]) or sorted(libs)
+    return "/".join(named[0].split("/")[-2:]) if named else "none"
+
+
 def timed(step, steps, warmup):
     """Run `warmup` untimed steps, then `steps` timed ones; returns (seconds, last step's value)."""
     last = None
@@ -53,7 +72,7 @@ def timed(step, steps, warmup):
 def report(workload, backend, seconds, steps, warmup, last, versions):
     print(json.dumps({
         "workload": workload,
-        "backend": backend,
+        "backend": f"{backend}-{THREADS}t",
         "steps_per_s": steps / seconds,
         "ms_per_step": 1000 * seconds / steps,
         "steps": steps,
@@ -63,5 +82,5 @@ def report(workload, backend, seconds, steps, warmup, last, versions):
         "load_average_1m": round(os.getloadavg()[0], 2),
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
-        "versions": dict(python=platform.python_version(), **versions),
+        "versions": dict(python=platform.python_version(), blas=loaded_blas(), **versions),
     }))

@@ -1,7 +1,7 @@
 """`ksg` workload with scikit-learn: KSG (mutual_info_regression, k = 3) on N = 10,000 samples of a
 2-D Gaussian with correlation 0.9; one step = one estimate. `last` is the estimate in nats
 (true value -0.5 log(1 - 0.81) = 0.830)."""
-from common import THREADS, parse_args, report, timed
+from common import parse_args, report, timed
 import numpy as np
 import sklearn
 from sklearn.feature_selection import mutual_info_regression
@@ -18,5 +18,5 @@ def step():
 
 
 seconds, last = timed(step, args.steps, args.warmup)
-report("ksg", f"scikit-learn-{THREADS}t", seconds, args.steps, args.warmup, last,
+report("ksg", "scikit-learn", seconds, args.steps, args.warmup, last,
        {"sklearn": sklearn.__version__, "numpy": np.__version__})

@@ -2,12 +2,12 @@
 dense 500 ReLU, dense 10), batch 64 of 28x28x1 inputs, softmax cross-entropy, Adam 1e-3.
 Inputs: a fixed pool of 16 batches of N(0,1) images labelled by a fixed random linear teacher
 (argmax of 10 projections), so the loss can fall; the project uses the same recipe."""
-from common import THREADS, parse_args, report, timed
+from common import parse_args, report, timed, torch_threads
 import torch
 import torch.nn.functional as F
 
 args = parse_args(default_steps=100, default_warmup=10)
-torch.set_num_threads(THREADS)
+torch_threads(torch)
 torch.manual_seed(args.seed)
 
 BATCH, POOL_BATCHES, CLASSES = 64, 16, 10
@@ -50,4 +50,5 @@ def step():
 
 
 seconds, last = timed(step, args.steps, args.warmup)
-report("lenet", f"pytorch-cpu-{THREADS}t", seconds, args.steps, args.warmup, last, {"torch": torch.__version__})
+report("lenet", "pytorch-cpu", seconds, args.steps, args.warmup, last,
+       {"torch": torch.__version__})

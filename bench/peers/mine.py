@@ -1,14 +1,14 @@
-"""`mine` workload in PyTorch: x ~ N(0, I_10), y = 0.9 x + sqrt(0.19) e; critic [x, y] (20) -> 256 ReLU ->
-256 ReLU -> 1; batch 512; Donsker-Varadhan bound with y shuffled in-batch for the marginal term;
-Adam 1e-3; fresh samples every step. The joint and shuffled pairs go through the critic as one
-batch of 1024 rows, as the project does."""
+"""`mine` workload in PyTorch: x ~ N(0, I_10), y = 0.9 x + sqrt(0.19) e; critic [x, y] (20) ->
+256 ReLU -> 256 ReLU -> 1; batch 512; Donsker-Varadhan bound with y shuffled in-batch for the
+marginal term; Adam 1e-3; fresh samples every step. The joint and shuffled pairs go through the
+critic as one batch of 1024 rows, as the project does."""
 import math
 
-from common import THREADS, parse_args, report, timed
+from common import parse_args, report, timed, torch_threads
 import torch
 
 args = parse_args(default_steps=300, default_warmup=20)
-torch.set_num_threads(THREADS)
+torch_threads(torch)
 torch.manual_seed(args.seed)
 
 BATCH, DIM = 512, 10
@@ -36,4 +36,5 @@ def step():
 
 
 seconds, last = timed(step, args.steps, args.warmup)
-report("mine", f"pytorch-cpu-{THREADS}t", seconds, args.steps, args.warmup, last, {"torch": torch.__version__})
+report("mine", "pytorch-cpu", seconds, args.steps, args.warmup, last,
+       {"torch": torch.__version__})

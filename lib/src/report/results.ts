@@ -10,11 +10,11 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { activeBackend } from '../backend/backend';
 import { formatMeanSd, type Summary } from './summary';
 import { inputError } from '../errors';
 import { checkNotebookName, projectRoot, reportDir, resultsRoot, writeFileAtomic } from './paths';
 import { PROFILES, profile, type Profile } from './profile';
+import { resultsBackend } from './provenance';
 
 export type Verdict = 'reproduced' | 'not reproduced' | 'inconclusive';
 export const VERDICTS: readonly Verdict[] = ['reproduced', 'not reproduced', 'inconclusive'];
@@ -84,7 +84,8 @@ export interface ResultsInput {
   notebook: string;
   rows: Array<ResultRow | NotRunRow>;
   claims?: Claim[];
-  /** Defaults to the active backend's name. */
+  /** Defaults to what the notebook's runs ran on (report/provenance.ts), else the active backend's
+   * name. */
   backend?: string;
 }
 
@@ -100,14 +101,16 @@ export interface WrittenResults {
 export function writeResults(input: ResultsInput): WrittenResults {
   if (input === null || typeof input !== 'object')
     inputError('writeResults needs { notebook, rows, claims? }');
+  const ran = resultsBackend(input.notebook);
   const results = validateResults({
     notebook: input.notebook,
     profile: profile(),
-    backend: input.backend ?? activeBackend()?.name ?? 'none',
+    backend: input.backend ?? ran.backend,
     commit: currentCommit(),
     rows: input.rows,
     claims: input.claims ?? [],
   });
+  if (ran.warning) console.warn(`milab: warning: ${ran.warning}`);
   const text = JSON.stringify(results, null, 2) + '\n';
   const file = path.join(reportDir(results.notebook), 'results.json');
   writeFileAtomic(file, text);

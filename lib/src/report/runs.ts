@@ -6,6 +6,9 @@
 // results from its stored runs alone: a run that is not stored is an error naming it, never hours
 // of computing (how the committed results are checked after a change to the code that reads them).
 //
+// A stored run records the backend and kernel set it was computed on (report/provenance.ts): runs
+// stored before that have neither field and count as kernels 'unrecorded'.
+//
 // A stored run is the file <name>-<hash>.json: <hash> is the first 12 hex digits of the key's
 // SHA-256 and <name> a readable slug of the job's `name` (what sets the run apart, runName) or,
 // without one, of the key. A run is found by its hash alone (the key inside is checked), so a file
@@ -22,12 +25,16 @@ import * as path from 'node:path';
 import { inputError } from '../errors';
 import { checkNotebookName, resultsRoot, writeFileAtomic } from './paths';
 import { profile } from './profile';
+import { currentProvenance, noteRun } from './provenance';
 import { currentCommit } from './results';
 
 interface StoredRun {
   key: string;
   commit: string;
   finished: string;
+  /** BackendInfo.name and .kernels when the run finished; absent in runs stored before. */
+  backend?: string;
+  kernels?: string;
   value: unknown;
 }
 
@@ -100,8 +107,10 @@ export async function runMany<T>(notebook: string, jobs: ReadonlyArray<RunJob<T>
   }
   const results = new Array<T>(jobs.length);
   if (profile() !== 'full') {
-    for (let i = 0; i < jobs.length; i++)
+    for (let i = 0; i < jobs.length; i++) {
       results[i] = roundTrip(jobs[i].key, await jobs[i].compute());
+      noteRun(notebook, jobs[i].key, currentProvenance());
+    }
     return results;
   }
   const dir = runCacheDir(notebook);
@@ -127,6 +136,7 @@ export async function runMany<T>(notebook: string, jobs: ReadonlyArray<RunJob<T>
       const stored = findStored(dir, storedFilesByHash(dir), key, storedSince);
       if (stored) {
         results[i] = stored.run.value as T;
+        noteRun(notebook, key, stored.run);
         pending.delete(i);
         progressed = true;
         continue;
@@ -137,12 +147,14 @@ export async function runMany<T>(notebook: string, jobs: ReadonlyArray<RunJob<T>
       try {
         const value = roundTrip(key, await compute());
         const finished = new Date().toISOString();
-        const record: StoredRun = { key, commit: currentCommit(), finished, value };
+        const ran = currentProvenance();
+        const record: StoredRun = { key, commit: currentCommit(), finished, ...ran, value };
         // A run stored before (MILAB_FRESH recomputes it) keeps its file and so its name.
         const file =
           findStored(dir, storedFilesByHash(dir), key, '')?.file ??
           path.join(dir, storedRunFileName(key, name));
         writeFileAtomic(file, JSON.stringify(record) + '\n');
+        noteRun(notebook, key, ran);
         results[i] = value;
         pending.delete(i);
         progressed = true;
