@@ -1,10 +1,12 @@
-// The three benchmark workloads, defined exactly as in bench/README (issue 4) so that any peer can be
-// matched: bench/peers/{mine,lenet,ksg}.py run the same recipes in PyTorch / scikit-learn.
+// The three benchmark workloads, defined exactly as in bench/README (issue 4) so that any peer can
+// be matched: bench/peers/{mine,lenet,ksg}.py run the same recipes in PyTorch / scikit-learn.
 import { ClassifierTrainer, FusedAdam, JointCritic, Rng, dvBound, ksgMi, lenet5, tf } from 'milab';
 import { ascendStep } from 'milab/internal';
 
-/** One workload: `step()` does one unit of work and returns its value as a device scalar or a number;
- * nothing is read back inside the timed loop except by `read` at the end. */
+/**
+ * One workload: `step()` does one unit of work and returns its value as a device scalar or a
+ * number; nothing is read back inside the timed loop except by `read` at the end.
+ */
 export interface Workload {
   step(): tf.Scalar | number;
   dispose(): void;
@@ -103,8 +105,10 @@ function lenetWorkload(seed: number): Workload {
   };
 }
 
-/** KSG (k = 3) on N = 10,000 samples of a 2-D Gaussian with correlation 0.9; one step = one estimate.
- * True value -0.5 log(1 - 0.81) = 0.830 nats. */
+/**
+ * KSG (k = 3) on N = 10,000 samples of a 2-D Gaussian with correlation 0.9; one step = one
+ * estimate. True value -0.5 log(1 - 0.81) = 0.830 nats.
+ */
 function ksgWorkload(seed: number): Workload {
   const n = 10_000;
   const rho = 0.9;
