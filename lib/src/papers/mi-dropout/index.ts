@@ -23,3 +23,15 @@ export type {
   TextDataOptions,
   MnistDataOptions,
 } from './data';
+export {
+  removalCount,
+  lowestUnits,
+  unitsBelow,
+  selectUnits,
+  keptUnits,
+  impliedThreshold,
+  decomposeMi,
+} from './selection';
+export type { Selection, MiDecomposition } from './selection';
+export { CONFIGS } from './profiles';
+export type { ProfileConfig, TextConfig, ReleasedConfig } from './profiles';
