@@ -8,6 +8,7 @@ import {
   Rng,
   collectActivations,
   evaluateAccuracy,
+  evaluateClassifier,
   mlpClassifier,
   smallCnn,
   textCnn,
@@ -295,4 +296,45 @@ test('wasm and the cpu reference train a CNN and two text models (Conv1D, GRU) t
     ),
   );
   tf.dispose([images.x, images.y, texts.x, texts.y]);
+});
+
+test('restoreBest ends on the best-validation epoch; evaluateClassifier gives accuracy and loss', async () => {
+  const data = blobs(300, 11);
+  const validation = blobs(200, 12);
+  const model = mlpClassifier({ inputShape: 8, hidden: [16], classes: 3, seed: 13 });
+  const before = tf.memory().numTensors;
+  const accuracyAfterEpoch: number[] = [];
+  const history = await trainClassifier(model, data, {
+    epochs: 5,
+    batchSize: 32,
+    seed: 14,
+    validation,
+    learningRate: 0.05, // large on purpose: validation accuracy moves up and down
+    restoreBest: true,
+    onEpochEnd: async () => {
+      accuracyAfterEpoch.push(await evaluateAccuracy(model, validation));
+    },
+  });
+  assert.equal(tf.memory().numTensors, before);
+  const valAccuracies = history.epochs.map((e) => e.validationAccuracy!);
+  const best = Math.max(...valAccuracies);
+  assert.equal(history.bestEpoch, valAccuracies.indexOf(best) + 1);
+  assert.ok(valAccuracies[4] < best, 'the last epoch must not be the best, or nothing is restored');
+  const { accuracy, loss } = await evaluateClassifier(model, validation);
+  assert.equal(accuracy, best);
+  assert.equal(accuracy, accuracyAfterEpoch[history.bestEpoch! - 1]);
+  // The loss is the mean cross-entropy of the softmax outputs.
+  const probs = model.predict(validation.x);
+  const picked = tf.tidy(() =>
+    tf.mean(tf.neg(tf.log(tf.sum(tf.mul(probs, tf.oneHot(validation.y, 3)), 1)))),
+  );
+  assert.ok(Math.abs(loss - (await picked.data())[0]) < 1e-4);
+  tf.dispose([probs, picked]);
+  await assert.rejects(
+    trainClassifier(model, data, { epochs: 1, batchSize: 32, restoreBest: true }),
+    (err: Error) =>
+      err instanceof MilabInputError && /restoreBest needs validation/.test(err.message),
+  );
+  model.dispose();
+  tf.dispose([data.x, data.y, validation.x, validation.y]);
 });

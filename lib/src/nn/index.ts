@@ -11,7 +11,13 @@ export type {
   TextModelOptions,
   HiddenActivation,
 } from './models';
-export { trainClassifier, evaluateAccuracy, collectActivations } from './train';
+export {
+  trainClassifier,
+  evaluateAccuracy,
+  evaluateClassifier,
+  collectActivations,
+  snapshotWeights,
+} from './train';
 export { ClassifierTrainer } from './trainer';
 export type { TrainerOptions, StepResult } from './trainer';
 export type {

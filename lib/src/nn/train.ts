@@ -45,6 +45,8 @@ export interface EpochSummary {
 
 export interface TrainHistory {
   epochs: EpochSummary[];
+  /** With `restoreBest`: the epoch whose weights the model holds at the end. */
+  bestEpoch?: number;
   steps: number;
   seconds: number;
   stepsPerSecond: number;
@@ -61,6 +63,12 @@ export interface TrainClassifierOptions extends Omit<TrainerOptions, 'keepActiva
   afterStep?: (batch: StepBatch) => void | Promise<void>;
   /** Evaluated at the end of every epoch. */
   validation?: ClassifierData;
+  /**
+   * End with the weights of the epoch with the best validation accuracy (the earliest of equals),
+   * as Keras' restore_best_weights: every method then reports the model one rule picked, without
+   * looking at the test set. Needs `validation`.
+   */
+  restoreBest?: boolean;
   onProgress?: (p: { step: number; total: number; metrics: Record<string, number> }) => void;
   onEpochEnd?: (summary: EpochSummary) => void | Promise<void>;
 }
@@ -74,6 +82,8 @@ export async function trainClassifier(
 ): Promise<TrainHistory> {
   const n = checkShapes(model, data, 'data');
   if (options.validation) checkShapes(model, options.validation, 'validation');
+  if (options.restoreBest && !options.validation)
+    inputError('restoreBest needs validation data to pick the best epoch');
   const { epochs, batchSize } = options;
   if (!Number.isInteger(epochs) || epochs < 1)
     inputError(`epochs must be a positive integer, got ${epochs}`);
@@ -99,6 +109,7 @@ export async function trainClassifier(
   let step = 0;
   let lastReport = 0;
   let metrics: Record<string, number> = {};
+  let best: { epoch: number; accuracy: number; weights: tf.Tensor[] } | null = null;
 
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -159,16 +170,34 @@ export async function trainClassifier(
         // checked before training
         const correct = correctCount(model, options.validation, Math.max(batchSize, 256));
         summary.validationAccuracy = (await takeScalar(correct)) / options.validation.x.shape[0];
+        if (options.restoreBest && (!best || summary.validationAccuracy > best.accuracy)) {
+          if (best) tf.dispose(best.weights);
+          best = { epoch, accuracy: summary.validationAccuracy, weights: snapshotWeights(model) };
+        }
       }
       history.push(summary);
       await options.onEpochEnd?.(summary);
     }
+    if (best) model.model.setWeights(best.weights);
   } finally {
     labels.dispose();
     trainer.dispose();
+    if (best) tf.dispose(best.weights);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { epochs: history, steps: step, seconds, stepsPerSecond: step / seconds };
+  const result: TrainHistory = {
+    epochs: history,
+    steps: step,
+    seconds,
+    stepsPerSecond: step / seconds,
+  };
+  if (best) result.bestEpoch = best.epoch;
+  return result;
+}
+
+/** Copies of a model's weights (the caller disposes them; model.model.setWeights restores). */
+export function snapshotWeights(model: Classifier): tf.Tensor[] {
+  return model.model.getWeights().map((w) => tf.clone(w));
 }
 
 /** Device-side sums of loss, correct predictions and extra loss over an epoch. */
@@ -224,6 +253,36 @@ export async function evaluateAccuracy(
   const n = checkShapes(model, data, 'data');
   await classIds(model, data.y, 'data');
   return (await takeScalar(correctCount(model, data, options.batchSize ?? 256))) / n;
+}
+
+/**
+ * Accuracy and mean cross-entropy (nats) over all rows (inference mode, one read-back): what a
+ * paper reporting "accuracy and loss" on a test set reports.
+ */
+export async function evaluateClassifier(
+  model: Classifier,
+  data: ClassifierData,
+  options: { batchSize?: number } = {},
+): Promise<{ accuracy: number; loss: number }> {
+  const n = checkShapes(model, data, 'data');
+  await classIds(model, data.y, 'data');
+  const batchSize = options.batchSize ?? 256;
+  let sums: tf.Tensor1D = tf.zeros([2]);
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const next = tf.tidy(() => {
+      const logits = model.forward(tf.slice(data.x, start, size)).logits;
+      const ids = deviceClassIds(tf.slice(data.y, start, size));
+      const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), ids), 'float32'));
+      const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(ids, model.classes)));
+      return tf.add(sums, tf.stack([correct, tf.neg(picked)])) as tf.Tensor1D;
+    });
+    sums.dispose();
+    sums = next;
+  }
+  const [correct, loss] = await sums.data();
+  sums.dispose();
+  return { accuracy: correct / n, loss: loss / n };
 }
 
 /** Device-side count of rows whose arg-max class matches the label (caller disposes). */
