@@ -2,11 +2,22 @@
 // loop.
 export { Classifier } from './classifier';
 export type { Activations, NamedLayer, ForwardOptions, StepSeedSource } from './classifier';
-export { StepDropout, InitSeeds } from './layers';
+export { StepDropout, StepSeededLayer, InitSeeds } from './layers';
+export {
+  StepAlphaDropout,
+  StepGaussianDropout,
+  StepSpatialDropout1D,
+  stepDropoutLayer,
+  ALPHA_PRIME,
+  DROPOUT_KINDS,
+} from './dropout';
+export type { DropoutKind } from './dropout';
+export { UnitMask, SubsetDropout } from './unit-masks';
 export { FusedAdam } from './adam';
 export { mlpClassifier, lenet5, smallCnn, textCnn, textGru } from './models';
 export type {
   ModelOptions,
+  DropoutOptions,
   MlpClassifierOptions,
   TextModelOptions,
   HiddenActivation,
