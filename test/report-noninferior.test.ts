@@ -45,7 +45,7 @@ test('an interval below 0 reaching past -margin is worse; a wide one is inconclu
   assert.equal(wide.verdict, 'inconclusive');
 });
 
-test('the confidence level sets the interval; too few seeds or a stand-in run decide nothing', () => {
+test('the level sets the interval; too few seeds or a stand-in run decide nothing', () => {
   const j = judgeNonInferior(plus([1, 2, 3, 2, 2]), base, 0.5, { confidence: 0.9 });
   close(j.ci[0], 2 - (T95_4 * Math.sqrt(0.5)) / Math.sqrt(5), 1e-5, '90% lower');
   assert.match(j.evidence, /90% CI/);
