@@ -53,6 +53,10 @@ export class StepAlphaDropout extends StepSeededLayer {
     });
   }
 
+  copy(): StepAlphaDropout {
+    return new StepAlphaDropout(this.rate, this.salt);
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), rate: this.rate, salt: this.salt };
   }
@@ -78,6 +82,10 @@ export class StepGaussianDropout extends StepSeededLayer {
     if (!kwargs.training || this.rate === 0) return x;
     const sd = Math.sqrt(this.rate / (1 - this.rate));
     return tf.tidy(() => tf.mul(x, tf.randomNormal(x.shape, 1, sd, 'float32', this.drawSeed())));
+  }
+
+  copy(): StepGaussianDropout {
+    return new StepGaussianDropout(this.rate, this.salt);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -108,6 +116,10 @@ export class StepSpatialDropout1D extends StepSeededLayer {
     if (!kwargs.training || this.rate === 0) return x;
     const [n, , c] = x.shape;
     return tf.dropout(x, this.rate, [n, 1, c], this.drawSeed());
+  }
+
+  copy(): StepSpatialDropout1D {
+    return new StepSpatialDropout1D(this.rate, this.salt);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -13,6 +13,8 @@ export {
 } from './dropout';
 export type { DropoutKind } from './dropout';
 export { UnitMask, SubsetDropout } from './unit-masks';
+export { cloneClassifier, insertLayerAfter, pruneDenseUnits, reinitDenseUnits } from './surgery';
+export type { ReinitOptions } from './surgery';
 export { FusedAdam } from './adam';
 export { mlpClassifier, lenet5, smallCnn, textCnn, textGru } from './models';
 export type {

@@ -24,6 +24,9 @@ export abstract class StepSeededLayer extends tf.layers.Layer {
     this.source = source;
   }
 
+  /** A new layer of the same settings, unattached (network surgery rebuilds chains from copies). */
+  abstract copy(): StepSeededLayer;
+
   /** This step's seed for this layer: the same step seed and salt, the same draws. */
   protected drawSeed(): number {
     return (Math.imul((this.source?.stepSeed() ?? 0) | 0, 0x9e3779b1) ^ this.salt) >>> 1;
@@ -50,6 +53,11 @@ export class StepDropout extends StepSeededLayer {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs.training || this.rate === 0) return x;
     return tf.dropout(x, this.rate, undefined, this.drawSeed());
+  }
+
+  /** A new layer with the same rate and salt (network surgery rebuilds chains from copies). */
+  copy(): StepDropout {
+    return new StepDropout(this.rate, this.salt);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -47,6 +47,10 @@ export class UnitMask extends tf.layers.Layer {
     return inputShape;
   }
 
+  copy(): UnitMask {
+    return new UnitMask(this.keep);
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), keep: Array.from(this.keep) };
   }
@@ -95,6 +99,10 @@ export class SubsetDropout extends StepSeededLayer {
       const factor = tf.add(tf.sub(1, s), tf.mul(s, tf.div(kept, 1 - this.rate)));
       return tf.mul(x, factor);
     });
+  }
+
+  copy(): SubsetDropout {
+    return new SubsetDropout(this.units, this.rate, this.salt);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
