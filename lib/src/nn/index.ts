@@ -15,6 +15,8 @@ export type { DropoutKind } from './dropout';
 export { UnitMask, SubsetDropout } from './unit-masks';
 export { cloneClassifier, insertLayerAfter, pruneDenseUnits, reinitDenseUnits } from './surgery';
 export type { ReinitOptions } from './surgery';
+export { selectPruneFraction, keepHighestScoring } from './pruning';
+export type { PruneCandidate } from './pruning';
 export { FusedAdam } from './adam';
 export { mlpClassifier, lenet5, smallCnn, textCnn, textGru } from './models';
 export type {
