@@ -18,12 +18,14 @@ export type { ReinitOptions } from './surgery';
 export { selectPruneFraction, keepHighestScoring } from './pruning';
 export type { PruneCandidate } from './pruning';
 export { FusedAdam } from './adam';
-export { mlpClassifier, lenet5, smallCnn, textCnn, textGru } from './models';
+export { mlpClassifier, lenet5, smallCnn, textCnn, textGru, textBag } from './models';
+export { PadMaskedEmbedding, MaskedMeanPool } from './text-layers';
 export type {
   ModelOptions,
   DropoutOptions,
   MlpClassifierOptions,
   TextModelOptions,
+  TextBagOptions,
   HiddenActivation,
 } from './models';
 export { trainClassifier, evaluateAccuracy, collectActivations } from './train';

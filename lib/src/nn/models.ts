@@ -5,6 +5,7 @@ import { inputError } from '../errors';
 import { Classifier, NamedLayer } from './classifier';
 import { DropoutKind, stepDropoutLayer } from './dropout';
 import { InitSeeds } from './layers';
+import { MaskedMeanPool, PadMaskedEmbedding } from './text-layers';
 
 export interface ModelOptions {
   /** Seed of the initial weights and of the dropout masks' salt (default 0). */
@@ -168,6 +169,43 @@ export function textGru(options: TextModelOptions & { units?: number }): Classif
   gru.setWeights([kernel, orthogonal, bias]);
   tf.dispose([kernel, orthogonal, bias]);
   return model;
+}
+
+export interface TextBagOptions extends TextModelOptions {
+  /** Widths of the fully connected layers L1..Lk (ReLU), e.g. [256, 128, 64]. */
+  hidden: readonly number[];
+}
+
+/** Bag of embeddings: embedding (pad tokens, id PAD_ID, embed to 0), the mean over the real
+ * tokens, then fully connected ReLU layers L1..Lk and the logits; dropout after each Li, or
+ * spatial dropout on the embedding sequence. Activations: embedding, [embeddingDropout,] pool, L1,
+ * [dropout1,] ..., Lk, [dropoutk,] logits, softmax (penultimate: Lk, or pool with no hidden). */
+export function textBag(options: TextBagOptions): Classifier {
+  checkText('textBag', options);
+  if (options.hidden.some((w) => !Number.isInteger(w) || w < 1)) {
+    inputError(`textBag: hidden widths must be positive integers, got [${options.hidden}]`);
+  }
+  const seeds = new InitSeeds(options.seed ?? 0);
+  const embedding = new PadMaskedEmbedding(
+    options.vocabularySize,
+    options.embeddingDim ?? 64,
+    seeds.uniform('embedding', 0.05),
+  );
+  const layers: NamedLayer[] = [
+    { name: 'embedding', layer: embedding },
+    ...sequenceDropout(seeds, options),
+    { name: 'pool', layer: new MaskedMeanPool({}) },
+  ];
+  options.hidden.forEach((units, i) => {
+    layers.push({ name: `L${i + 1}`, layer: dense(seeds, `L${i + 1}`, units, 'relu') });
+    layers.push(...headDropout(seeds, `dropout${i + 1}`, options));
+  });
+  layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 2)) });
+  const k = options.hidden.length;
+  return new Classifier('textBag', [options.sequenceLength], layers, {
+    inputDtype: 'int32',
+    penultimate: k ? `L${k}` : 'pool',
+  });
 }
 
 function dense(
