@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ALPHA_PRIME,
   MilabInputError,
   Rng,
   StepAlphaDropout,
@@ -16,6 +15,7 @@ import {
   tf,
   useBackend,
 } from 'milab';
+import { ALPHA_PRIME } from 'milab/internal';
 
 test.before(async () => {
   await useBackend({ quiet: true });

@@ -3,14 +3,7 @@
 export { Classifier } from './classifier';
 export type { Activations, NamedLayer, ForwardOptions, StepSeedSource } from './classifier';
 export { StepDropout, StepSeededLayer, InitSeeds } from './layers';
-export {
-  StepAlphaDropout,
-  StepGaussianDropout,
-  StepSpatialDropout1D,
-  stepDropoutLayer,
-  ALPHA_PRIME,
-  DROPOUT_KINDS,
-} from './dropout';
+export { StepAlphaDropout, StepGaussianDropout, StepSpatialDropout1D } from './dropout';
 export type { DropoutKind } from './dropout';
 export { UnitMask, SubsetDropout } from './unit-masks';
 export { cloneClassifier, insertLayerAfter, pruneDenseUnits, reinitDenseUnits } from './surgery';
