@@ -10,9 +10,12 @@ import {
   UnitMask,
   cloneClassifier,
   insertLayerAfter,
+  lenet5,
   mlpClassifier,
   pruneDenseUnits,
   reinitDenseUnits,
+  textCnn,
+  textGru,
   tf,
   trainClassifier,
   useBackend,
@@ -54,6 +57,27 @@ test('a clone computes the same values with weights of its own', () => {
   assert.equal(tf.memory().numTensors, before, 'surgery leaves no tensors behind');
   x.dispose();
   model.dispose();
+});
+
+test('convolutional and recurrent classifiers clone too', () => {
+  const ids = tf.tensor2d(
+    Int32Array.from({ length: 2 * 12 }, (_, i) => (i * 7) % 30),
+    [2, 12],
+    'int32',
+  );
+  const text = { vocabularySize: 30, sequenceLength: 12, embeddingDim: 4, seed: 1 };
+  const image = tf.tensor4d(new Rng(2).normals(2 * 28 * 28), [2, 28, 28, 1]);
+  for (const [model, x] of [
+    [textCnn({ ...text, filters: 3, kernelSize: 3, hidden: 4 }), ids],
+    [textGru({ ...text, units: 5 }), ids],
+    [lenet5({ seed: 1 }), image],
+  ] as const) {
+    const copy = cloneClassifier(model);
+    assert.deepEqual(values(copy, x, 'logits'), values(model, x, 'logits'), model.name);
+    copy.dispose();
+    model.dispose();
+  }
+  tf.dispose([ids, image]);
 });
 
 test('pruning equals silencing the removed units, for a middle and a last hidden layer', () => {
