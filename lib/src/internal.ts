@@ -50,3 +50,4 @@ export { stopGradient, valueWithGradientOf } from './mi/neural/bounds';
 export { ascendStep, RECOVERY_FACTOR } from './mi/neural/train';
 export { toLabelArray, prepareLayer } from './regularizers/layer-terms';
 export { checkLayerTermSigns } from './regularizers/layer-regularizer';
+export { ALPHA_PRIME, DROPOUT_KINDS, stepDropoutLayer } from './nn/dropout';

@@ -30,6 +30,8 @@ export type {
 export { kdeMi, kdeLayerBounds } from './kde';
 export type { KdeOptions, KdeEstimate, LayerBoundsOptions, LayerBounds } from './kde';
 export { knnLabelMi } from './knn-label';
+export { unitLabelMi } from './unit-label';
+export type { UnitLabelMiOptions } from './unit-label';
 export {
   estimate,
   registerEstimator,

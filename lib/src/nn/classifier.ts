@@ -36,6 +36,7 @@ export class Classifier implements StepSeedSource {
   readonly penultimate: string;
   readonly inputShape: readonly number[];
   readonly classes: number;
+  readonly inputDtype: 'float32' | 'int32';
   private readonly chain: readonly NamedLayer[];
   private currentSeed = 0;
 
@@ -62,7 +63,8 @@ export class Classifier implements StepSeedSource {
       { name: 'softmax', layer: softmax },
     ];
     this.inputShape = [...inputShape];
-    const input = tf.input({ shape: [...inputShape], dtype: options.inputDtype ?? 'float32' });
+    this.inputDtype = options.inputDtype ?? 'float32';
+    const input = tf.input({ shape: [...inputShape], dtype: this.inputDtype });
     let symbolic: tf.SymbolicTensor = input;
     const outputs: tf.SymbolicTensor[] = [];
     for (const { layer } of this.chain) {
@@ -82,6 +84,17 @@ export class Classifier implements StepSeedSource {
     if (!this.activationNames.includes(this.penultimate))
       inputError(`${name}: no layer named '${this.penultimate}'`);
     this.model = tf.model({ inputs: input, outputs: symbolic, name });
+    // Layers that draw random numbers (dropout) take each step's seed from this forward pass.
+    for (const { layer } of this.chain) {
+      const seeded = layer as Partial<{ attach(source: StepSeedSource): void }>;
+      if (typeof seeded.attach === 'function') seeded.attach(this);
+    }
+  }
+
+  /** The named layers, input side first, the last one named 'logits' (what the constructor took,
+   * so that network surgery can rebuild the chain). */
+  get layers(): readonly NamedLayer[] {
+    return this.chain.slice(0, -1);
   }
 
   stepSeed(): number {

@@ -2,13 +2,23 @@
 // loop.
 export { Classifier } from './classifier';
 export type { Activations, NamedLayer, ForwardOptions, StepSeedSource } from './classifier';
-export { StepDropout, InitSeeds } from './layers';
+export { StepDropout, StepSeededLayer, InitSeeds } from './layers';
+export { StepAlphaDropout, StepGaussianDropout, StepSpatialDropout1D } from './dropout';
+export type { DropoutKind } from './dropout';
+export { UnitMask, SubsetDropout } from './unit-masks';
+export { cloneClassifier, insertLayerAfter, pruneDenseUnits, reinitDenseUnits } from './surgery';
+export type { ReinitOptions } from './surgery';
+export { selectPruneFraction, keepHighestScoring } from './pruning';
+export type { PruneCandidate } from './pruning';
 export { FusedAdam } from './adam';
-export { mlpClassifier, lenet5, smallCnn, textCnn, textGru } from './models';
+export { mlpClassifier, lenet5, smallCnn, textCnn, textGru, textBag } from './models';
+export { PadMaskedEmbedding, MaskedMeanPool } from './text-layers';
 export type {
   ModelOptions,
+  DropoutOptions,
   MlpClassifierOptions,
   TextModelOptions,
+  TextBagOptions,
   HiddenActivation,
 } from './models';
 export {

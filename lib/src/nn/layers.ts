@@ -7,17 +7,16 @@ import { Rng } from '../random/rng';
 import type { StepSeedSource } from './classifier';
 import { inputError } from '../errors';
 
-export class StepDropout extends tf.layers.Layer {
-  static readonly className = 'MilabStepDropout';
+/** A layer whose random draws follow the step seed of the classifier it is attached to
+ * (Classifier's constructor attaches every such layer). `salt` separates layers of one model. */
+export abstract class StepSeededLayer extends tf.layers.Layer {
   private source: StepSeedSource | null = null;
 
   constructor(
-    readonly rate: number,
-    private readonly salt: number,
+    readonly salt: number,
     config: { name?: string } = {},
   ) {
     super(config);
-    if (!(rate >= 0 && rate < 1)) inputError(`dropout rate must be in [0, 1), got ${rate}`);
   }
 
   /** The classifier whose forward pass supplies the step seed. */
@@ -25,15 +24,40 @@ export class StepDropout extends tf.layers.Layer {
     this.source = source;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    if (!kwargs.training || this.rate === 0) return x;
-    const seed = (Math.imul((this.source?.stepSeed() ?? 0) | 0, 0x9e3779b1) ^ this.salt) >>> 1;
-    return tf.dropout(x, this.rate, undefined, seed);
+  /** A new layer of the same settings, unattached (network surgery rebuilds chains from copies). */
+  abstract copy(): StepSeededLayer;
+
+  /** This step's seed for this layer: the same step seed and salt, the same draws. */
+  protected drawSeed(): number {
+    return (Math.imul((this.source?.stepSeed() ?? 0) | 0, 0x9e3779b1) ^ this.salt) >>> 1;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
     return inputShape;
+  }
+}
+
+export class StepDropout extends StepSeededLayer {
+  static readonly className = 'MilabStepDropout';
+
+  constructor(
+    readonly rate: number,
+    salt: number,
+    config: { name?: string } = {},
+  ) {
+    super(salt, config);
+    if (!(rate >= 0 && rate < 1)) inputError(`dropout rate must be in [0, 1), got ${rate}`);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!kwargs.training || this.rate === 0) return x;
+    return tf.dropout(x, this.rate, undefined, this.drawSeed());
+  }
+
+  /** A new layer with the same rate and salt (network surgery rebuilds chains from copies). */
+  copy(): StepDropout {
+    return new StepDropout(this.rate, this.salt);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

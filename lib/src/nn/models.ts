@@ -3,7 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Classifier, NamedLayer } from './classifier';
-import { InitSeeds, StepDropout } from './layers';
+import { DropoutKind, stepDropoutLayer } from './dropout';
+import { InitSeeds } from './layers';
+import { MaskedMeanPool, PadMaskedEmbedding } from './text-layers';
 
 export interface ModelOptions {
   /** Seed of the initial weights and of the dropout masks' salt (default 0). */
@@ -12,16 +14,22 @@ export interface ModelOptions {
   classes?: number;
 }
 
+export interface DropoutOptions {
+  /** Dropout rate (default 0: no dropout layer). */
+  dropout?: number;
+  /** Which seeded dropout (default 'dropout'). 'spatial1d' drops whole channels of a text model's
+   * embedding sequence; the others sit where plain dropout does. */
+  dropoutKind?: DropoutKind;
+}
+
 export type HiddenActivation = 'relu' | 'tanh' | 'sigmoid' | 'elu';
 
-export interface MlpClassifierOptions extends ModelOptions {
+export interface MlpClassifierOptions extends ModelOptions, DropoutOptions {
   /** Shape of one input row, e.g. 784 or [28, 28, 1] (flattened first). */
   inputShape: number | readonly number[];
   /** Widths of the hidden layers, e.g. [512, 256] or the information-plane [12, 10, 7, 5, 4, 3]. */
   hidden: readonly number[];
   activation?: HiddenActivation;
-  /** Dropout rate after each hidden layer (default 0). */
-  dropout?: number;
 }
 
 /**
@@ -36,16 +44,17 @@ export function mlpClassifier(options: MlpClassifierOptions): Classifier {
     inputError(`mlpClassifier: hidden widths must be positive integers, got [${options.hidden}]`);
   }
   const seeds = new InitSeeds(options.seed ?? 0);
+  const kind = denseDropoutKind('mlpClassifier', options);
   const layers: NamedLayer[] = [];
   if (inputShape.length > 1) layers.push({ name: 'flatten', layer: tf.layers.flatten() });
   options.hidden.forEach((units, i) => {
     const name = `hidden${i + 1}`;
     layers.push({ name, layer: dense(seeds, name, units, options.activation ?? 'relu') });
-    if (options.dropout) layers.push(dropout(seeds, `dropout${i + 1}`, options.dropout));
+    if (options.dropout) layers.push(dropout(seeds, `dropout${i + 1}`, options.dropout, kind));
   });
   const penultimate = options.hidden.length ? `hidden${options.hidden.length}` : undefined;
   layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 10)) });
-  return attachDropout(new Classifier('mlp', inputShape, layers, { penultimate }));
+  return new Classifier('mlp', inputShape, layers, { penultimate });
 }
 
 /** LeNet-5 as in the Caffe/TF tutorials: conv 20@5x5 ReLU, maxpool 2, conv 50@5x5 ReLU, maxpool 2,
@@ -72,10 +81,11 @@ export function lenet5(
  * [dropout,] dense classes. Activations: conv1, maxpool1, conv2, maxpool2, flatten, relu3,
  * [dropout3,] logits, softmax (penultimate: relu3). */
 export function smallCnn(
-  options: ModelOptions & { inputShape?: readonly number[]; dropout?: number } = {},
+  options: ModelOptions & DropoutOptions & { inputShape?: readonly number[] } = {},
 ): Classifier {
   const inputShape = [...(options.inputShape ?? [28, 28, 1])];
   checkImageShape('smallCnn', inputShape);
+  const kind = denseDropoutKind('smallCnn', options);
   const seeds = new InitSeeds(options.seed ?? 0);
   const layers: NamedLayer[] = [
     { name: 'conv1', layer: conv(seeds, 'conv1', 32, 3) },
@@ -85,23 +95,22 @@ export function smallCnn(
     { name: 'flatten', layer: tf.layers.flatten() },
     { name: 'relu3', layer: dense(seeds, 'relu3', 128, 'relu') },
   ];
-  if (options.dropout) layers.push(dropout(seeds, 'dropout3', options.dropout));
+  if (options.dropout) layers.push(dropout(seeds, 'dropout3', options.dropout, kind));
   layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 10)) });
-  return attachDropout(new Classifier('smallCnn', inputShape, layers, { penultimate: 'relu3' }));
+  return new Classifier('smallCnn', inputShape, layers, { penultimate: 'relu3' });
 }
 
-export interface TextModelOptions extends ModelOptions {
+export interface TextModelOptions extends ModelOptions, DropoutOptions {
   /** Token ids are in [0, vocabularySize). */
   vocabularySize: number;
   sequenceLength: number;
   /** Embedding width (default 64). */
   embeddingDim?: number;
-  /** Dropout before the logits (default 0). */
-  dropout?: number;
 }
 
 /** Embedding, Conv1D (filters@kernelSize ReLU), global max-pool over time, dense hidden ReLU,
- * [dropout,] logits. Activations: embedding, conv, pool, hidden, [dropout,] logits, softmax. */
+ * [dropout,] logits. Activations: embedding, [embeddingDropout,] conv, pool, hidden, [dropout,]
+ * logits, softmax ('embeddingDropout' with dropoutKind 'spatial1d', 'dropout' otherwise). */
 export function textCnn(
   options: TextModelOptions & { filters?: number; kernelSize?: number; hidden?: number },
 ): Classifier {
@@ -109,6 +118,7 @@ export function textCnn(
   const seeds = new InitSeeds(options.seed ?? 0);
   const layers: NamedLayer[] = [
     { name: 'embedding', layer: embedding(seeds, options) },
+    ...sequenceDropout(seeds, options),
     {
       name: 'conv',
       layer: tf.layers.conv1d({
@@ -120,19 +130,18 @@ export function textCnn(
     },
     { name: 'pool', layer: tf.layers.globalMaxPooling1d({}) },
     { name: 'hidden', layer: dense(seeds, 'hidden', options.hidden ?? 64, 'relu') },
+    ...headDropout(seeds, 'dropout', options),
   ];
-  if (options.dropout) layers.push(dropout(seeds, 'dropout', options.dropout));
   layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 2)) });
-  return attachDropout(
-    new Classifier('textCnn', [options.sequenceLength], layers, {
-      inputDtype: 'int32',
-      penultimate: 'hidden',
-    }),
-  );
+  return new Classifier('textCnn', [options.sequenceLength], layers, {
+    inputDtype: 'int32',
+    penultimate: 'hidden',
+  });
 }
 
-/** Embedding, GRU (units, last state), [dropout,] logits. Activations: embedding, gru, [dropout,]
- * logits, softmax. The recurrent kernel starts orthogonal, as in Keras. */
+/** Embedding, GRU (units, last state), [dropout,] logits. Activations: embedding,
+ * [embeddingDropout,] gru, [dropout,] logits, softmax (as textCnn's). The recurrent kernel starts
+ * orthogonal, as in Keras. */
 export function textGru(options: TextModelOptions & { units?: number }): Classifier {
   checkText('textGru', options);
   const seeds = new InitSeeds(options.seed ?? 0);
@@ -144,16 +153,15 @@ export function textGru(options: TextModelOptions & { units?: number }): Classif
   });
   const layers: NamedLayer[] = [
     { name: 'embedding', layer: embedding(seeds, options) },
+    ...sequenceDropout(seeds, options),
     { name: 'gru', layer: gru },
+    ...headDropout(seeds, 'dropout', options),
   ];
-  if (options.dropout) layers.push(dropout(seeds, 'dropout', options.dropout));
   layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 2)) });
-  const model = attachDropout(
-    new Classifier('textGru', [options.sequenceLength], layers, {
-      inputDtype: 'int32',
-      penultimate: 'gru',
-    }),
-  );
+  const model = new Classifier('textGru', [options.sequenceLength], layers, {
+    inputDtype: 'int32',
+    penultimate: 'gru',
+  });
   // Weights exist once the chain is built: [kernel, recurrentKernel, bias]. setWeights assigns, and
   // assigning a variable its own tensor would free it: pass copies.
   const [kernel, , bias] = gru.getWeights().map((w) => tf.clone(w));
@@ -161,6 +169,43 @@ export function textGru(options: TextModelOptions & { units?: number }): Classif
   gru.setWeights([kernel, orthogonal, bias]);
   tf.dispose([kernel, orthogonal, bias]);
   return model;
+}
+
+export interface TextBagOptions extends TextModelOptions {
+  /** Widths of the fully connected layers L1..Lk (ReLU), e.g. [256, 128, 64]. */
+  hidden: readonly number[];
+}
+
+/** Bag of embeddings: embedding (pad tokens, id PAD_ID, embed to 0), the mean over the real
+ * tokens, then fully connected ReLU layers L1..Lk and the logits; dropout after each Li, or
+ * spatial dropout on the embedding sequence. Activations: embedding, [embeddingDropout,] pool, L1,
+ * [dropout1,] ..., Lk, [dropoutk,] logits, softmax (penultimate: Lk, or pool with no hidden). */
+export function textBag(options: TextBagOptions): Classifier {
+  checkText('textBag', options);
+  if (options.hidden.some((w) => !Number.isInteger(w) || w < 1)) {
+    inputError(`textBag: hidden widths must be positive integers, got [${options.hidden}]`);
+  }
+  const seeds = new InitSeeds(options.seed ?? 0);
+  const embedding = new PadMaskedEmbedding(
+    options.vocabularySize,
+    options.embeddingDim ?? 64,
+    seeds.uniform('embedding', 0.05),
+  );
+  const layers: NamedLayer[] = [
+    { name: 'embedding', layer: embedding },
+    ...sequenceDropout(seeds, options),
+    { name: 'pool', layer: new MaskedMeanPool({}) },
+  ];
+  options.hidden.forEach((units, i) => {
+    layers.push({ name: `L${i + 1}`, layer: dense(seeds, `L${i + 1}`, units, 'relu') });
+    layers.push(...headDropout(seeds, `dropout${i + 1}`, options));
+  });
+  layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 2)) });
+  const k = options.hidden.length;
+  return new Classifier('textBag', [options.sequenceLength], layers, {
+    inputDtype: 'int32',
+    penultimate: k ? `L${k}` : 'pool',
+  });
 }
 
 function dense(
@@ -201,14 +246,28 @@ function embedding(seeds: InitSeeds, o: TextModelOptions): tf.layers.Layer {
   });
 }
 
-function dropout(seeds: InitSeeds, name: string, rate: number): NamedLayer {
-  return { name, layer: new StepDropout(rate, seeds.salt(name)) };
+function dropout(seeds: InitSeeds, name: string, rate: number, kind: DropoutKind): NamedLayer {
+  return { name, layer: stepDropoutLayer(kind, rate, seeds.salt(name)) };
 }
 
-/** Point every StepDropout at the classifier whose forward pass carries the step seed. */
-function attachDropout(model: Classifier): Classifier {
-  for (const layer of model.model.layers) if (layer instanceof StepDropout) layer.attach(model);
-  return model;
+/** The dropout kind of a model without a sequence: spatial dropout has nothing to act on. */
+function denseDropoutKind(model: string, o: DropoutOptions): DropoutKind {
+  const kind = o.dropoutKind ?? 'dropout';
+  if (kind === 'spatial1d')
+    inputError(`${model}: dropoutKind 'spatial1d' needs a sequence (a text model)`);
+  return kind;
+}
+
+/** Spatial dropout on a text model's embedding sequence, when that is the kind asked for. */
+function sequenceDropout(seeds: InitSeeds, o: DropoutOptions): NamedLayer[] {
+  if (!o.dropout || o.dropoutKind !== 'spatial1d') return [];
+  return [dropout(seeds, 'embeddingDropout', o.dropout, 'spatial1d')];
+}
+
+/** Any other kind of dropout in a text model's head. */
+function headDropout(seeds: InitSeeds, name: string, o: DropoutOptions): NamedLayer[] {
+  if (!o.dropout || o.dropoutKind === 'spatial1d') return [];
+  return [dropout(seeds, name, o.dropout, o.dropoutKind ?? 'dropout')];
 }
 
 let nameCounter = 0;

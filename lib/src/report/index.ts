@@ -35,6 +35,7 @@ export {
   judgeImprovementRow,
   judgeBeatsBaseline,
   combineVerdicts,
+  judgeNonInferior,
 } from './verdicts';
-export type { JudgedComparison } from './verdicts';
+export type { JudgedComparison, NonInferiority, NonInferiorityJudgement } from './verdicts';
 export { showCommittedResults } from './committed';

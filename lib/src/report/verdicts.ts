@@ -11,9 +11,10 @@
 //    reproduced when it lies below the paper's improvement (we can rule out the effect the paper
 //    reports), inconclusive otherwise. A claim over several methods needs every one reproduced and
 //    fails if any one fails.
+//  * A claim "comparable or better" is judged against a non-inferiority margin (judgeNonInferior).
 import { inputError } from '../errors';
 import type { Verdict } from './results';
-import { PairedComparison, pairedComparison } from './paired-stats';
+import { PairedComparison, pairedComparison, studentTQuantile } from './paired-stats';
 
 export const MIN_SEEDS_FOR_VERDICT = 3;
 
@@ -132,4 +133,64 @@ export function combineVerdicts(parts: readonly Verdict[]): Verdict {
   if (parts.length === 0) inputError('combineVerdicts needs at least one verdict');
   if (parts.includes('not reproduced')) return 'not reproduced';
   return parts.every((p) => p === 'reproduced') ? 'reproduced' : 'inconclusive';
+}
+
+/** Where a paired difference D = treated - baseline stands against a non-inferiority margin. */
+export type NonInferiority = 'better' | 'nonInferior' | 'worse' | 'inconclusive';
+
+export interface NonInferiorityJudgement extends JudgedComparison {
+  classification: NonInferiority;
+  /** The paired Student-t interval of D at `confidence`. */
+  ci: [number, number];
+  confidence: number;
+  margin: number;
+}
+
+/**
+ * Claim "the treated method is comparable to or better than the baseline" (non-inferiority with
+ * margin `margin` > 0, in the units of the values, fixed before any run). From the paired t
+ * interval [lo, hi] of D = treated - baseline, checked in this order:
+ *  * 'better' when lo > 0, and 'nonInferior' when lo > -margin: the verdict is 'reproduced';
+ *  * 'worse' when hi < 0 (and lo <= -margin): 'not reproduced'. A loss that is significant but
+ *    lies within the margin stays non-inferior, since the margin says what "comparable" allows;
+ *  * 'inconclusive' otherwise, and always with fewer than MIN_SEEDS_FOR_VERDICT seeds or when
+ *    the run is not comparable.
+ */
+export function judgeNonInferior(
+  treated: readonly number[],
+  baseline: readonly number[],
+  margin: number,
+  options: { confidence?: number; comparable?: boolean; difference?: string } = {},
+): NonInferiorityJudgement {
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1))
+    inputError(`confidence must be in (0, 1), got ${confidence}`);
+  if (!(margin > 0 && Number.isFinite(margin)))
+    inputError(`the non-inferiority margin must be a positive number, got ${margin}`);
+  const c = pairedComparison(treated, baseline);
+  let ci: [number, number] = [-Infinity, Infinity];
+  if (c.n > 1) {
+    const half = (studentTQuantile((1 + confidence) / 2, c.n - 1) * c.sdDiff) / Math.sqrt(c.n);
+    ci = [c.meanDiff - half, c.meanDiff + half];
+  }
+  const [lo, hi] = ci;
+  const level = `${fmt(confidence * 100, 0)}%`;
+  const stated =
+    `${options.difference ?? 'difference'} ${fmt(c.meanDiff)} ` +
+    `(${level} CI ${fmt(lo)} .. ${fmt(hi)}, n = ${c.n}), margin ${fmt(margin)}`;
+  const judged = (classification: NonInferiority, verdict: Verdict, why: string) => ({
+    verdict,
+    classification,
+    evidence: `${stated}: ${why}`,
+    comparison: c,
+    ci,
+    confidence,
+    margin,
+  });
+  const note = scaleNote(options.comparable ?? true, c.n);
+  if (note) return judged('inconclusive', 'inconclusive', note);
+  if (lo > 0) return judged('better', 'reproduced', 'the interval lies above 0');
+  if (lo > -margin) return judged('nonInferior', 'reproduced', 'the interval lies above -margin');
+  if (hi < 0) return judged('worse', 'not reproduced', 'the interval lies below 0');
+  return judged('inconclusive', 'inconclusive', 'the interval reaches below -margin and above 0');
 }

@@ -13,6 +13,7 @@ import {
   measurementRows,
   scoreUnits,
   textModel,
+  textSettings,
 } from './experiment';
 import type { TextConfig } from './profiles';
 
