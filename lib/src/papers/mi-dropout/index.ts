@@ -35,3 +35,21 @@ export {
 export type { Selection, MiDecomposition } from './selection';
 export { CONFIGS } from './profiles';
 export type { ProfileConfig, TextConfig, ReleasedConfig } from './profiles';
+export {
+  fit,
+  textSettings,
+  textModel,
+  releasedMlp,
+  scoreUnits,
+  measurementRows,
+  outgoingNorms,
+} from './experiment';
+export type { Progress, EpochPoint, TrainedRun, TrainSettings, UnitScores } from './experiment';
+export { ALGORITHM1_RATE, runMiStep } from './mi-step';
+export type { StepMethod, StepRun, MiStepRun } from './mi-step';
+export { DEPTH_WIDTHS, headOfDepth, runBaseline, runDepth, networkAverageMi } from './baselines';
+export type { BaselineRun, DepthRun } from './baselines';
+export { RELEASED_LAYER, runReleased, scrambledReinit, runReleasedDropout } from './released';
+export type { ReleasedStep, ReleasedStepRun, ReleasedRun, ReleasedDropoutRun } from './released';
+export { runTextStudy, runReleasedStudy, RELEASED_DROPOUT } from './study';
+export type { ProgressFactory, TextStudy, ReleasedStudy } from './study';
