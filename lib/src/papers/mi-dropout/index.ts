@@ -53,3 +53,22 @@ export { RELEASED_LAYER, runReleased, scrambledReinit, runReleasedDropout } from
 export type { ReleasedStep, ReleasedStepRun, ReleasedRun, ReleasedDropoutRun } from './released';
 export { runTextStudy, runReleasedStudy, RELEASED_DROPOUT } from './study';
 export type { ProgressFactory, TextStudy, ReleasedStudy } from './study';
+export {
+  MARGIN,
+  DATASET_LABELS,
+  STEP_LABELS,
+  stepRun,
+  accuracyRecords,
+  sweepRecords,
+  decomposition,
+  continuedDecomposition,
+  rankAgreement,
+  depthPoints,
+  textClaims,
+  analyticClaims,
+  releasedRows,
+  releasedClaims,
+  textRows,
+  threeDatasetClaim,
+} from './results';
+export type { DepthPoint, Judged } from './results';
