@@ -4,6 +4,7 @@ export type { PlotlyFigure, PlotBundle, LineSeries, LineChartOptions } from './p
 export { heatmap } from './plot';
 export type { HeatmapOptions } from './plot';
 export { showTable, saveTable } from './table';
+export { checkAnswer } from './exercise';
 export type { TableLike, TableInput, TableOptions } from './table';
 export { progressReporter } from './progress';
 export type { ProgressUpdate, OnProgress, ProgressReporter, ProgressOptions } from './progress';

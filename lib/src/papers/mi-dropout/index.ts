@@ -70,5 +70,12 @@ export {
   releasedClaims,
   textRows,
   threeDatasetClaim,
+  curveSeries,
+  layerMiSeries,
+  decompositionRecords,
+  sweepSeries,
+  unitRecords,
+  depthSeries,
+  releasedRecords,
 } from './results';
 export type { DepthPoint, Judged } from './results';
