@@ -61,16 +61,16 @@ const IMDB_PARTS = { train: 25000, val: 5000, test: 20000 };
 const CARVED_VAL = 5000;
 
 /**
- * Whether a dataset's files are here; the reason in one line when not (AG_NEWS and Yelp polarity
+ * Whether a dataset's files are here; the reason in one line when not ('' when they are) (AG_NEWS and Yelp polarity
  * need a download, which this machine may not be able to make).
  */
 export async function textDataAvailable(
   dataset: PaperDataset,
   dataDir?: string,
-): Promise<{ available: true } | { available: false; reason: string }> {
+): Promise<{ available: boolean; reason: string }> {
   try {
     await loadPool(dataset, 'test', dataDir, 1);
-    return { available: true };
+    return { available: true, reason: '' };
   } catch (err) {
     if (!(err instanceof MilabInputError)) throw err;
     return { available: false, reason: err.message.split('\n')[0] };

@@ -258,7 +258,12 @@ function bootstrapOverSeeds<T>(
   const values: number[] = [];
   for (let b = 0; b < resamples; b++) {
     const sample = groups.map(() => groups[rng.int(groups.length)]);
-    const v = statistic(sample);
+    let v = NaN;
+    try {
+      v = statistic(sample);
+    } catch {
+      // A resample with too few distinct points has no statistic: left out of the interval.
+    }
     if (Number.isFinite(v)) values.push(v);
   }
   values.sort((a, b) => a - b);
@@ -474,7 +479,8 @@ export function textClaims(study: TextStudy): Claim[] {
   // A6: deeper heads, higher average MI and better accuracy.
   const points = depthPoints(study);
   const depths = new Set(points.map((p) => p.depth));
-  if (depths.size > 1) {
+  // Spearman needs 3 points; fewer (the smoke profile) say so instead of deciding.
+  if (depths.size > 1 && points.length >= 3) {
     const mi = depthCorrelation(points, 'averageMi');
     const acc = depthCorrelation(points, 'testAccuracy');
     const note = seedsNote(mi.seeds, comparable);
@@ -897,4 +903,3 @@ export function releasedRecords(study: ReleasedStudy): Array<Record<string, stri
   }
   return rows;
 }
-
