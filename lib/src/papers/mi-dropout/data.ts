@@ -61,8 +61,8 @@ const IMDB_PARTS = { train: 25000, val: 5000, test: 20000 };
 const CARVED_VAL = 5000;
 
 /**
- * Whether a dataset's files are here; the reason in one line when not ('' when they are) (AG_NEWS and Yelp polarity
- * need a download, which this machine may not be able to make).
+ * Whether a dataset's files are here, and the reason in one line when not ('' when they are):
+ * AG_NEWS and Yelp polarity need a download, which this machine may not be able to make.
  */
 export async function textDataAvailable(
   dataset: PaperDataset,
