@@ -3,7 +3,7 @@
 // StepDropout does, so a run is reproducible. All are the identity at inference.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
-import { StepDropout, StepSeededLayer } from './layers';
+import { StepDropout, StepRateLayer, StepSeededLayer } from './layers';
 
 /** SELU's negative saturation, -lambda * alpha (Klambauer et al. 2017; Keras' AlphaDropout). */
 export const ALPHA_PRIME = -1.7580993408473766;
@@ -13,10 +13,6 @@ export const DROPOUT_KINDS: readonly DropoutKind[] = ['dropout', 'alpha', 'gauss
 
 type Inputs = tf.Tensor | tf.Tensor[];
 
-function checkRate(rate: number): void {
-  if (!(rate >= 0 && rate < 1)) inputError(`dropout rate must be in [0, 1), got ${rate}`);
-}
-
 function first(inputs: Inputs): tf.Tensor {
   return Array.isArray(inputs) ? inputs[0] : inputs;
 }
@@ -24,17 +20,8 @@ function first(inputs: Inputs): tf.Tensor {
 /** Alpha dropout as in Keras: a dropped value becomes alpha' and the result is mapped by a*x + b,
  * with a = ((1-p)(1 + p alpha'^2))^(-1/2) and b = -a alpha' p, so that an input of mean 0 and
  * variance 1 keeps them (the self-normalising property SELU networks rely on). */
-export class StepAlphaDropout extends StepSeededLayer {
+export class StepAlphaDropout extends StepRateLayer {
   static readonly className = 'MilabStepAlphaDropout';
-
-  constructor(
-    readonly rate: number,
-    salt: number,
-    config: { name?: string } = {},
-  ) {
-    super(salt, config);
-    checkRate(rate);
-  }
 
   override call(inputs: Inputs, kwargs: { training?: boolean }): tf.Tensor {
     const x = first(inputs);
@@ -56,26 +43,13 @@ export class StepAlphaDropout extends StepSeededLayer {
   copy(): StepAlphaDropout {
     return new StepAlphaDropout(this.rate, this.salt);
   }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), rate: this.rate, salt: this.salt };
-  }
 }
 tf.serialization.registerClass(StepAlphaDropout);
 
 /** Multiplicative Gaussian noise N(1, p / (1 - p)): the variance of inverted dropout at rate p
  * (Srivastava et al. 2014), with mean 1 so that the expectation is kept. */
-export class StepGaussianDropout extends StepSeededLayer {
+export class StepGaussianDropout extends StepRateLayer {
   static readonly className = 'MilabStepGaussianDropout';
-
-  constructor(
-    readonly rate: number,
-    salt: number,
-    config: { name?: string } = {},
-  ) {
-    super(salt, config);
-    checkRate(rate);
-  }
 
   override call(inputs: Inputs, kwargs: { training?: boolean }): tf.Tensor {
     const x = first(inputs);
@@ -87,27 +61,14 @@ export class StepGaussianDropout extends StepSeededLayer {
   copy(): StepGaussianDropout {
     return new StepGaussianDropout(this.rate, this.salt);
   }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), rate: this.rate, salt: this.salt };
-  }
 }
 tf.serialization.registerClass(StepGaussianDropout);
 
 /** Spatial dropout of a sequence [batch, time, channels]: one inverted-dropout mask per example
  * and channel, the same at every time step (Keras' SpatialDropout1D), so a channel is dropped
  * whole rather than position by position. */
-export class StepSpatialDropout1D extends StepSeededLayer {
+export class StepSpatialDropout1D extends StepRateLayer {
   static readonly className = 'MilabStepSpatialDropout1D';
-
-  constructor(
-    readonly rate: number,
-    salt: number,
-    config: { name?: string } = {},
-  ) {
-    super(salt, config);
-    checkRate(rate);
-  }
 
   override call(inputs: Inputs, kwargs: { training?: boolean }): tf.Tensor {
     const x = first(inputs);
@@ -120,10 +81,6 @@ export class StepSpatialDropout1D extends StepSeededLayer {
 
   copy(): StepSpatialDropout1D {
     return new StepSpatialDropout1D(this.rate, this.salt);
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), rate: this.rate, salt: this.salt };
   }
 }
 tf.serialization.registerClass(StepSpatialDropout1D);

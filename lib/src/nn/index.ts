@@ -2,7 +2,7 @@
 // loop.
 export { Classifier } from './classifier';
 export type { Activations, NamedLayer, ForwardOptions, StepSeedSource } from './classifier';
-export { StepDropout, StepSeededLayer, InitSeeds } from './layers';
+export { StepDropout, StepSeededLayer, StepRateLayer, InitSeeds } from './layers';
 export { StepAlphaDropout, StepGaussianDropout, StepSpatialDropout1D } from './dropout';
 export type { DropoutKind } from './dropout';
 export { UnitMask, SubsetDropout } from './unit-masks';

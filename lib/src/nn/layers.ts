@@ -37,9 +37,8 @@ export abstract class StepSeededLayer extends tf.layers.Layer {
   }
 }
 
-export class StepDropout extends StepSeededLayer {
-  static readonly className = 'MilabStepDropout';
-
+/** A seeded layer with a dropout rate in [0, 1): the dropout family's shared settings. */
+export abstract class StepRateLayer extends StepSeededLayer {
   constructor(
     readonly rate: number,
     salt: number,
@@ -48,6 +47,14 @@ export class StepDropout extends StepSeededLayer {
     super(salt, config);
     if (!(rate >= 0 && rate < 1)) inputError(`dropout rate must be in [0, 1), got ${rate}`);
   }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), rate: this.rate, salt: this.salt };
+  }
+}
+
+export class StepDropout extends StepRateLayer {
+  static readonly className = 'MilabStepDropout';
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
@@ -58,10 +65,6 @@ export class StepDropout extends StepSeededLayer {
   /** A new layer with the same rate and salt (network surgery rebuilds chains from copies). */
   copy(): StepDropout {
     return new StepDropout(this.rate, this.salt);
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), rate: this.rate, salt: this.salt };
   }
 }
 tf.serialization.registerClass(StepDropout);
