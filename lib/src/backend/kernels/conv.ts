@@ -1,4 +1,5 @@
-// Convolution backprop on wasm as matrix products that XNNPACK runs (on every thread the backend has).
+// Convolution backprop on wasm as matrix products: the registered BatchMatMul, i.e. the native one
+// where native kernels are on (native.ts), else XNNPACK (on every thread the backend has).
 // The wasm backend has no Conv2DBackpropFilter (CNN training threw) and runs Conv2DBackpropInput as a
 // naive loop. With cols = im2col(x) [P = N*OH*OW, K = KH*KW*C] and dY as [P, O]:
 //   dW = cols^T dY,   with cols^T built directly (the big operand on the left, see simd/kernels.c);
@@ -58,7 +59,7 @@ export function registerWasmConv(): void {
   });
 }
 
-function geometry(
+export function geometry(
   xShape: readonly number[],
   filterShape: readonly number[],
   a: ConvBackpropAttrs,
@@ -90,7 +91,7 @@ function geometry(
 }
 
 /** Images per chunk so that one chunk's column matrix stays under chunkFloats(). */
-function chunkSize(g: PatchGeometry): number {
+export function chunkSize(g: PatchGeometry): number {
   const perImage = g.outHeight * g.outWidth * g.filterHeight * g.filterWidth * g.channels;
   return Math.max(1, Math.min(g.batch, Math.floor(chunkFloats() / Math.max(perImage, 1))));
 }
@@ -120,7 +121,7 @@ function filterGradient(s: Scratch, x: Info, dy: Info, g: PatchGeometry): Info {
       part = s.alloc([1, k, o]);
       simd.fn.gemm_small_out(simd.ptr(colsT), simd.ptr(dyRows), simd.ptr(part), k, rows, o);
     } else {
-      part = s.run(
+      part = s.registered(
         'BatchMatMul',
         { a: colsT, b: dyRows },
         { transposeA: false, transposeB: false },
@@ -152,7 +153,7 @@ function inputGradient(s: Scratch, dy: Info, filter: Info, g: PatchGeometry): In
     const nb = Math.min(step, g.batch - n0);
     const rows = nb * pixels;
     const dyRows = s.slice(dy, n0 * pixels * o, [1, rows, o]);
-    const dcols = s.run(
+    const dcols = s.registered(
       'BatchMatMul',
       { a: dyRows, b: view(filterT, [1, o, k]) },
       { transposeA: false, transposeB: false },

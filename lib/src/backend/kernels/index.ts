@@ -7,13 +7,17 @@
 // missing kernels. guards.ts keeps the stock (XNNPACK) kernels away from shapes they get wrong:
 // empty operands, output shapes XNNPACK computes differently (it wrote past the output buffer), and
 // fused epilogues that are not one value per channel. The numeric-pad shape check (a TF.js bug)
-// applies on cpu and webgpu too.
+// applies on cpu and webgpu too. With the native addon (native-addon.ts; MILAB_NATIVE), products
+// and convolutions go to oneDNN first (native.ts, native-conv.ts) and fall through to the above.
 import type { BackendName } from '../backend';
 import { registerWasmAdam } from './adam';
 import { registerWasmConv } from './conv';
 import { registerWasmCpuFallbacks } from './cpu-fallback';
 import { registerWasmIdentity } from './identity';
 import { registerWasmMatMul } from './matmul';
+import { registerNativeProducts } from './native';
+import { loadNative } from './native-addon';
+import { registerNativeConv } from './native-conv';
 import { registerWasmPool } from './pool';
 import { registerWasmSegmentSum } from './segment';
 import { registerWasmSlicing } from './slice';
@@ -46,6 +50,11 @@ export function registerFastKernels(backend: BackendName): void {
     registerWasmIdentity();
     registerWasmSlicing();
     registerWasmCpuFallbacks();
+    const native = loadNative();
+    if (native) {
+      registerNativeProducts(native);
+      registerNativeConv(native);
+    }
     registerWindowChecks('wasm'); // last: it wraps milab's backprop kernels too
   }
 }

@@ -2,6 +2,7 @@
 // on the wasm backend's linear memory so that they read and write tensors in place. One instance per
 // backend instance; arguments are heap byte offsets.
 import { SIMD_WASM_PLAIN, SIMD_WASM_SHARED } from './simd-binary';
+import { wasmMemory } from './wasm-util';
 import type { BackendWasm, Info } from './wasm-util';
 
 /** An NHWC convolution's (or pooling's) geometry; the filter is the pooling window for pools.
@@ -66,13 +67,8 @@ export class SimdKernels {
   static of(backend: BackendWasm): SimdKernels {
     let k = SimdKernels.instances.get(backend);
     if (!k) {
-      const module = backend.wasm as unknown as {
-        asm?: { memory?: WebAssembly.Memory };
-        wasmMemory?: WebAssembly.Memory;
-        _malloc(bytes: number): number;
-      };
-      const memory = module.wasmMemory ?? module.asm?.memory;
-      if (!memory) throw new Error("milab: cannot find the wasm backend's memory");
+      const module = backend.wasm as unknown as { _malloc(bytes: number): number };
+      const memory = wasmMemory(backend);
       const shared =
         typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
       const bytes = Buffer.from(shared ? SIMD_WASM_SHARED : SIMD_WASM_PLAIN, 'base64');
