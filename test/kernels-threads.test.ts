@@ -27,7 +27,8 @@ const { FusedAdam, Rng, tf, useBackend } = require('milab');
 
 function run(threads: number) {
   const child = spawnSync(process.execPath, ['-e', SCRIPT], {
-    env: { ...process.env, MILAB_WASM_THREADS: String(threads) },
+    // The native kernels would run wasm on one thread: this is about wasm's own pool.
+    env: { ...process.env, MILAB_WASM_THREADS: String(threads), MILAB_NATIVE: '0' },
     encoding: 'utf8',
     timeout: 60_000,
   });

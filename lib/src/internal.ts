@@ -50,3 +50,6 @@ export { stopGradient, valueWithGradientOf } from './mi/neural/bounds';
 export { ascendStep, RECOVERY_FACTOR } from './mi/neural/train';
 export { toLabelArray, prepareLayer } from './regularizers/layer-terms';
 export { checkLayerTermSigns } from './regularizers/layer-regularizer';
+export { nativeCounts } from './backend/kernels/native';
+export { nativeUnavailableReason } from './backend/kernels/native-addon';
+export { wasmMemory } from './backend/kernels/wasm-util';

@@ -79,13 +79,14 @@ async function tryInit(name: BackendName, explicit: boolean): Promise<BackendInf
 }
 
 /**
- * Run a backend's initialisation, then remove the process-wide error handlers it added. TF.js's wasm
- * backend is Emscripten output, which on Node adds `process.on('uncaughtException', e => { throw e })`
- * and the same for unhandled rejections (tf-backend-wasm.node.js). A throw inside that handler makes
- * Node exit with status 7, so once the backend was loaded any stray exception killed the process,
- * even where someone handles it: a tslab kernel, which logs it, died mid-notebook. Without those
- * handlers Node behaves as usual: a handler added by the user or the kernel runs, and a plain script
- * gets Node's own message and exit status 1.
+ * Run a backend's initialisation, then remove the process-wide error handlers it added. TF.js's
+ * wasm backend is Emscripten output, which on Node adds
+ * `process.on('uncaughtException', e => { throw e })` and the same for unhandled rejections
+ * (tf-backend-wasm.node.js). A throw inside that handler makes Node exit with status 7, so once the
+ * backend was loaded any stray exception killed the process, even where someone handles it: a
+ * tslab kernel, which logs it, died mid-notebook. Without those handlers Node behaves as usual: a
+ * handler added by the user or the kernel runs, and a plain script gets Node's own message and exit
+ * status 1.
  */
 async function keepProcessErrorHandling<T>(init: () => Promise<T>): Promise<T> {
   const emitter: NodeJS.EventEmitter = process;

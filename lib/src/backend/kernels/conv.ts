@@ -1,7 +1,7 @@
 // Convolution backprop on wasm as matrix products: the registered BatchMatMul, i.e. the native one
 // where native kernels are on (native.ts), else XNNPACK (on every thread the backend has).
-// The wasm backend has no Conv2DBackpropFilter (CNN training threw) and runs Conv2DBackpropInput as a
-// naive loop. With cols = im2col(x) [P = N*OH*OW, K = KH*KW*C] and dY as [P, O]:
+// The wasm backend has no Conv2DBackpropFilter (CNN training threw) and runs Conv2DBackpropInput as
+// a naive loop. With cols = im2col(x) [P = N*OH*OW, K = KH*KW*C] and dY as [P, O]:
 //   dW = cols^T dY,   with cols^T built directly (the big operand on the left, see simd/kernels.c);
 //   dX = col2im(dY W^T), W seen as [K, O].
 // Measured on LeNet-5's layers this beats the alternatives built from XNNPACK convolutions (dW as a
@@ -18,12 +18,14 @@ interface ConvBackpropAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-/** Filters with at most this many taps (KH*KW*C: a first layer on 1- or 3-channel images) get their
- * gradient from milab's small-output product: XNNPACK would repack all of dY first (see kernels.c). */
+/** Filters with at most this many taps (KH*KW*C: a first layer on 1- or 3-channel images) get
+ * their gradient from milab's small-output product: XNNPACK would repack all of dY first (see
+ * kernels.c). */
 const SMALL_FILTER = 32;
 
-/** Most floats one column matrix may take (default 16M = 64 MB): bounds memory. MILAB_CONV_CHUNK_FLOATS
- * overrides it (the tests use a small value to exercise the chunked path). */
+/** Most floats one column matrix may take (default 16M = 64 MB): bounds memory.
+ * MILAB_CONV_CHUNK_FLOATS overrides it (the tests use a small value to exercise the chunked
+ * path). */
 function chunkFloats(): number {
   const fromEnv = Number(process.env.MILAB_CONV_CHUNK_FLOATS);
   return fromEnv >= 1 ? fromEnv : 16 * 1024 * 1024;

@@ -10,7 +10,14 @@ import { hasEmptyInput } from './guards';
 import type { Native } from './native-addon';
 import { computeInto, declined, nativeCounts, nativeEpilogue } from './native';
 import { SimdKernels } from './simd';
-import { BackendWasm, Info, KernelArgs, heapFloats, heapOffset, layerWasmKernel } from './wasm-util';
+import {
+  BackendWasm,
+  Info,
+  KernelArgs,
+  heapFloats,
+  heapOffset,
+  layerWasmKernel,
+} from './wasm-util';
 
 interface ConvAttrs {
   strides: number | [number, number];

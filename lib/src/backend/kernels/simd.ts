@@ -1,13 +1,13 @@
-// milab's own SIMD loops (simd/kernels.c, compiled by simd/build.sh into simd-binary.ts), instantiated
-// on the wasm backend's linear memory so that they read and write tensors in place. One instance per
-// backend instance; arguments are heap byte offsets.
+// milab's own SIMD loops (simd/kernels.c, compiled by simd/build.sh into simd-binary.ts),
+// instantiated on the wasm backend's linear memory so that they read and write tensors in place.
+// One instance per backend instance; arguments are heap byte offsets.
 import { SIMD_WASM_PLAIN, SIMD_WASM_SHARED } from './simd-binary';
 import { wasmMemory } from './wasm-util';
 import type { BackendWasm, Info } from './wasm-util';
 
 /** An NHWC convolution's (or pooling's) geometry; the filter is the pooling window for pools.
- * Row p = (n, oh, ow) of a column matrix holds the receptive field of output pixel p in filter order
- * (kh, kw, c), so that conv(x, W) = cols [P, KH*KW*C] @ W [KH*KW*C, O]. */
+ * Row p = (n, oh, ow) of a column matrix holds the receptive field of output pixel p in filter
+ * order (kh, kw, c), so that conv(x, W) = cols [P, KH*KW*C] @ W [KH*KW*C, O]. */
 export interface PatchGeometry {
   batch: number;
   inHeight: number;
@@ -110,8 +110,8 @@ export class SimdKernels {
     return this.geometryPtr;
   }
 
-  /** The whole heap as bytes, from the memory itself: a view kept from before the heap grew (which a
-   * pool thread's allocation can do) would be stale. */
+  /** The whole heap as bytes, from the memory itself: a view kept from before the heap grew
+   * (which a pool thread's allocation can do) would be stale. */
   heap(): Uint8Array {
     return new Uint8Array(this.memory.buffer);
   }

@@ -1,5 +1,6 @@
-// Plumbing shared by milab's wasm kernels: run the wasm backend's own (stock) kernels on TensorInfos,
-// free the intermediates a composite kernel makes, and read/write tensor memory on the wasm heap.
+// Plumbing shared by milab's wasm kernels: run the wasm backend's own (stock) kernels on
+// TensorInfos, free the intermediates a composite kernel makes, and read/write tensor memory on the
+// wasm heap.
 // A kernel works below the engine: whatever it allocates and does not return must be freed here,
 // or it leaks heap memory that tf.memory() never shows.
 import * as tf from '@tensorflow/tfjs';
@@ -8,8 +9,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export type Info = tf.TensorInfo;
 export type { BackendWasm };
 
-// The wasm backend's kernel configs as they were before milab replaced any, so that a replacement can
-// still call the original (e.g. the fast untransposed BatchMatMul) without calling itself.
+// The wasm backend's kernel configs as they were before milab replaced any, so that a replacement
+// can still call the original (e.g. the fast untransposed BatchMatMul) without calling itself.
 const stockConfigs = new Map<string, tf.KernelConfig>();
 
 export function stockKernel(name: string): tf.KernelConfig {
@@ -22,7 +23,8 @@ export function stockKernel(name: string): tf.KernelConfig {
   return config;
 }
 
-/** Install `kernelFunc` as the wasm kernel `name`, keeping the stock one reachable via stockKernel. */
+/** Install `kernelFunc` as the wasm kernel `name`, keeping the stock one reachable via
+ * stockKernel. */
 export function replaceWasmKernel(name: string, kernelFunc: tf.KernelFunc): void {
   const existing = tf.getKernel(name, 'wasm');
   if (existing) {
