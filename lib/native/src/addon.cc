@@ -2,9 +2,10 @@
 // it reads is the wasm backend's memory, which only wasm code on this thread changes, and which
 // moves when it grows, so no pointer into it outlives a call.
 //   matmul(heap, batch, m, n, k, transposeA, transposeB, aOffset, bOffset, cOffset, strideA,
-//          strideB, biasOffset, activation, alpha)
+//          strideB, biasOffset, activation, alpha, accumulate)
 //     heap: a Float32Array over the whole wasm memory, taken after the kernel's last allocation;
 //     offsets and strides count floats; biasOffset < 0: no bias. See product.h.
+//   im2col(heap, xOffset, colsOffset, ...the 12 fields of patches.h's Geometry)
 //   setThreads(n), info() -> { version, threads }
 #include <node_api.h>
 
@@ -12,6 +13,7 @@
 #include <exception>
 #include <string>
 
+#include "patches.h"
 #include "product.h"
 
 namespace {
@@ -70,10 +72,10 @@ void within(int64_t offset, int64_t count, int64_t stride, int64_t extent, size_
 }
 
 napi_value Matmul(napi_env env, napi_callback_info info) {
-  size_t argc = 15;
-  napi_value argv[15];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 15)
-    return fail(env, "matmul: 15 arguments expected");
+  size_t argc = 16;
+  napi_value argv[16];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 16)
+    return fail(env, "matmul: 16 arguments expected");
   try {
     size_t length;
     float* heap = floats(env, argv[0], &length);
@@ -92,6 +94,7 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
     int64_t bias = integer(env, argv[12], "biasOffset");
     int64_t activation = integer(env, argv[13], "activation");
     p.alpha = float(number(env, argv[14], "alpha"));
+    p.accumulate = boolean(env, argv[15], "accumulate");
     // Empty products are the caller's (they need no engine, and oneDNN has no use for them).
     if (p.batch < 1 || p.m < 1 || p.n < 1 || p.k < 1) throw Refusal{"empty or negative size"};
     if (activation < 0 || activation > int64_t(milab::Activation::sigmoid))
@@ -111,6 +114,33 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
     return fail(env, "matmul: " + r.message);
   } catch (const std::exception& e) {
     return fail(env, std::string("matmul: oneDNN: ") + e.what());
+  }
+}
+
+napi_value Im2col(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value argv[15];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 15)
+    return fail(env, "im2col: 15 arguments expected");
+  try {
+    size_t length;
+    float* heap = floats(env, argv[0], &length);
+    int64_t x = integer(env, argv[1], "xOffset");
+    int64_t cols = integer(env, argv[2], "colsOffset");
+    int64_t v[12];
+    for (int i = 0; i < 12; i++) {
+      v[i] = integer(env, argv[3 + i], "geometry");
+      // Sizes, strides and filter extents positive; paddings and output extents not negative.
+      if (v[i] < (i == 4 || i == 5 || i >= 10 ? 0 : 1)) throw Refusal{"geometry out of range"};
+    }
+    milab::Geometry g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
+    within(x, 1, 0, g.batch * g.inHeight * g.inWidth * g.channels, length, "x");
+    int64_t rows = g.batch * g.outHeight * g.outWidth;
+    within(cols, 1, 0, rows * g.filterHeight * g.filterWidth * g.channels, length, "cols");
+    milab::im2col(heap + x, heap + cols, g);
+    return nullptr;
+  } catch (const Refusal& r) {
+    return fail(env, "im2col: " + r.message);
   }
 }
 
@@ -139,6 +169,7 @@ napi_value Info(napi_env env, napi_callback_info) {
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor functions[] = {
       {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

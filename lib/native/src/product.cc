@@ -31,7 +31,7 @@ struct Plan {
   memory a, b, c, bias;
 };
 
-using Key = std::tuple<int64_t, int64_t, int64_t, bool, bool, bool, int, float>;
+using Key = std::tuple<int64_t, int64_t, int64_t, bool, bool, bool, int, float, bool>;
 
 std::map<Key, Plan> plans;
 
@@ -45,12 +45,15 @@ memory::desc matrix(int64_t rows, int64_t cols, bool transposed) {
   return memory::desc({rows, cols}, memory::data_type::f32, strides);
 }
 
-dnnl::primitive_attr epilogue(Activation activation, float alpha) {
+dnnl::primitive_attr epilogue(Activation activation, float alpha, bool accumulate) {
+  dnnl::post_ops ops;
+  if (accumulate) ops.append_sum(1.f);
   dnnl::algorithm algorithm = dnnl::algorithm::eltwise_relu;
   float a = 0.f, b = 0.f;
   switch (activation) {
     case Activation::linear:
-      return {};
+      algorithm = dnnl::algorithm::undef;
+      break;
     case Activation::relu:
       break;
     case Activation::leakyrelu:
@@ -68,19 +71,21 @@ dnnl::primitive_attr epilogue(Activation activation, float alpha) {
       algorithm = dnnl::algorithm::eltwise_logistic;
       break;
   }
-  dnnl::post_ops ops;
+  if (algorithm != dnnl::algorithm::undef) {
 #if DNNL_VERSION_MAJOR >= 3
-  ops.append_eltwise(algorithm, a, b);
+    ops.append_eltwise(algorithm, a, b);
 #else
-  ops.append_eltwise(1.f, algorithm, a, b);
+    ops.append_eltwise(1.f, algorithm, a, b);
 #endif
+  }
   dnnl::primitive_attr attr;
   attr.set_post_ops(ops);
   return attr;
 }
 
 Plan& plan(const Product& p, int64_t m) {
-  Key key{m, p.n, p.k, p.transposeA, p.transposeB, p.bias != nullptr, int(p.activation), p.alpha};
+  Key key{m, p.n, p.k, p.transposeA, p.transposeB, p.bias != nullptr, int(p.activation), p.alpha,
+          p.accumulate};
   auto found = plans.find(key);
   if (found != plans.end()) return found->second;
   if (plans.size() >= MAX_PLANS) plans.clear();
@@ -89,7 +94,7 @@ Plan& plan(const Product& p, int64_t m) {
   memory::desc c = matrix(m, p.n, false);
   // A zero descriptor means "no bias" to oneDNN.
   memory::desc bias = p.bias ? matrix(1, p.n, false) : memory::desc();
-  dnnl::primitive_attr attr = epilogue(p.activation, p.alpha);
+  dnnl::primitive_attr attr = epilogue(p.activation, p.alpha, p.accumulate);
 #if DNNL_VERSION_MAJOR >= 3
   dnnl::matmul::primitive_desc pd(cpu(), a, b, bias, c, attr);
 #else

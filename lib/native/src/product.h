@@ -14,7 +14,8 @@ namespace milab {
 enum class Activation { linear = 0, relu = 1, leakyrelu = 2, relu6 = 3, elu = 4, sigmoid = 5 };
 
 // c[i] = activation(op(a[i]) op(b[i]) + bias) for i < batch, row-major, op() the optional
-// transpose. a[i] starts strideA floats after a[i-1] (0: one a shared by every slice); so does b.
+// transpose; with `accumulate`, c[i] += op(a[i]) op(b[i]) instead (no bias or activation then).
+// a[i] starts strideA floats after a[i-1] (0: one a shared by every slice); so does b.
 struct Product {
   int64_t batch, m, n, k;
   bool transposeA, transposeB;
@@ -25,6 +26,7 @@ struct Product {
   const float* bias;  // n values (one per column), or nullptr
   Activation activation;
   float alpha;  // leakyrelu's slope
+  bool accumulate;
 };
 
 void multiply(const Product& p);

@@ -10,7 +10,7 @@ import { inputError } from '../../errors';
 
 const os = require('node:os') as typeof import('node:os');
 
-/** lib/native/src/addon.cc. */
+/** lib/native/src/addon.cc. Offsets and strides count floats. */
 export interface NativeAddon {
   matmul(
     heap: Float32Array,
@@ -28,7 +28,10 @@ export interface NativeAddon {
     biasOffset: number,
     activation: number,
     alpha: number,
+    accumulate: boolean,
   ): void;
+  /** cols [pixels, KH*KW*C] of NHWC x; `geometry` as kernels/simd.ts's PatchGeometry's fields. */
+  im2col(heap: Float32Array, xOffset: number, colsOffset: number, ...geometry: number[]): void;
   setThreads(threads: number): void;
   info(): { version: string; threads: number };
 }

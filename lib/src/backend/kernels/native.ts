@@ -113,6 +113,7 @@ function product(native: Native, args: KernelArgs, fused: boolean): Info | null 
       epilogue.bias ? at(epilogue.bias) : -1,
       epilogue.activation,
       epilogue.alpha,
+      false,
     ),
   );
   nativeCounts.products++;

@@ -23,6 +23,24 @@ export interface PatchGeometry {
   padLeft: number;
 }
 
+/** The geometry's fields in the order simd/kernels.c (and lib/native's im2col) read them. */
+export function geometryFields(g: PatchGeometry): number[] {
+  return [
+    g.batch,
+    g.inHeight,
+    g.inWidth,
+    g.channels,
+    g.outHeight,
+    g.outWidth,
+    g.filterHeight,
+    g.filterWidth,
+    g.strideHeight,
+    g.strideWidth,
+    g.padTop,
+    g.padLeft,
+  ];
+}
+
 interface Exports {
   transpose2d(input: number, out: number, rows: number, cols: number): void;
   im2col_t(x: number, colsT: number, geometry: number, tile: number): void;
@@ -92,21 +110,7 @@ export class SimdKernels {
 
   /** Writes the geometry where the C side reads it; returns its offset. */
   geometry(g: PatchGeometry): number {
-    const fields = [
-      g.batch,
-      g.inHeight,
-      g.inWidth,
-      g.channels,
-      g.outHeight,
-      g.outWidth,
-      g.filterHeight,
-      g.filterWidth,
-      g.strideHeight,
-      g.strideWidth,
-      g.padTop,
-      g.padLeft,
-    ];
-    new Int32Array(this.memory.buffer, this.geometryPtr, 12).set(fields);
+    new Int32Array(this.memory.buffer, this.geometryPtr, 12).set(geometryFields(g));
     return this.geometryPtr;
   }
 
