@@ -5,6 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Rng, tf, useBackend } from 'milab';
 import { nativeCounts, nativeUnavailableReason, wasmMemory } from 'milab/internal';
 import { agree, type Compute, type Inputs } from './backend-agreement';
@@ -371,3 +374,44 @@ test(
     assert.equal(native.tensors, wasm.tensors, 'tensor counts differ after training');
   },
 );
+
+// oneDNN 2.6's sgemm corrupted the heap when a signal came during a product (a profiler's SIGPROF,
+// oneDNN issue #4845); the addon uses the matmul primitive instead, which must survive this.
+const PROFILED = `
+const { tf, useBackend } = require('milab');
+(async () => {
+  await useBackend({ backend: 'wasm', quiet: true });
+  const a = tf.randomNormal([512, 256]);
+  const w = tf.randomNormal([256, 256]);
+  const x = tf.randomNormal([16, 12, 12, 20]);
+  const f = tf.randomNormal([5, 5, 20, 50]);
+  const t0 = Date.now();
+  while (Date.now() - t0 < 1500) {
+    tf.tidy(() => {
+      tf.matMul(a, w).dataSync();
+      tf.matMul(a, a, true, false).dataSync();
+      tf.conv2d(x, f, 1, 'valid').dataSync();
+    });
+  }
+  process.stdout.write('done');
+})();
+`;
+
+test('products and convolutions survive a sampling profiler (--cpu-prof)', { skip }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'milab-cpu-prof-'));
+  try {
+    const child = spawnSync(
+      process.execPath,
+      ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir, '-e', PROFILED],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(
+      child.status,
+      0,
+      `profiled child failed (signal ${child.signal}): ${child.stderr}`,
+    );
+    assert.equal(child.stdout, 'done');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

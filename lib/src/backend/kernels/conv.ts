@@ -1,5 +1,6 @@
-// Convolution backprop on wasm as matrix products: the registered BatchMatMul, i.e. the native one
-// where native kernels are on (native.ts), else XNNPACK (on every thread the backend has).
+// Convolution backprop on wasm as matrix products through the registered BatchMatMul: XNNPACK (on
+// every thread the backend has), or the native product where the native kernels are on (which
+// compute the filter gradient themselves where they can, native-conv.ts).
 // The wasm backend has no Conv2DBackpropFilter (CNN training threw) and runs Conv2DBackpropInput as
 // a naive loop. With cols = im2col(x) [P = N*OH*OW, K = KH*KW*C] and dY as [P, O]:
 //   dW = cols^T dY,   with cols^T built directly (the big operand on the left, see simd/kernels.c);
