@@ -316,26 +316,40 @@ const { ascendStep } = require('milab/internal');
   const lenet = classify(lenet5({ seed: 5 }), [28, 28, 1], 3);
   const mlp = classify(mlpClassifier({ inputShape: 30, hidden: [64, 64], seed: 6 }), [30], 5);
   const tensors = tf.memory().numTensors;
-  process.stdout.write(JSON.stringify({ kernels: info.kernels, tensors, mine, lenet, mlp }));
+  const out = { kernels: info.kernels, detail: info.detail, tensors, mine, lenet, mlp };
+  process.stdout.write(JSON.stringify(out));
 })();
 `;
 
 interface Trained {
   kernels: string;
+  detail: string;
   tensors: number;
   mine: number[];
   lenet: number[];
   mlp: number[];
 }
 
-function train(env: Record<string, string>): Trained {
+function train(env: Record<string, string>): Trained & { stderr: string } {
   const child = spawnSync(process.execPath, ['-e', TRAIN], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, MILAB_NATIVE_THREADS: '', MILAB_WASM_THREADS: '', ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });
   assert.equal(child.status, 0, `training child (${JSON.stringify(env)}) failed: ${child.stderr}`);
-  return JSON.parse(child.stdout) as Trained;
+  return { ...(JSON.parse(child.stdout) as Trained), stderr: child.stderr };
+}
+
+/** Losses agree to float32 rounding carried through a few optimiser steps. */
+function assertSameTraining(got: Trained, want: Trained, label: string): void {
+  for (const key of ['mine', 'lenet', 'mlp'] as const) {
+    want[key].forEach((w, i) => {
+      const g = got[key][i];
+      const close = Number.isFinite(g) && Math.abs(g - w) <= 1e-4 * Math.max(1, Math.abs(w));
+      assert.ok(close, `${label}: ${key} step ${i}: ${g} against ${w}`);
+    });
+  }
+  assert.equal(got.tensors, want.tensors, `${label}: tensor counts differ after training`);
 }
 
 test('MILAB_NATIVE=0 runs the wasm kernels', () => {
@@ -362,18 +376,19 @@ test(
     const again = train({ MILAB_NATIVE: '1' });
     assert.match(native.kernels, /^native \(oneDNN [\d.]+, \d+ threads?\)$/);
     assert.deepEqual(again, native, 'the same seeds gave different numbers');
-    for (const key of ['mine', 'lenet', 'mlp'] as const) {
-      wasm[key].forEach((w, i) => {
-        const n = native[key][i];
-        assert.ok(
-          Number.isFinite(n) && Math.abs(n - w) <= 1e-4 * Math.max(1, Math.abs(w)),
-          `${key} step ${i}: native ${n}, wasm ${w}`,
-        );
-      });
-    }
-    assert.equal(native.tensors, wasm.tensors, 'tensor counts differ after training');
+    assertSameTraining(native, wasm, 'native against wasm');
   },
 );
+
+test('2 native threads train alike; wasm threads stay 1 beside them', { skip }, () => {
+  const one = train({ MILAB_NATIVE: '1', MILAB_NATIVE_THREADS: '1' });
+  const two = train({ MILAB_NATIVE: '1', MILAB_NATIVE_THREADS: '2', MILAB_WASM_THREADS: '2' });
+  assert.match(one.kernels, /, 1 thread\)$/);
+  assert.match(two.kernels, /, 2 threads\)$/);
+  assert.match(two.detail, /^WebAssembly SIMD, 1 thread; native kernels: oneDNN/);
+  assert.match(two.stderr, /MILAB_WASM_THREADS=2 ignored/);
+  assertSameTraining(two, one, '2 threads against 1');
+});
 
 // oneDNN 2.6's sgemm corrupted the heap when a signal came during a product (a profiler's SIGPROF,
 // oneDNN issue #4845); the addon uses the matmul primitive instead, which must survive this.
