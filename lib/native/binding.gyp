@@ -1,5 +1,5 @@
-# The native kernels: oneDNN's matmul primitive, im2col and max-pool gradients on the wasm
-# backend's heap (see src/product.h, src/patches.h).
+# The native kernels: oneDNN's matmul primitive and an im2col on the wasm backend's heap (see
+# src/product.h, src/patches.h).
 # environment/setup.sh builds it with node-gyp into build/Release/milab_native.node.
 {
   "targets": [
@@ -9,7 +9,7 @@
       "libraries": ["-ldnnl", "-lgomp"],
       # oneDNN's C++ API reports failures as exceptions; the glue turns them into JS errors.
       "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp"]
+      "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-fopenmp"]
     }
   ]
 }

@@ -6,7 +6,6 @@
 //     heap: a Float32Array over the whole wasm memory, taken after the kernel's last allocation;
 //     offsets and strides count floats; biasOffset < 0: no bias. See product.h.
 //   im2col(heap, xOffset, colsOffset, ...the 12 fields of patches.h's Geometry)
-//   maxPoolGrad(heap, xOffset, dyOffset, dxOffset, ...the 12 fields of the pool's Geometry)
 //   setThreads(n), info() -> { version, threads }
 #include <node_api.h>
 
@@ -72,17 +71,6 @@ void within(int64_t offset, int64_t count, int64_t stride, int64_t extent, size_
     throw Refusal{std::string(name) + " lies outside the heap"};
 }
 
-// The 12 fields of patches.h's Geometry. Sizes, strides and filter extents positive; paddings
-// and output extents not negative (the loops clip windows to the image, reading nothing outside).
-milab::Geometry geometry(napi_env env, napi_value* argv) {
-  int64_t v[12];
-  for (int i = 0; i < 12; i++) {
-    v[i] = integer(env, argv[i], "geometry");
-    if (v[i] < (i == 4 || i == 5 || i >= 10 ? 0 : 1)) throw Refusal{"geometry out of range"};
-  }
-  return {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
-}
-
 napi_value Matmul(napi_env env, napi_callback_info info) {
   size_t argc = 16;
   napi_value argv[16];
@@ -139,7 +127,13 @@ napi_value Im2col(napi_env env, napi_callback_info info) {
     float* heap = floats(env, argv[0], &length);
     int64_t x = integer(env, argv[1], "xOffset");
     int64_t cols = integer(env, argv[2], "colsOffset");
-    milab::Geometry g = geometry(env, argv + 3);
+    int64_t v[12];
+    for (int i = 0; i < 12; i++) {
+      v[i] = integer(env, argv[3 + i], "geometry");
+      // Sizes, strides and filter extents positive; paddings and output extents not negative.
+      if (v[i] < (i == 4 || i == 5 || i >= 10 ? 0 : 1)) throw Refusal{"geometry out of range"};
+    }
+    milab::Geometry g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
     within(x, 1, 0, g.batch * g.inHeight * g.inWidth * g.channels, length, "x");
     int64_t rows = g.batch * g.outHeight * g.outWidth;
     within(cols, 1, 0, rows * g.filterHeight * g.filterWidth * g.channels, length, "cols");
@@ -147,29 +141,6 @@ napi_value Im2col(napi_env env, napi_callback_info info) {
     return nullptr;
   } catch (const Refusal& r) {
     return fail(env, "im2col: " + r.message);
-  }
-}
-
-napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
-  size_t argc = 16;
-  napi_value argv[16];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 16)
-    return fail(env, "maxPoolGrad: 16 arguments expected");
-  try {
-    size_t length;
-    float* heap = floats(env, argv[0], &length);
-    int64_t x = integer(env, argv[1], "xOffset");
-    int64_t dy = integer(env, argv[2], "dyOffset");
-    int64_t dx = integer(env, argv[3], "dxOffset");
-    milab::Geometry g = geometry(env, argv + 4);
-    int64_t image = g.batch * g.inHeight * g.inWidth * g.channels;
-    within(x, 1, 0, image, length, "x");
-    within(dx, 1, 0, image, length, "dx");
-    within(dy, 1, 0, g.batch * g.outHeight * g.outWidth * g.channels, length, "dy");
-    milab::maxPoolGrad(heap + x, heap + dy, heap + dx, g);
-    return nullptr;
-  } catch (const Refusal& r) {
-    return fail(env, "maxPoolGrad: " + r.message);
   }
 }
 
@@ -199,7 +170,6 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor functions[] = {
       {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

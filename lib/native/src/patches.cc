@@ -1,9 +1,6 @@
 #include "patches.h"
 
-#include <algorithm>
 #include <cstring>
-#include <limits>
-#include <vector>
 
 namespace milab {
 
@@ -35,48 +32,6 @@ void im2col(const float* x, float* cols, const Geometry& g) {
                 std::memcpy(run + kx * c, image + (y * g.inWidth + xi) * c, pixelBytes);
             }
           }
-        }
-      }
-    }
-  }
-}
-
-}  // namespace milab
-
-namespace milab {
-
-void maxPoolGrad(const float* x, const float* dy, float* dx, const Geometry& g) {
-  const int64_t c = g.channels;
-  std::memset(dx, 0, size_t(g.batch * g.inHeight * g.inWidth * c) * sizeof(float));
-  std::vector<float> best(c);
-  std::vector<int64_t> where(c);
-  const float* grad = dy;
-  for (int64_t b = 0; b < g.batch; b++) {
-    for (int64_t oy = 0; oy < g.outHeight; oy++) {
-      const int64_t y0 = oy * g.strideHeight - g.padTop;
-      const int64_t ky0 = std::max<int64_t>(0, -y0);
-      const int64_t ky1 = std::min(g.filterHeight, g.inHeight - y0);
-      for (int64_t ox = 0; ox < g.outWidth; ox++, grad += c) {
-        const int64_t x0 = ox * g.strideWidth - g.padLeft;
-        const int64_t kx0 = std::max<int64_t>(0, -x0);
-        const int64_t kx1 = std::min(g.filterWidth, g.inWidth - x0);
-        std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
-        std::fill(where.begin(), where.end(), -1);
-        for (int64_t ky = ky0; ky < ky1; ky++) {
-          for (int64_t kx = kx0; kx < kx1; kx++) {
-            const int64_t at = ((b * g.inHeight + y0 + ky) * g.inWidth + x0 + kx) * c;
-            const float* v = x + at;
-            // Strictly greater: the first maximum keeps it, and NaN never wins (as in the
-            // wasm loop, simd/kernels.c). Branch-free, so the compiler vectorises it.
-            for (int64_t ch = 0; ch < c; ch++) {
-              const bool take = v[ch] > best[ch];
-              best[ch] = take ? v[ch] : best[ch];
-              where[ch] = take ? at + ch : where[ch];
-            }
-          }
-        }
-        for (int64_t ch = 0; ch < c; ch++) {
-          if (where[ch] >= 0) dx[where[ch]] += grad[ch];
         }
       }
     }

@@ -19,12 +19,3 @@ struct Geometry {
 void im2col(const float* x, float* cols, const Geometry& g);
 
 }  // namespace milab
-
-namespace milab {
-
-// The gradient of a max pool over NHWC x (the filter fields are the window): each output's dy
-// goes to the first maximum of its window, the cpu backend's rule; windows are clipped to the
-// image. dx is overwritten.
-void maxPoolGrad(const float* x, const float* dy, float* dx, const Geometry& g);
-
-}  // namespace milab

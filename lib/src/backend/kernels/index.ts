@@ -8,8 +8,8 @@
 // away from shapes they get wrong: empty operands, output shapes XNNPACK computes differently (it
 // wrote past the output buffer), and fused epilogues that are not one value per channel. The
 // numeric-pad shape check (a TF.js bug) applies on cpu and webgpu too. With the native addon
-// (native-addon.ts; MILAB_NATIVE), products, convolutions and max-pool gradients go to native
-// code first (native.ts, native-conv.ts, native-pool.ts) and fall through to the above.
+// (native-addon.ts; MILAB_NATIVE), products and convolutions go to oneDNN first (native.ts,
+// native-conv.ts) and fall through to the above.
 import type { BackendName } from '../backend';
 import { registerWasmAdam } from './adam';
 import { registerWasmConv } from './conv';
@@ -19,7 +19,6 @@ import { registerWasmMatMul } from './matmul';
 import { registerNativeProducts } from './native';
 import { loadNative } from './native-addon';
 import { registerNativeConv } from './native-conv';
-import { registerNativePool } from './native-pool';
 import { registerWasmPool } from './pool';
 import { registerWasmSegmentSum } from './segment';
 import { registerWasmSlicing } from './slice';
@@ -56,7 +55,6 @@ export function registerFastKernels(backend: BackendName): void {
     if (native) {
       registerNativeProducts(native);
       registerNativeConv(native);
-      registerNativePool(native);
     }
     registerWindowChecks('wasm'); // last: it wraps milab's backprop kernels too
   }

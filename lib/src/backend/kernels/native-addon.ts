@@ -32,14 +32,6 @@ export interface NativeAddon {
   ): void;
   /** cols [pixels, KH*KW*C] of NHWC x; `geometry` as kernels/simd.ts's PatchGeometry's fields. */
   im2col(heap: Float32Array, xOffset: number, colsOffset: number, ...geometry: number[]): void;
-  /** dx of a max pool; `geometry` as above, the window as the filter. */
-  maxPoolGrad(
-    heap: Float32Array,
-    xOffset: number,
-    dyOffset: number,
-    dxOffset: number,
-    ...geometry: number[]
-  ): void;
   setThreads(threads: number): void;
   info(): { version: string; threads: number };
 }

@@ -26,7 +26,7 @@ const ACTIVATIONS = new Map([
 ]);
 
 /** Calls the native kernels took and declined: the tests check that the addon did the work. */
-export const nativeCounts = { products: 0, convolutions: 0, pools: 0, declined: 0 };
+export const nativeCounts = { products: 0, convolutions: 0, declined: 0 };
 
 export function registerNativeProducts(native: Native): void {
   layerWasmKernel('BatchMatMul', (args) => product(native, args, false));
