@@ -1,5 +1,6 @@
 // The multi-threaded wasm backend (MILAB_WASM_THREADS=2): it starts in Node, runs milab's kernels
-// (their SIMD module on shared memory) to the same results as one thread, and lets the process exit.
+// (their SIMD module on shared memory) to the same results as one thread, and lets the process
+// exit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,7 +21,9 @@ const { FusedAdam, Rng, tf, useBackend } = require('milab');
   const { grads } = tf.variableGrads(loss, [f, w]);
   const adam = new FusedAdam(0.01);
   adam.applyGradients(grads);
-  const out = { detail: info.detail, df: Array.from(grads[f.name].dataSync()), dw: Array.from(grads[w.name].dataSync()), w: Array.from(w.dataSync()) };
+  const values = (t) => Array.from(t.dataSync());
+  const [df, dw] = [values(grads[f.name]), values(grads[w.name])];
+  const out = { detail: info.detail, df, dw, w: values(w) };
   process.stdout.write(JSON.stringify(out));
 })();
 `;
