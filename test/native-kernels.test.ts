@@ -178,7 +178,7 @@ test('product gradients (a dense layer with bias and ReLU)', { skip }, async () 
   );
 });
 
-type Pad = 'valid' | 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
+type Pad = 'valid' | 'same' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 const CONVS: {
   label: string;
   x: number[];
@@ -195,6 +195,14 @@ const CONVS: {
     strides: [1, 2],
     pad: 'same',
   },
+  {
+    label: '2x2 filter, stride 3, same',
+    x: [2, 10, 10, 3],
+    f: [2, 2, 3, 4],
+    strides: 3,
+    pad: 'same',
+  },
+  { label: 'numeric pad 1', x: [2, 6, 6, 3], f: [3, 3, 3, 2], strides: 1, pad: 1 },
   { label: '1x1', x: [3, 5, 5, 6], f: [1, 1, 6, 4], strides: 1, pad: 'valid' },
   {
     label: 'explicit padding',
