@@ -102,7 +102,9 @@ function open(poolSize: number): Native {
 }
 
 /** MILAB_NATIVE_THREADS (at most the cores), else 1 on machines with at most 2 cores and the cores
- * (at most 8) above that. */
+ * (at most 8) above that. On 2 cores, 2 threads measured slower (MINE bench 151 against 225
+ * steps/s, LeNet-5 34 against 46: the JavaScript thread needs a core between products), and with
+ * another process on the second core an active pool collapsed (LeNet-5 11 steps/s). */
 export function nativeThreadCount(): number {
   const cores =
     typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
