@@ -5,14 +5,21 @@
 //   Conv2D, FusedConv2D:   out [pixels, O] = cols W [K, O], with the fused bias and activation as
 //                          the product's epilogue;
 //   Conv2DBackpropFilter:  dW [K, O] = cols^T dY, summed over the chunks by the product itself.
-// Conv2DBackpropInput is conv.ts's (dY W^T through the registered product, i.e. this one, then
-// milab's col2im). What this declines (NCHW, dilations, rounding modes, empty inputs, prelu) runs
-// on the kernels underneath.
+// Conv2DBackpropInput is conv.ts's (dY W^T through the registered product, i.e. the native one of
+// native.ts, then milab's col2im). What this declines (NCHW, dilations, rounding modes, empty
+// inputs, prelu) runs on the kernels underneath.
 import * as tf from '@tensorflow/tfjs';
 import { chunkSize, geometry } from './conv';
 import { hasEmptyInput } from './guards';
 import type { Native } from './native-addon';
-import { NativeEpilogue, computeInto, declined, nativeCounts, nativeEpilogue } from './native';
+import {
+  LINEAR,
+  NativeEpilogue,
+  computeInto,
+  declined,
+  nativeCounts,
+  nativeEpilogue,
+} from './native';
 import { geometryFields } from './simd';
 import {
   BackendWasm,
@@ -31,8 +38,6 @@ interface ConvAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   filterShape?: number[];
 }
-
-const LINEAR: NativeEpilogue = { bias: undefined, activation: 0, alpha: 0 };
 
 export function registerNativeConv(native: Native): void {
   for (const name of ['Conv2D', 'FusedConv2D']) {

@@ -39,6 +39,9 @@ export interface NativeEpilogue {
   alpha: number;
 }
 
+/** No bias, no activation. */
+export const LINEAR: NativeEpilogue = { bias: undefined, activation: 0, alpha: 0 };
+
 /** A fused kernel's bias and activation as the addon applies them (one bias value per output
  * channel), or null where it cannot. Kernels without them get the linear epilogue. */
 export function nativeEpilogue(args: KernelArgs, channels: number): NativeEpilogue | null {
@@ -81,7 +84,7 @@ function product(native: Native, args: KernelArgs, fused: boolean): Info | null 
   const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
   const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-  const epilogue = fused ? nativeEpilogue(args, n) : { bias: undefined, activation: 0, alpha: 0 };
+  const epilogue = fused ? nativeEpilogue(args, n) : LINEAR;
   const floats = a.dtype === 'float32' && b.dtype === 'float32';
   // A mismatch is milab's kernel's to report (it says which shapes).
   if (!epilogue || !floats || k !== kb || hasEmptyInput(args)) return declined();
