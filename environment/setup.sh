@@ -58,6 +58,49 @@ if [ -f lib/dist/cli/main.js ]; then
   [ -e node_modules/.bin/milab ] || ln -sf ../../lib/dist/cli/main.js node_modules/.bin/milab
 fi
 
+# 3b. The native kernels (lib/native: oneDNN's matrix products on the wasm heap; see README
+# "Backends"). Optional: where they cannot be built (no compiler, no oneDNN and no way to install
+# it, no Node headers) this says so in one line and milab runs on the wasm kernels. Never fails.
+NATIVE_ADDON=lib/native/build/Release/milab_native.node
+native_skip() { echo "setup: native kernels not built ($*); milab runs on the wasm kernels"; }
+has_onednn() { echo '#include <oneapi/dnnl/dnnl.hpp>' | c++ -E -x c++ - >/dev/null 2>&1; }
+build_native() {
+  if [ "${MILAB_NATIVE:-}" = 0 ]; then say "native kernels off (MILAB_NATIVE=0)"; return 0; fi
+  local stale
+  stale=$(find lib/native/binding.gyp lib/native/src -newer "$NATIVE_ADDON" 2>/dev/null || echo missing)
+  if [ -z "$stale" ]; then
+    say "native kernels built (lib/native)"
+    return 0
+  fi
+  command -v c++ >/dev/null && command -v make >/dev/null && command -v python3 >/dev/null \
+    || { native_skip "needs a C++ compiler, make and python3"; return 0; }
+  if ! has_onednn && is_debian_root; then
+    act "installing oneDNN (Debian package libdnnl-dev) for the native kernels"
+    local opts=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
+    { DEBIAN_FRONTEND=noninteractive apt-get install "${opts[@]}" libdnnl-dev \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update -q \
+        && DEBIAN_FRONTEND=noninteractive apt-get install "${opts[@]}" libdnnl-dev; }; } \
+      >>/tmp/milab-apt.log 2>&1 || true
+  fi
+  has_onednn || { native_skip "oneDNN is missing: apt-get install libdnnl-dev"; return 0; }
+  # Node's own headers (Debian's nodejs, or an official tarball), else node-gyp's download cache.
+  local prefix gyp nodedir=()
+  prefix=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
+  [ -f "$prefix/include/node/common.gypi" ] && nodedir=(--nodedir="$prefix")
+  [ ${#nodedir[@]} = 1 ] || [ -d "$HOME/.cache/node-gyp/$(node -p process.versions.node)" ] \
+    || { native_skip "no Node.js headers in $prefix/include/node"; return 0; }
+  gyp=$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js
+  [ -f node_modules/node-gyp/bin/node-gyp.js ] && gyp=node_modules/node-gyp/bin/node-gyp.js
+  [ -f "$gyp" ] || { native_skip "node-gyp not found"; return 0; }
+  act "building the native kernels (node-gyp, lib/native)"
+  if ! node "$gyp" rebuild --directory lib/native "${nodedir[@]}" >/tmp/milab-native.log 2>&1 \
+    || ! node -e "require('./$NATIVE_ADDON').info()" >>/tmp/milab-native.log 2>&1; then
+    rm -f "$NATIVE_ADDON"
+    native_skip "the build failed, log: /tmp/milab-native.log"
+  fi
+}
+build_native
+
 # 4. Jupyter: a Python that can run notebooks headlessly (nbclient + nbconvert)
 has_jupyter() { "$1" -c 'import nbclient, nbconvert, nbformat, jupyter_client' >/dev/null 2>&1; }
 find_python() {

@@ -51,3 +51,6 @@ export { ascendStep, RECOVERY_FACTOR } from './mi/neural/train';
 export { toLabelArray, prepareLayer } from './regularizers/layer-terms';
 export { checkLayerTermSigns } from './regularizers/layer-regularizer';
 export { ALPHA_PRIME, DROPOUT_KINDS, stepDropoutLayer } from './nn/dropout';
+export { nativeCounts } from './backend/kernels/native';
+export { nativeUnavailableReason } from './backend/kernels/native-addon';
+export { wasmMemory } from './backend/kernels/wasm-util';

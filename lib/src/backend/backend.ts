@@ -3,9 +3,10 @@
 // else wasm (SIMD), else the pure-JS cpu backend. The choice is reported once.
 import * as tf from '@tensorflow/tfjs';
 import { registerFastKernels } from './kernels';
-import { prepareWasmThreads } from './kernels/wasm-threads';
+import { loadNative } from './kernels/native-addon';
+import { prepareWasmThreads, wasmThreadCount } from './kernels/wasm-threads';
 import { initWebgpu } from './webgpu';
-import { inputError } from '../errors';
+import { MilabInputError, inputError } from '../errors';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
@@ -17,7 +18,8 @@ export interface BackendInfo {
   /**
    * The kernels that run the heavy operations (products, convolutions), recorded with every stored
    * run so that results computed on different paths are never mixed silently: 'wasm' (TF.js's
-   * XNNPACK kernels and milab's SIMD loops), 'webgpu', 'cpu', 'tensorflow'.
+   * XNNPACK kernels and milab's SIMD loops), 'native (oneDNN 2.6.3, 1 thread)' (wasm with the
+   * native kernels, kernels/native-addon.ts), 'webgpu', 'cpu', 'tensorflow'.
    */
   kernels: string;
 }
@@ -77,13 +79,14 @@ async function tryInit(name: BackendName, explicit: boolean): Promise<BackendInf
 }
 
 /**
- * Run a backend's initialisation, then remove the process-wide error handlers it added. TF.js's wasm
- * backend is Emscripten output, which on Node adds `process.on('uncaughtException', e => { throw e })`
- * and the same for unhandled rejections (tf-backend-wasm.node.js). A throw inside that handler makes
- * Node exit with status 7, so once the backend was loaded any stray exception killed the process,
- * even where someone handles it: a tslab kernel, which logs it, died mid-notebook. Without those
- * handlers Node behaves as usual: a handler added by the user or the kernel runs, and a plain script
- * gets Node's own message and exit status 1.
+ * Run a backend's initialisation, then remove the process-wide error handlers it added. TF.js's
+ * wasm backend is Emscripten output, which on Node adds
+ * `process.on('uncaughtException', e => { throw e })` and the same for unhandled rejections
+ * (tf-backend-wasm.node.js). A throw inside that handler makes Node exit with status 7, so once the
+ * backend was loaded any stray exception killed the process, even where someone handles it: a
+ * tslab kernel, which logs it, died mid-notebook. Without those handlers Node behaves as usual: a
+ * handler added by the user or the kernel runs, and a plain script gets Node's own message and exit
+ * status 1.
  */
 async function keepProcessErrorHandling<T>(init: () => Promise<T>): Promise<T> {
   const emitter: NodeJS.EventEmitter = process;
@@ -107,6 +110,7 @@ async function keepProcessErrorHandling<T>(init: () => Promise<T>): Promise<T> {
 async function initBackend(name: BackendName, explicit: boolean): Promise<BackendInfo | null> {
   try {
     let detail: string | null;
+    let kernels: string = name;
     switch (name) {
       case 'tensorflow':
         detail = loadTfjsNode();
@@ -117,7 +121,7 @@ async function initBackend(name: BackendName, explicit: boolean): Promise<Backen
         detail = await initWebgpu({ allowSoftware: explicit });
         break;
       case 'wasm':
-        detail = await initWasm();
+        ({ detail, kernels } = initWasm());
         break;
       case 'cpu':
         detail = 'pure JavaScript';
@@ -127,8 +131,10 @@ async function initBackend(name: BackendName, explicit: boolean): Promise<Backen
     if (!(await tf.setBackend(name))) return null;
     await tf.ready();
     registerFastKernels(name);
-    return { name, detail, kernels: name };
+    return { name, detail, kernels };
   } catch (err) {
+    // A wrong setting (MILAB_NATIVE=1 without the addon, say) is reported, never skipped over.
+    if (err instanceof MilabInputError) throw err;
     if (explicit)
       throw new Error(`backend '${name}' failed to initialise: ${(err as Error).message}`);
     return null;
@@ -151,8 +157,19 @@ function loadTfjsNode(): string | null {
   return null;
 }
 
-async function initWasm(): Promise<string> {
+function initWasm(): { detail: string; kernels: string } {
   // SIMD, and threads (MILAB_WASM_THREADS; default 1 on <= 2 cores, else the cores) through
   // kernels/wasm-threads.ts, since Node cannot start TF.js's pthread workers unaided.
-  return prepareWasmThreads();
+  const native = loadNative();
+  if (!native) return { detail: prepareWasmThreads(), kernels: 'wasm' };
+  // One thread pool in the process, oneDNN's: beside it wasm's pool slowed both (a MINE step
+  // 2-3x slower measured with 2 + 2 threads on 2 cores), so wasm runs on one thread.
+  if (wasmThreadCount() > 1 && process.env.MILAB_WASM_THREADS) {
+    console.warn(
+      `milab: MILAB_WASM_THREADS=${process.env.MILAB_WASM_THREADS} ignored: with the native ` +
+        'kernels wasm runs 1 thread (MILAB_NATIVE_THREADS sizes the native pool)',
+    );
+  }
+  const detail = `${prepareWasmThreads(1)}; native kernels: ${native.description}`;
+  return { detail, kernels: `native (${native.description})` };
 }

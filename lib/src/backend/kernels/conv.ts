@@ -1,6 +1,8 @@
-// Convolution backprop on wasm as matrix products that XNNPACK runs (on every thread the backend has).
-// The wasm backend has no Conv2DBackpropFilter (CNN training threw) and runs Conv2DBackpropInput as a
-// naive loop. With cols = im2col(x) [P = N*OH*OW, K = KH*KW*C] and dY as [P, O]:
+// Convolution backprop on wasm as matrix products through the registered BatchMatMul: XNNPACK (on
+// every thread the backend has), or the native product where the native kernels are on (which
+// compute the filter gradient themselves where they can, native-conv.ts).
+// The wasm backend has no Conv2DBackpropFilter (CNN training threw) and runs Conv2DBackpropInput as
+// a naive loop. With cols = im2col(x) [P = N*OH*OW, K = KH*KW*C] and dY as [P, O]:
 //   dW = cols^T dY,   with cols^T built directly (the big operand on the left, see simd/kernels.c);
 //   dX = col2im(dY W^T), W seen as [K, O].
 // Measured on LeNet-5's layers this beats the alternatives built from XNNPACK convolutions (dW as a
@@ -17,12 +19,14 @@ interface ConvBackpropAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-/** Filters with at most this many taps (KH*KW*C: a first layer on 1- or 3-channel images) get their
- * gradient from milab's small-output product: XNNPACK would repack all of dY first (see kernels.c). */
+/** Filters with at most this many taps (KH*KW*C: a first layer on 1- or 3-channel images) get
+ * their gradient from milab's small-output product: XNNPACK would repack all of dY first (see
+ * kernels.c). */
 const SMALL_FILTER = 32;
 
-/** Most floats one column matrix may take (default 16M = 64 MB): bounds memory. MILAB_CONV_CHUNK_FLOATS
- * overrides it (the tests use a small value to exercise the chunked path). */
+/** Most floats one column matrix may take (default 16M = 64 MB): bounds memory.
+ * MILAB_CONV_CHUNK_FLOATS overrides it (the tests use a small value to exercise the chunked
+ * path). */
 function chunkFloats(): number {
   const fromEnv = Number(process.env.MILAB_CONV_CHUNK_FLOATS);
   return fromEnv >= 1 ? fromEnv : 16 * 1024 * 1024;
@@ -58,7 +62,7 @@ export function registerWasmConv(): void {
   });
 }
 
-function geometry(
+export function geometry(
   xShape: readonly number[],
   filterShape: readonly number[],
   a: ConvBackpropAttrs,
@@ -90,7 +94,7 @@ function geometry(
 }
 
 /** Images per chunk so that one chunk's column matrix stays under chunkFloats(). */
-function chunkSize(g: PatchGeometry): number {
+export function chunkSize(g: PatchGeometry): number {
   const perImage = g.outHeight * g.outWidth * g.filterHeight * g.filterWidth * g.channels;
   return Math.max(1, Math.min(g.batch, Math.floor(chunkFloats() / Math.max(perImage, 1))));
 }
@@ -120,7 +124,7 @@ function filterGradient(s: Scratch, x: Info, dy: Info, g: PatchGeometry): Info {
       part = s.alloc([1, k, o]);
       simd.fn.gemm_small_out(simd.ptr(colsT), simd.ptr(dyRows), simd.ptr(part), k, rows, o);
     } else {
-      part = s.run(
+      part = s.registered(
         'BatchMatMul',
         { a: colsT, b: dyRows },
         { transposeA: false, transposeB: false },
@@ -152,7 +156,7 @@ function inputGradient(s: Scratch, dy: Info, filter: Info, g: PatchGeometry): In
     const nb = Math.min(step, g.batch - n0);
     const rows = nb * pixels;
     const dyRows = s.slice(dy, n0 * pixels * o, [1, rows, o]);
-    const dcols = s.run(
+    const dcols = s.registered(
       'BatchMatMul',
       { a: dyRows, b: view(filterT, [1, o, k]) },
       { transposeA: false, transposeB: false },

@@ -1,19 +1,24 @@
-// Kernels milab registers on top of TF.js backends (missing gradients, fast paths). One place for all.
-// wasm: BatchMatMul/_FusedMatMul routed to XNNPACK when transposed or batched; Conv2DBackpropFilter
-// (missing) and Conv2DBackpropInput as im2col + XNNPACK products; MaxPoolGrad (the stock one is
-// wrong); UnsortedSegmentSum (missing: gather's gradient); Transpose and leading-axis Sum through
-// milab's SIMD loops (simd/kernels.c); Identity sharing data instead of copying; contiguous Slice and
-// row GatherV2 as block copies; a fused Adam step (MilabAdam); cpu-backend fallbacks for the other
-// missing kernels. guards.ts keeps the stock (XNNPACK) kernels away from shapes they get wrong:
-// empty operands, output shapes XNNPACK computes differently (it wrote past the output buffer), and
-// fused epilogues that are not one value per channel. The numeric-pad shape check (a TF.js bug)
-// applies on cpu and webgpu too.
+// Kernels milab registers on top of TF.js backends (missing gradients, fast paths). One place for
+// all. wasm: BatchMatMul/_FusedMatMul routed to XNNPACK when transposed or batched;
+// Conv2DBackpropFilter (missing) and Conv2DBackpropInput as im2col + XNNPACK products; MaxPoolGrad
+// (the stock one is wrong); UnsortedSegmentSum (missing: gather's gradient); Transpose and
+// leading-axis Sum through milab's SIMD loops (simd/kernels.c); Identity sharing data instead of
+// copying; contiguous Slice and row GatherV2 as block copies; a fused Adam step (MilabAdam);
+// cpu-backend fallbacks for the other missing kernels. guards.ts keeps the stock (XNNPACK) kernels
+// away from shapes they get wrong: empty operands, output shapes XNNPACK computes differently (it
+// wrote past the output buffer), and fused epilogues that are not one value per channel. The
+// numeric-pad shape check (a TF.js bug) applies on cpu and webgpu too. With the native addon
+// (native-addon.ts; MILAB_NATIVE), products and convolutions go to oneDNN first (native.ts,
+// native-conv.ts) and fall through to the above.
 import type { BackendName } from '../backend';
 import { registerWasmAdam } from './adam';
 import { registerWasmConv } from './conv';
 import { registerWasmCpuFallbacks } from './cpu-fallback';
 import { registerWasmIdentity } from './identity';
 import { registerWasmMatMul } from './matmul';
+import { registerNativeProducts } from './native';
+import { loadNative } from './native-addon';
+import { registerNativeConv } from './native-conv';
 import { registerWasmPool } from './pool';
 import { registerWasmSegmentSum } from './segment';
 import { registerWasmSlicing } from './slice';
@@ -46,6 +51,11 @@ export function registerFastKernels(backend: BackendName): void {
     registerWasmIdentity();
     registerWasmSlicing();
     registerWasmCpuFallbacks();
+    const native = loadNative();
+    if (native) {
+      registerNativeProducts(native);
+      registerNativeConv(native);
+    }
     registerWindowChecks('wasm'); // last: it wraps milab's backprop kernels too
   }
 }

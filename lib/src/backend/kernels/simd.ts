@@ -1,12 +1,13 @@
-// milab's own SIMD loops (simd/kernels.c, compiled by simd/build.sh into simd-binary.ts), instantiated
-// on the wasm backend's linear memory so that they read and write tensors in place. One instance per
-// backend instance; arguments are heap byte offsets.
+// milab's own SIMD loops (simd/kernels.c, compiled by simd/build.sh into simd-binary.ts),
+// instantiated on the wasm backend's linear memory so that they read and write tensors in place.
+// One instance per backend instance; arguments are heap byte offsets.
 import { SIMD_WASM_PLAIN, SIMD_WASM_SHARED } from './simd-binary';
+import { wasmMemory } from './wasm-util';
 import type { BackendWasm, Info } from './wasm-util';
 
 /** An NHWC convolution's (or pooling's) geometry; the filter is the pooling window for pools.
- * Row p = (n, oh, ow) of a column matrix holds the receptive field of output pixel p in filter order
- * (kh, kw, c), so that conv(x, W) = cols [P, KH*KW*C] @ W [KH*KW*C, O]. */
+ * Row p = (n, oh, ow) of a column matrix holds the receptive field of output pixel p in filter
+ * order (kh, kw, c), so that conv(x, W) = cols [P, KH*KW*C] @ W [KH*KW*C, O]. */
 export interface PatchGeometry {
   batch: number;
   inHeight: number;
@@ -20,6 +21,24 @@ export interface PatchGeometry {
   strideWidth: number;
   padTop: number;
   padLeft: number;
+}
+
+/** The geometry's fields in the order simd/kernels.c (and lib/native's im2col) read them. */
+export function geometryFields(g: PatchGeometry): number[] {
+  return [
+    g.batch,
+    g.inHeight,
+    g.inWidth,
+    g.channels,
+    g.outHeight,
+    g.outWidth,
+    g.filterHeight,
+    g.filterWidth,
+    g.strideHeight,
+    g.strideWidth,
+    g.padTop,
+    g.padLeft,
+  ];
 }
 
 interface Exports {
@@ -66,13 +85,8 @@ export class SimdKernels {
   static of(backend: BackendWasm): SimdKernels {
     let k = SimdKernels.instances.get(backend);
     if (!k) {
-      const module = backend.wasm as unknown as {
-        asm?: { memory?: WebAssembly.Memory };
-        wasmMemory?: WebAssembly.Memory;
-        _malloc(bytes: number): number;
-      };
-      const memory = module.wasmMemory ?? module.asm?.memory;
-      if (!memory) throw new Error("milab: cannot find the wasm backend's memory");
+      const module = backend.wasm as unknown as { _malloc(bytes: number): number };
+      const memory = wasmMemory(backend);
       const shared =
         typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
       const bytes = Buffer.from(shared ? SIMD_WASM_SHARED : SIMD_WASM_PLAIN, 'base64');
@@ -96,26 +110,12 @@ export class SimdKernels {
 
   /** Writes the geometry where the C side reads it; returns its offset. */
   geometry(g: PatchGeometry): number {
-    const fields = [
-      g.batch,
-      g.inHeight,
-      g.inWidth,
-      g.channels,
-      g.outHeight,
-      g.outWidth,
-      g.filterHeight,
-      g.filterWidth,
-      g.strideHeight,
-      g.strideWidth,
-      g.padTop,
-      g.padLeft,
-    ];
-    new Int32Array(this.memory.buffer, this.geometryPtr, 12).set(fields);
+    new Int32Array(this.memory.buffer, this.geometryPtr, 12).set(geometryFields(g));
     return this.geometryPtr;
   }
 
-  /** The whole heap as bytes, from the memory itself: a view kept from before the heap grew (which a
-   * pool thread's allocation can do) would be stale. */
+  /** The whole heap as bytes, from the memory itself: a view kept from before the heap grew
+   * (which a pool thread's allocation can do) would be stale. */
   heap(): Uint8Array {
     return new Uint8Array(this.memory.buffer);
   }

@@ -1,5 +1,6 @@
-// Plumbing shared by milab's wasm kernels: run the wasm backend's own (stock) kernels on TensorInfos,
-// free the intermediates a composite kernel makes, and read/write tensor memory on the wasm heap.
+// Plumbing shared by milab's wasm kernels: run the wasm backend's own (stock) kernels on
+// TensorInfos, free the intermediates a composite kernel makes, and read/write tensor memory on the
+// wasm heap.
 // A kernel works below the engine: whatever it allocates and does not return must be freed here,
 // or it leaks heap memory that tf.memory() never shows.
 import * as tf from '@tensorflow/tfjs';
@@ -8,8 +9,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export type Info = tf.TensorInfo;
 export type { BackendWasm };
 
-// The wasm backend's kernel configs as they were before milab replaced any, so that a replacement can
-// still call the original (e.g. the fast untransposed BatchMatMul) without calling itself.
+// The wasm backend's kernel configs as they were before milab replaced any, so that a replacement
+// can still call the original (e.g. the fast untransposed BatchMatMul) without calling itself.
 const stockConfigs = new Map<string, tf.KernelConfig>();
 
 export function stockKernel(name: string): tf.KernelConfig {
@@ -22,7 +23,8 @@ export function stockKernel(name: string): tf.KernelConfig {
   return config;
 }
 
-/** Install `kernelFunc` as the wasm kernel `name`, keeping the stock one reachable via stockKernel. */
+/** Install `kernelFunc` as the wasm kernel `name`, keeping the stock one reachable via
+ * stockKernel. */
 export function replaceWasmKernel(name: string, kernelFunc: tf.KernelFunc): void {
   const existing = tf.getKernel(name, 'wasm');
   if (existing) {
@@ -37,6 +39,51 @@ export function replaceWasmKernel(name: string, kernelFunc: tf.KernelFunc): void
     kernelFunc,
     setupFunc: existing?.setupFunc,
   });
+}
+
+/** Put `kernelFunc` in front of the wasm kernel registered now as `name` (milab's, or the stock
+ * one): where it returns null, that kernel runs instead. */
+export function layerWasmKernel(name: string, kernelFunc: (args: KernelArgs) => Info | null): void {
+  const below = tf.getKernel(name, 'wasm');
+  if (!below) throw new Error(`the wasm backend has no '${name}' kernel`);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({
+    ...below,
+    kernelFunc: (args) => kernelFunc(args) ?? below.kernelFunc(args),
+  });
+}
+
+export type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** The wasm backend's linear memory (Emscripten names it differently across builds). */
+export function wasmMemory(backend: BackendWasm): WebAssembly.Memory {
+  const module = backend.wasm as unknown as {
+    asm?: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+  };
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (!memory) throw new Error("milab: cannot find the wasm backend's memory");
+  return memory;
+}
+
+const heapViews = new WeakMap<BackendWasm, Float32Array>();
+
+/** The whole heap as floats, renewed when the heap has grown (which replaces its buffer). Take it
+ * after a kernel's last allocation: a view taken before an allocation that grows the heap is
+ * detached (or, with wasm threads, silently too short). */
+export function heapFloats(backend: BackendWasm): Float32Array {
+  const buffer = wasmMemory(backend).buffer;
+  let heap = heapViews.get(backend);
+  if (!heap || heap.buffer !== buffer) {
+    heap = new Float32Array(buffer);
+    heapViews.set(backend, heap);
+  }
+  return heap;
+}
+
+/** Where a tensor's data starts on the heap, in floats. */
+export function heapOffset(backend: BackendWasm, t: Info): number {
+  return (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset >>> 2;
 }
 
 /** Intermediates of one kernel call: every tensor made through `run`/`alloc` is freed by `free()`
