@@ -1,9 +1,10 @@
 // TF.js's WebGPU backend on Dawn's Node bindings (npm `webgpu`).
 //
 // Two ways to an adapter:
-//  - hardware: Dawn's default backends (Vulkan on Linux). Auto-selection only ever takes this one, and
-//    only looks for it when a Vulkan loader and a non-software Vulkan driver (ICD) are installed, so a
-//    plain CPU machine never loads Dawn (loading it there prints a Vulkan warning on stderr).
+//  - hardware: Dawn's default backends (Vulkan on Linux). Auto-selection only ever takes this one,
+//    and
+//    only looks for it when a Vulkan loader and a non-software Vulkan driver (ICD) are installed,
+//    so a plain CPU machine never loads Dawn (loading it there prints a Vulkan warning on stderr).
 //  - software: Dawn's OpenGL ES backend on Mesa's llvmpipe through surfaceless EGL, in WebGPU
 //    compatibility mode. Slow, but it runs the same shaders, which is how CI checks the backend's
 //    numbers on machines without a GPU. Only an explicit MILAB_BACKEND=webgpu takes it.
@@ -121,10 +122,10 @@ async function findAdapter(
   return { gpu, adapter };
 }
 
-// TF.js's own factory asks for a core-mode adapter and few limits; ours requests the route's adapter
-// and every limit the adapter offers (compatibility mode otherwise caps storage buffers per shader
-// stage below what fused kernels bind). The globals and navigator.gpu must exist before the backend
-// package loads: it registers nothing, and its constructor refuses, without navigator.gpu.
+// TF.js's own factory asks for a core-mode adapter and few limits; ours requests the route's
+// adapter and every limit the adapter offers (compatibility mode otherwise caps storage buffers per
+// shader stage below what fused kernels bind). The globals and navigator.gpu must exist before the
+// backend package loads: it registers nothing, and its constructor refuses, without navigator.gpu.
 function registerBackend(
   dawn: DawnModule,
   gpu: DawnGpu,
@@ -135,8 +136,8 @@ function registerBackend(
   exposeNavigatorGpu(gpu);
   const { WebGPUBackend } =
     require('@tensorflow/tfjs-backend-webgpu') as typeof import('@tensorflow/tfjs-backend-webgpu');
-  // TF.js reads GPU memory synchronously through an OffscreenCanvas, which Node lacks, and Dawn has no
-  // blocking readback: say so, instead of "OffscreenCanvas is not defined".
+  // TF.js reads GPU memory synchronously through an OffscreenCanvas, which Node lacks, and Dawn has
+  // no blocking readback: say so, instead of "OffscreenCanvas is not defined".
   class NodeWebGPUBackend extends WebGPUBackend {
     override readSync(dataId: object): tf.backend_util.BackendValues {
       const data = this.tensorMap.get(dataId);

@@ -1,6 +1,6 @@
-// Kernels the wasm backend lacks and that no milab model needs fast (depthwise-convolution backprop,
-// einsum) run on the pure-JS cpu backend: inputs are copied over, the cpu kernel runs, outputs are
-// copied back. Slow but correct, so that a model using them trains instead of throwing.
+// Kernels the wasm backend lacks and that no milab model needs fast (depthwise-convolution
+// backprop, einsum) run on the pure-JS cpu backend: inputs are copied over, the cpu kernel runs,
+// outputs are copied back. Slow but correct, so that a model using them trains instead of throwing.
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, Info } from './wasm-util';
 

@@ -155,8 +155,8 @@ function product(
     Math.min(m, n) <= SMALL_SIDE
   ) {
     // a^T b with a narrow side (dW of a layer with few inputs or few outputs): XNNPACK would repack
-    // all of b first; milab's small-output product reads both in place. Narrow rows: a^T b directly;
-    // narrow columns: (b^T a)^T.
+    // all of b first; milab's small-output product reads both in place. Narrow rows: a^T b
+    // directly; narrow columns: (b^T a)^T.
     const simd = SimdKernels.of(s.backend);
     const [left, right, rows, cols] = m <= n ? [a, b, m, n] : [b, a, n, m];
     const leftT = rows === 1 ? left : s.transpose(view(left, [k, rows]), [1, 0]);

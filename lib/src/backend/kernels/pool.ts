@@ -1,8 +1,8 @@
-// MaxPoolGrad on wasm. The stock kernel starts each window's maximum at the smallest POSITIVE float,
-// so a window whose values are all <= 0 routes no gradient at all (e.g. a 2x2/2 'valid' pool of
-// [[0, 9.9, -2.6, -9.3], [4.9, 8, -7, -6.2], ...] drops the (-2.6) window's gradient). After a ReLU
-// that only loses zero gradients, but a pool on anything signed trained wrongly. This one routes each
-// output's gradient to the first maximum of its window, as the cpu backend does.
+// MaxPoolGrad on wasm. The stock kernel starts each window's maximum at the smallest POSITIVE
+// float, so a window whose values are all <= 0 routes no gradient at all (e.g. a 2x2/2 'valid' pool
+// of [[0, 9.9, -2.6, -9.3], [4.9, 8, -7, -6.2], ...] drops the (-2.6) window's gradient). After a
+// ReLU that only loses zero gradients, but a pool on anything signed trained wrongly. This one
+// routes each output's gradient to the first maximum of its window, as the cpu backend does.
 import * as tf from '@tensorflow/tfjs';
 import { runOnCpu } from './cpu-fallback';
 import { SimdKernels } from './simd';

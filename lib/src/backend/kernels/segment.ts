@@ -1,5 +1,6 @@
-// UnsortedSegmentSum on wasm: the gradient of gather (embedding lookups, tf.gather) needs it and the
-// wasm backend has none. One pass over the rows, adding each into its segment, directly on the heap.
+// UnsortedSegmentSum on wasm: the gradient of gather (embedding lookups, tf.gather) needs it and
+// the wasm backend has none. One pass over the rows, adding each into its segment, directly on the
+// heap.
 import { Info, replaceWasmKernel, size, withScratch } from './wasm-util';
 
 export function registerWasmSegmentSum(): void {

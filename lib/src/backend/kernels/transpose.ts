@@ -1,8 +1,8 @@
 // Transpose on wasm: the stock kernel moves ~3 ns per float on a [1024, 256] matrix, and every
 // transposed matmul (dense-layer backprop) and conv backprop starts with one. A permutation that,
-// once size-1 axes are dropped, swaps two contiguous blocks of axes (perm = [k..r-1, 0..k-1]) is a 2-D
-// transpose of [rows, cols], optionally repeated over leading batch axes that stay in place; those go
-// through milab's tiled SIMD loop. Other permutations keep the stock kernel.
+// once size-1 axes are dropped, swaps two contiguous blocks of axes (perm = [k..r-1, 0..k-1]) is a
+// 2-D transpose of [rows, cols], optionally repeated over leading batch axes that stay in place;
+// those go through milab's tiled SIMD loop. Other permutations keep the stock kernel.
 import { SimdKernels } from './simd';
 import { Info, replaceWasmKernel, size, stockKernel, withScratch } from './wasm-util';
 

@@ -22,13 +22,15 @@ interface PendingSetup {
 
 let pending: PendingSetup | null = null;
 
-/** Thread count: MILAB_WASM_THREADS (at most the cores), else 1 on machines with at most 2 cores and the
- * number of cores (at most 8, TF.js's worker pool) above that. On an idle 2-core machine 2 threads
- * measured 1.5x faster (MINE bench 80 vs 53 steps/s, LeNet-5 27 vs 19, identical results), but
- * (a) XNNPACK's pool synchronises every operation across its threads, so when another process holds
- * a core the pool waits for it (MINE 20 vs 30 steps/s at load 5.5). (The kernel deaths once blamed
- * on 2 threads were tslab's lost zeromq sends plus the wasm glue's rethrowing exception handler; see
- * backend.ts and scripts/tslab-kernel.ts.) Opt in with MILAB_WASM_THREADS=2. */
+/**
+ * Thread count: MILAB_WASM_THREADS (at most the cores), else 1 on machines with at most 2 cores and
+ * the number of cores (at most 8, TF.js's worker pool) above that. On an idle 2-core machine 2
+ * threads measured 1.5x faster (MINE bench 80 vs 53 steps/s, LeNet-5 27 vs 19, identical results),
+ * but (a) XNNPACK's pool synchronises every operation across its threads, so when another process
+ * holds a core the pool waits for it (MINE 20 vs 30 steps/s at load 5.5). (The kernel deaths once
+ * blamed on 2 threads were tslab's lost zeromq sends plus the wasm glue's rethrowing exception
+ * handler; see backend.ts and scripts/tslab-kernel.ts.) Opt in with MILAB_WASM_THREADS=2.
+ */
 export function wasmThreadCount(): number {
   const cores =
     typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
