@@ -1,6 +1,8 @@
 // MI-Dropout (Song, Chen & Xia, ICANN 2023), notebook 001-mi-dropout: the paper's claims and the
-// released code's numbers, the data of its experiments (IMDB, AG_NEWS and Yelp when present, MNIST
-// for the released pipeline). Exported as the namespace `miDropout`.
+// released code's numbers (paper.ts), the data (data.ts), the profiles, the runs (experiment.ts,
+// mi-step.ts, baselines.ts, released.ts) and the study that schedules them (study.ts), what they
+// measured (analysis.ts), the tables and charts (tables.ts) and the verdicts (results.ts).
+// Exported as the namespace `miDropout`.
 export {
   NOTEBOOK,
   HEAD_LAYERS,
@@ -54,22 +56,18 @@ export type { ReleasedStep, ReleasedStepRun, ReleasedRun, ReleasedDropoutRun } f
 export { runTextStudy, runReleasedStudy, RELEASED_DROPOUT } from './study';
 export type { ProgressFactory, TextStudy, ReleasedStudy } from './study';
 export {
-  MARGIN,
   DATASET_LABELS,
   STEP_LABELS,
   stepRun,
-  accuracyRecords,
-  sweepRecords,
   decomposition,
   continuedDecomposition,
   rankAgreement,
   depthPoints,
-  textClaims,
-  analyticClaims,
-  releasedRows,
-  releasedClaims,
-  textRows,
-  threeDatasetClaim,
+} from './analysis';
+export type { DepthPoint } from './analysis';
+export {
+  accuracyRecords,
+  sweepRecords,
   curveSeries,
   layerMiSeries,
   decompositionRecords,
@@ -77,5 +75,13 @@ export {
   unitRecords,
   depthSeries,
   releasedRecords,
+} from './tables';
+export {
+  MARGIN,
+  textClaims,
+  analyticClaims,
+  releasedRows,
+  releasedClaims,
+  textRows,
+  threeDatasetClaim,
 } from './results';
-export type { DepthPoint, Judged } from './results';
