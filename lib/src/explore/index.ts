@@ -11,7 +11,7 @@ export {
   MISSING_TOKENS,
 } from './table';
 export type { DataTable, TableColumn, CompleteRows } from './table';
-export { pearson, spearman, ranks, gaussianMiFromCorrelation } from './correlation';
+export { pearson, spearman, kendallTau, ranks, gaussianMiFromCorrelation } from './correlation';
 export { miMatrix, miPair, pairEstimator } from './mi-matrix';
 export type { MiEstimateRow, MiMatrix, MiMatrixOptions, MiPairRow } from './mi-matrix';
 export { miGiven } from './conditional';

@@ -27,7 +27,9 @@ export type {
 export { runOnce, runMany, runCacheDir } from './runs';
 export { runName, renameStoredRuns } from './runs';
 export type { RunJob, StoredRunsStatus } from './runs';
-export { pairedComparison } from './paired-stats';
+export { pairedComparison, mcnemarTest, holmAdjust } from './paired-stats';
+export { clusterBootstrap } from './resampling';
+export type { ClusterBootstrap } from './resampling';
 export type { PairedComparison } from './paired-stats';
 export {
   MIN_SEEDS_FOR_VERDICT,

@@ -160,3 +160,38 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
   }
   return h;
 }
+
+/**
+ * McNemar's exact test of two paired yes/no outcomes: only the discordant pairs count, `b` where
+ * the first says yes and the second no, `c` the reverse; under "no difference" each discordant
+ * pair goes either way with probability 1/2, so the p-value is the exact two-sided sign test.
+ */
+export function mcnemarTest(b: number, c: number): { b: number; c: number; p: number } {
+  for (const [name, v] of [
+    ['b', b],
+    ['c', c],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0) inputError(`mcnemarTest: ${name} must be a count, got ${v}`);
+  }
+  return { b, c, p: signTestP(b, c) };
+}
+
+/**
+ * Holm's step-down adjustment of p-values for testing several hypotheses at once (controls the
+ * family-wise error rate without assuming independence): sorted ascending, the k-th smallest of m
+ * becomes max over j <= k of min(1, (m - j + 1) p_(j)). Returned in the input's order.
+ */
+export function holmAdjust(pValues: readonly number[]): number[] {
+  for (const p of pValues) {
+    if (!(p >= 0 && p <= 1)) inputError(`holmAdjust: p-values lie in [0, 1], got ${p}`);
+  }
+  const m = pValues.length;
+  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const adjusted = new Array<number>(m);
+  let running = 0;
+  order.forEach(([p, i], k) => {
+    running = Math.max(running, Math.min(1, (m - k) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}

@@ -3,7 +3,7 @@
 // correlations. results.ts judges the claims from these; tables.ts shows them.
 import { spearman } from '../../explore/correlation';
 import type { DropoutKind } from '../../nn/dropout';
-import { Rng } from '../../random/rng';
+import { clusterBootstrap } from '../../report/resampling';
 import { networkAverageMi } from './baselines';
 import type { StepMethod, StepRun, MiStepRun } from './mi-step';
 import { HEAD_LAYERS, type PaperDataset } from './paper';
@@ -125,31 +125,6 @@ export function rankAgreement(study: TextStudy): Record<string, number[]> {
   );
 }
 
-/** A percentile bootstrap interval of a statistic of the seeds (whole seeds resampled). */
-export function bootstrapOverSeeds<T>(
-  groups: readonly T[],
-  statistic: (sample: readonly T[]) => number,
-  seed = 0,
-  resamples = 2000,
-): [number, number] {
-  const rng = new Rng(seed).fork('bootstrap');
-  const values: number[] = [];
-  for (let b = 0; b < resamples; b++) {
-    const sample = groups.map(() => groups[rng.int(groups.length)]);
-    let v = NaN;
-    try {
-      v = statistic(sample);
-    } catch {
-      // A resample with too few distinct points has no statistic: left out of the interval.
-    }
-    if (Number.isFinite(v)) values.push(v);
-  }
-  values.sort((a, b) => a - b);
-  if (values.length === 0) return [NaN, NaN];
-  const at = (q: number) => values[Math.min(values.length - 1, Math.floor(q * values.length))];
-  return [at(0.025), at(0.975)];
-}
-
 export interface DepthPoint {
   depth: number;
   seed: number;
@@ -182,6 +157,7 @@ export function depthCorrelation(points: DepthPoint[], of: 'testAccuracy' | 'ave
     );
   const seeds = [...new Set(points.map((p) => p.seed))];
   const groups = seeds.map((s) => points.filter((p) => p.seed === s));
-  const ci = bootstrapOverSeeds(groups, (sample) => rho(sample.flat()));
+  // Whole seeds are resampled: a seed's depths share its data order and initial weights.
+  const ci = clusterBootstrap(groups, (sample) => rho(sample.flat())).ci;
   return { rho: rho(points), ci, seeds: seeds.length };
 }
