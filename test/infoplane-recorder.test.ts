@@ -237,8 +237,8 @@ test('errors are one-line input errors, and the measurers are disposed even then
   await assert.rejects(record(BY_COLUMN, [m()], { measureAt: [2] }), /epoch 2 is outside 0..1/);
   await assert.rejects(record(BY_COLUMN, [m(), m()]), /measurer names must be unique/);
   await assert.rejects(
-    record(BY_COLUMN, [m()], { optimizer: { name: 'rmsprop' as never, learningRate: 1 } }),
-    /sgd, momentum or adam/,
+    record(BY_COLUMN, [m()], { optimizer: { name: 'adagrad' as never, learningRate: 1 } }),
+    /one of sgd, momentum, adam, rmsprop; got 'adagrad'/,
   );
   assert.equal(disposed, 5);
   assert.throws(() => binningMeasurer({ binSize: 0 }), MilabInputError);

@@ -26,14 +26,13 @@ export {
 } from './prepare';
 export { MineMeasurer } from './mine-measurer';
 export type { MineMeasurerOptions, MeasureOptions, MineMeasurement } from './mine-measurer';
-export { recordInformationPlane, makeOptimizer } from './recorder';
+export { recordInformationPlane } from './recorder';
 export type {
   PlaneContext,
   PlaneMeasurement,
   PlaneMeasurer,
   PlaneEntry,
   PlaneRecording,
-  OptimizerSpec,
   RecorderConfig,
   RecorderData,
   RecorderProgress,

@@ -6,6 +6,7 @@
 // them to every measurer that applies, and returns plain JSON: the test accuracy and training loss
 // per epoch and one entry per (epoch, layer, measurer).
 import * as tf from '@tensorflow/tfjs';
+import { makeOptimizer, type OptimizerSpec } from '../nn/optimizers';
 import { inputError } from '../errors';
 import { Rng } from '../random/rng';
 import type { Classifier } from '../nn/classifier';
@@ -73,13 +74,6 @@ export interface PlaneRecording {
   /** In the order measured: by epoch, then layer (config order), then measurer (config order). */
   entries: PlaneEntry[];
   seconds: number;
-}
-
-export interface OptimizerSpec {
-  name: 'sgd' | 'momentum' | 'adam';
-  learningRate: number;
-  /** For 'momentum'; default 0.9. */
-  momentum?: number;
 }
 
 export interface RecorderConfig {
@@ -215,24 +209,6 @@ function toEntry(epoch: number, layer: string, measurer: string, m: PlaneMeasure
   const { ixt, ity, ...details } = m;
   const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { epoch, layer, measurer, ixt: finite(ixt), ity: finite(ity), details };
-}
-
-/** A TF.js optimiser from its spec (the caller disposes it). */
-export function makeOptimizer(o: OptimizerSpec): tf.Optimizer {
-  if (o === null || typeof o !== 'object') inputError('an optimizer needs { name, learningRate }');
-  if (!(o.learningRate > 0)) inputError(`learningRate must be positive, got ${o.learningRate}`);
-  switch (o.name) {
-    case 'sgd':
-      return tf.train.sgd(o.learningRate);
-    case 'momentum':
-      return tf.train.momentum(o.learningRate, o.momentum ?? 0.9);
-    case 'adam':
-      return tf.train.adam(o.learningRate);
-    default:
-      return inputError(
-        `optimizer must be sgd, momentum or adam; got '${(o as { name: string }).name}'`,
-      );
-  }
 }
 
 function checkRecorderConfig(model: Classifier, data: RecorderData, c: RecorderConfig): void {

@@ -37,3 +37,5 @@ export type {
   TrainHistory,
   TrainClassifierOptions,
 } from './train';
+export { makeOptimizer, OPTIMIZER_NAMES } from './optimizers';
+export type { OptimizerSpec } from './optimizers';

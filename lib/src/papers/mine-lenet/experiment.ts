@@ -23,10 +23,10 @@ import {
 } from '../../infoplane/measurers';
 import {
   recordInformationPlane,
-  type OptimizerSpec,
   type PlaneMeasurer,
   type PlaneRecording,
 } from '../../infoplane/recorder';
+import type { OptimizerSpec } from '../../nn/optimizers';
 import { standardizeUnits } from '../../infoplane/prepare';
 import type { LayerReferences } from '../../infoplane/references';
 import { inputArchitectures, targetArchitectures } from './architectures';

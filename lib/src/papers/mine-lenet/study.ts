@@ -8,7 +8,7 @@ import { loadMnist, MNIST_CLASSES } from '../../data/mnist';
 import { imagesToTensor, labelsToTensor } from '../../data/images';
 import { classCountTable } from '../../data/labels';
 import { lenet5 } from '../../nn/models';
-import type { OptimizerSpec } from '../../infoplane/recorder';
+import type { OptimizerSpec } from '../../nn/optimizers';
 import type { MeasureOptions } from '../../infoplane/mine-measurer';
 import { runMany, runName, type RunJob } from '../../report/runs';
 import { planeArchitecture, DEFAULT_NOISE_SIGMA } from './architectures';
