@@ -8,6 +8,7 @@ import {
   lenet5,
   mlpClassifier,
   smallCnn,
+  cnnClassifier,
   textCnn,
   textGru,
   tf,
@@ -153,4 +154,31 @@ test('bad builder arguments and inputs are one-line input errors', () => {
   const model = mlpClassifier({ inputShape: 4, hidden: [3] });
   assert.throws(() => tf.tidy(() => model.forward(tf.zeros([2, 5]))), /expects \[4\]/);
   model.dispose();
+});
+
+test('cnnClassifier: any number of conv blocks, named activations, one-line shape errors', async () => {
+  await useBackend({ quiet: true });
+  const one = cnnClassifier({ convs: [8], dense: [16], seed: 1 });
+  const two = cnnClassifier({ convs: [8, 16], seed: 1 });
+  const x = tf.randomNormal([3, 28, 28, 1]);
+  const before = tf.memory().numTensors;
+  const a = one.forward(x);
+  assert.deepEqual(a.conv1.shape, [3, 26, 26, 8]);
+  assert.deepEqual(a.maxpool1.shape, [3, 13, 13, 8]);
+  assert.deepEqual(a.hidden1.shape, [3, 16]);
+  assert.equal(one.penultimate, 'hidden1');
+  const b = two.forward(x);
+  assert.deepEqual(b.maxpool2.shape, [3, 5, 5, 16]);
+  assert.deepEqual(b.logits.shape, [3, 10]);
+  tf.dispose([...Object.values(a), ...Object.values(b)]);
+  assert.equal(tf.memory().numTensors, before);
+  // The same seed, the same weights.
+  const again = cnnClassifier({ convs: [8], dense: [16], seed: 1 });
+  const w1 = one.model.getWeights()[0].dataSync();
+  const w2 = again.model.getWeights()[0].dataSync();
+  assert.deepEqual(Array.from(w1), Array.from(w2));
+  assert.throws(() => cnnClassifier({ convs: [4, 4, 4, 4] }), /leave nothing of a 28x28 image/);
+  assert.throws(() => cnnClassifier({ convs: [] }), MilabInputError);
+  [one, two, again].forEach((m) => m.dispose());
+  x.dispose();
 });

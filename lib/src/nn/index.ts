@@ -11,12 +11,21 @@ export type { ReinitOptions } from './surgery';
 export { selectPruneFraction, keepHighestScoring } from './pruning';
 export type { PruneCandidate } from './pruning';
 export { FusedAdam } from './adam';
-export { mlpClassifier, lenet5, smallCnn, textCnn, textGru, textBag } from './models';
+export {
+  mlpClassifier,
+  lenet5,
+  smallCnn,
+  cnnClassifier,
+  textCnn,
+  textGru,
+  textBag,
+} from './models';
 export { PadMaskedEmbedding, MaskedMeanPool } from './text-layers';
 export type {
   ModelOptions,
   DropoutOptions,
   MlpClassifierOptions,
+  CnnClassifierOptions,
   TextModelOptions,
   TextBagOptions,
   HiddenActivation,

@@ -100,6 +100,78 @@ export function smallCnn(
   return new Classifier('smallCnn', inputShape, layers, { penultimate: 'relu3' });
 }
 
+export interface CnnClassifierOptions extends ModelOptions, DropoutOptions {
+  /** One image [height, width, channels] (default [28, 28, 1]). */
+  inputShape?: readonly number[];
+  /** Filters of each convolution block (conv kernelSize x kernelSize 'valid', maxpool 2), e.g.
+   * [32] or [32, 64]. */
+  convs: readonly number[];
+  /** Convolution kernel size (default 3). */
+  kernelSize?: number;
+  /** Widths of the fully connected layers after the blocks (default [128]). */
+  dense?: readonly number[];
+  activation?: HiddenActivation;
+}
+
+/**
+ * A convolutional classifier of any depth: for each entry of `convs` a block conv{i} (ReLU or
+ * `activation`) and maxpool{i}, then flatten, fully connected layers hidden1..hiddenK, [dropout,]
+ * logits, softmax (penultimate: the last hidden layer). smallCnn is the fixed two-block case.
+ */
+export function cnnClassifier(options: CnnClassifierOptions): Classifier {
+  const inputShape = [...(options.inputShape ?? [28, 28, 1])];
+  checkImageShape('cnnClassifier', inputShape);
+  const kernelSize = options.kernelSize ?? 3;
+  const denseWidths = options.dense ?? [128];
+  const widths = [...options.convs, ...denseWidths];
+  if (options.convs.length < 1 || widths.some((w) => !Number.isInteger(w) || w < 1))
+    inputError(
+      `cnnClassifier: convs (at least one) and dense must be positive integers, ` +
+        `got [${options.convs}] and [${denseWidths}]`,
+    );
+  if (!Number.isInteger(kernelSize) || kernelSize < 1)
+    inputError(`cnnClassifier: kernelSize must be a positive integer, got ${kernelSize}`);
+  // Each block takes kernelSize - 1 pixels off a side, then halves it: the image must last.
+  let side = Math.min(inputShape[0], inputShape[1]);
+  for (const _ of options.convs) side = Math.floor((side - kernelSize + 1) / 2);
+  if (side < 1)
+    inputError(
+      `cnnClassifier: ${options.convs.length} blocks of ${kernelSize}x${kernelSize} conv + ` +
+        `pool 2 leave nothing of a ${inputShape[0]}x${inputShape[1]} image`,
+    );
+  const kind = denseDropoutKind('cnnClassifier', options);
+  const seeds = new InitSeeds(options.seed ?? 0);
+  const activation = options.activation ?? 'relu';
+  const layers: NamedLayer[] = [];
+  options.convs.forEach((filters, i) => {
+    const name = `conv${i + 1}`;
+    layers.push({
+      name,
+      layer: tf.layers.conv2d({
+        filters,
+        kernelSize,
+        activation,
+        padding: 'valid',
+        kernelInitializer: seeds.glorot(name),
+        name: uniqueName(name),
+      }),
+    });
+    layers.push({
+      name: `maxpool${i + 1}`,
+      layer: tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+    });
+  });
+  layers.push({ name: 'flatten', layer: tf.layers.flatten() });
+  denseWidths.forEach((units, i) => {
+    const name = `hidden${i + 1}`;
+    layers.push({ name, layer: dense(seeds, name, units, activation) });
+  });
+  if (options.dropout) layers.push(dropout(seeds, 'dropout', options.dropout, kind));
+  layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 10)) });
+  const penultimate = denseWidths.length ? `hidden${denseWidths.length}` : 'flatten';
+  return new Classifier('cnn', inputShape, layers, { penultimate });
+}
+
 export interface TextModelOptions extends ModelOptions, DropoutOptions {
   /** Token ids are in [0, vocabularySize). */
   vocabularySize: number;
