@@ -29,6 +29,8 @@ export { runName, renameStoredRuns } from './runs';
 export type { RunJob, StoredRunsStatus } from './runs';
 export { pairedComparison, mcnemarTest, holmAdjust } from './paired-stats';
 export { clusterBootstrap } from './resampling';
+export { pairsDifferingInOneFactor, scorePairs } from './pair-prediction';
+export type { ModelRecord, ModelPair, PairScore } from './pair-prediction';
 export type { ClusterBootstrap } from './resampling';
 export type { PairedComparison } from './paired-stats';
 export {
