@@ -20,7 +20,7 @@ export {
   YELP_POLARITY_CLASSES,
 } from './text-datasets';
 export type { TextDataset, LabelledCsvOptions } from './text-datasets';
-export { classCounts, classCountTable } from './labels';
+export { classCounts, classCountTable, corruptLabels } from './labels';
 export { imagesAsFloat32, imagesToTensor, labelsToTensor, subsetImages } from './images';
 export type { ImageDataset, DatasetSplit } from './images';
 export type { LoadOptions } from './options';

@@ -1,5 +1,7 @@
-// Counting labels per class: how balanced a split is, shown at the top of every notebook.
+// Counting labels per class (how balanced a split is, shown at the top of every notebook), and
+// corrupting a share of them (label-noise experiments).
 import { inputError } from '../errors';
+import { Rng } from '../random/rng';
 
 /** How many labels equal each class id 0..classes-1 (a label outside that range is an error). */
 export function classCounts(labels: ArrayLike<number>, classes: number): number[] {
@@ -29,4 +31,29 @@ export function classCountTable(
     class: name,
     ...Object.fromEntries(columns.map(([set, counts]) => [set, counts[k]])),
   }));
+}
+
+/**
+ * A copy of `labels` in which exactly round(rate * n) of them, chosen with `seed`, are replaced by
+ * another class drawn uniformly from the other classes-1 (so every chosen label really changes):
+ * training labels with a known share of noise, as in Zhang et al.'s random-label experiments.
+ */
+export function corruptLabels(
+  labels: ArrayLike<number>,
+  rate: number,
+  classes: number,
+  seed: number,
+): Int32Array {
+  classCounts(labels, classes); // checks every label is a class id
+  if (classes < 2) inputError(`corruptLabels needs at least 2 classes, got ${classes}`);
+  if (!(rate >= 0 && rate <= 1)) inputError(`corruptLabels: rate must be in [0, 1], got ${rate}`);
+  const out = Int32Array.from(labels);
+  const rng = new Rng(seed).fork('corrupt-labels');
+  const chosen = rng.permutation(out.length).subarray(0, Math.round(rate * out.length));
+  for (const i of chosen) {
+    // One of the other classes: draw from classes - 1 values and skip over the true one.
+    const other = rng.int(classes - 1);
+    out[i] = other >= out[i] ? other + 1 : other;
+  }
+  return out;
 }
