@@ -48,3 +48,4 @@ export type {
 } from './train';
 export { makeOptimizer, OPTIMIZER_NAMES } from './optimizers';
 export type { OptimizerSpec } from './optimizers';
+export { weightPenalty, kernelVariables } from './penalties';
