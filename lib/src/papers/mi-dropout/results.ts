@@ -49,15 +49,21 @@ function seedsNote(n: number, comparable: boolean): string | null {
   return null;
 }
 
-/** The claims of the text judged on one text study (protocol §1e). */
-export function textClaims(study: TextStudy): Claim[] {
-  const comparable = study.info.fullScale;
-  const on = `on ${DATASET_LABELS[study.dataset]} (encoder ≠ ALBERT)`;
-  const claims: Claim[] = [];
-  const prune = stepAccuracies(study, 'prune');
+/** What every claim of one text study is judged with. */
+interface ClaimContext {
+  study: TextStudy;
+  /** At the protocol's data scale (else nothing is decided). */
+  comparable: boolean;
+  /** 'on IMDB (encoder ≠ ALBERT)': where a claim was judged. */
+  on: string;
+  /** MI-Dropout's (prune) test accuracies by seed. */
+  prune: { seeds: number[]; acc: number[] };
+}
 
-  // A2: non-inferior to every baseline at its chosen rate.
-  const a2 = study.config.baselines.map((kind) => {
+/** A2 per baseline: MI-Dropout against its chosen rate, for non-inferiority. */
+function a2Judgements(c: ClaimContext) {
+  const { study, comparable, prune } = c;
+  return study.config.baselines.map((kind) => {
     const rate = study.chosenRate[kind]!;
     const { treated, baseline } = paired(prune, baselineBySeed(study, kind, rate));
     return {
@@ -68,6 +74,13 @@ export function textClaims(study: TextStudy): Claim[] {
       }),
     };
   });
+}
+
+/** A2: comparable or better than every baseline. */
+function a2Claim(c: ClaimContext): Claim[] {
+  const { on } = c;
+  const claims: Claim[] = [];
+  const a2 = a2Judgements(c);
   if (a2.length > 0) {
     const worse = a2.some((p) => p.judged.classification === 'worse');
     const all = a2.every((p) => p.judged.verdict === 'reproduced');
@@ -77,8 +90,13 @@ export function textClaims(study: TextStudy): Claim[] {
       evidence: a2.map((p) => p.judged.evidence).join('; '),
     });
   }
+  return claims;
+}
 
-  // MI selection matters: prune vs random prune of the same count.
+/** MI selection matters: MI-Dropout against pruning as many units at random. */
+function selectionClaim(c: ClaimContext): Claim[] {
+  const { study, comparable, on, prune } = c;
+  const claims: Claim[] = [];
   const random = stepAccuracies(study, 'random');
   if (random.acc.length > 0) {
     const { treated, baseline } = paired(
@@ -104,8 +122,13 @@ export function textClaims(study: TextStudy): Claim[] {
       evidence: `${j.evidence}; ${fmt(deadShare.mean, 0)} % of the units MI removed were dead (constant) at the checkpoint`,
     });
   }
+  return claims;
+}
 
-  // A3: beats continued training (the no-dropout run's same extra epochs).
+/** A3: better than the network before pruning trained as long (continued training). */
+function a3Claim(c: ClaimContext): Claim[] {
+  const { study, comparable, on, prune } = c;
+  const claims: Claim[] = [];
   {
     const base = bySeed(study.miSteps.map((s) => [s.seed, s.base.testAccuracy]));
     const { treated, baseline } = paired(prune, base);
@@ -123,8 +146,13 @@ export function textClaims(study: TextStudy): Claim[] {
       evidence: `${j.evidence}; the checkpoint itself (epoch ${study.config.epochs}) tests ${fmt(before.mean)} ± ${fmt(before.sd)} %`,
     });
   }
+  return claims;
+}
 
-  // A4: MI rises per layer (and most in the middle); the retraining part beyond random's.
+/** A4 (Fig. 2): MI rises per layer, most in the middle; the retraining part beyond random's. */
+function a4Claims(c: ClaimContext): Claim[] {
+  const { study, comparable, on, prune } = c;
+  const claims: Claim[] = [];
   {
     const d = decomposition(study, 'prune');
     const dr = decomposition(study, 'random');
@@ -204,8 +232,13 @@ export function textClaims(study: TextStudy): Claim[] {
       evidence: parts.map((p) => p.text).join('; '),
     });
   }
+  return claims;
+}
 
-  // A6: deeper heads, higher average MI and better accuracy.
+/** A6: deeper heads, higher average MI and better accuracy. */
+function a6Claim(c: ClaimContext): Claim[] {
+  const { study, comparable, on } = c;
+  const claims: Claim[] = [];
   const points = depthPoints(study);
   const depths = new Set(points.map((p) => p.depth));
   // Spearman needs 3 points; fewer (the smoke profile) say so instead of deciding.
@@ -230,8 +263,14 @@ export function textClaims(study: TextStudy): Claim[] {
         (note ? `; ${note}` : ''),
     });
   }
+  return claims;
+}
 
-  // A1: more efficient: wall-clock to the reported model vs Dropout trained as long.
+/** A1: more efficient: wall-clock to the reported model against Dropout trained as long. */
+function a1Claim(c: ClaimContext): Claim[] {
+  const { study, comparable, on } = c;
+  const claims: Claim[] = [];
+  const a2 = a2Judgements(c);
   const dropoutRate = study.chosenRate.dropout;
   if (dropoutRate !== undefined) {
     const pipeline = study.miSteps.flatMap((s) => {
@@ -270,6 +309,19 @@ export function textClaims(study: TextStudy): Claim[] {
     });
   }
   return claims;
+}
+
+/** The claims of the text judged on one text study (protocol §1e). */
+export function textClaims(study: TextStudy): Claim[] {
+  const c: ClaimContext = {
+    study,
+    comparable: study.info.fullScale,
+    on: `on ${DATASET_LABELS[study.dataset]} (encoder ≠ ALBERT)`,
+    prune: stepAccuracies(study, 'prune'),
+  };
+  return [a2Claim, selectionClaim, a3Claim, a4Claims, a6Claim, a1Claim].flatMap((claim) =>
+    claim(c),
+  );
 }
 
 /** Claims that need no run, or none that can be made here (stated with the numbers behind them). */
