@@ -98,3 +98,23 @@ test('mi-dropout verdicts: clearly worse than Dropout is not reproduced; off sca
   assert.equal(rows[0].verdict, 'inconclusive');
   assert.ok(rows.slice(1).every((r) => r.verdict === 'not run here' && r.ours === null));
 });
+
+test('mi-dropout verdicts: A6 follows the sign of the depth correlations', () => {
+  const withDepths = (sign: 1 | -1): miDropout.TextStudy => {
+    const s = study(0.1, true);
+    s.config = { ...s.config, depths: [1, 2, 3, 4] };
+    // Depth 3 is the MI step's no-dropout run (MI 0.3 per unit, accuracy 85 + jitter).
+    s.depths = [1, 2, 4].flatMap((depth) =>
+      SEEDS.map((seed) => ({
+        depth,
+        hidden: [],
+        seed,
+        run: trained(85 + sign * (depth - 3) + jitter(seed)),
+        scores: layerScores([0, 1, 2].map(() => [0.3 + sign * 0.05 * (depth - 3)])),
+      })),
+    );
+    return s;
+  };
+  assert.equal(claim(withDepths(1), 'A6').verdict, 'reproduced');
+  assert.equal(claim(withDepths(-1), 'A6').verdict, 'not reproduced');
+});
