@@ -27,6 +27,8 @@ export {
 export { MineMeasurer } from './mine-measurer';
 export type { MineMeasurerOptions, MeasureOptions, MineMeasurement } from './mine-measurer';
 export { recordInformationPlane } from './recorder';
+export { saturationCurve } from './saturation';
+export type { SaturationPoint } from './saturation';
 export type {
   PlaneContext,
   PlaneMeasurement,
