@@ -3,19 +3,13 @@
 // StepDropout does, so a run is reproducible. All are the identity at inference.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
-import { StepDropout, StepRateLayer, StepSeededLayer } from './layers';
+import { StepDropout, StepRateLayer, StepSeededLayer, first, type Inputs } from './layers';
 
 /** SELU's negative saturation, -lambda * alpha (Klambauer et al. 2017; Keras' AlphaDropout). */
 export const ALPHA_PRIME = -1.7580993408473766;
 
 export type DropoutKind = 'dropout' | 'alpha' | 'gaussian' | 'spatial1d';
 export const DROPOUT_KINDS: readonly DropoutKind[] = ['dropout', 'alpha', 'gaussian', 'spatial1d'];
-
-type Inputs = tf.Tensor | tf.Tensor[];
-
-function first(inputs: Inputs): tf.Tensor {
-  return Array.isArray(inputs) ? inputs[0] : inputs;
-}
 
 /** Alpha dropout as in Keras: a dropped value becomes alpha' and the result is mapped by a*x + b,
  * with a = ((1-p)(1 + p alpha'^2))^(-1/2) and b = -a alpha' p, so that an input of mean 0 and

@@ -7,6 +7,14 @@ import { Rng } from '../random/rng';
 import type { StepSeedSource } from './classifier';
 import { inputError } from '../errors';
 
+/** What a tf.layers Layer's call() receives. */
+export type Inputs = tf.Tensor | tf.Tensor[];
+
+/** The one tensor a single-input layer works on. */
+export function first(inputs: Inputs): tf.Tensor {
+  return Array.isArray(inputs) ? inputs[0] : inputs;
+}
+
 /** A layer whose random draws follow the step seed of the classifier it is attached to
  * (Classifier's constructor attaches every such layer). `salt` separates layers of one model. */
 export abstract class StepSeededLayer extends tf.layers.Layer {

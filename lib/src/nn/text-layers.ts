@@ -4,13 +4,8 @@
 // all zero only if every one of its (kept) channels is exactly 0.0, which trained float weights
 // never are; spatial dropout, which zeroes a channel at every position at once, keeps that true.
 import * as tf from '@tensorflow/tfjs';
+import { first, type Inputs } from './layers';
 import { PAD_ID } from '../data/vocabulary';
-
-type Inputs = tf.Tensor | tf.Tensor[];
-
-function first(inputs: Inputs): tf.Tensor {
-  return Array.isArray(inputs) ? inputs[0] : inputs;
-}
 
 /** Token ids [batch, time] -> embeddings [batch, time, outputDim], pad tokens (PAD_ID) -> 0. */
 export class PadMaskedEmbedding extends tf.layers.Layer {

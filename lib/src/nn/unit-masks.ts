@@ -3,13 +3,7 @@
 // layer in a Classifier's chain.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
-import { StepSeededLayer } from './layers';
-
-type Inputs = tf.Tensor | tf.Tensor[];
-
-function first(inputs: Inputs): tf.Tensor {
-  return Array.isArray(inputs) ? inputs[0] : inputs;
-}
+import { StepSeededLayer, first, type Inputs } from './layers';
 
 function checkWidth(x: tf.Tensor, width: number, what: string): void {
   const got = x.shape[x.rank - 1];
