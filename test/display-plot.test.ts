@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lineChart, MilabInputError, showPlot, type PlotlyFigure } from 'milab';
 import { plotBundle, PLOTLY_MIME } from 'milab/internal';
-import { heatmap } from 'milab';
+import { heatmap, scatterChart } from 'milab';
 import { installFakeKernel } from './display-fake-kernel';
 
 const figure: PlotlyFigure = {
@@ -168,4 +168,28 @@ test('heatmap: one trace, first row on top, gaps for null/NaN, labels from value
   assert.throws(() => heatmap([[1, 2]], pqr), /row 0 of z has 2 values/);
   assert.throws(() => heatmap([[1]], { x: ['p'], y: ['a', 'b'] }), /1 rows but 2 row labels/);
   assert.throws(() => heatmap([[1]], { x: ['p'], text: [['a', 'b']] }), MilabInputError);
+});
+
+test('scatterChart: markers only, hover texts and a marker symbol; mismatched lengths refused', () => {
+  const fig = scatterChart(
+    [
+      { name: 'FCN-3', x: [1, 2], y: [80, 85], text: ['adam', 'sgd'] },
+      { name: 'collapsed', x: [3], y: [10], symbol: 'x' },
+    ],
+    { title: 't', xTitle: 'MI', yTitle: 'acc' },
+  );
+  assert.equal(fig.data.length, 2);
+  const [a, b] = fig.data as Array<Record<string, unknown>>;
+  assert.equal(a.mode, 'markers');
+  assert.deepEqual(a.text, ['adam', 'sgd']);
+  assert.deepEqual(b.marker, { symbol: 'x', size: 9 });
+  assert.throws(
+    () => scatterChart([{ name: 's', x: [1, 2], y: [1] }]),
+    /2 x values but 1 y values/,
+  );
+  assert.throws(
+    () => scatterChart([{ name: 's', x: [1], y: [1], text: [] }]),
+    /1 points but 0 texts/,
+  );
+  assert.throws(() => scatterChart([]), /at least one series/);
 });

@@ -16,3 +16,4 @@ export * from './explore';
 export * as mmim from './papers/mmim';
 export * as mineLenet from './papers/mine-lenet';
 export * as miDropout from './papers/mi-dropout';
+export * as deepMi from './papers/deep-mi';

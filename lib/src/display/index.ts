@@ -1,6 +1,6 @@
 // display: Plotly charts, tables and live progress in tslab notebooks (and sane text elsewhere).
-export { showPlot, lineChart } from './plot';
-export type { PlotlyFigure, PlotBundle, LineSeries, LineChartOptions } from './plot';
+export { showPlot, lineChart, scatterChart } from './plot';
+export type { PlotlyFigure, PlotBundle, LineSeries, LineChartOptions, ScatterSeries } from './plot';
 export { heatmap } from './plot';
 export type { HeatmapOptions } from './plot';
 export { showTable, saveTable } from './table';

@@ -143,6 +143,51 @@ export function lineChart(
   return { data, layout };
 }
 
+export interface ScatterSeries {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** Hover text per point (e.g. which configuration it is). */
+  text?: readonly string[];
+  /** Plotly marker symbol, e.g. 'x' to set a group apart (default a circle). */
+  symbol?: string;
+}
+
+/** Points without lines, one trace per series (x against y; hover shows each point's text). */
+export function scatterChart(
+  series: readonly ScatterSeries[],
+  options: Omit<LineChartOptions, 'yRange' | 'logY'> = {},
+): PlotlyFigure {
+  if (!Array.isArray(series) || series.length === 0)
+    inputError('scatterChart needs at least one series');
+  const data = series.map((s, i) => {
+    if (!s || typeof s.name !== 'string' || !s.x || !s.y)
+      inputError(`scatterChart: series ${i} needs a name, x and y values`);
+    const x = Array.from(s.x);
+    const y = Array.from(s.y);
+    if (x.length !== y.length)
+      inputError(
+        `scatterChart: series '${s.name}' has ${x.length} x values but ${y.length} y values`,
+      );
+    if (s.text && s.text.length !== x.length)
+      inputError(
+        `scatterChart: series '${s.name}' has ${x.length} points but ${s.text.length} texts`,
+      );
+    const trace: Record<string, unknown> = { type: 'scatter', mode: 'markers', name: s.name, x, y };
+    if (s.text) trace.text = [...s.text];
+    if (s.symbol) trace.marker = { symbol: s.symbol, size: 9 };
+    return trace;
+  });
+  const layout: Record<string, unknown> = {
+    title: { text: options.title ?? '' },
+    xaxis: { title: { text: options.xTitle ?? '' } },
+    yaxis: { title: { text: options.yTitle ?? '' } },
+    margin: { t: 50, r: 20 },
+  };
+  if (options.height) layout.height = options.height;
+  return { data, layout };
+}
+
 /** Fix the y range and note the points it leaves out (per series), so clipping is never silent. */
 function clipY(
   series: readonly LineSeries[],
