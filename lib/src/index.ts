@@ -17,3 +17,4 @@ export * as mmim from './papers/mmim';
 export * as mineLenet from './papers/mine-lenet';
 export * as miDropout from './papers/mi-dropout';
 export * as deepMi from './papers/deep-mi';
+export * as regularizingMi from './papers/regularizing-mi';

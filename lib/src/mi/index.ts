@@ -73,3 +73,4 @@ export {
 } from './tasks';
 export type { TaskSample, MiTask, TcTask, ConditionalTask } from './tasks';
 export * from './neural';
+export * from './discrete';
