@@ -4,13 +4,13 @@
 // is a closed-form minimiser and the objective moves monotonically: the trace lets a caller (or a
 // test) check that, and that every start reaches the same limit.
 //
-//   rate-distortion, slope -beta:  minimise F(q, m) = sum_x p(x) sum_xh q(xh|x)
-//                                  [ln(q(xh|x) / m(xh)) + beta d(x, xh)]; q(xh|x) is proportional to
-//                                  m(xh) exp(-beta d(x, xh)) (the normaliser sums over xh', the
-//                                  slide's typo wrote d(x, xh) there), m(xh) = sum_x p(x) q(xh|x).
-//   capacity:                      maximise I(p, W) over p; p(x) proportional to p(x) exp(D(x)),
-//                                  D(x) = KL(W(.|x) || sum_x' p(x') W(.|x')); sum_x p(x) D(x) <= C
-//                                  <= max_x D(x) bracket the answer at every step.
+//   rate-distortion, slope -beta: minimise
+//       F(q, m) = sum_x p(x) sum_xh q(xh|x) [ln(q(xh|x) / m(xh)) + beta d(x, xh)];
+//       q(xh|x) is proportional to m(xh) exp(-beta d(x, xh)) (the normaliser sums over xh'; the
+//       slide's typo wrote d(x, xh) there), m(xh) = sum_x p(x) q(xh|x).
+//   capacity: maximise I(p, W) over p; p(x) proportional to p(x) exp(D(x)),
+//       D(x) = KL(W(.|x) || sum_x' p(x') W(.|x')); sum_x p(x) D(x) <= C <= max_x D(x) bracket the
+//       answer at every step.
 import { inputError } from '../../errors';
 import { Rng } from '../../random/rng';
 import { channelMi, checkConditional, checkDistribution, outputMarginal } from './tables';

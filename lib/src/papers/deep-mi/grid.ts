@@ -1,8 +1,8 @@
 // One network of the table's grid: a net type, an optimiser, a regulariser (and, for the
 // label-noise stress test, a share of wrong training labels) on one seed. It trains for a fixed
 // number of epochs (the poster compares networks as trained, so no epoch is picked), then every
-// training-set signal is measured on the same fixed training rows, the held-out training rows give the ceiling
-// control, and the test set is read once for the outcome.
+// training-set signal is measured on the same fixed training rows, the held-out training rows
+// give the ceiling control, and the test set is read once for the outcome.
 import * as tf from '@tensorflow/tfjs';
 import { corruptLabels } from '../../data/labels';
 import { inputError } from '../../errors';
