@@ -19,7 +19,10 @@ export {
   textCnn,
   textGru,
   textBag,
+  bayesMlp,
 } from './models';
+export { BayesDense, bayesLayers, bayesParameterCount, gaussianKl } from './bayes-dense';
+export type { BayesDenseConfig } from './bayes-dense';
 export { PadMaskedEmbedding, MaskedMeanPool } from './text-layers';
 export type {
   ModelOptions,
@@ -28,6 +31,7 @@ export type {
   CnnClassifierOptions,
   TextModelOptions,
   TextBagOptions,
+  BayesMlpOptions,
   HiddenActivation,
 } from './models';
 export {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { Classifier, NamedLayer } from './classifier';
 import { DropoutKind, stepDropoutLayer } from './dropout';
+import { BayesDense } from './bayes-dense';
 import { InitSeeds } from './layers';
 import { MaskedMeanPool, PadMaskedEmbedding } from './text-layers';
 
@@ -55,6 +56,47 @@ export function mlpClassifier(options: MlpClassifierOptions): Classifier {
   const penultimate = options.hidden.length ? `hidden${options.hidden.length}` : undefined;
   layers.push({ name: 'logits', layer: dense(seeds, 'logits', classesOf(options, 10)) });
   return new Classifier('mlp', inputShape, layers, { penultimate });
+}
+
+export interface BayesMlpOptions extends ModelOptions {
+  inputShape: number | readonly number[];
+  hidden: readonly number[];
+  activation?: 'relu' | 'tanh';
+  /** rho of every posterior sd at the start (default -3: sd ~ 0.049). */
+  initialRho?: number;
+}
+
+/**
+ * A Bayes-by-backprop MLP: every layer a BayesDense (factorised Gaussian posterior, local
+ * reparametrisation; posterior means at inference). Activations: [flatten,] hidden1, ...,
+ * logits, softmax. The beta-BNN paper's network is bayesMlp({ inputShape: 784, hidden: [400, 400] }).
+ */
+export function bayesMlp(options: BayesMlpOptions): Classifier {
+  const inputShape =
+    typeof options.inputShape === 'number' ? [options.inputShape] : [...options.inputShape];
+  checkShape('bayesMlp', inputShape);
+  if (options.hidden.some((w) => !Number.isInteger(w) || w < 1))
+    inputError(`bayesMlp: hidden widths must be positive integers, got [${options.hidden}]`);
+  const seeds = new InitSeeds(options.seed ?? 0);
+  const layer = (name: string, units: number, activation: 'relu' | 'tanh' | 'linear') => ({
+    name,
+    layer: new BayesDense({
+      units,
+      activation,
+      salt: seeds.salt(name),
+      seed: seeds.salt(`${name}/init`),
+      initialRho: options.initialRho,
+      name: uniqueName(name),
+    }),
+  });
+  const layers: NamedLayer[] = [];
+  if (inputShape.length > 1) layers.push({ name: 'flatten', layer: tf.layers.flatten() });
+  options.hidden.forEach((units, i) =>
+    layers.push(layer(`hidden${i + 1}`, units, options.activation ?? 'relu')),
+  );
+  layers.push(layer('logits', classesOf(options, 10), 'linear'));
+  const penultimate = options.hidden.length ? `hidden${options.hidden.length}` : undefined;
+  return new Classifier('bayesMlp', inputShape, layers, { penultimate });
 }
 
 /** LeNet-5 as in the Caffe/TF tutorials: conv 20@5x5 ReLU, maxpool 2, conv 50@5x5 ReLU, maxpool 2,
