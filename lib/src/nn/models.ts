@@ -69,7 +69,8 @@ export interface BayesMlpOptions extends ModelOptions {
 /**
  * A Bayes-by-backprop MLP: every layer a BayesDense (factorised Gaussian posterior, local
  * reparametrisation; posterior means at inference). Activations: [flatten,] hidden1, ...,
- * logits, softmax. The beta-BNN paper's network is bayesMlp({ inputShape: 784, hidden: [400, 400] }).
+ * logits, softmax. The beta-BNN paper's network:
+ * bayesMlp({ inputShape: 784, hidden: [400, 400] }).
  */
 export function bayesMlp(options: BayesMlpOptions): Classifier {
   const inputShape =
