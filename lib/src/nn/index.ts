@@ -23,6 +23,8 @@ export {
 } from './models';
 export { BayesDense, bayesLayers, bayesParameterCount, gaussianKl } from './bayes-dense';
 export type { BayesDenseConfig } from './bayes-dense';
+export { snapshotPosterior, disposeSnapshot, posteriorKl, mixtureKl } from './bayes-priors';
+export type { PosteriorSnapshot, MixtureKlOptions } from './bayes-priors';
 export { PadMaskedEmbedding, MaskedMeanPool } from './text-layers';
 export type {
   ModelOptions,
