@@ -24,6 +24,14 @@ export type { LayerTermSigns, LayerRegularizerOptions } from './layer-regularize
 export { estimateLayerInformation } from './layer-information';
 export type { LayerTermEstimate, LayerTermEstimateOptions } from './layer-information';
 export { BayesLastLayer, trainBayesLastLayer } from './bayes-last-layer';
+export { BETA_BNN_VARIANTS, trainBetaBnn } from './beta-bnn';
+export type {
+  BetaBnnVariant,
+  BetaBnnConfig,
+  BetaBnnEpoch,
+  BetaBnnResult,
+  BetaBnnData,
+} from './beta-bnn';
 export type {
   BayesLastLayerOptions,
   DenseWeights,
