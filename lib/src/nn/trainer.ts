@@ -21,9 +21,18 @@ export interface TrainerOptions {
    * An extra term added to the task loss, e.g. an MI regulariser on
    * `activations[model.penultimate]`. `labelIds` are the batch's class ids on the JS side when the
    * caller of step() gave them (trainClassifier does): the loss runs inside the gradient tape,
-   * where nothing can be read back.
+   * where nothing can be read back. `input` is the batch itself, e.g. for a frozen teacher to
+   * run on the same rows (distillation).
    */
-  extraLoss?: (activations: Activations, labels: tf.Tensor1D, labelIds?: Int32Array) => tf.Scalar;
+  extraLoss?: (
+    activations: Activations,
+    labels: tf.Tensor1D,
+    labelIds: Int32Array | undefined,
+    input: tf.Tensor,
+  ) => tf.Scalar;
+  /** Variables the extra term owns and trains with the model (e.g. a distillation regressor);
+   * the model's own trainable variables are always trained. */
+  extraVariables?: readonly tf.Variable[];
   /** Rescale the extra term's gradient to at most the task gradient's norm (global L2 over all
    * weights), so the regulariser steers without swamping the task (default true). Measuring the two
    * norms costs a second forward/backward pass. */
@@ -69,7 +78,9 @@ export class ClassifierTrainer {
       inputError(`capEvery must be a positive integer, got ${options.capEvery}`);
     this.optimizer = options.optimizer ?? new FusedAdam(options.learningRate ?? 1e-3);
     this.ownsOptimizer = !options.optimizer;
-    this.variables = model.trainableVariables;
+    this.variables = [...model.trainableVariables, ...(options.extraVariables ?? [])];
+    if (options.extraVariables?.length && !options.extraLoss)
+      inputError('extraVariables are trained by an extraLoss: give one');
     this.rng = new Rng(options.seed ?? 0);
   }
 
@@ -111,7 +122,7 @@ export class ClassifierTrainer {
       const both = tf.variableGrads(() => {
         const a = forward(true);
         const task = tf.keep(taskLoss(a));
-        const extra = tf.keep(extraLoss(a, labels, labelIds));
+        const extra = tf.keep(extraLoss(a, labels, labelIds, x));
         out.loss = task;
         out.extra = extra;
         return tf.add(task, scale ? tf.mul(scale, extra) : extra) as tf.Scalar;
@@ -121,7 +132,7 @@ export class ClassifierTrainer {
     } else {
       const task = tf.variableGrads(() => taskLoss(forward(true)), this.variables);
       const extra = tf.variableGrads(
-        () => extraLoss(forward(false), labels, labelIds),
+        () => extraLoss(forward(false), labels, labelIds, x),
         this.variables,
       );
       out.loss = task.value;

@@ -25,6 +25,8 @@ export { estimateLayerInformation } from './layer-information';
 export type { LayerTermEstimate, LayerTermEstimateOptions } from './layer-information';
 export { BayesLastLayer, trainBayesLastLayer } from './bayes-last-layer';
 export { BETA_BNN_VARIANTS, trainBetaBnn } from './beta-bnn';
+export { kdLoss, LinearRegressor, fitnetLoss, VidHead, vidTerms, vidLoss } from './distill';
+export type { VidTerms } from './distill';
 export type {
   BetaBnnVariant,
   BetaBnnConfig,
