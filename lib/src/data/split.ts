@@ -101,3 +101,32 @@ export function stratifiedSubset(
   });
   return rng.shuffleInPlace(Int32Array.from(picked));
 }
+
+/**
+ * `perClass` seeded examples of every class among `indices` (a few-samples-per-class training
+ * set), in random order. A class with fewer examples than asked is one clear error, not a silently
+ * smaller set.
+ */
+export function perClassSubset(
+  indices: Int32Array,
+  labels: ArrayLike<number>,
+  perClass: number,
+  rng: Rng,
+): Int32Array {
+  if (!Number.isInteger(perClass) || perClass < 1)
+    inputError(`perClass must be a positive integer, got ${perClass}`);
+  const byClass = new Map<number, number[]>();
+  for (const i of indices) {
+    let g = byClass.get(labels[i]);
+    if (!g) byClass.set(labels[i], (g = []));
+    g.push(i);
+  }
+  const picked: number[] = [];
+  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
+    const members = byClass.get(c)!;
+    if (members.length < perClass)
+      inputError(`class ${c} has ${members.length} examples, fewer than the ${perClass} asked for`);
+    picked.push(...rng.shuffleInPlace(members).slice(0, perClass));
+  }
+  return rng.shuffleInPlace(Int32Array.from(picked));
+}
