@@ -170,13 +170,15 @@ export function miAdvantage(
   return runs.length > 2 ? bootstrapOver(runs, stat) : fixed(stat(runs));
 }
 
-/** The advantage on the runs as observed (no interval). */
+/** The advantage on the runs as observed (no interval); `rule` 'all pairs' is the protocol's
+ * sensitivity analysis (any two configurations of a type and seed). */
 export function advantageOn(
   runs: readonly GridRun[],
   mi: SignalSpec = signal('trainMi'),
   factors: readonly string[] = ['optimizer', 'regularizer'],
+  rule: PairRule = 'one factor',
 ): number {
-  const pairs = gridPairs(runs, 'one factor', factors);
+  const pairs = gridPairs(runs, rule, factors);
   return (
     scoreOf(pairs, mi) -
     Math.max(scoreOf(pairs, signal('trainLoss')), scoreOf(pairs, signal('trainAccuracy')))

@@ -140,7 +140,9 @@ export function predictorClaims(study: GridStudy): Claim[] {
         `On ${mi.pairs} one-factor pairs (${runs.length} networks, ${seedsOf(study)} seed(s)): ` +
         `train MI ${ci(mi.score)} %, train loss ${ci(loss.score)} %, train accuracy ` +
         `${ci(acc.score)} %; MI minus the better of the two ${ci(advantage)} points ` +
-        `(95 % bootstrap over configurations). Per type: ${perType}. Held-out training rows ` +
+        `(95 % bootstrap over configurations; over all pairs of a type and seed, ` +
+        `${pct(advantageOn(runs, signal('trainMi'), undefined, 'all pairs'))}). ` +
+        `Per type: ${perType}. Held-out training rows ` +
         `(the practical ceiling) ${ci(held.score)} %; a coin 50 %. Softmax saturated ` +
         `(H(T) >= 0.99 log N) in ${runs.filter((r) => r.softmaxSaturated).length} of ` +
         `${runs.length} networks.${seedNote}`,
