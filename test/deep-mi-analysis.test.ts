@@ -139,6 +139,9 @@ test('rows: inconclusive on the stand-in, judged against the poster only on CIFA
     judged.every((r) => r.verdict === 'not reproduced'),
     JSON.stringify(judged),
   );
+  const comparison = deepMi.tableComparisonClaim(study('fashion-mnist', [1, 2, 3]));
+  assert.equal(comparison.verdict, 'inconclusive');
+  assert.match(comparison.evidence, /inside our 95 % interval in 0 of 3 cells/);
   // Two seeds decide nothing.
   const few = deepMi.tableRows(study('fashion-mnist', [1]), study('cifar10', [1, 2]), 'full');
   assert.ok(

@@ -82,6 +82,7 @@ export {
 } from './tables';
 export {
   tableRows,
+  tableComparisonClaim,
   predictorClaims,
   noiseClaim,
   planeClaims,

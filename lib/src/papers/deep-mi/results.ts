@@ -110,6 +110,37 @@ export function tableRows(
   return rows;
 }
 
+/** The poster's 18 table cells against our intervals, on whatever data the study ran. On the
+ * stand-in the verdict stays inconclusive: the comparison is descriptive. */
+export function tableComparisonClaim(study: GridStudy): Claim {
+  const dataset = DATASET_LABELS[study.info.dataset as keyof typeof DATASET_LABELS];
+  const cells: string[] = [];
+  let inside = 0;
+  let total = 0;
+  for (const type of typesIn(study.runs)) {
+    const runs = study.runs.filter((r) => r.type === type);
+    for (const name of PAPER_SIGNALS) {
+      const b = scoreSignal(runs, signal(name)).score;
+      const paper = D7_TABLE[type][name];
+      if (!Number.isFinite(b.ci[0])) continue;
+      total++;
+      const hit = paper >= b.ci[0] && paper <= b.ci[1];
+      if (hit) inside++;
+      else cells.push(`${type} ${signal(name).label} ${pct(paper)} vs ${ci(b)}`);
+    }
+  }
+  return {
+    claim: `D7 table: the poster's % per net type and signal (CIFAR-10) beside ours (${dataset})`,
+    verdict: 'inconclusive',
+    evidence:
+      `The poster's value lies inside our 95 % interval in ${inside} of ${total} cells; ` +
+      (cells.length ? `outside: ${cells.join('; ')}. ` : '') +
+      (study.info.dataset === PAPER_TABLE_DATASET
+        ? 'Same dataset: the rows carry the verdicts.'
+        : `Other data (${dataset}), so no verdict from it.`),
+  };
+}
+
 /** D7 and the controls that make it mean something. */
 export function predictorClaims(study: GridStudy): Claim[] {
   const runs = study.runs;
