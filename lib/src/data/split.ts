@@ -85,12 +85,7 @@ export function stratifiedSubset(
   rng: Rng,
 ): Int32Array {
   if (count >= indices.length) return indices;
-  const byClass = new Map<number, number[]>();
-  for (const i of indices) {
-    let g = byClass.get(labels[i]);
-    if (!g) byClass.set(labels[i], (g = []));
-    g.push(i);
-  }
+  const byClass = groupByClass(indices, labels);
   const picked: number[] = [];
   const classes = [...byClass.keys()].sort((a, b) => a - b);
   classes.forEach((c, k) => {
@@ -115,12 +110,7 @@ export function perClassSubset(
 ): Int32Array {
   if (!Number.isInteger(perClass) || perClass < 1)
     inputError(`perClass must be a positive integer, got ${perClass}`);
-  const byClass = new Map<number, number[]>();
-  for (const i of indices) {
-    let g = byClass.get(labels[i]);
-    if (!g) byClass.set(labels[i], (g = []));
-    g.push(i);
-  }
+  const byClass = groupByClass(indices, labels);
   const picked: number[] = [];
   for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
     const members = byClass.get(c)!;
@@ -129,4 +119,15 @@ export function perClassSubset(
     picked.push(...rng.shuffleInPlace(members).slice(0, perClass));
   }
   return rng.shuffleInPlace(Int32Array.from(picked));
+}
+
+/** The indices of each class, in their order of appearance. */
+function groupByClass(indices: Int32Array, labels: ArrayLike<number>): Map<number, number[]> {
+  const byClass = new Map<number, number[]>();
+  for (const i of indices) {
+    let g = byClass.get(labels[i]);
+    if (!g) byClass.set(labels[i], (g = []));
+    g.push(i);
+  }
+  return byClass;
 }

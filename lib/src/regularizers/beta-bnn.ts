@@ -126,7 +126,6 @@ export async function trainBetaBnn(
       snapshots[i] = snapshotPosterior(components[i]);
     }
   };
-  const usesMixture = variant === 'beta-bnn' || variant === 'online';
   const stepsPerEpoch = Math.min(Math.floor(n / batchSize), config.maxStepsPerEpoch ?? Infinity);
   const total = epochs * stepsPerEpoch;
   const history: BetaBnnEpoch[] = [];
@@ -155,7 +154,7 @@ export async function trainBetaBnn(
           tf.dispose([xb, yb]);
         }
         step++;
-        if (variant === 'online' && usesMixture) refresh([component]);
+        if (variant === 'online') refresh([component]);
         options.onProgress?.({ step, total, metrics: { epoch } });
       }
       if (variant === 'beta-bnn') refresh(components.map((_, i) => i));

@@ -3,7 +3,7 @@
 // returns its numbers; claims() turns them into verdicts: reproduced when the check agrees within
 // its tolerance, "not reproduced" for a formula that is wrong as printed (the evidence gives the
 // correction and the size of the error), inconclusive for M8, which cannot be tested as stated.
-import { miFromJointTable } from '../../mi/binning';
+import { entropyFromCounts, miFromJointTable } from '../../mi/binning';
 import {
   becCapacity,
   binaryRateDistortion,
@@ -43,8 +43,7 @@ function randomJoint(rng: Rng): number[][] {
   return Array.from({ length: rows }, (_, i) => flat.slice(i * cols, (i + 1) * cols));
 }
 
-const entropy = (p: ArrayLike<number>) =>
-  Array.from(p).reduce((a, v) => (v > 0 ? a - v * Math.log(v) : a), 0);
+const entropy = (p: ArrayLike<number>) => entropyFromCounts(p, { millerMadow: false });
 
 export interface IdentityCheck {
   tables: number;
