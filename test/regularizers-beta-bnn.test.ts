@@ -78,6 +78,28 @@ test('a larger beta keeps the posterior closer to the N(0, 1) prior', async () =
   }
 });
 
+test('the components start from one initialisation, so averaging their means is meaningful', async () => {
+  await useBackend({ quiet: true });
+  const train = task(256, 5);
+  try {
+    const seeds: number[] = [];
+    const spy = (seed: number) => (seeds.push(seed), build(seed));
+    let hookCalls = 0;
+    const r = await trainBetaBnn(
+      spy,
+      train,
+      { ...base, variant: 'fixed-prior', components: 3, epochs: 2 },
+      { onEpochEnd: (_summary, mean) => void (hookCalls += mean.model.countParams() > 0 ? 1 : 0) },
+    );
+    r.mean.dispose();
+    assert.equal(seeds.length, 4); // three components and the E[w] network
+    assert.ok(seeds.every((s) => s === seeds[0]), `seeds ${seeds}`);
+    assert.equal(hookCalls, 2);
+  } finally {
+    train.x.dispose();
+  }
+});
+
 test('bad settings get one line', async () => {
   await useBackend({ quiet: true });
   const train = task(64, 4);

@@ -25,3 +25,12 @@ export function checkLimit(loader: string, limit: number | undefined, available:
     inputError(`${loader}: limit ${limit} exceeds the ${available} examples of this split`);
   return limit;
 }
+
+/** A subset size asked of a study's loader: `value` (default `max`) must be an integer in
+ * 10..max, fewer than 10 rows being no study at all. */
+export function checkSize(name: string, value: number | undefined, max: number): number {
+  if (value === undefined) return max;
+  if (!Number.isInteger(value) || value < 10 || value > max)
+    inputError(`${name} must be an integer in 10..${max}, got ${value}`);
+  return value;
+}

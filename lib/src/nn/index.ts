@@ -23,7 +23,13 @@ export {
 } from './models';
 export { BayesDense, bayesLayers, bayesParameterCount, gaussianKl } from './bayes-dense';
 export type { BayesDenseConfig } from './bayes-dense';
-export { snapshotPosterior, disposeSnapshot, posteriorKl, mixtureKl } from './bayes-priors';
+export {
+  snapshotPosterior,
+  gaussianSnapshot,
+  disposeSnapshot,
+  posteriorKl,
+  mixtureKl,
+} from './bayes-priors';
 export type { PosteriorSnapshot, MixtureKlOptions } from './bayes-priors';
 export { PadMaskedEmbedding, MaskedMeanPool } from './text-layers';
 export type {

@@ -126,7 +126,7 @@ export async function trainClassifier(
           const yb = tf.gather(labels, index) as tf.Tensor1D;
           index.dispose();
           try {
-            const result = trainer.step(xb, yb, labelIds);
+            const result = trainer.step(xb, yb, labelIds, rows);
             sums.add(result);
             step++;
             if (options.afterStep) {

@@ -22,13 +22,15 @@ export interface TrainerOptions {
    * `activations[model.penultimate]`. `labelIds` are the batch's class ids on the JS side when the
    * caller of step() gave them (trainClassifier does): the loss runs inside the gradient tape,
    * where nothing can be read back. `input` is the batch itself, e.g. for a frozen teacher to
-   * run on the same rows (distillation).
+   * run on the same rows (distillation); `rows` the batch's row numbers in the training data when
+   * the caller gave them (trainClassifier does), e.g. to gather a teacher's cached outputs.
    */
   extraLoss?: (
     activations: Activations,
     labels: tf.Tensor1D,
     labelIds: Int32Array | undefined,
     input: tf.Tensor,
+    rows: Int32Array | undefined,
   ) => tf.Scalar;
   /** Variables the extra term owns and trains with the model (e.g. a distillation regressor);
    * the model's own trainable variables are always trained. */
@@ -85,8 +87,8 @@ export class ClassifierTrainer {
   }
 
   /** One optimizer step on a batch: inputs [batch, ...] and class ids [batch] (int32), optionally
-   * also on the JS side for extraLoss. */
-  step(x: tf.Tensor, labels: tf.Tensor1D, labelIds?: Int32Array): StepResult {
+   * also on the JS side and the batch's row numbers, for extraLoss. */
+  step(x: tf.Tensor, labels: tf.Tensor1D, labelIds?: Int32Array, rows?: Int32Array): StepResult {
     const { model, options } = this;
     const seed = this.rng.nextSeed();
     const out: Partial<StepResult> = {};
@@ -122,7 +124,7 @@ export class ClassifierTrainer {
       const both = tf.variableGrads(() => {
         const a = forward(true);
         const task = tf.keep(taskLoss(a));
-        const extra = tf.keep(extraLoss(a, labels, labelIds, x));
+        const extra = tf.keep(extraLoss(a, labels, labelIds, x, rows));
         out.loss = task;
         out.extra = extra;
         return tf.add(task, scale ? tf.mul(scale, extra) : extra) as tf.Scalar;
@@ -132,7 +134,7 @@ export class ClassifierTrainer {
     } else {
       const task = tf.variableGrads(() => taskLoss(forward(true)), this.variables);
       const extra = tf.variableGrads(
-        () => extraLoss(forward(false), labels, labelIds, x),
+        () => extraLoss(forward(false), labels, labelIds, x, rows),
         this.variables,
       );
       out.loss = task.value;

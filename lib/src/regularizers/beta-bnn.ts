@@ -11,7 +11,10 @@
 //                 (N(0, s^2) for the very first step).
 // Convention (the paper's numbers imply it, eq. 10 reads the other way): each step minimises
 // beta * KL(q_k || prior) + the mean negative log-likelihood of its batch. Prediction uses E[w]
-// under m~: the average of the components' means.
+// under m~: the average of the components' means. Every component starts from the same weights
+// (the literal Algorithm 1 starts all of them at theta^(0)): averaging the means of networks
+// initialised apart would mix unrelated hidden units, so the E[w] network would predict nothing.
+// They differ by their data and by their own noise.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import {
@@ -83,6 +86,8 @@ export async function trainBetaBnn(
   options: {
     evaluation?: BetaBnnData;
     onProgress?: (p: { step: number; total: number; metrics: Record<string, number> }) => void;
+    /** After each pass, with the E[w] network of that pass (e.g. to score it on more rows). */
+    onEpochEnd?: (summary: BetaBnnEpoch, mean: Classifier) => void | Promise<void>;
   } = {},
 ): Promise<BetaBnnResult> {
   const { variant, beta, epochs, batchSize } = config;
@@ -92,9 +97,7 @@ export async function trainBetaBnn(
   const priorSd = config.priorSd ?? 1;
   const estimator = config.klEstimator ?? 'mc';
   const rng = new Rng(config.seed).fork('beta-bnn');
-  const components = Array.from({ length: k }, (_, i) =>
-    build(rng.fork(`component ${i}`).nextSeed()),
-  );
+  const components = Array.from({ length: k }, () => build(config.seed));
   const mean = build(config.seed);
   if (bayesLayers(mean).length === 0) inputError('trainBetaBnn: build() made no BayesDense layer');
   const optimizers = components.map(() => makeOptimizer(config.optimizer));
@@ -182,6 +185,7 @@ export async function trainBetaBnn(
         );
       }
       history.push(summary);
+      await options.onEpochEnd?.(summary, mean);
     }
   } catch (err) {
     mean.dispose();

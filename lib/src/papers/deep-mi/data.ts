@@ -11,6 +11,7 @@ import { imagesToTensor, subsetImages, type ImageDataset } from '../../data/imag
 import { loadFashionMnist, loadMnist } from '../../data/mnist';
 import { stratifiedSubset } from '../../data/split';
 import { inputError } from '../../errors';
+import { checkSize } from '../../data/options';
 import { Rng } from '../../random/rng';
 
 export const GRID_DATASETS = ['fashion-mnist', 'cifar10'] as const;
@@ -78,12 +79,7 @@ export async function loadImageData(
   };
   const trainAll = await load('train');
   const testAll = await load('test');
-  const size = (v: number | undefined, max: number, name: string) => {
-    if (v === undefined) return max;
-    if (!Number.isInteger(v) || v < 10 || v > max)
-      inputError(`${name} must be an integer in 10..${max}, got ${v}`);
-    return v;
-  };
+  const size = (v: number | undefined, max: number, name: string) => checkSize(name, v, max);
   const rng = new Rng(options.seed ?? 0).fork('deep-mi-data');
   const all = Int32Array.from({ length: trainAll.count }, (_, i) => i);
   // No held-out rows is allowed (the planes need none).

@@ -6,6 +6,7 @@
 // images. Smaller profiles take seeded stratified subsets of each part.
 import * as tf from '@tensorflow/tfjs';
 import { MilabInputError, inputError } from '../../errors';
+import { checkSize } from '../../data/options';
 import { Rng } from '../../random/rng';
 import { loadMnist } from '../../data/mnist';
 import { imagesAsFloat32, subsetImages } from '../../data/images';
@@ -184,12 +185,7 @@ export async function loadMnistData(
     stratify: trainAll.labels,
   });
   const rng = new Rng(seed).fork('subsets');
-  const size = (v: number | undefined, max: number, name: string) => {
-    if (v === undefined) return max;
-    if (!Number.isInteger(v) || v < 10 || v > max)
-      inputError(`${name} must be an integer in 10..${max}, got ${v}`);
-    return v;
-  };
+  const size = (v: number | undefined, max: number, name: string) => checkSize(name, v, max);
   const trainIdx = stratifiedSubset(
     split.train,
     trainAll.labels,

@@ -2,7 +2,7 @@
 // into training and a validation part for choosing lambda, and the 10k test images. Smaller
 // profiles take seeded stratified subsets of each part.
 import * as tf from '@tensorflow/tfjs';
-import { inputError } from '../../errors';
+import { checkSize } from '../../data/options';
 import { Rng } from '../../random/rng';
 import { loadFashionMnist } from '../../data/mnist';
 import { ImageDataset, imagesAsFloat32, subsetImages } from '../../data/images';
@@ -44,9 +44,7 @@ export async function loadData(options: DataOptions = {}): Promise<{ data: Data;
   const valSize = options.valSize ?? 5000;
   const trainAll = await loadFashionMnist({ split: 'train', dataDir: options.dataDir });
   const testAll = await loadFashionMnist({ split: 'test', dataDir: options.dataDir });
-  if (!Number.isInteger(valSize) || valSize < 10 || valSize >= trainAll.count) {
-    inputError(`valSize must be an integer in 10..${trainAll.count - 1}, got ${valSize}`);
-  }
+  checkSize('valSize', valSize, trainAll.count - 1);
   const split = trainValTestSplit(trainAll.count, {
     seed,
     val: valSize / trainAll.count,
@@ -55,13 +53,8 @@ export async function loadData(options: DataOptions = {}): Promise<{ data: Data;
   });
   const trainSize = options.trainSize ?? split.train.length;
   const testSize = options.testSize ?? testAll.count;
-  for (const [name, v, max] of [
-    ['trainSize', trainSize, split.train.length],
-    ['testSize', testSize, testAll.count],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 10 || v > max)
-      inputError(`${name} must be an integer in 10..${max}, got ${v}`);
-  }
+  checkSize('trainSize', trainSize, split.train.length);
+  checkSize('testSize', testSize, testAll.count);
   const rng = new Rng(seed).fork('subsets');
   const trainIdx = stratifiedSubset(split.train, trainAll.labels, trainSize, rng);
   const testIdx = stratifiedSubset(
