@@ -1,9 +1,33 @@
-// Few-samples-per-class subsets and the procedural colorful MNIST: exact class counts, seeded;
+// Class-balanced and few-samples-per-class subsets and the procedural colorful MNIST: exact class
+// counts, seeded;
 // a smooth texture in [0, 1]; digits pasted as inverted texture (a digit pixel and its background
 // neighbour sum to about 1, the texture being smooth), the colour shift kept in range.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng, perClassSubset, proceduralTexture, colorfulMnist, type ImageDataset } from 'milab';
+import {
+  Rng,
+  perClassSubset,
+  stratifiedSubset,
+  proceduralTexture,
+  colorfulMnist,
+  type ImageDataset,
+} from 'milab';
+
+test('stratifiedSubset: balanced, exactly the count asked, also when a class is short', () => {
+  // Classes of 30, 30, 30 and 5 examples; 60 asked: 15 each is impossible for class 3.
+  const labels = Uint8Array.from({ length: 95 }, (_, i) => (i < 90 ? i % 3 : 3));
+  const all = Int32Array.from({ length: 95 }, (_, i) => i);
+  const a = stratifiedSubset(all, labels, 60, new Rng(1));
+  assert.equal(a.length, 60);
+  assert.equal(new Set(a).size, 60);
+  const counts = [0, 1, 2, 3].map((c) => Array.from(a).filter((i) => labels[i] === c).length);
+  assert.equal(counts[3], 5);
+  assert.ok(counts.slice(0, 3).every((n) => n >= 18 && n <= 19), `counts ${counts}`);
+  assert.deepEqual(Array.from(stratifiedSubset(all, labels, 60, new Rng(1))), Array.from(a));
+  const even = stratifiedSubset(all.slice(0, 90), labels, 30, new Rng(2));
+  for (let c = 0; c < 3; c++)
+    assert.equal(Array.from(even).filter((i) => labels[i] === c).length, 10);
+});
 
 test('perClassSubset: exactly n of every class, seeded; too few is an error', () => {
   const labels = Int32Array.from({ length: 100 }, (_, i) => i % 4);

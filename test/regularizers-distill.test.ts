@@ -11,6 +11,7 @@ import {
   kdLoss,
   fitnetLoss,
   VidHead,
+  LinearRegressor,
   vidTerms,
   vidLoss,
   mlpClassifier,
@@ -164,4 +165,15 @@ test('the trainer: an extra loss sees the batch input, extra variables train wit
   tf.dispose([x, y, projection]);
   head.dispose();
   student.dispose();
+});
+
+test('the heads own their variables only: making and disposing them leaves no tensor', async () => {
+  await useBackend({ quiet: true });
+  const before = tf.memory().numTensors;
+  const head = new VidHead(16, [3, 3, 4], 5);
+  const regressor = new LinearRegressor(16, 8, 6);
+  assert.equal(tf.memory().numTensors, before + head.variables.length + regressor.variables.length);
+  head.dispose();
+  regressor.dispose();
+  assert.equal(tf.memory().numTensors, before);
 });

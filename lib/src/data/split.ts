@@ -75,8 +75,9 @@ export function subsetTexts<
 
 /**
  * A seeded subset of `count` of `indices`, the same number from each class of `labels` (indexed by
- * example; the remainder goes to the first classes), in random order. All of `indices` when
- * `count` is at least their number.
+ * example; the remainder goes to the first classes), in random order. A class with too few
+ * examples gives all it has and the others make up the difference, so the subset always holds
+ * exactly `count`. All of `indices` when `count` is at least their number.
  */
 export function stratifiedSubset(
   indices: Int32Array,
@@ -88,12 +89,20 @@ export function stratifiedSubset(
   const byClass = groupByClass(indices, labels);
   const picked: number[] = [];
   const classes = [...byClass.keys()].sort((a, b) => a - b);
-  classes.forEach((c, k) => {
+  const taken = classes.map((c, k) => {
     const members = rng.shuffleInPlace(byClass.get(c)!);
     // Spread the remainder over the first classes so the total is exactly `count`.
     const share = Math.floor(count / classes.length) + (k < count % classes.length ? 1 : 0);
-    picked.push(...members.slice(0, share));
+    const n = Math.min(share, members.length);
+    picked.push(...members.slice(0, n));
+    return n;
   });
+  // Classes short of their share leave a deficit: one more from each class with examples left,
+  // in class order, until the subset is full.
+  for (let k = 0; picked.length < count; k = (k + 1) % classes.length) {
+    const members = byClass.get(classes[k])!;
+    if (taken[k] < members.length) picked.push(members[taken[k]++]);
+  }
   return rng.shuffleInPlace(Int32Array.from(picked));
 }
 

@@ -49,6 +49,8 @@ export {
   collectActivations,
   snapshotWeights,
 } from './train';
+export { encodeWeights, restoreWeights } from './weights-json';
+export type { EncodedTensor } from './weights-json';
 export { ClassifierTrainer } from './trainer';
 export type { TrainerOptions, StepResult } from './trainer';
 export type {

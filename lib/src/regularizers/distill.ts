@@ -57,9 +57,11 @@ export class LinearRegressor {
       'float32',
       new Rng(seed).nextSeed(),
     );
+    const zeros = tf.zeros([outDim]);
+    // tf.variable keeps its own reference: the initial values are ours to dispose.
     this.weight = tf.variable(init, true);
-    init.dispose();
-    this.bias = tf.variable(tf.zeros([outDim]), true);
+    this.bias = tf.variable(zeros, true);
+    tf.dispose([init, zeros]);
   }
 
   get variables(): tf.Variable[] {
@@ -122,7 +124,9 @@ export class VidHead {
     const channels = teacherShape[teacherShape.length - 1];
     // softplus^-1(v) = ln(e^v - 1)
     const alpha0 = Math.log(Math.expm1(initialVariance - VidHead.EPS));
-    this.alpha = tf.variable(tf.fill([channels], alpha0), true);
+    const alpha = tf.fill([channels], alpha0);
+    this.alpha = tf.variable(alpha, true);
+    alpha.dispose();
   }
 
   get variables(): tf.Variable[] {

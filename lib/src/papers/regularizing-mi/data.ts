@@ -86,7 +86,14 @@ function split(
   const allTest = Int32Array.from({ length: testAll.count }, (_, i) => i);
   const data: SplitData = {
     train: part(trainAll, pick(parts.train, trainAll.labels, options.trainSize, 'trainSize')),
-    val: part(trainAll, pick(parts.val, trainAll.labels, options.valSize, 'valSize')),
+    // Stratified rounding can give the validation part a row more than asked: the default takes
+    // exactly `validation` rows of it, in its (random) order, keeping the class proportions.
+    val: part(
+      trainAll,
+      options.valSize === undefined
+        ? parts.val.slice(0, validation)
+        : pick(parts.val, trainAll.labels, options.valSize, 'valSize'),
+    ),
     test: part(testAll, pick(allTest, testAll.labels, options.testSize, 'testSize')),
     shape: [trainAll.height, trainAll.width, trainAll.channels],
     classNames: trainAll.classNames,

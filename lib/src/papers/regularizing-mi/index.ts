@@ -1,6 +1,8 @@
 // Regularising with MI (Shell Xu Hu's slides; beta-BNN and VID), notebook 002-regularizing-with-mi.
-// Part A so far: the slides' formulas checked exactly (exact-checks.ts), with the enumerable Gibbs
-// learner (gibbs.ts). Exported as the namespace `regularizingMi`.
+// Part A: the slides' formulas checked exactly (exact-checks.ts), with the enumerable Gibbs learner
+// (gibbs.ts). Part B: beta-BNN on MNIST (bnn.ts). Part C: VID, teacher to student, on
+// Fashion-MNIST (vid.ts). The data (data.ts), the profiles, the study that schedules the runs
+// (study.ts). Exported as the namespace `regularizingMi`.
 export { NOTEBOOK, PART_A_CLAIMS } from './paper';
 export type { SlideClaim } from './paper';
 export { gibbsCase, metaLearningIdentity } from './gibbs';
@@ -17,3 +19,20 @@ export {
   partAClaims,
 } from './exact-checks';
 export type { IdentityCheck, SourceCheck, ChannelCheck, ChiSquareCheck } from './exact-checks';
+export { loadBnnData, loadVidData, limitTraining, disposeSplitData } from './data';
+export type { LabelledSplit, SplitData, DataInfo, SplitOptions } from './data';
+export { CONFIGS } from './profiles';
+export type { ProfileConfig, BnnConfig, VidConfig } from './profiles';
+export { runBnn } from './bnn';
+export type { Progress, BnnMethod, BnnSetting, BnnEpoch, BnnRun } from './bnn';
+export { VID_METHODS, TRANSFER_PAIRS, runTeacher, teacherModel, runStudent } from './vid';
+export type {
+  VidMethod,
+  TeacherRun,
+  StudentSetting,
+  TransferTerms,
+  StudentEpoch,
+  StudentRun,
+} from './vid';
+export { runBnnStudy, runVidStudy, LIMITED_METHODS } from './study';
+export type { ProgressFactory, BnnStudy, VidStudy } from './study';
