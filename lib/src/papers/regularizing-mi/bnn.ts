@@ -1,10 +1,11 @@
 // Part B's runs: one beta-BNN variant at one beta (trainBetaBnn on the paper's 784-400-400-10 MLP,
-// plain SGD, batch 128) and the control the protocol asks for, the same MLP trained
+// batch 128, Adam or plain SGD) and the control the protocol asks for, the same MLP trained
 // deterministically for the same steps. Every run scores its E[w] network on the validation and
 // test rows after every pass, so one run gives the selection score, the final accuracy and the
 // convergence curve.
 import * as tf from '@tensorflow/tfjs';
 import { bayesMlp, mlpClassifier } from '../../nn/models';
+import { makeOptimizer } from '../../nn/optimizers';
 import { evaluateAccuracy, trainClassifier } from '../../nn/train';
 import { trainBetaBnn, type BetaBnnVariant } from '../../regularizers/beta-bnn';
 import type { LabelledSplit, SplitData } from './data';
@@ -18,6 +19,8 @@ export type BnnMethod = BetaBnnVariant | 'deterministic';
 /** What sets a part-B run apart (with the profile's settings and the seed). */
 export interface BnnSetting {
   method: BnnMethod;
+  /** Each component's optimiser (at the profile's learning rate). */
+  optimizer: 'adam' | 'sgd';
   /** Weight of the KL term (vanilla: 1/n; deterministic: none). */
   beta: number | null;
   components: number;
@@ -67,6 +70,7 @@ export async function runBnn(
     if (setting.method === 'deterministic') {
       const model = mlpClassifier({ inputShape: data.shape, hidden: config.hidden, seed });
       const y = tf.tensor1d(data.train.labels, 'int32');
+      const optimizer = makeOptimizer({ name: setting.optimizer, learningRate: config.learningRate });
       try {
         const history = await trainClassifier(
           model,
@@ -74,7 +78,7 @@ export async function runBnn(
           {
             epochs: setting.epochs,
             batchSize: config.batchSize,
-            optimizer: tf.train.sgd(config.learningRate),
+            optimizer,
             seed,
             maxStepsPerEpoch: config.maxStepsPerEpoch,
             onProgress: progress,
@@ -88,6 +92,7 @@ export async function runBnn(
       } finally {
         y.dispose();
         model.dispose();
+        optimizer.dispose();
       }
     }
     const result = await trainBetaBnn(
@@ -99,7 +104,7 @@ export async function runBnn(
         beta: setting.beta!,
         epochs: setting.epochs,
         batchSize: config.batchSize,
-        optimizer: { name: 'sgd', learningRate: config.learningRate },
+        optimizer: { name: setting.optimizer, learningRate: config.learningRate },
         klEstimator: setting.estimator,
         seed,
         maxStepsPerEpoch: config.maxStepsPerEpoch,

@@ -3,7 +3,15 @@
 // (gibbs.ts). Part B: beta-BNN on MNIST (bnn.ts). Part C: VID, teacher to student, on
 // Fashion-MNIST (vid.ts). The data (data.ts), the profiles, the study that schedules the runs
 // (study.ts). Exported as the namespace `regularizingMi`.
-export { NOTEBOOK, PART_A_CLAIMS } from './paper';
+export {
+  NOTEBOOK,
+  PART_A_CLAIMS,
+  BNN_TABLE,
+  PART_B_CLAIMS,
+  VID_CIFAR_MLP,
+  VID_FEW_DATA,
+  PART_C_CLAIMS,
+} from './paper';
 export type { SlideClaim } from './paper';
 export { gibbsCase, metaLearningIdentity } from './gibbs';
 export type { GibbsToyOptions, GibbsCase, MetaLearningIdentity } from './gibbs';
@@ -36,3 +44,13 @@ export type {
 } from './vid';
 export { runBnnStudy, runVidStudy, LIMITED_METHODS } from './study';
 export type { ProgressFactory, BnnStudy, VidStudy } from './study';
+export {
+  METHOD_LABELS,
+  bnnRows,
+  bnnClaims,
+  curveArea,
+  vidRows,
+  vidClaims,
+  slopeWithInterval,
+  twoStage,
+} from './results';

@@ -13,8 +13,15 @@ export interface BnnConfig {
   /** The paper's 784-400-400-10. */
   hidden: number[];
   batchSize: number;
-  /** Plain SGD (the paper: 1e-3). */
+  /** Each component's optimiser and learning rate. The paper says "one SGD pass ... lr 1e-3";
+   * plain SGD at 1e-3 reaches 54 % test accuracy after the 10 selection epochs (measured:
+   * fixed prior, beta 1e-11), far below any number in the paper's table, so the main runs read
+   * "SGD" as stochastic gradient training with Adam; `literalSgd` adds the printed recipe. */
+  optimizer: 'adam' | 'sgd';
   learningRate: number;
+  /** Also run the paper's recipe as printed on the first seed: plain SGD at the learning rate,
+   * every variant at the paper's beta, `epochs` passes. */
+  literalSgd: boolean;
   /** K of the mixture variants. */
   components: number;
   /** The beta candidates of the tuned variants, and the epochs and seed of the selection. */
@@ -67,7 +74,9 @@ const PAPER_BETAS = Array.from({ length: 10 }, (_, i) => Number((10 ** (-11 + i)
 const FULL_BNN: BnnConfig = {
   hidden: [400, 400],
   batchSize: 128,
+  optimizer: 'adam',
   learningRate: 1e-3,
+  literalSgd: true,
   components: 5,
   betaGrid: PAPER_BETAS,
   selectionEpochs: 10,
@@ -139,6 +148,7 @@ export const CONFIGS: Readonly<Record<Profile, ProfileConfig>> = {
       epochs: 3,
       kAblation: { components: [1, 2], epochs: 2 },
       upperBoundCheck: false,
+      literalSgd: false,
       seeds: [1],
     },
     vid: {

@@ -7,7 +7,7 @@ import { inputError } from '../../errors';
 import { runMany, runName, type RunJob } from '../../report/runs';
 import { runBnn, type BnnRun, type BnnSetting, type Progress } from './bnn';
 import { limitTraining, type DataInfo, type SplitData } from './data';
-import { NOTEBOOK } from './paper';
+import { BNN_TABLE, NOTEBOOK } from './paper';
 import type { BnnConfig, VidConfig } from './profiles';
 import {
   runStudent,
@@ -33,10 +33,12 @@ export interface BnnStudy {
    * closed-form upper bound instead of the one-sample KL (when asked). */
   kAblation: BnnRun[];
   upperBound: BnnRun | null;
+  /** The paper's recipe as printed (plain SGD, the paper's betas), first seed (when asked). */
+  literal: BnnRun[];
 }
 
 const bnnLabel = (s: BnnSetting, seed: number) =>
-  `${s.method}${s.beta === null ? '' : ` beta=${s.beta.toExponential(0)}`}` +
+  `${s.method} (${s.optimizer})${s.beta === null ? '' : ` beta=${s.beta.toExponential(0)}`}` +
   `${s.components > 1 ? ` K=${s.components}` : ''}${s.estimator === 'upper' ? ' (upper bound)' : ''}` +
   `, ${s.epochs} epochs, seed ${seed}`;
 
@@ -52,7 +54,7 @@ export async function runBnnStudy(
   const settings = { hidden, batchSize, learningRate, maxStepsPerEpoch };
   const job = (setting: BnnSetting, seed: number): RunJob<BnnRun> => ({
     key: JSON.stringify({ part: 'bnn', settings, setting, seed, data: info }),
-    name: runName('bnn', setting.method, {
+    name: runName('bnn', setting.method, setting.optimizer, {
       beta: setting.beta ?? 'none',
       K: setting.components,
       epochs: setting.epochs,
@@ -65,12 +67,18 @@ export async function runBnnStudy(
   const tuned = config.variants.filter((v) => v !== 'vanilla');
   const k = (method: BnnSetting['method']) =>
     method === 'vanilla' || method === 'deterministic' ? 1 : config.components;
-  const setting = (method: BnnSetting['method'], beta: number | null, epochs: number) => ({
+  const setting = (
+    method: BnnSetting['method'],
+    beta: number | null,
+    epochs: number,
+    optimizer = config.optimizer,
+  ): BnnSetting => ({
     method,
+    optimizer,
     beta,
     components: k(method),
     epochs,
-    estimator: 'mc' as const,
+    estimator: 'mc',
   });
 
   // Batch 1: the beta grid of each tuned variant on the first seed.
@@ -103,15 +111,33 @@ export async function runBnnStudy(
     betaBnn === undefined || !config.upperBoundCheck
       ? []
       : [job({ ...setting('beta-bnn', betaBnn, config.kAblation.epochs), estimator: 'upper' }, first)];
-  const batch2 = await runMany(NOTEBOOK, [...finalJobs, ...ablationJobs, ...upperJobs]);
+  // The paper's recipe as printed, last: plain SGD, the paper's betas, the first seed.
+  const paperBeta = (m: BnnSetting['method']) =>
+    m === 'deterministic'
+      ? null
+      : m === 'vanilla'
+        ? 1 / info.trainSize
+        : (BNN_TABLE.find((t) => t.method === m)!.beta as number);
+  const literalJobs = config.literalSgd
+    ? methods.map((m) => job(setting(m, paperBeta(m), config.epochs, 'sgd'), first))
+    : [];
+  const batch2 = await runMany(NOTEBOOK, [
+    ...finalJobs,
+    ...ablationJobs,
+    ...upperJobs,
+    ...literalJobs,
+  ]);
+  const at = (start: number, count: number) => batch2.slice(start, start + count);
+  const after = finalJobs.length + ablationJobs.length;
   return {
     info,
     config,
     selection,
     chosenBeta,
-    final: batch2.slice(0, finalJobs.length),
-    kAblation: batch2.slice(finalJobs.length, finalJobs.length + ablationJobs.length),
-    upperBound: upperJobs.length ? batch2[batch2.length - 1] : null,
+    final: at(0, finalJobs.length),
+    kAblation: at(finalJobs.length, ablationJobs.length),
+    upperBound: upperJobs.length ? batch2[after] : null,
+    literal: at(after + upperJobs.length, literalJobs.length),
   };
 }
 

@@ -1,0 +1,202 @@
+// Parts B and C of notebook 002 on a tiny synthetic image set: every run is deterministic, leaves
+// no tensor behind and records what the verdicts read; a stored teacher rebuilds bit for bit; the
+// fixed-weight control freezes its variances; and the verdict rules decide as the protocol says on
+// hand-made studies (an ordering that holds, one that fails; slopes; the two stages).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { regularizingMi as R, tf, useBackend, evaluateAccuracy, Rng } from 'milab';
+
+function synthetic(rows: number, seed: number): R.LabelledSplit {
+  const rng = new Rng(seed);
+  const labels = Int32Array.from({ length: rows }, (_, i) => i % 10);
+  const pixels = new Float32Array(rows * 28 * 28);
+  for (let n = 0; n < rows; n++)
+    for (let p = 0; p < 784; p++)
+      pixels[n * 784 + p] = (Math.floor(p / 28 / 3) === labels[n] ? 0.8 : 0) + 0.3 * rng.uniform();
+  return { x: tf.tensor4d(pixels, [rows, 28, 28, 1]), labels };
+}
+
+function data(): R.SplitData {
+  return {
+    train: synthetic(320, 1),
+    val: synthetic(60, 2),
+    test: synthetic(60, 3),
+    shape: [28, 28, 1],
+    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  };
+}
+
+const info: R.DataInfo = { dataset: 'mnist', trainSize: 320, valSize: 60, testSize: 60 };
+
+test('part B: every variant and the control run, deterministic and leak-free', async () => {
+  await useBackend({ quiet: true });
+  const d = data();
+  const config = { ...R.CONFIGS.smoke.bnn, hidden: [16], maxStepsPerEpoch: 3 };
+  try {
+    const before = tf.memory().numTensors;
+    for (const method of ['vanilla', 'beta-bnn', 'online', 'deterministic'] as const) {
+      const setting: R.BnnSetting = {
+        method,
+        optimizer: 'adam',
+        beta: method === 'deterministic' ? null : 1e-4,
+        components: method === 'vanilla' || method === 'deterministic' ? 1 : 2,
+        epochs: 2,
+        estimator: 'mc',
+      };
+      const a = await R.runBnn(d, config, setting, 1);
+      const b = await R.runBnn(d, config, setting, 1);
+      assert.deepEqual(
+        a.curve.map((e) => [e.kl, e.nll, e.valAccuracy, e.testAccuracy]),
+        b.curve.map((e) => [e.kl, e.nll, e.valAccuracy, e.testAccuracy]),
+        `${method} is not reproducible`,
+      );
+      assert.equal(a.curve.length, 2);
+      assert.equal(a.testAccuracy, a.curve[1].testAccuracy);
+      assert.equal(a.curve[0].kl === null, method === 'deterministic');
+      assert.equal(a.steps, 6);
+    }
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    R.disposeSplitData(d);
+  }
+});
+
+test('part C: a stored teacher rebuilds exactly; every method runs and logs its terms', async () => {
+  await useBackend({ quiet: true });
+  const d = data();
+  const config = { ...R.CONFIGS.smoke.vid, probeRows: 0 };
+  try {
+    const before = tf.memory().numTensors;
+    const teacher = await R.runTeacher(d, config, 1);
+    const rebuilt = R.teacherModel(JSON.parse(JSON.stringify(teacher)), d.shape);
+    const y = tf.tensor1d(d.test.labels, 'int32');
+    const again = await evaluateAccuracy(rebuilt, { x: d.test.x, y });
+    assert.equal(100 * again, teacher.testAccuracy);
+    tf.dispose([y]);
+    rebuilt.dispose();
+    for (const method of R.VID_METHODS) {
+      const setting: R.StudentSetting = {
+        method,
+        width: 16,
+        lambda: 1,
+        temperature: 4,
+        perClass: null,
+      };
+      const a = await R.runStudent(d, teacher, config, setting, 2);
+      const b = await R.runStudent(d, teacher, config, setting, 2);
+      assert.deepEqual(a.curve, b.curve, `${method} is not reproducible`);
+      assert.equal(a.curve[0].epoch, 0, 'epoch 0 is logged before training');
+      const terms = a.curve[a.curve.length - 1].terms;
+      const regressor = method !== 'student' && method !== 'kd';
+      assert.equal(terms !== null, regressor, method);
+      if (terms && method !== 'fitnet') {
+        assert.ok(Number.isFinite(terms.vid!) && Number.isFinite(terms.information!), method);
+        assert.ok(Math.abs(terms.vid! - terms.residual! - terms.logVariance!) < 1e-4);
+      }
+    }
+    const subset = R.limitTraining(d, info, 5, 3);
+    assert.equal(subset.info.trainSize, 50);
+    const limited = await R.runStudent(
+      subset.data,
+      teacher,
+      config,
+      { method: 'vid', width: 16, lambda: 1, temperature: null, perClass: 5 },
+      3,
+    );
+    assert.equal(limited.curve.length, 0);
+    assert.ok(limited.steps >= config.limitedSteps);
+    subset.data.train.x.dispose(); // limitTraining's own tensor; the rest is shared with d
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    R.disposeSplitData(d);
+  }
+});
+
+// ---- verdicts on hand-made studies
+
+function bnnRun(method: R.BnnMethod, seed: number, test: number, kl = 1.2e6): R.BnnRun {
+  return {
+    method,
+    optimizer: 'adam',
+    beta: method === 'deterministic' ? null : 1e-5,
+    components: 5,
+    epochs: 3,
+    estimator: 'mc',
+    seed,
+    curve: [1, 2, 3].map((epoch) => ({
+      epoch,
+      kl: method === 'deterministic' ? null : kl,
+      nll: 0.1,
+      meanSd: 0.05,
+      valAccuracy: test,
+      testAccuracy: test - (3 - epoch) * (method === 'online' ? 0.1 : 1),
+      seconds: 1,
+    })),
+    valAccuracy: test,
+    testAccuracy: test,
+    steps: 10,
+    seconds: 1,
+  };
+}
+
+function bnnStudy(accuracy: Record<string, number>): R.BnnStudy {
+  const final = [1, 2, 3].flatMap((seed) =>
+    Object.entries(accuracy).map(([m, a]) => bnnRun(m as R.BnnMethod, seed, a + 0.1 * seed)),
+  );
+  return {
+    info,
+    config: { ...R.CONFIGS.full.bnn },
+    selection: [],
+    chosenBeta: { vanilla: 2e-5, 'fixed-prior': 1e-10, 'beta-bnn': 1e-4, online: 1e-2 },
+    final,
+    kAblation: [1, 5, 10].map((k) => ({ ...bnnRun('beta-bnn', 1, 95 + Math.min(k, 5) / 10), components: k })),
+    upperBound: null,
+    literal: [],
+  };
+}
+
+test('part B verdicts: the ordering, the betas, the KL scale, convergence, the control', () => {
+  const good = R.bnnClaims(
+    bnnStudy({ vanilla: 90, 'fixed-prior': 95, 'beta-bnn': 96, online: 97, deterministic: 95 }),
+  );
+  const verdict = (claims: typeof good, id: string) =>
+    claims.find((c) => c.claim.startsWith(id))!.verdict;
+  assert.equal(verdict(good, 'B1'), 'reproduced');
+  assert.equal(verdict(good, 'B2'), 'reproduced'); // 1e-10, 1e-4 and 1e-2: within a decade
+  assert.equal(verdict(good, 'B3'), 'reproduced');
+  assert.equal(verdict(good, 'B4'), 'reproduced'); // online's curve rises earlier
+  assert.equal(verdict(good, 'B5'), 'inconclusive');
+  assert.equal(verdict(good, 'Control'), 'reproduced');
+  const bad = R.bnnClaims(
+    bnnStudy({ vanilla: 90, 'fixed-prior': 95, 'beta-bnn': 96, online: 95.5, deterministic: 97 }),
+  );
+  assert.equal(verdict(bad, 'B1'), 'not reproduced');
+  assert.equal(verdict(bad, 'Control'), 'not reproduced');
+  const rows = R.bnnRows(
+    bnnStudy({ vanilla: 90, 'fixed-prior': 95, 'beta-bnn': 96, online: 97, deterministic: 95 }),
+  );
+  assert.equal(rows[0].paper, 90.05);
+  assert.equal(rows[0].ours.n, 3);
+  assert.ok(rows.every((r) => r.verdict === 'inconclusive'));
+});
+
+test('slopes with intervals and the two-stage rule', () => {
+  const s = R.slopeWithInterval([0, 1, 2, 3], [1, 3, 5, 7.1]);
+  assert.ok(Math.abs(s.slope - 2.03) < 1e-9);
+  assert.ok(s.ci95[0] > 1.8 && s.ci95[1] < 2.3);
+  const run = (task: number[], vid: number[]) =>
+    ({
+      curve: task.map((t, e) => ({
+        epoch: e,
+        taskLoss: t,
+        terms: { vid: vid[e], residual: 0, logVariance: 0, fitnet: 0, information: 0 },
+        valAccuracy: 0,
+      })),
+    }) as unknown as R.StudentRun;
+  // The task loss falls first, the VID term later: two stages.
+  const staged = R.twoStage(run([2, 0.6, 0.5, 0.45, 0.4, 0.4], [1.6, 1.58, 1.55, 1.2, 0.5, 0.3]));
+  assert.equal(staged.holds, true);
+  // Both fall together: one stage.
+  const together = R.twoStage(run([2, 1.5, 1, 0.6, 0.4, 0.3], [1.6, 1.3, 1, 0.7, 0.5, 0.3]));
+  assert.equal(together.holds, false);
+});
