@@ -54,3 +54,14 @@ export {
   slopeWithInterval,
   twoStage,
 } from './results';
+export {
+  rateDistortionSeries,
+  learnerRecords,
+  bnnRecords,
+  selectionSeries,
+  bnnCurveSeries,
+  vidRecords,
+  twoStageSeries,
+  vidTermSeries,
+  twoStageRecords,
+} from './tables';

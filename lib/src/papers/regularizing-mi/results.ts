@@ -84,8 +84,22 @@ export function curveArea(run: BnnRun): number {
   return run.curve.reduce((a, e) => a + e.testAccuracy, 0) / run.curve.length;
 }
 
+/** Whether part B ran at the paper's scale: its network, its ten betas, >= 3 seeds. The KL scale
+ * and the selected betas mean nothing on a smaller network or grid. */
+function bnnAtScale(study: BnnStudy): boolean {
+  const c = study.config;
+  return (
+    c.seeds.length >= MIN_SEEDS_FOR_VERDICT &&
+    c.hidden.length === 2 &&
+    c.hidden.every((w) => w === 400) &&
+    c.betaGrid.length >= 10 &&
+    c.maxStepsPerEpoch === undefined
+  );
+}
+
 export function bnnClaims(study: BnnStudy): Claim[] {
-  const enough = study.config.seeds.length >= MIN_SEEDS_FOR_VERDICT;
+  const enough = bnnAtScale(study);
+  const scaleNote = enough ? '' : " Not at the paper's scale (network, beta grid or seeds): no verdict.";
   const acc = (m: string) => testOf(finalRuns(study, m));
   const claims: Claim[] = [];
 
@@ -121,13 +135,13 @@ export function bnnClaims(study: BnnStudy): Claim[] {
   });
   claims.push({
     claim: claimText(PART_B_CLAIMS, 'B2'),
-    verdict: picks.every((p) => p.near) ? 'reproduced' : 'not reproduced',
+    verdict: !enough ? 'inconclusive' : picks.every((p) => p.near) ? 'reproduced' : 'not reproduced',
     evidence:
       picks
         .map((p) => `${p.label} ${p.ours.toExponential(0)} (paper ${p.paper.toExponential(0)})`)
         .join('; ') +
       `: chosen on the first seed's validation accuracy after ${study.config.selectionEpochs}` +
-      ` epochs from ${study.config.betaGrid.length} values; within one decade counts.`,
+      ` epochs from ${study.config.betaGrid.length} values; within one decade counts.${scaleNote}`,
   });
 
   // B3: the fixed-prior KL after the first pass.
@@ -135,12 +149,12 @@ export function bnnClaims(study: BnnStudy): Claim[] {
   const inRange = kl1.every((k) => k >= 10 ** 5.5 && k <= 10 ** 6.5);
   claims.push({
     claim: claimText(PART_B_CLAIMS, 'B3'),
-    verdict: inRange ? 'reproduced' : 'not reproduced',
+    verdict: !enough ? 'inconclusive' : inRange ? 'reproduced' : 'not reproduced',
     evidence:
       `Mean KL(q || N(0, I)) over the first pass of the fixed-prior runs: ` +
       `${kl1.map((k) => k.toExponential(2)).join(', ')} nats (10^5.5 .. 10^6.5 counts as "about 1e6"). ` +
       `It is set by the initial posterior sd (softplus(-3) = 0.049: about 2.5 nats per weight over ` +
-      `478k weights), which the paper does not state.`,
+      `478k weights), which the paper does not state.${scaleNote}`,
   });
 
   // B4: faster convergence, the area under the test-accuracy curve, online - beta-BNN.
