@@ -13,6 +13,7 @@ import {
   gaussianKl,
   trainClassifier,
   evaluateAccuracy,
+  posteriorSd,
 } from 'milab';
 
 test('KL to N(0, s^2) in closed form, summed over every weight and bias', async () => {
@@ -121,4 +122,22 @@ test('training with the KL as extraLoss: every posterior variable moves, nothing
   assert.ok((await evaluateAccuracy(model, { x: xs, y: ys })) > 0.85);
   tf.dispose([xs, ys]);
   model.dispose();
+});
+
+test('posteriorSd is softplus: relative error < 2e-5 for rho > -7, < 1e-3 down to -10', async () => {
+  await useBackend({ quiet: true });
+  const rho = Array.from({ length: 301 }, (_, i) => -10 + i * 0.1);
+  const sd = posteriorSd(tf.tensor1d(rho));
+  const values = sd.dataSync();
+  sd.dispose();
+  rho.forEach((r, i) => {
+    const exact = Math.log1p(Math.exp(r));
+    const error = Math.abs(values[i] / exact - 1);
+    assert.ok(error < (r > -7 ? 2e-5 : 1e-3), `rho ${r.toFixed(1)}: relative error ${error}`);
+  });
+  // The gradient is sigmoid(rho).
+  const g = tf.grad((x: tf.Tensor) => tf.sum(posteriorSd(x)))(tf.tensor1d([-3, 0, 2]));
+  const expected = [-3, 0, 2].map((r) => 1 / (1 + Math.exp(-r)));
+  Array.from(g.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6));
+  g.dispose();
 });

@@ -14,7 +14,7 @@
 // the backward pass.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
-import { bayesLayers } from './bayes-dense';
+import { bayesLayers, posteriorSd } from './bayes-dense';
 import type { Classifier } from './classifier';
 
 /** A frozen factorised Gaussian over a network's posterior tensors (kernel and bias of each
@@ -69,7 +69,7 @@ function live(model: Classifier): { means: tf.Tensor[]; sds: tf.Tensor[] } {
   for (const layer of bayesLayers(model)) {
     const [kMu, kRho, bMu, bRho] = layer.posteriorVariables().map((v) => v.read());
     means.push(kMu, bMu);
-    sds.push(tf.softplus(kRho), tf.softplus(bRho));
+    sds.push(posteriorSd(kRho), posteriorSd(bRho));
   }
   if (means.length === 0) inputError(`${model.name} has no BayesDense layer`);
   return { means, sds };

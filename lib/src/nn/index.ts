@@ -21,7 +21,13 @@ export {
   textBag,
   bayesMlp,
 } from './models';
-export { BayesDense, bayesLayers, bayesParameterCount, gaussianKl } from './bayes-dense';
+export {
+  BayesDense,
+  bayesLayers,
+  bayesParameterCount,
+  gaussianKl,
+  posteriorSd,
+} from './bayes-dense';
 export type { BayesDenseConfig } from './bayes-dense';
 export {
   snapshotPosterior,

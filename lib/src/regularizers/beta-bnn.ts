@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import {
   bayesLayers,
+  posteriorSd,
   disposeSnapshot,
   gaussianKl,
   mixtureKl,
@@ -238,7 +239,7 @@ async function meanPosteriorSd(components: Classifier[]): Promise<number> {
     for (const c of components)
       for (const layer of bayesLayers(c)) {
         const [, kRho, , bRho] = layer.posteriorVariables().map((v) => v.read());
-        sum = tf.add(sum, tf.add(tf.sum(tf.softplus(kRho)), tf.sum(tf.softplus(bRho))));
+        sum = tf.add(sum, tf.add(tf.sum(posteriorSd(kRho)), tf.sum(posteriorSd(bRho))));
         count += kRho.size + bRho.size;
       }
     return tf.div(sum, count);
