@@ -22,7 +22,10 @@ test('stratifiedSubset: balanced, exactly the count asked, also when a class is 
   assert.equal(new Set(a).size, 60);
   const counts = [0, 1, 2, 3].map((c) => Array.from(a).filter((i) => labels[i] === c).length);
   assert.equal(counts[3], 5);
-  assert.ok(counts.slice(0, 3).every((n) => n >= 18 && n <= 19), `counts ${counts}`);
+  assert.ok(
+    counts.slice(0, 3).every((n) => n >= 18 && n <= 19),
+    `counts ${counts}`,
+  );
   assert.deepEqual(Array.from(stratifiedSubset(all, labels, 60, new Rng(1))), Array.from(a));
   const even = stratifiedSubset(all.slice(0, 90), labels, 30, new Rng(2));
   for (let c = 0; c < 3; c++)

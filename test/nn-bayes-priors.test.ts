@@ -113,7 +113,10 @@ function refPairKl(mus: tf.Tensor[], sds: tf.Tensor[], p: PosteriorSnapshot): tf
   return tf.addN(
     mus.map((mu, i) => {
       const [m2, s2, s1] = [p.means[i], p.sds[i], sds[i]];
-      const ratio = tf.div(tf.add(tf.square(s1), tf.square(tf.sub(mu, m2))), tf.mul(2, tf.square(s2)));
+      const ratio = tf.div(
+        tf.add(tf.square(s1), tf.square(tf.sub(mu, m2))),
+        tf.mul(2, tf.square(s2)),
+      );
       return tf.sum(tf.sub(tf.add(tf.log(tf.div(s2, s1)), ratio), 0.5));
     }),
   ) as tf.Scalar;

@@ -93,7 +93,10 @@ test('the components start from one initialisation, so averaging their means is 
     );
     r.mean.dispose();
     assert.equal(seeds.length, 4); // three components and the E[w] network
-    assert.ok(seeds.every((s) => s === seeds[0]), `seeds ${seeds}`);
+    assert.ok(
+      seeds.every((s) => s === seeds[0]),
+      `seeds ${seeds}`,
+    );
     assert.equal(hookCalls, 2);
   } finally {
     train.x.dispose();

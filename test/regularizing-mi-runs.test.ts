@@ -149,7 +149,10 @@ function bnnStudy(accuracy: Record<string, number>): R.BnnStudy {
     selection: [],
     chosenBeta: { vanilla: 2e-5, 'fixed-prior': 1e-10, 'beta-bnn': 1e-4, online: 1e-2 },
     final,
-    kAblation: [1, 5, 10].map((k) => ({ ...bnnRun('beta-bnn', 1, 95 + Math.min(k, 5) / 10), components: k })),
+    kAblation: [1, 5, 10].map((k) => ({
+      ...bnnRun('beta-bnn', 1, 95 + Math.min(k, 5) / 10),
+      components: k,
+    })),
     upperBound: null,
     literal: [],
   };

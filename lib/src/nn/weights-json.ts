@@ -23,12 +23,16 @@ export function encodeWeights(model: Classifier): EncodedTensor[] {
 export function restoreWeights(model: Classifier, encoded: readonly EncodedTensor[]): void {
   const current = model.model.getWeights();
   if (current.length !== encoded.length)
-    inputError(`the stored weights have ${encoded.length} tensors, ${model.name} ${current.length}`);
+    inputError(
+      `the stored weights have ${encoded.length} tensors, ${model.name} ${current.length}`,
+    );
   const tensors = encoded.map((e, i) => {
     if (!tf.util.arraysEqual(e.shape, current[i].shape))
       inputError(`stored weight ${i} has shape [${e.shape}], ${model.name} [${current[i].shape}]`);
     const bytes = Buffer.from(e.base64, 'base64');
-    const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const values = new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    );
     return tf.tensor(values, e.shape);
   });
   model.model.setWeights(tensors);

@@ -12,7 +12,11 @@ import type { LabelledSplit, SplitData } from './data';
 import type { BnnConfig } from './profiles';
 
 /** Progress of one run's training, for a notebook's progress bar. */
-export type Progress = (p: { step: number; total: number; metrics: Record<string, number> }) => void;
+export type Progress = (p: {
+  step: number;
+  total: number;
+  metrics: Record<string, number>;
+}) => void;
 
 export type BnnMethod = BetaBnnVariant | 'deterministic';
 
@@ -70,7 +74,10 @@ export async function runBnn(
     if (setting.method === 'deterministic') {
       const model = mlpClassifier({ inputShape: data.shape, hidden: config.hidden, seed });
       const y = tf.tensor1d(data.train.labels, 'int32');
-      const optimizer = makeOptimizer({ name: setting.optimizer, learningRate: config.learningRate });
+      const optimizer = makeOptimizer({
+        name: setting.optimizer,
+        learningRate: config.learningRate,
+      });
       try {
         const history = await trainClassifier(
           model,
@@ -84,7 +91,14 @@ export async function runBnn(
             onProgress: progress,
             onEpochEnd: async (e) => {
               const s = await score(model);
-              curve.push({ epoch: e.epoch, kl: null, nll: e.loss, meanSd: null, seconds: e.seconds, ...s });
+              curve.push({
+                epoch: e.epoch,
+                kl: null,
+                nll: e.loss,
+                meanSd: null,
+                seconds: e.seconds,
+                ...s,
+              });
             },
           },
         );
@@ -113,7 +127,14 @@ export async function runBnn(
         onProgress: progress,
         onEpochEnd: async (e, mean) => {
           const s = await score(mean);
-          curve.push({ epoch: e.epoch, kl: e.kl, nll: e.nll, meanSd: e.meanSd, seconds: e.seconds, ...s });
+          curve.push({
+            epoch: e.epoch,
+            kl: e.kl,
+            nll: e.nll,
+            meanSd: e.meanSd,
+            seconds: e.seconds,
+            ...s,
+          });
         },
       },
     );

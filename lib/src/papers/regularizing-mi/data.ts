@@ -3,7 +3,8 @@
 // procedural colourful variant is `colorful: true`, labelled as such). Part C (VID): Fashion-MNIST
 // stands in for CIFAR-10, 48k train / 12k validation (the paper's 20 %) / 10k test, and the
 // data-limited grid draws N images per class from the training part. Every part keeps its labels
-// on the JS side too. The split is seeded once (seed 0): every seed of the study sees the same rows.
+// on the JS side too. The split is seeded once (seed 0): every seed of the study sees the same
+// rows.
 import * as tf from '@tensorflow/tfjs';
 import { colorfulMnist } from '../../data/colorful';
 import { imagesToTensor, subsetImages, type ImageDataset } from '../../data/images';

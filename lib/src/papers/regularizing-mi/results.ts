@@ -99,18 +99,26 @@ function bnnAtScale(study: BnnStudy): boolean {
 
 export function bnnClaims(study: BnnStudy): Claim[] {
   const enough = bnnAtScale(study);
-  const scaleNote = enough ? '' : " Not at the paper's scale (network, beta grid or seeds): no verdict.";
+  const scaleNote = enough
+    ? ''
+    : " Not at the paper's scale (network, beta grid or seeds): no verdict.";
   const acc = (m: string) => testOf(finalRuns(study, m));
   const claims: Claim[] = [];
 
   // B1: every adjacent pair of the ordering, paired by seed.
   const order = ['online', 'beta-bnn', 'fixed-prior', 'vanilla'];
   const paperGap = (a: string, b: string) =>
-    BNN_TABLE.find((t) => t.method === a)!.accuracy - BNN_TABLE.find((t) => t.method === b)!.accuracy;
+    BNN_TABLE.find((t) => t.method === a)!.accuracy -
+    BNN_TABLE.find((t) => t.method === b)!.accuracy;
   const steps = order.slice(0, -1).map((a, i) => {
     const b = order[i + 1];
     const c = pairedComparison(acc(a), acc(b));
-    return { a, b, c, text: `${METHOD_LABELS[a]} − ${METHOD_LABELS[b]} ${fmt(c.meanDiff)} ${ci(c)} (paper ${fmt(paperGap(a, b))})` };
+    return {
+      a,
+      b,
+      c,
+      text: `${METHOD_LABELS[a]} − ${METHOD_LABELS[b]} ${fmt(c.meanDiff)} ${ci(c)} (paper ${fmt(paperGap(a, b))})`,
+    };
   });
   const b1: Verdict = !enough
     ? 'inconclusive'
@@ -135,7 +143,11 @@ export function bnnClaims(study: BnnStudy): Claim[] {
   });
   claims.push({
     claim: claimText(PART_B_CLAIMS, 'B2'),
-    verdict: !enough ? 'inconclusive' : picks.every((p) => p.near) ? 'reproduced' : 'not reproduced',
+    verdict: !enough
+      ? 'inconclusive'
+      : picks.every((p) => p.near)
+        ? 'reproduced'
+        : 'not reproduced',
     evidence:
       picks
         .map((p) => `${p.label} ${p.ours.toExponential(0)} (paper ${p.paper.toExponential(0)})`)
@@ -318,7 +330,9 @@ export function twoStage(run: StudentRun): { holds: boolean; vidChange: number; 
   // Epoch-to-epoch noise of the VID term: sd of its successive differences.
   const diffs = vid.slice(1).map((v, i) => v - vid[i]);
   const md = diffs.reduce((a, b) => a + b, 0) / diffs.length;
-  const noise = Math.sqrt(diffs.reduce((a, d) => a + (d - md) ** 2, 0) / Math.max(1, diffs.length - 1));
+  const noise = Math.sqrt(
+    diffs.reduce((a, d) => a + (d - md) ** 2, 0) / Math.max(1, diffs.length - 1),
+  );
   return { holds, vidChange: vid[0] - vid[last], noise };
 }
 
@@ -454,7 +468,9 @@ export function vidClaims(study: VidStudy): Claim[] {
           ? 'not reproduced'
           : 'inconclusive',
     evidence:
-      control.map((x) => `W = ${x.w}: VID − fixed-weight FitNet ${fmt(x.c.meanDiff)} ${ci(x.c)}`).join('; ') +
+      control
+        .map((x) => `W = ${x.w}: VID − fixed-weight FitNet ${fmt(x.c.meanDiff)} ${ci(x.c)}`)
+        .join('; ') +
       ' (points). Not reproduced when no width leaves room for a gain of half a point.',
   });
 
@@ -491,4 +507,3 @@ export function vidClaims(study: VidStudy): Claim[] {
   }
   return claims;
 }
-

@@ -110,7 +110,12 @@ export async function runBnnStudy(
   const upperJobs =
     betaBnn === undefined || !config.upperBoundCheck
       ? []
-      : [job({ ...setting('beta-bnn', betaBnn, config.kAblation.epochs), estimator: 'upper' }, first)];
+      : [
+          job(
+            { ...setting('beta-bnn', betaBnn, config.kAblation.epochs), estimator: 'upper' },
+            first,
+          ),
+        ];
   // The paper's recipe as printed, last: plain SGD, the paper's betas, the first seed.
   const paperBeta = (m: BnnSetting['method']) =>
     m === 'deterministic'
@@ -202,7 +207,14 @@ export async function runVidStudy(
       }),
       compute: async () => {
         if (!limited) {
-          return runStudent(data, teacherOf(seed), config, s, seed, progress(studentLabel(s, seed)));
+          return runStudent(
+            data,
+            teacherOf(seed),
+            config,
+            s,
+            seed,
+            progress(studentLabel(s, seed)),
+          );
         }
         const subset = limitTraining(data, info, s.perClass!, seed);
         try {
@@ -279,7 +291,9 @@ export async function runVidStudy(
     ),
   );
   const limitedJobs = config.seeds.flatMap((seed) =>
-    config.perClass.flatMap((n) => LIMITED_METHODS.map((m) => studentJob(settingOf(m, W, n), seed))),
+    config.perClass.flatMap((n) =>
+      LIMITED_METHODS.map((m) => studentJob(settingOf(m, W, n), seed)),
+    ),
   );
   const batch3 = await runMany(NOTEBOOK, [...finalJobs, ...limitedJobs]);
   return {

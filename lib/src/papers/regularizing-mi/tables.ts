@@ -13,23 +13,35 @@ import type { StudentRun } from './vid';
 const fixed = (values: number[], digits = 2) => {
   if (values.length === 0) return '';
   const s = summarize(values);
-  return values.length > 1 ? `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}` : s.mean.toFixed(digits);
+  return values.length > 1
+    ? `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}`
+    : s.mean.toFixed(digits);
 };
 
 // ---------------------------------------------------------------- Part A
 
 /** Blahut-Arimoto's R(D) against the closed form: a binary source and a uniform 4-ary source
  * with Hamming distortion, over a sweep of beta. */
-export function rateDistortionSeries(betas: readonly number[] = logGrid(0.05, 12, 30)): LineSeries[] {
+export function rateDistortionSeries(
+  betas: readonly number[] = logGrid(0.05, 12, 30),
+): LineSeries[] {
   const out: LineSeries[] = [];
   const sources: Array<{ name: string; px: number[]; exact: (d: number) => number }> = [
     { name: 'Bernoulli(0.3)', px: [0.3, 0.7], exact: (d) => binaryRateDistortion(0.3, d) },
-    { name: 'uniform 4-ary', px: [0.25, 0.25, 0.25, 0.25], exact: (d) => uniformRateDistortion(4, d) },
+    {
+      name: 'uniform 4-ary',
+      px: [0.25, 0.25, 0.25, 0.25],
+      exact: (d) => uniformRateDistortion(4, d),
+    },
   ];
   for (const s of sources) {
     const m = s.px.length;
-    const hamming = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 0 : 1)));
-    const points = rateDistortionCurve(s.px, hamming, betas).sort((a, b) => a.distortion - b.distortion);
+    const hamming = Array.from({ length: m }, (_, i) =>
+      Array.from({ length: m }, (_, j) => (i === j ? 0 : 1)),
+    );
+    const points = rateDistortionCurve(s.px, hamming, betas).sort(
+      (a, b) => a.distortion - b.distortion,
+    );
     out.push({
       name: `${s.name}: Blahut-Arimoto`,
       x: points.map((p) => p.distortion),
@@ -83,10 +95,31 @@ export function bnnRecords(runs: readonly BnnRun[]): Record<string, string | num
     seeds: r.length,
     'test %': fixed(r.map((x) => x.testAccuracy)),
     'mean test % over epochs': fixed(r.map(curveArea)),
-    'KL after pass 1': r[0].curve[0].kl === null ? '' : fixed(r.map((x) => x.curve[0].kl!), 0),
-    'KL at the end': r[0].curve[0].kl === null ? '' : fixed(r.map((x) => x.curve[x.curve.length - 1].kl!), 0),
-    'mean posterior sd': r[0].curve[0].meanSd === null ? '' : fixed(r.map((x) => x.curve[x.curve.length - 1].meanSd!), 4),
-    'minutes per run': fixed(r.map((x) => x.seconds / 60), 1),
+    'KL after pass 1':
+      r[0].curve[0].kl === null
+        ? ''
+        : fixed(
+            r.map((x) => x.curve[0].kl!),
+            0,
+          ),
+    'KL at the end':
+      r[0].curve[0].kl === null
+        ? ''
+        : fixed(
+            r.map((x) => x.curve[x.curve.length - 1].kl!),
+            0,
+          ),
+    'mean posterior sd':
+      r[0].curve[0].meanSd === null
+        ? ''
+        : fixed(
+            r.map((x) => x.curve[x.curve.length - 1].meanSd!),
+            4,
+          ),
+    'minutes per run': fixed(
+      r.map((x) => x.seconds / 60),
+      1,
+    ),
   }));
 }
 
@@ -111,7 +144,9 @@ export function bnnCurveSeries(
   for (const [m, r] of byMethod(runs)) {
     if (value(r[0].curve[0]) === null) continue;
     const epochs = Math.min(...r.map((x) => x.curve.length));
-    const stats = Array.from({ length: epochs }, (_, e) => summarize(r.map((x) => value(x.curve[e])!)));
+    const stats = Array.from({ length: epochs }, (_, e) =>
+      summarize(r.map((x) => value(x.curve[e])!)),
+    );
     out.push({
       name: METHOD_LABELS[m],
       x: stats.map((_, e) => e + 1),
@@ -129,7 +164,10 @@ export function vidRecords(runs: readonly StudentRun[]): Record<string, string |
   return keys.map((k) => {
     const [width, perClass, method] = k.split('|');
     const r = runs.filter(
-      (x) => String(x.width) === width && String(x.perClass ?? 'all') === perClass && x.method === method,
+      (x) =>
+        String(x.width) === width &&
+        String(x.perClass ?? 'all') === perClass &&
+        x.method === method,
     );
     const probes = r.filter((x) => x.probe !== null).map((x) => x.probe!.mi);
     return {
@@ -148,17 +186,21 @@ export function vidRecords(runs: readonly StudentRun[]): Record<string, string |
 /** The two stages of VID runs at one width: the fraction of the total decrease each term has made
  * by each epoch (mean over seeds), and VID's log-variance and residual parts. */
 export function twoStageSeries(study: VidStudy, width: number): LineSeries[] {
-  const runs = study.students.filter((r) => r.method === 'vid' && r.width === width && r.curve.length > 2);
+  const runs = study.students.filter(
+    (r) => r.method === 'vid' && r.width === width && r.curve.length > 2,
+  );
   if (runs.length === 0) return [];
   const epochs = Math.min(...runs.map((r) => r.curve.length));
   const fraction = (pick: (e: StudentRun['curve'][number]) => number) =>
-    Array.from({ length: epochs }, (_, e) =>
-      summarize(
-        runs.map((r) => {
-          const v = r.curve.map(pick);
-          return (v[0] - v[e]) / (v[0] - v[v.length - 1]);
-        }),
-      ).mean,
+    Array.from(
+      { length: epochs },
+      (_, e) =>
+        summarize(
+          runs.map((r) => {
+            const v = r.curve.map(pick);
+            return (v[0] - v[e]) / (v[0] - v[v.length - 1]);
+          }),
+        ).mean,
     );
   const x = Array.from({ length: epochs }, (_, e) => e);
   return [
@@ -169,7 +211,9 @@ export function twoStageSeries(study: VidStudy, width: number): LineSeries[] {
 
 /** VID's term and its two parts over epochs at one width (mean over seeds). */
 export function vidTermSeries(study: VidStudy, width: number): LineSeries[] {
-  const runs = study.students.filter((r) => r.method === 'vid' && r.width === width && r.curve.length > 2);
+  const runs = study.students.filter(
+    (r) => r.method === 'vid' && r.width === width && r.curve.length > 2,
+  );
   if (runs.length === 0) return [];
   const epochs = Math.min(...runs.map((r) => r.curve.length));
   const mean = (pick: (e: StudentRun['curve'][number]) => number) =>

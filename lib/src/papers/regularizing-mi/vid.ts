@@ -255,9 +255,7 @@ export async function runStudent(
   const limited = perClass !== null;
   const batchSize = Math.min(config.batchSize, data.train.labels.length);
   const stepsPerEpoch = Math.floor(data.train.labels.length / batchSize);
-  const epochs = limited
-    ? Math.ceil(config.limitedSteps / stepsPerEpoch)
-    : config.epochs;
+  const epochs = limited ? Math.ceil(config.limitedSteps / stepsPerEpoch) : config.epochs;
   const curve: StudentEpoch[] = [];
   const valY = tf.tensor1d(data.val.labels, 'int32');
   const logEpoch = async (epoch: number) =>
@@ -372,7 +370,10 @@ function barberAgakov(head: VidHead, student: tf.Tensor, teacher: tf.Tensor): tf
     const channels = head.teacherShape[head.teacherShape.length - 1];
     const variance = tf.tile(head.variance(), [t.shape[1]! / channels]);
     const squared = tf.mean(tf.squaredDifference(head.regressor.apply(student), t), 0);
-    const nll = tf.mul(0.5, tf.add(tf.add(tf.div(squared, variance), tf.log(variance)), Math.log(2 * Math.PI)));
+    const nll = tf.mul(
+      0.5,
+      tf.add(tf.add(tf.div(squared, variance), tf.log(variance)), Math.log(2 * Math.PI)),
+    );
     const varE = tf.moments(t, 0).variance;
     const live = tf.greater(varE, 1e-8);
     const entropy = tf.mul(0.5, tf.log(tf.mul(2 * Math.PI * Math.E, tf.maximum(varE, 1e-8))));
@@ -407,9 +408,7 @@ async function probeInformation(
 /** The columns of `a` that vary over its rows (disposes `a`). */
 function liveColumns(a: tf.Tensor2D): tf.Tensor2D {
   const variance = tf.tidy(() => tf.moments(a, 0).variance.dataSync());
-  const keep = Int32Array.from(
-    Array.from(variance.keys()).filter((j) => variance[j] > 1e-12),
-  );
+  const keep = Int32Array.from(Array.from(variance.keys()).filter((j) => variance[j] > 1e-12));
   const out = tf.tidy(() => tf.gather(a, tf.tensor1d(keep, 'int32'), 1) as tf.Tensor2D);
   a.dispose();
   return out;
