@@ -144,7 +144,7 @@ function bnnStudy(accuracy: Record<string, number>): R.BnnStudy {
     Object.entries(accuracy).map(([m, a]) => bnnRun(m as R.BnnMethod, seed, a + 0.1 * seed)),
   );
   return {
-    info,
+    info: { ...info, trainSize: 50000 },
     config: { ...R.CONFIGS.full.bnn },
     selection: [],
     chosenBeta: { vanilla: 2e-5, 'fixed-prior': 1e-10, 'beta-bnn': 1e-4, online: 1e-2 },
@@ -174,6 +174,10 @@ test('part B verdicts: the ordering, the betas, the KL scale, convergence, the c
     bnnStudy({ vanilla: 90, 'fixed-prior': 95, 'beta-bnn': 96, online: 95.5, deterministic: 97 }),
   );
   assert.equal(verdict(bad, 'B1'), 'not reproduced');
+  // Seeds that do not match are one clear error, not a silently mispaired difference.
+  const broken = bnnStudy({ vanilla: 90, 'fixed-prior': 95, 'beta-bnn': 96, online: 97 });
+  broken.final = broken.final.filter((r) => !(r.method === 'online' && r.seed === 2));
+  assert.throws(() => R.bnnClaims(broken), /the same seeds on both sides/);
   assert.equal(verdict(bad, 'Control'), 'not reproduced');
   const rows = R.bnnRows(
     bnnStudy({ vanilla: 90, 'fixed-prior': 95, 'beta-bnn': 96, online: 97, deterministic: 95 }),
@@ -199,6 +203,13 @@ test('slopes with intervals and the two-stage rule', () => {
   // The task loss falls first, the VID term later: two stages.
   const staged = R.twoStage(run([2, 0.6, 0.5, 0.45, 0.4, 0.4], [1.6, 1.58, 1.55, 1.2, 0.5, 0.3]));
   assert.equal(staged.holds, true);
+  assert.equal(staged.flat, false);
+  // A VID term that first rises is not "barely changing".
+  const rising = R.twoStage(run([2, 0.6, 0.5, 0.45, 0.4, 0.4], [1.6, 2.4, 2.0, 1.2, 0.5, 0.3]));
+  assert.equal(rising.holds, false);
+  // A VID term that only wobbles: flat, the run cannot tell.
+  const wobble = R.twoStage(run([2, 0.6, 0.5, 0.45, 0.4, 0.4], [1.6, 1.7, 1.5, 1.7, 1.5, 1.61]));
+  assert.equal(wobble.flat, true);
   // Both fall together: one stage.
   const together = R.twoStage(run([2, 1.5, 1, 0.6, 0.4, 0.3], [1.6, 1.3, 1, 0.7, 0.5, 0.3]));
   assert.equal(together.holds, false);

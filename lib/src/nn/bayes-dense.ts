@@ -23,8 +23,13 @@ import { first, StepSeededLayer, type Inputs } from './layers';
  * softplus'.
  */
 export function posteriorSd(rho: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.neg(tf.log(tf.sigmoid(tf.neg(rho)))));
+  // Below rho ~ -16 the float32 sigmoid rounds to 1 and the log to 0: floor sigma at 1e-7 (a
+  // posterior that narrow is a point mass), so ln sigma and 1/sigma stay finite.
+  return tf.tidy(() => tf.maximum(tf.neg(tf.log(tf.sigmoid(tf.neg(rho)))), MIN_SD));
 }
+
+/** The smallest sd posteriorSd returns (its gradient is 0 below, where rho < about -16). */
+export const MIN_SD = 1e-7;
 
 export interface BayesDenseConfig {
   units: number;

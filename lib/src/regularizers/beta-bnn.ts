@@ -98,6 +98,9 @@ export async function trainBetaBnn(
   const priorSd = config.priorSd ?? 1;
   const estimator = config.klEstimator ?? 'mc';
   const rng = new Rng(config.seed).fork('beta-bnn');
+  // The one-sample mixture KL draws its noise from this run's seed (runs of other seeds must not
+  // share the draws).
+  const klSeed = rng.fork('mixture kl').nextUint32() % 1000003;
   const components = Array.from({ length: k }, () => build(config.seed));
   const mean = build(config.seed);
   if (bayesLayers(mean).length === 0) inputError('trainBetaBnn: build() made no BayesDense layer');
@@ -115,7 +118,7 @@ export async function trainBetaBnn(
           const kl =
             snapshots === null
               ? gaussianKl(model, priorSd)
-              : mixtureKl(model, snapshots, { estimator, seed: step });
+              : mixtureKl(model, snapshots, { estimator, seed: klSeed + step });
           return tf.mul(beta, kl) as tf.Scalar;
         },
       }),

@@ -106,7 +106,8 @@ export const VID_FEW_DATA = [
 ] as const;
 
 export const PART_C_CLAIMS: readonly SlideClaim[] = [
-  { id: 'C1', claim: 'Per student width: VID > FitNet > Student, and KD ≈ Student' },
+  { id: 'C1', claim: 'Per student width: VID > FitNet > Student' },
+  { id: 'C1b', claim: 'Per student width: KD ≈ Student (KD brings nothing to an MLP student)' },
   { id: 'C2', claim: "VID's gain over the student grows with the student's width" },
   { id: 'C3', claim: "VID's gain over FitNet grows as the training data shrink" },
   {

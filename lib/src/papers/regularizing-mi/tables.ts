@@ -3,7 +3,7 @@
 import type { LineSeries } from '../../display/plot';
 import { binaryRateDistortion, uniformRateDistortion } from '../../mi/discrete/closed-forms';
 import { rateDistortionCurve } from '../../mi/discrete/blahut-arimoto';
-import { summarize } from '../../report/summary';
+import { summarize, summarizeFinite } from '../../report/summary';
 import type { BnnRun } from './bnn';
 import type { GibbsCase } from './gibbs';
 import { METHOD_LABELS, curveArea, twoStage } from './results';
@@ -77,21 +77,41 @@ export function learnerRecords(cases: readonly GibbsCase[]): Record<string, stri
 
 const bnnOrder = ['vanilla', 'fixed-prior', 'beta-bnn', 'online', 'deterministic'];
 
-function byMethod(runs: readonly BnnRun[]): Map<string, BnnRun[]> {
-  const out = new Map<string, BnnRun[]>();
-  for (const m of bnnOrder) {
-    const r = runs.filter((x) => x.method === m).sort((a, b) => a.seed - b.seed);
-    if (r.length > 0) out.set(m, r);
+/** Runs grouped by everything but the seed (method, optimiser, beta, K, epochs, KL estimate),
+ * in the table's method order. */
+function bySetting(runs: readonly BnnRun[]): Array<[string, BnnRun[]]> {
+  const groups = new Map<string, BnnRun[]>();
+  const ordered = [...runs].sort(
+    (a, b) =>
+      bnnOrder.indexOf(a.method) - bnnOrder.indexOf(b.method) ||
+      a.components - b.components ||
+      a.seed - b.seed,
+  );
+  for (const r of ordered) {
+    const key = JSON.stringify([
+      r.method,
+      r.optimizer,
+      r.beta,
+      r.components,
+      r.epochs,
+      r.estimator,
+    ]);
+    const group = groups.get(key) ?? [];
+    group.push(r);
+    groups.set(key, group);
   }
-  return out;
+  return [...groups.values()].map((g) => [g[0].method, g]);
 }
 
 export function bnnRecords(runs: readonly BnnRun[]): Record<string, string | number>[] {
-  return [...byMethod(runs)].map(([m, r]) => ({
+  return bySetting(runs).map(([m, r]) => ({
     method: METHOD_LABELS[m],
     optimizer: r[0].optimizer,
     beta: r[0].beta === null ? '' : r[0].beta.toExponential(1),
     K: r[0].components,
+    epochs: r[0].epochs,
+    'KL estimate':
+      r[0].method === 'deterministic' ? '' : r[0].estimator === 'mc' ? 'one sample' : 'upper bound',
     seeds: r.length,
     'test %': fixed(r.map((x) => x.testAccuracy)),
     'mean test % over epochs': fixed(r.map(curveArea)),
@@ -125,7 +145,7 @@ export function bnnRecords(runs: readonly BnnRun[]): Record<string, string | num
 
 /** Validation accuracy after the selection epochs against log10 beta, per tuned variant. */
 export function selectionSeries(study: BnnStudy): LineSeries[] {
-  return [...byMethod(study.selection)].map(([m, r]) => {
+  return bySetting(study.selection).map(([m, r]) => {
     const sorted = [...r].sort((a, b) => a.beta! - b.beta!);
     return {
       name: METHOD_LABELS[m],
@@ -141,7 +161,7 @@ export function bnnCurveSeries(
   value: (e: BnnRun['curve'][number]) => number | null = (e) => e.testAccuracy,
 ): LineSeries[] {
   const out: LineSeries[] = [];
-  for (const [m, r] of byMethod(runs)) {
+  for (const [m, r] of bySetting(runs)) {
     if (value(r[0].curve[0]) === null) continue;
     const epochs = Math.min(...r.map((x) => x.curve.length));
     const stats = Array.from({ length: epochs }, (_, e) =>
@@ -217,7 +237,10 @@ export function vidTermSeries(study: VidStudy, width: number): LineSeries[] {
   if (runs.length === 0) return [];
   const epochs = Math.min(...runs.map((r) => r.curve.length));
   const mean = (pick: (e: StudentRun['curve'][number]) => number) =>
-    Array.from({ length: epochs }, (_, e) => summarize(runs.map((r) => pick(r.curve[e]))).mean);
+    Array.from(
+      { length: epochs },
+      (_, e) => summarizeFinite(runs.map((r) => pick(r.curve[e]))).mean,
+    );
   const x = Array.from({ length: epochs }, (_, e) => e);
   return [
     { name: '-ln q(t|s) per element', x, y: mean((e) => e.terms!.vid!) },
@@ -236,7 +259,7 @@ export function twoStageRecords(study: VidStudy): Record<string, string | number
       return {
         width: r.width,
         seed: r.seed,
-        'two stages': s.holds ? 'yes' : 'no',
+        'two stages': s.flat ? 'cannot tell (flat)' : s.holds ? 'yes' : 'no',
         'VID term change': s.vidChange.toFixed(3),
         'epoch-to-epoch sd': s.noise.toFixed(3),
       };

@@ -184,7 +184,9 @@ function makeHeads(
         const alpha = tf.tidy(() => {
           const variance = channelVariances[k];
           const floored = tf.maximum(variance, tf.mul(0.1, tf.mean(variance)));
-          return tf.log(tf.expm1(tf.sub(floored, VidHead.EPS)));
+          // softplus^-1(v) = v + ln(1 - e^-v): no overflow for a large v (ln(e^v - 1) would).
+          const v = tf.maximum(tf.sub(floored, VidHead.EPS), 1e-8);
+          return tf.add(v, tf.log(tf.neg(tf.expm1(tf.neg(v)))));
         });
         h.alpha.assign(alpha);
         alpha.dispose();
