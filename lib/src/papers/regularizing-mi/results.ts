@@ -77,6 +77,15 @@ export function pairBySeed<T extends { seed: number }>(
   );
 }
 
+/** One interval's verdict: reproduced when it lies above 0, not reproduced when it lies below
+ * `failBelow` (0: the effect has the wrong sign; 0.5: it cannot reach half a point), else (and
+ * always short of seeds) inconclusive. */
+function intervalVerdict(ci95: readonly number[], enough: boolean, failBelow = 0): Verdict {
+  if (!enough) return 'inconclusive';
+  if (ci95[0] > 0) return 'reproduced';
+  return ci95[1] < failBelow ? 'not reproduced' : 'inconclusive';
+}
+
 /** The per-seed differences value(a) - value(b), seeds matched as pairBySeed does. */
 function seedDifferences<T extends { seed: number }>(
   a: readonly T[],
@@ -218,13 +227,7 @@ export function bnnClaims(study: BnnStudy): Claim[] {
   const auc = pairBySeed(finalRuns(study, 'online'), finalRuns(study, 'beta-bnn'), curveArea);
   claims.push({
     claim: claimText(PART_B_CLAIMS, 'B4'),
-    verdict: !enough
-      ? 'inconclusive'
-      : auc.ci95[0] > 0
-        ? 'reproduced'
-        : auc.ci95[1] < 0
-          ? 'not reproduced'
-          : 'inconclusive',
+    verdict: intervalVerdict(auc.ci95, enough),
     evidence:
       `Mean test accuracy over the ${study.config.epochs} epochs (area under the curve), online − ` +
       `β-BNN: ${fmt(auc.meanDiff)} points ${ci(auc)} over ${auc.n} seeds.`,
@@ -257,13 +260,7 @@ export function bnnClaims(study: BnnStudy): Claim[] {
     claim:
       'Control: the best β-BNN (online) beats the same MLP trained deterministically for the same ' +
       'steps, so the rate-distortion prior is what helps',
-    verdict: !enough
-      ? 'inconclusive'
-      : control.ci95[0] > 0
-        ? 'reproduced'
-        : control.ci95[1] < 0.5
-          ? 'not reproduced'
-          : 'inconclusive',
+    verdict: intervalVerdict(control.ci95, enough, 0.5),
     evidence:
       `Online β-BNN − deterministic MLP: ${fmt(control.meanDiff)} points ${ci(control)} over ` +
       `${control.n} seeds; not reproduced when the interval rules out a gain of half a point.`,
@@ -453,14 +450,7 @@ export function vidClaims(study: VidStudy): Claim[] {
   );
   claims.push({
     claim: claimText(PART_C_CLAIMS, 'C2'),
-    verdict:
-      !enough || widths.length < 2
-        ? 'inconclusive'
-        : c2.ci95[0] > 0
-          ? 'reproduced'
-          : c2.ci95[1] < 0
-            ? 'not reproduced'
-            : 'inconclusive',
+    verdict: intervalVerdict(c2.ci95, enough && widths.length >= 2),
     evidence:
       `Slope of the per-seed gain (VID − Student, points) on ln(width) over ${c2.n} runs: ` +
       `${fmt(c2.slope)} ${ci(c2)}. The paper's gains: +14.58 / +12.69 / +7.67 at 4096 / 2048 / 1024 ` +
@@ -555,14 +545,10 @@ export function vidClaims(study: VidStudy): Claim[] {
       claim:
         'Beyond the paper: VID raises I(teacher relu3; student hidden3) more than FitNet, by an ' +
         'estimator that never saw the loss (SMILE)',
-      verdict:
-        !enough || warned.length > 0 || c.n < MIN_SEEDS_FOR_VERDICT
-          ? 'inconclusive'
-          : c.ci95[0] > 0
-            ? 'reproduced'
-            : c.ci95[1] < 0
-              ? 'not reproduced'
-              : 'inconclusive',
+      verdict: intervalVerdict(
+        c.ci95,
+        enough && warned.length === 0 && c.n >= MIN_SEEDS_FOR_VERDICT,
+      ),
       evidence:
         `VID − FitNet at width ${study.config.tuneWidth}, seeds ${seeds.join(', ')}: ` +
         `${fmt(c.meanDiff)} nats ${ci(c)} (VID ${pv.map((r) => fmt(r.probe!.mi)).join(', ')}; ` +
