@@ -3,25 +3,15 @@
 // and a plane run records every measured layer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deepMi, tf, useBackend, Rng } from 'milab';
-
-function synthetic(rows: number, seed: number): deepMi.ImageSplit {
-  const rng = new Rng(seed);
-  const labels = Int32Array.from({ length: rows }, (_, i) => i % 10);
-  // Each class lights a different band of rows, plus noise: learnable, not trivial.
-  const pixels = new Float32Array(rows * 28 * 28);
-  for (let n = 0; n < rows; n++)
-    for (let p = 0; p < 784; p++)
-      pixels[n * 784 + p] = (Math.floor(p / 28 / 3) === labels[n] ? 0.8 : 0) + 0.3 * rng.uniform();
-  return { x: tf.tensor4d(pixels, [rows, 28, 28, 1]), labels };
-}
+import { deepMi, tf, useBackend } from 'milab';
+import { bandedImages } from './image-fixtures';
 
 function data(): deepMi.ImageData {
   return {
     dataset: 'fashion-mnist',
-    train: synthetic(200, 1),
-    heldOut: synthetic(50, 2),
-    test: synthetic(100, 3),
+    train: bandedImages(200, 1),
+    heldOut: bandedImages(50, 2),
+    test: bandedImages(100, 3),
     classes: 10,
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     shape: [28, 28, 1],

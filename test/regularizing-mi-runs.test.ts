@@ -4,23 +4,14 @@
 // hand-made studies (an ordering that holds, one that fails; slopes; the two stages).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { regularizingMi as R, tf, useBackend, evaluateAccuracy, Rng } from 'milab';
-
-function synthetic(rows: number, seed: number): R.LabelledSplit {
-  const rng = new Rng(seed);
-  const labels = Int32Array.from({ length: rows }, (_, i) => i % 10);
-  const pixels = new Float32Array(rows * 28 * 28);
-  for (let n = 0; n < rows; n++)
-    for (let p = 0; p < 784; p++)
-      pixels[n * 784 + p] = (Math.floor(p / 28 / 3) === labels[n] ? 0.8 : 0) + 0.3 * rng.uniform();
-  return { x: tf.tensor4d(pixels, [rows, 28, 28, 1]), labels };
-}
+import { regularizingMi as R, tf, useBackend, evaluateAccuracy } from 'milab';
+import { bandedImages } from './image-fixtures';
 
 function data(): R.SplitData {
   return {
-    train: synthetic(320, 1),
-    val: synthetic(60, 2),
-    test: synthetic(60, 3),
+    train: bandedImages(320, 1),
+    val: bandedImages(60, 2),
+    test: bandedImages(60, 3),
     shape: [28, 28, 1],
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   };
