@@ -6,7 +6,9 @@ import { rateDistortionCurve } from '../../mi/discrete/blahut-arimoto';
 import { summarize, summarizeFinite } from '../../report/summary';
 import type { BnnRun } from './bnn';
 import type { GibbsCase } from './gibbs';
-import { METHOD_LABELS, curveArea, twoStage } from './results';
+import { METHOD_LABELS } from './results';
+import { curveArea } from './results-bnn';
+import { twoStage } from './results-vid';
 import type { BnnStudy, VidStudy } from './study';
 import type { StudentRun } from './vid';
 
