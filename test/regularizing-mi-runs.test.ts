@@ -182,19 +182,29 @@ test('slopes with intervals and the two-stage rule', () => {
   const s = R.slopeWithInterval([0, 1, 2, 3], [1, 3, 5, 7.1]);
   assert.ok(Math.abs(s.slope - 2.03) < 1e-9);
   assert.ok(s.ci95[0] > 1.8 && s.ci95[1] < 2.3);
-  const run = (task: number[], vid: number[]) =>
+  const run = (task: number[], vid: number[], fitnet = task.map(() => 0)) =>
     ({
       curve: task.map((t, e) => ({
         epoch: e,
         taskLoss: t,
-        terms: { vid: vid[e], residual: 0, logVariance: 0, fitnet: 0, information: 0 },
+        // The residual part stays at 0.2: every change of the VID term is its log-variance.
+        terms: { vid: vid[e], residual: 0.2, logVariance: vid[e] - 0.2, fitnet: fitnet[e] },
         valAccuracy: 0,
       })),
     }) as unknown as R.StudentRun;
   // The task loss falls first, the VID term later: two stages.
-  const staged = R.twoStage(run([2, 0.6, 0.5, 0.45, 0.4, 0.4], [1.6, 1.58, 1.55, 1.2, 0.5, 0.3]));
+  const staged = R.twoStage(
+    run(
+      [2, 0.6, 0.5, 0.45, 0.4, 0.4],
+      [1.6, 1.58, 1.55, 1.2, 0.5, 0.3],
+      [1, 0.1, 0.08, 0.05, 0, 0],
+    ),
+  );
   assert.equal(staged.holds, true);
   assert.equal(staged.flat, false);
+  // ... made by the variances alone, the regressor's error 90 % down after the first epoch.
+  assert.ok(Math.abs(staged.logVarianceShare - 1) < 1e-9);
+  assert.ok(Math.abs(staged.regressorAfterFirst - 0.9) < 1e-9);
   // A VID term that first rises is not "barely changing".
   const rising = R.twoStage(run([2, 0.6, 0.5, 0.45, 0.4, 0.4], [1.6, 2.4, 2.0, 1.2, 0.5, 0.3]));
   assert.equal(rising.holds, false);

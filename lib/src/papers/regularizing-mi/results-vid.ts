@@ -118,12 +118,20 @@ export function slopeWithInterval(
  * is not "barely changing"). `flat`: the VID term's total change is under 3 sd of its
  * epoch-to-epoch noise, the sd of its successive differences over the second half of training
  * (the first half holds the trend), and the run cannot tell.
+ *
+ * What moves: `logVarianceShare`, the part of the VID term's change made by its log-variance
+ * part (the rest is the variance-weighted residual); `regressorAfterFirst`, the share of the
+ * regressor's squared error decrease (the part FitNet trains too) made by the end of the first
+ * epoch. A late fall made by the log-variance alone is the variances shrinking, not the student's
+ * features moving toward the teacher's.
  */
 export function twoStage(run: StudentRun): {
   holds: boolean;
   flat: boolean;
   vidChange: number;
   noise: number;
+  logVarianceShare: number;
+  regressorAfterFirst: number;
 } {
   const c = run.curve;
   const task = c.map((e) => e.taskLoss);
@@ -140,7 +148,16 @@ export function twoStage(run: StudentRun): {
     diffs.reduce((a, d) => a + (d - md) ** 2, 0) / Math.max(1, diffs.length - 1),
   );
   const vidChange = vid[0] - vid[last];
-  return { holds, flat: Math.abs(vidChange) < 3 * noise, vidChange, noise };
+  const logVariance = c.map((e) => e.terms!.logVariance!);
+  const regressor = c.map((e) => e.terms!.fitnet);
+  return {
+    holds,
+    flat: Math.abs(vidChange) < 3 * noise,
+    vidChange,
+    noise,
+    logVarianceShare: (logVariance[0] - logVariance[last]) / vidChange,
+    regressorAfterFirst: fraction(regressor, 1),
+  };
 }
 
 export function vidClaims(study: VidStudy): Claim[] {
@@ -240,6 +257,9 @@ export function vidClaims(study: VidStudy): Claim[] {
 
   // C4: two stages in the VID runs; a flat run (its VID term within its noise) cannot tell.
   const vidRuns = study.students.filter((r) => r.method === 'vid' && r.curve.length > 2);
+  const allStages = vidRuns.map(twoStage);
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const meanPercent = (v: number[]) => fmt(100 * mean(v), 0);
   const judged = widths.map((w) => {
     const stages = vidRuns.filter((r) => r.width === w).map(twoStage);
     const told = stages.filter((s) => !s.flat);
@@ -261,7 +281,17 @@ export function vidClaims(study: VidStudy): Claim[] {
       judged.map((j) => `W = ${j.w}: ${j.holds} of ${j.n} runs (${j.n - j.told} flat)`).join('; ') +
       ' show it (by some epoch <= 60 % of training, the task loss has made >= 70 % of its ' +
       'decrease and the VID term has moved <= 30 % of its own; flat: the VID term changed by ' +
-      'less than 3 sd of its epoch-to-epoch noise). Reproduced with >= 2 of 3 at every width.',
+      'less than 3 sd of its epoch-to-epoch noise). Reproduced with >= 2 of 3 at every width.' +
+      (allStages.length === 0
+        ? ''
+        : ` What moves (mean of ${allStages.length} runs): the log-variance part makes ` +
+          `${meanPercent(allStages.map((s) => s.logVarianceShare))} % of the VID term's ` +
+          `change, and the regressor's squared error has made ` +
+          `${meanPercent(allStages.map((s) => s.regressorAfterFirst))} % of its decrease by ` +
+          'the end of the first epoch' +
+          (mean(allStages.map((s) => s.logVarianceShare)) >= 0.8
+            ? ': the second stage is mostly the variances shrinking.'
+            : '.')),
   });
 
   // Control: the learned per-channel variances against fixed weights 1/Var_c.

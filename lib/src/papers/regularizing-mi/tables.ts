@@ -264,6 +264,8 @@ export function twoStageRecords(study: VidStudy): Record<string, string | number
         'two stages': s.flat ? 'cannot tell (flat)' : s.holds ? 'yes' : 'no',
         'VID term change': s.vidChange.toFixed(3),
         'epoch-to-epoch sd': s.noise.toFixed(3),
+        'log-variance share of the change': `${(100 * s.logVarianceShare).toFixed(0)} %`,
+        'regressor error fallen after epoch 1': `${(100 * s.regressorAfterFirst).toFixed(0)} %`,
       };
     });
 }
