@@ -135,9 +135,19 @@ function bnnStudy(accuracy: Record<string, number>): R.BnnStudy {
     Object.entries(accuracy).map(([m, a]) => bnnRun(m as R.BnnMethod, seed, a + 0.1 * seed)),
   );
   return {
-    info: { ...info, trainSize: 50000 },
+    info: { ...info, trainSize: 50000, valSize: 10000 },
     config: { ...R.CONFIGS.full.bnn },
-    selection: [],
+    // Validation accuracy flat up to beta = 1e-6, then falling: the first six betas are tied.
+    selection: (['fixed-prior', 'beta-bnn', 'online'] as const).flatMap((m) =>
+      R.CONFIGS.full.bnn.betaGrid.map((beta) => ({
+        ...bnnRun(
+          m,
+          1,
+          beta <= 1e-6 ? 96.8 + 0.01 * Math.log10(beta) : 96 - Math.log10(beta * 1e6),
+        ),
+        beta,
+      })),
+    ),
     chosenBeta: { vanilla: 2e-5, 'fixed-prior': 1e-10, 'beta-bnn': 1e-4, online: 1e-2 },
     final,
     kAblation: [1, 5, 10].map((k) => ({
@@ -157,6 +167,10 @@ test('part B verdicts: the ordering, the betas, the KL scale, convergence, the c
     claims.find((c) => c.claim.startsWith(id))!.verdict;
   assert.equal(verdict(good, 'B1'), 'reproduced');
   assert.equal(verdict(good, 'B2'), 'reproduced'); // 1e-10, 1e-4 and 1e-2: within a decade
+  // ... and the evidence names the betas tied with the best, and whether the paper's is one.
+  const b2 = good.find((c) => c.claim.startsWith('B2'))!.evidence;
+  assert.match(b2, /Fixed-prior β-BNN 1e-11 to 1e-6 \(6 of 10, 0\.36 points; the paper's β among/);
+  assert.match(b2, /Online β-BNN 1e-11 to 1e-6 \(6 of 10, 0\.36 points; the paper's β not among/);
   assert.equal(verdict(good, 'B3'), 'reproduced');
   assert.equal(verdict(good, 'B4'), 'reproduced'); // online's curve rises earlier
   assert.equal(verdict(good, 'B5'), 'inconclusive');
