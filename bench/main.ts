@@ -1,5 +1,5 @@
 // npm run bench -- WORKLOAD [--json] [--steps N] [--warmup N] [--seed N]
-//   WORKLOAD: mine | lenet | ksg   one timed run of milab, one result line
+//   WORKLOAD: mine|lenet|ksg|bnn  one timed run of milab, one result line
 //             compare              milab beside PyTorch / scikit-learn (bench/compare.ts): --rounds
 //                                  R (default 3), --only mine,lenet, --peer-threads 1,2 (the
 //                                  default), --load (one core held busy); milab runs what

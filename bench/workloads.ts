@@ -1,6 +1,17 @@
-// The three benchmark workloads, defined exactly as in bench/README (issue 4) so that any peer can
-// be matched: bench/peers/{mine,lenet,ksg}.py run the same recipes in PyTorch / scikit-learn.
-import { ClassifierTrainer, FusedAdam, JointCritic, Rng, dvBound, ksgMi, lenet5, tf } from 'milab';
+// The benchmark workloads, defined exactly as in bench/RESULTS.md so that any peer can be matched:
+// bench/peers/{mine,lenet,ksg,bnn}.py run the same recipes in PyTorch / scikit-learn.
+import {
+  ClassifierTrainer,
+  FusedAdam,
+  JointCritic,
+  Rng,
+  bayesMlp,
+  dvBound,
+  gaussianKl,
+  ksgMi,
+  lenet5,
+  tf,
+} from 'milab';
 import { ascendStep } from 'milab/internal';
 
 /**
@@ -12,13 +23,14 @@ export interface Workload {
   dispose(): void;
 }
 
-export type WorkloadName = 'mine' | 'lenet' | 'ksg';
-export const WORKLOADS: readonly WorkloadName[] = ['mine', 'lenet', 'ksg'];
+export type WorkloadName = 'mine' | 'lenet' | 'ksg' | 'bnn';
+export const WORKLOADS: readonly WorkloadName[] = ['mine', 'lenet', 'ksg', 'bnn'];
 
 export const DEFAULT_STEPS: Record<WorkloadName, { steps: number; warmup: number }> = {
   mine: { steps: 300, warmup: 20 },
   lenet: { steps: 100, warmup: 10 },
   ksg: { steps: 10, warmup: 1 },
+  bnn: { steps: 100, warmup: 10 },
 };
 
 export function createWorkload(name: WorkloadName, seed: number): Workload {
@@ -29,6 +41,8 @@ export function createWorkload(name: WorkloadName, seed: number): Workload {
       return lenetWorkload(seed);
     case 'ksg':
       return ksgWorkload(seed);
+    case 'bnn':
+      return bnnWorkload(seed);
   }
 }
 
@@ -122,5 +136,47 @@ function ksgWorkload(seed: number): Workload {
   return {
     step: () => ksgMi(x, y, { k: 3, seed }).mi,
     dispose() {},
+  };
+}
+
+/**
+ * One step of notebook 002's fixed-prior beta-BNN, its longest training: the Bayes-by-backprop MLP
+ * 784-400-400-10 (lib's bayesMlp: local reparametrisation, sigma = softplus(rho), rho starting at
+ * -3, Glorot-normal means, zero biases), batch 128, loss = mean cross-entropy + 1e-6 KL(q || N(0, I))
+ * in closed form over all 478,410 weights and biases, Adam 1e-3. Inputs as lenet's: a pool of 16
+ * batches of N(0,1) rows labelled by a fixed random linear teacher.
+ */
+function bnnWorkload(seed: number): Workload {
+  const batch = 128;
+  const poolBatches = 16;
+  const rng = new Rng(seed);
+  const model = bayesMlp({ inputShape: 784, hidden: [400, 400], seed: rng.nextSeed() });
+  const trainer = new ClassifierTrainer(model, {
+    learningRate: 1e-3,
+    seed: rng.nextSeed(),
+    capExtraGradient: false,
+    extraLoss: () => tf.mul(1e-6, gaussianKl(model)) as tf.Scalar,
+  });
+  const rows = batch * poolBatches;
+  const inputs = tf.tensor2d(rng.normals(rows * 784), [rows, 784]);
+  const labels = tf.tidy(() => {
+    const teacher = tf.tensor2d(rng.normals(784 * 10), [784, 10]);
+    return tf.argMax(tf.matMul(inputs, teacher), -1) as tf.Tensor1D;
+  });
+  let cursor = 0;
+  return {
+    step() {
+      const start = (cursor++ % poolBatches) * batch;
+      const x = tf.slice(inputs, start, batch);
+      const y = tf.slice(labels, start, batch);
+      const result = trainer.step(x, y);
+      tf.dispose([x, y, result.correct, result.extra]);
+      return result.loss;
+    },
+    dispose() {
+      trainer.dispose();
+      model.dispose();
+      tf.dispose([inputs, labels]);
+    },
   };
 }

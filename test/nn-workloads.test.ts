@@ -10,7 +10,7 @@ test.before(async () => {
   await useBackend({ quiet: true });
 });
 
-const STEPS: Record<WorkloadName, number> = { mine: 40, lenet: 15, ksg: 2 };
+const STEPS: Record<WorkloadName, number> = { mine: 40, lenet: 15, ksg: 2, bnn: 10 };
 
 for (const name of Object.keys(STEPS) as WorkloadName[]) {
   test(`${name}: tensor and buffer counts stay flat over ${STEPS[name]} steps`, () => {
