@@ -140,11 +140,11 @@ function ksgWorkload(seed: number): Workload {
 }
 
 /**
- * One step of notebook 002's fixed-prior beta-BNN, its longest training: the Bayes-by-backprop MLP
- * 784-400-400-10 (lib's bayesMlp: local reparametrisation, sigma = softplus(rho), rho starting at
- * -3, Glorot-normal means, zero biases), batch 128, loss = mean cross-entropy + 1e-6 KL(q || N(0, I))
- * in closed form over all 478,410 weights and biases, Adam 1e-3. Inputs as lenet's: a pool of 16
- * batches of N(0,1) rows labelled by a fixed random linear teacher.
+ * One step of notebook 002's fixed-prior beta-BNN, its longest training: the Bayes-by-backprop
+ * MLP 784-400-400-10 (lib's bayesMlp: local reparametrisation, sigma = softplus(rho), rho starting
+ * at -3, Glorot-normal means, zero biases), batch 128, loss = mean cross-entropy
+ * + 1e-6 KL(q || N(0, I)) in closed form over all 478,410 weights and biases, Adam 1e-3. Inputs as
+ * lenet's: a pool of 16 batches of N(0,1) rows labelled by a fixed random linear teacher.
  */
 function bnnWorkload(seed: number): Workload {
   const batch = 128;
