@@ -95,28 +95,7 @@ function lenetWorkload(seed: number): Workload {
   const rng = new Rng(seed);
   const model = lenet5({ seed: rng.nextSeed() });
   const trainer = new ClassifierTrainer(model, { learningRate: 1e-3, seed: rng.nextSeed() });
-  const rows = batch * poolBatches;
-  const images = tf.tensor4d(rng.normals(rows * 784), [rows, 28, 28, 1]);
-  const labels = tf.tidy(() => {
-    const teacher = tf.tensor2d(rng.normals(784 * 10), [784, 10]);
-    return tf.argMax(tf.matMul(tf.reshape(images, [rows, 784]), teacher), -1) as tf.Tensor1D;
-  });
-  let cursor = 0;
-  return {
-    step() {
-      const start = (cursor++ % poolBatches) * batch;
-      const x = tf.slice(images, start, batch);
-      const y = tf.slice(labels, start, batch);
-      const result = trainer.step(x, y);
-      tf.dispose([x, y, result.correct]);
-      return result.loss;
-    },
-    dispose() {
-      trainer.dispose();
-      model.dispose();
-      tf.dispose([images, labels]);
-    },
-  };
+  return pooledTraining(model, trainer, teacherPool(rng, batch * poolBatches, [28, 28, 1]), batch);
 }
 
 /**
@@ -157,18 +136,35 @@ function bnnWorkload(seed: number): Workload {
     capExtraGradient: false,
     extraLoss: () => tf.mul(1e-6, gaussianKl(model)) as tf.Scalar,
   });
-  const rows = batch * poolBatches;
-  const inputs = tf.tensor2d(rng.normals(rows * 784), [rows, 784]);
-  const labels = tf.tidy(() => {
-    const teacher = tf.tensor2d(rng.normals(784 * 10), [784, 10]);
-    return tf.argMax(tf.matMul(inputs, teacher), -1) as tf.Tensor1D;
+  return pooledTraining(model, trainer, teacherPool(rng, batch * poolBatches, [784]), batch);
+}
+
+/** `rows` N(0,1) inputs of the given shape labelled by a fixed random linear teacher (argmax of
+ * 10 projections of the flattened input), so a classifier's loss can fall. */
+function teacherPool(rng: Rng, rows: number, shape: number[]): { x: tf.Tensor; y: tf.Tensor1D } {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const x = tf.tensor(rng.normals(rows * size), [rows, ...shape]);
+  const y = tf.tidy(() => {
+    const teacher = tf.tensor2d(rng.normals(size * 10), [size, 10]);
+    return tf.argMax(tf.matMul(tf.reshape(x, [rows, size]), teacher), -1) as tf.Tensor1D;
   });
+  return { x, y };
+}
+
+/** One trainer step a call on the pool's batches in turn; the step's value is the task loss. */
+function pooledTraining(
+  model: { dispose(): void },
+  trainer: ClassifierTrainer,
+  pool: { x: tf.Tensor; y: tf.Tensor1D },
+  batch: number,
+): Workload {
+  const batches = pool.x.shape[0] / batch;
   let cursor = 0;
   return {
     step() {
-      const start = (cursor++ % poolBatches) * batch;
-      const x = tf.slice(inputs, start, batch);
-      const y = tf.slice(labels, start, batch);
+      const start = (cursor++ % batches) * batch;
+      const x = tf.slice(pool.x, start, batch);
+      const y = tf.slice(pool.y, start, batch);
       const result = trainer.step(x, y);
       tf.dispose([x, y, result.correct, result.extra]);
       return result.loss;
@@ -176,7 +172,7 @@ function bnnWorkload(seed: number): Workload {
     dispose() {
       trainer.dispose();
       model.dispose();
-      tf.dispose([inputs, labels]);
+      tf.dispose([pool.x, pool.y]);
     },
   };
 }

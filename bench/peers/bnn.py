@@ -7,7 +7,7 @@ starting at -3, Glorot-normal means, zero biases; batch 128; loss = mean cross-e
 recipe."""
 import math
 
-from common import parse_args, report, timed, torch_threads
+from common import parse_args, pooled_step, report, timed, torch_threads
 import torch
 import torch.nn.functional as F
 
@@ -55,22 +55,14 @@ teacher = torch.randn(784, CLASSES)
 labels = (inputs @ teacher).argmax(1)
 
 optimizer = torch.optim.Adam(layers.parameters(), lr=1e-3)
-cursor = 0
 
 
-def step():
-    global cursor
-    start = (cursor % POOL_BATCHES) * BATCH
-    cursor += 1
-    x, y = inputs[start:start + BATCH], labels[start:start + BATCH]
+def loss_fn(x, y):
     task = F.cross_entropy(forward(x), y)
-    loss = task + BETA * sum(layer.kl() for layer in layers)
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    optimizer.step()
-    return task.detach()
+    return task + BETA * sum(layer.kl() for layer in layers), task
 
 
+step = pooled_step(inputs, labels, BATCH, optimizer, loss_fn)
 seconds, last = timed(step, args.steps, args.warmup)
 report("bnn", "pytorch-cpu", seconds, args.steps, args.warmup, last,
        {"torch": torch.__version__})

@@ -57,6 +57,24 @@ def loaded_blas():
     return "/".join(named[0].split("/")[-2:]) if named else "none"
 
 
+def pooled_step(inputs, labels, batch, optimizer, loss_fn):
+    """A step function: one optimiser step on the pool's next batch (the batches in turn).
+    loss_fn(x, y) returns (the loss to minimise, the value to report)."""
+    batches = len(inputs) // batch
+    cursor = [0]
+
+    def step():
+        start = (cursor[0] % batches) * batch
+        cursor[0] += 1
+        loss, value = loss_fn(inputs[start:start + batch], labels[start:start + batch])
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return value.detach()
+
+    return step
+
+
 def timed(step, steps, warmup):
     """Run `warmup` untimed steps, then `steps` timed ones; returns (seconds, last step's value)."""
     last = None

@@ -2,7 +2,7 @@
 dense 500 ReLU, dense 10), batch 64 of 28x28x1 inputs, softmax cross-entropy, Adam 1e-3.
 Inputs: a fixed pool of 16 batches of N(0,1) images labelled by a fixed random linear teacher
 (argmax of 10 projections), so the loss can fall; the project uses the same recipe."""
-from common import parse_args, report, timed, torch_threads
+from common import parse_args, pooled_step, report, timed, torch_threads
 import torch
 import torch.nn.functional as F
 
@@ -34,21 +34,14 @@ labels = (images.reshape(len(images), -1) @ teacher).argmax(1)
 
 model = LeNet5()
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-cursor = 0
 
 
-def step():
-    global cursor
-    start = (cursor % POOL_BATCHES) * BATCH
-    cursor += 1
-    x, y = images[start:start + BATCH], labels[start:start + BATCH]
+def loss_fn(x, y):
     loss = F.cross_entropy(model(x), y)
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    optimizer.step()
-    return loss.detach()
+    return loss, loss
 
 
+step = pooled_step(images, labels, BATCH, optimizer, loss_fn)
 seconds, last = timed(step, args.steps, args.warmup)
 report("lenet", "pytorch-cpu", seconds, args.steps, args.warmup, last,
        {"torch": torch.__version__})
