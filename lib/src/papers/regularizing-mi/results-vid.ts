@@ -257,11 +257,11 @@ export function vidClaims(study: VidStudy): Claim[] {
 
   // C4: two stages in the VID runs; a flat run (its VID term within its noise) cannot tell.
   const vidRuns = study.students.filter((r) => r.method === 'vid' && r.curve.length > 2);
-  const allStages = vidRuns.map(twoStage);
+  const allStages = vidRuns.map((run) => ({ width: run.width, ...twoStage(run) }));
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const meanPercent = (v: number[]) => fmt(100 * mean(v), 0);
   const judged = widths.map((w) => {
-    const stages = vidRuns.filter((r) => r.width === w).map(twoStage);
+    const stages = allStages.filter((s) => s.width === w);
     const told = stages.filter((s) => !s.flat);
     return { w, holds: told.filter((s) => s.holds).length, told: told.length, n: stages.length };
   });
