@@ -3,7 +3,7 @@
 // float32 accuracy, never NaN, and leave no tensor and no wasm heap allocation behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FusedAdam, Rng, tf, useBackend } from 'milab';
+import { FusedAdam, posteriorSd, Rng, tf, useBackend } from 'milab';
 import { agree } from './backend-agreement';
 
 test.before(async () => {
@@ -98,6 +98,15 @@ test('FusedAdam (one MilabAdam kernel per variable on wasm) follows tf.train.ada
   await tf.setBackend('wasm');
 });
 
+test('posteriorSd (one MilabSoftplusSd kernel on wasm) and its gradient match the cpu composite', async () => {
+  // rho ~ N(0, 1) - 3 as in a Bayes-by-backprop layer; 10 x 13 values, not a multiple of 4.
+  const shift = (t: tf.Tensor) => tf.sub(t, 3);
+  await agree('posteriorSd', { rho: { shape: [10, 13] } }, ({ rho }) => posteriorSd(shift(rho)));
+  await agree('posteriorSd gradient', { rho: { shape: [10, 13] }, dy: { shape: [10, 13] } }, (t) =>
+    tf.grad((r: tf.Tensor) => tf.sum(tf.mul(posteriorSd(shift(r)), t.dy)))(t.rho),
+  );
+});
+
 test('clone shares the buffer but outlives its source; gradients through saved tensors still right', async () => {
   const x = tf.tensor1d([1, 2, 3]);
   const y = tf.clone(x);
@@ -149,6 +158,7 @@ test('slice (contiguous runs copied, others stock) and row gather', async () => 
 
 test('the kernels milab adds are registered on wasm', () => {
   for (const name of [
+    'MilabSoftplusSd',
     'Conv2DBackpropFilter',
     'UnsortedSegmentSum',
     'DepthwiseConv2dNativeBackpropFilter',

@@ -14,6 +14,8 @@ import {
   trainClassifier,
   evaluateAccuracy,
   posteriorSd,
+  MIN_SD,
+  Rng,
 } from 'milab';
 
 test('KL to N(0, s^2) in closed form, summed over every weight and bias', async () => {
@@ -39,6 +41,86 @@ test('KL to N(0, s^2) in closed form, summed over every weight and bias', async 
   assert.equal(bayesParameterCount(model), 3 * 2 + 2 + 2 * 2 + 2);
   assert.throws(() => gaussianKl(model, 0), /priorSd must be a positive number/);
   model.dispose();
+});
+
+test('gaussianKl: value and gradients in double precision; the wasm kernel matches the cpu composite', async () => {
+  // rho spread over [-20, 4] (some under the floor, where the gradient is 0), a prior sd of 0.5;
+  // 5 x 7 + 7 x 3 weights and 7 + 3 biases (no multiple of 4 but one: the kernel's tails).
+  const rng = new Rng(7);
+  const rhoValues = [35, 7, 21, 3].map((n) =>
+    Array.from({ length: n }, () => -20 + 24 * rng.uniform()),
+  );
+  const priorSd = 0.5;
+  const run = async (backend: 'wasm' | 'cpu') => {
+    await useBackend({ backend, quiet: true });
+    const model = bayesMlp({ inputShape: 5, hidden: [7], classes: 3, seed: 4 });
+    // [mu, rho] of the first kernel, first bias, second kernel, second bias.
+    const pairs = bayesLayers(model).flatMap((l) => {
+      const [kMu, kRho, bMu, bRho] = l.posteriorVariables();
+      return [
+        [kMu, kRho],
+        [bMu, bRho],
+      ];
+    });
+    pairs.forEach(([, rho], i) => rho.write(tf.tensor(rhoValues[i], rho.read().shape)));
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => gaussianKl(model, priorSd));
+    const read = (v: tf.LayerVariable) => {
+      assert.ok(grads[v.name], `no gradient for ${v.name}`);
+      return Array.from(grads[v.name].dataSync());
+    };
+    const out = {
+      value: value.dataSync()[0],
+      mus: pairs.map(([mu]) => Array.from(mu.read().dataSync())),
+      dmu: pairs.map(([mu]) => read(mu)),
+      drho: pairs.map(([, rho]) => read(rho)),
+    };
+    tf.dispose([value, ...Object.values(grads)]);
+    assert.equal(tf.memory().numTensors, before, `${backend}: tensors leaked`);
+    model.dispose();
+    return out;
+  };
+  const wasm = await run('wasm');
+  const cpu = await run('cpu');
+  await useBackend({ backend: 'wasm', quiet: true });
+  // The value against a double-precision sum of the closed form.
+  let exact = 0;
+  wasm.mus.forEach((mu, t) =>
+    mu.forEach((m, i) => {
+      const sd = Math.max(Math.log1p(Math.exp(rhoValues[t][i])), MIN_SD);
+      exact += Math.log(priorSd / sd) + (sd * sd + m * m) / (2 * priorSd * priorSd) - 0.5;
+    }),
+  );
+  assert.ok(Math.abs(wasm.value / exact - 1) < 1e-6, `wasm KL ${wasm.value} vs ${exact}`);
+  assert.ok(Math.abs(cpu.value / exact - 1) < 1e-4, `cpu KL ${cpu.value} vs ${exact}`);
+  // Gradients: d/d mu = mu / priorSd^2 exactly; d/d rho against the cpu composite where its sigma
+  // is accurate (rho > -10), and 0 under the floor.
+  wasm.mus.forEach((mu, t) =>
+    mu.forEach((m, i) => {
+      const r = rhoValues[t][i];
+      const dmu = wasm.dmu[t][i];
+      assert.ok(
+        Math.abs(dmu - m / priorSd ** 2) <= 1e-6 * Math.max(1, Math.abs(dmu)),
+        `dmu ${t}/${i}`,
+      );
+      assert.ok(
+        Math.abs(dmu - cpu.dmu[t][i]) <= 1e-5 * Math.max(1, Math.abs(dmu)),
+        `cpu dmu ${t}/${i}`,
+      );
+      const sd = Math.log1p(Math.exp(r));
+      const exactRho = sd < MIN_SD ? 0 : (sd / priorSd ** 2 - 1 / sd) / (1 + Math.exp(-r));
+      const drho = wasm.drho[t][i];
+      assert.ok(
+        Math.abs(drho - exactRho) <= 1e-5 * Math.max(1, Math.abs(exactRho)),
+        `drho ${t}/${i} (rho ${r}): ${drho} vs ${exactRho}`,
+      );
+      if (r > -10)
+        assert.ok(
+          Math.abs(drho - cpu.drho[t][i]) <= 1e-3 * Math.max(1, Math.abs(drho)),
+          `cpu drho ${t}/${i}`,
+        );
+    }),
+  );
 });
 
 test('local reparametrisation: moments of the sampled pre-activation; means at inference', async () => {
@@ -124,20 +206,54 @@ test('training with the KL as extraLoss: every posterior variable moves, nothing
   model.dispose();
 });
 
-test('posteriorSd is softplus: relative error < 2e-5 for rho > -7, < 1e-3 down to -10', async () => {
-  await useBackend({ quiet: true });
-  const rho = Array.from({ length: 301 }, (_, i) => -10 + i * 0.1);
-  const sd = posteriorSd(tf.tensor1d(rho));
-  const values = sd.dataSync();
-  sd.dispose();
-  rho.forEach((r, i) => {
-    const exact = Math.log1p(Math.exp(r));
-    const error = Math.abs(values[i] / exact - 1);
-    assert.ok(error < (r > -7 ? 2e-5 : 1e-3), `rho ${r.toFixed(1)}: relative error ${error}`);
-  });
-  // The gradient is sigmoid(rho).
-  const g = tf.grad((x: tf.Tensor) => tf.sum(posteriorSd(x)))(tf.tensor1d([-3, 0, 2]));
-  const expected = [-3, 0, 2].map((r) => 1 / (1 + Math.exp(-r)));
-  Array.from(g.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6));
-  g.dispose();
+test('posteriorSd is softplus floored at MIN_SD; gradient sigmoid(rho), 0 under the floor', async () => {
+  // wasm: the fused kernel (MilabSoftplusSd), exact to float32 over the whole range; cpu: the
+  // composite -ln sigmoid(-rho), whose float32 sigmoid loses digits as rho falls.
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await useBackend({ backend, quiet: true });
+    const fused = backend === 'wasm';
+    // 601 values (not a multiple of 4: the kernel's last lanes), -30..30; the floor 1e-7 holds
+    // below rho ~ -16.1.
+    const rho = Array.from({ length: 601 }, (_, i) => -30 + i * 0.1);
+    const x = tf.tensor1d(rho);
+    const before = tf.memory().numTensors;
+    const sd = posteriorSd(x);
+    const g = tf.grad((r: tf.Tensor) => tf.sum(posteriorSd(r)))(x);
+    const [values, grads] = [sd.dataSync(), g.dataSync()];
+    tf.dispose([sd, g]);
+    assert.equal(tf.memory().numTensors, before, `${backend}: tensors leaked`);
+    rho.forEach((r, i) => {
+      const soft = Math.log1p(Math.exp(r));
+      const exact = Math.max(soft, MIN_SD);
+      const error = Math.abs(values[i] / exact - 1);
+      const bound = fused ? 1e-6 : r > -7 ? 2e-5 : r > -10 ? 1e-3 : Infinity;
+      assert.ok(error < bound, `${backend} rho ${r.toFixed(1)}: relative error ${error}`);
+      if (soft < 0.5 * MIN_SD)
+        assert.equal(grads[i], 0, `${backend} rho ${r}: gradient under the floor`);
+      else if (soft > 2 * MIN_SD) {
+        const sigmoid = 1 / (1 + Math.exp(-r));
+        const gError = Math.abs(grads[i] / sigmoid - 1);
+        const gBound = fused ? 1e-6 : r > -7 ? 2e-5 : 1e-3;
+        if (fused || r > -10)
+          assert.ok(gError < gBound, `${backend} rho ${r.toFixed(1)}: gradient error ${gError}`);
+      }
+    });
+    x.dispose();
+  }
+  await useBackend({ backend: 'wasm', quiet: true });
+  // Every tail length of the kernel's 4-wide loop, and NaN passes through (never a silent number).
+  for (const n of [1, 2, 3, 4, 5, 7]) {
+    const r = tf.tensor1d(Array.from({ length: n }, (_, i) => i - 2));
+    const v = posteriorSd(r);
+    Array.from(v.dataSync()).forEach((got, i) => {
+      const exact = Math.log1p(Math.exp(i - 2));
+      assert.ok(Math.abs(got / exact - 1) < 1e-6, `length ${n}, index ${i}: ${got} vs ${exact}`);
+    });
+    tf.dispose([r, v]);
+  }
+  const nanRho = tf.tensor1d([NaN, 0]);
+  const nan = posteriorSd(nanRho);
+  const nanValues = nan.dataSync();
+  assert.ok(Number.isNaN(nanValues[0]) && Math.abs(nanValues[1] - Math.LN2) < 1e-6);
+  tf.dispose([nanRho, nan]);
 });

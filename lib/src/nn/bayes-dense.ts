@@ -9,24 +9,36 @@
 // gaussianKl(model, priorSd) is KL(q || N(0, priorSd^2 I)) over every BayesDense layer of a
 // classifier, in closed form, for a trainer's extraLoss.
 import * as tf from '@tensorflow/tfjs';
+import { GAUSSIAN_KL_KERNEL, SOFTPLUS_SD_KERNEL } from '../backend/kernels';
 import { inputError } from '../errors';
 import type { Classifier } from './classifier';
 import { first, StepSeededLayer, type Inputs } from './layers';
 
 /**
- * sigma = softplus(rho), computed as -ln sigmoid(-rho). On the wasm backend tf.softplus is a
- * scalar libm loop, about 3x slower than XNNPACK's vectorised sigmoid followed by a log (8.1 ms
- * against 2.8 ms over the 313,600 kernel entries of a 784x400 layer), and a Bayes-by-backprop step
- * computes it for every weight several times (it was a third of the step). Relative error: below
- * 2e-5 for rho > -7 (sigma > 1e-3), 5e-4 at rho = -10 (sigma = 4.5e-5), where the float32 sigmoid
- * rounds to nearly 1; test/nn-bayes.test.ts checks the range. Its gradient is sigmoid(rho), as
- * softplus'.
+ * sigma = softplus(rho), floored at MIN_SD. Every weight's sigma is computed several times a step
+ * (the layer's variance, the KL term), so on wasm it is one fused kernel (MilabSoftplusSd, lib's
+ * SIMD loops) that also writes d sigma / d rho = sigmoid(rho) for the backward pass: relative error
+ * below 1e-6 over the whole range. Elsewhere it is -ln sigmoid(-rho), as the stock tf.softplus is a
+ * scalar loop on some backends: relative error below 2e-5 for rho > -7 (sigma > 1e-3), 5e-4 at
+ * rho = -10, where the float32 sigmoid rounds to nearly 1; test/nn-bayes.test.ts checks both.
  */
 export function posteriorSd(rho: tf.Tensor): tf.Tensor {
+  if (tf.getKernel(SOFTPLUS_SD_KERNEL, tf.getBackend()) !== undefined)
+    return tf.tidy(() => fusedPosteriorSd(rho));
   // Below rho ~ -16 the float32 sigmoid rounds to 1 and the log to 0: floor sigma at 1e-7 (a
   // posterior that narrow is a point mass), so ln sigma and 1/sigma stay finite.
   return tf.tidy(() => tf.maximum(tf.neg(tf.log(tf.sigmoid(tf.neg(rho)))), MIN_SD));
 }
+
+// The kernel's second output is the derivative; the tape keeps it (a copy) for the backward pass.
+const fusedPosteriorSd = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [rho, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const [sd, dsd] = tf
+    .engine()
+    .runKernel(SOFTPLUS_SD_KERNEL, { rho }, { floor: MIN_SD }) as tf.Tensor[];
+  save([dsd]);
+  return { value: sd, gradFunc: (dy, [saved]) => tf.mul(dy, saved) };
+});
 
 /** The smallest sd posteriorSd returns (its gradient is 0 below, where rho < about -16). */
 export const MIN_SD = 1e-7;
@@ -180,14 +192,19 @@ export function gaussianKl(model: Classifier, priorSd = 1): tf.Scalar {
     inputError(`priorSd must be a positive number, got ${priorSd}`);
   const layers = bayesLayers(model);
   if (layers.length === 0) inputError(`${model.name} has no BayesDense layer`);
+  const fused = tf.getKernel(GAUSSIAN_KL_KERNEL, tf.getBackend()) !== undefined;
   return tf.tidy(() => {
-    let total: tf.Tensor = tf.scalar(0);
+    const terms: tf.Tensor[] = [];
     for (const layer of layers) {
       const [kMu, kRho, bMu, bRho] = layer.posteriorVariables().map((v) => v.read());
       for (const [mu, rho] of [
         [kMu, kRho],
         [bMu, bRho],
       ]) {
+        if (fused) {
+          terms.push(fusedGaussianKl(mu, rho, priorSd));
+          continue;
+        }
         const sigma = posteriorSd(rho);
         const term = tf.sub(
           tf.add(
@@ -196,9 +213,25 @@ export function gaussianKl(model: Classifier, priorSd = 1): tf.Scalar {
           ),
           0.5,
         );
-        total = tf.add(total, tf.sum(term));
+        terms.push(tf.sum(term));
       }
     }
-    return total as tf.Scalar;
+    return tf.addN(terms) as tf.Scalar;
   });
+}
+
+/** One tensor pair's KL in one kernel (MilabGaussianKl), which also writes both derivatives. */
+function fusedGaussianKl(mu: tf.Tensor, rho: tf.Tensor, priorSd: number): tf.Scalar {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [m, r, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [kl, dmu, drho] = tf
+      .engine()
+      .runKernel(GAUSSIAN_KL_KERNEL, { mu: m, rho: r }, { priorSd, floor: MIN_SD }) as tf.Tensor[];
+    save([dmu, drho]);
+    return {
+      value: kl,
+      gradFunc: (dy, [gMu, gRho]) => [tf.mul(dy, gMu), tf.mul(dy, gRho)],
+    };
+  });
+  return op(mu, rho) as tf.Scalar;
 }

@@ -27,6 +27,7 @@ export {
   bayesParameterCount,
   gaussianKl,
   posteriorSd,
+  MIN_SD,
 } from './bayes-dense';
 export type { BayesDenseConfig } from './bayes-dense';
 export {

@@ -4,6 +4,7 @@
 // (the stock one is wrong); UnsortedSegmentSum (missing: gather's gradient); Transpose and
 // leading-axis Sum through milab's SIMD loops (simd/kernels.c); Identity sharing data instead of
 // copying; contiguous Slice and row GatherV2 as block copies; a fused Adam step (MilabAdam);
+// Bayes-by-backprop's sigma = softplus(rho) and Gaussian KL, each one pass with its derivatives;
 // cpu-backend fallbacks for the other missing kernels. guards.ts keeps the stock (XNNPACK) kernels
 // away from shapes they get wrong: empty operands, output shapes XNNPACK computes differently (it
 // wrote past the output buffer), and fused epilogues that are not one value per channel. The
@@ -12,6 +13,7 @@
 // native-conv.ts) and fall through to the above.
 import type { BackendName } from '../backend';
 import { registerWasmAdam } from './adam';
+import { registerWasmBayes } from './bayes';
 import { registerWasmConv } from './conv';
 import { registerWasmCpuFallbacks } from './cpu-fallback';
 import { registerWasmIdentity } from './identity';
@@ -29,6 +31,7 @@ import { registerWasmGuards, registerWindowChecks } from './guards';
 
 export { ADAM_KERNEL } from './adam';
 export type { AdamKernelAttrs } from './adam';
+export { GAUSSIAN_KL_KERNEL, SOFTPLUS_SD_KERNEL } from './bayes';
 
 const registered = new Set<BackendName>();
 
@@ -48,6 +51,7 @@ export function registerFastKernels(backend: BackendName): void {
     registerWasmTranspose();
     registerWasmSum();
     registerWasmAdam();
+    registerWasmBayes();
     registerWasmIdentity();
     registerWasmSlicing();
     registerWasmCpuFallbacks();

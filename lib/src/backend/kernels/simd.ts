@@ -70,6 +70,17 @@ interface Exports {
     beta2: number,
     epsT: number,
   ): void;
+  softplus_sd(rho: number, sd: number, dsd: number, n: number, floor: number): void;
+  gaussian_kl(
+    mu: number,
+    rho: number,
+    dmu: number,
+    drho: number,
+    n: number,
+    logPriorSd: number,
+    inversePriorVariance: number,
+    floor: number,
+  ): number;
 }
 
 export class SimdKernels {
