@@ -17,6 +17,7 @@ import {
   disposeSnapshot,
   posteriorKl,
   mixtureKl,
+  seededNormal,
   type Classifier,
   type PosteriorSnapshot,
 } from 'milab';
@@ -123,7 +124,7 @@ function refPairKl(mus: tf.Tensor[], sds: tf.Tensor[], p: PosteriorSnapshot): tf
 }
 
 function refMixtureMc(mus: tf.Tensor[], sds: tf.Tensor[], cs: PosteriorSnapshot[], seed: number) {
-  const eps = mus.map((m, i) => tf.randomNormal(m.shape, 0, 1, 'float32', (seed * 7919 + i) >>> 0));
+  const eps = mus.map((m, i) => seededNormal(m.shape, (seed * 7919 + i) >>> 0));
   const w = mus.map((m, i) => tf.add(m, tf.mul(sds[i], eps[i])));
   const logQ = tf.neg(
     tf.addN(sds.map((s, i) => tf.add(tf.sum(tf.log(s)), tf.mul(0.5, tf.sum(tf.square(eps[i])))))),

@@ -3,6 +3,7 @@ export * as tf from '@tensorflow/tfjs';
 export { useBackend, activeBackend, BACKEND_NAMES } from './backend/backend';
 export type { BackendName, BackendInfo, BackendOptions } from './backend/backend';
 export { Rng } from './random/rng';
+export { seededNormal } from './random/normal';
 export { MilabInputError } from './errors';
 export * from './mi';
 export * from './data';

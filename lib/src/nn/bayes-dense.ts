@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GAUSSIAN_KL_KERNEL, SOFTPLUS_SD_KERNEL } from '../backend/kernels';
 import { inputError } from '../errors';
+import { seededNormal } from '../random/normal';
 import type { Classifier } from './classifier';
 import { first, StepSeededLayer, type Inputs } from './layers';
 
@@ -116,7 +117,7 @@ export class BayesDense extends StepSeededLayer {
       const variance = tf.add(tf.matMul(tf.square(x), wVar), bVar);
       // The floor keeps sqrt's gradient finite where an input row is all zeros.
       const sd = tf.sqrt(tf.add(variance, 1e-16));
-      const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', this.drawSeed());
+      const eps = seededNormal(mean.shape, this.drawSeed());
       return this.activate(tf.add(mean, tf.mul(sd, eps)));
     });
   }

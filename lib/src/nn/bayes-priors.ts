@@ -14,6 +14,7 @@
 // the backward pass.
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
+import { seededNormal } from '../random/normal';
 import { bayesLayers, posteriorSd } from './bayes-dense';
 import type { Classifier } from './classifier';
 
@@ -166,7 +167,7 @@ export function mixtureKl(
     // w = mu + sigma * eps; ln q(w) = -sum ln sd - 1/2 sum eps^2 (up to the shared -D/2 ln 2 pi);
     // ln q_j(w) = -sum ln s_j - 1/2 sum (w / s_j - mu_j / s_j)^2.
     const eps = q.means.map((m, i) =>
-      tf.randomNormal(m.shape, 0, 1, 'float32', ((options.seed ?? 0) * 7919 + i) >>> 0),
+      seededNormal(m.shape, ((options.seed ?? 0) * 7919 + i) >>> 0),
     );
     const w = q.means.map((m, i) => tf.add(m, tf.mul(q.sds[i], eps[i])));
     const logQ = tf.neg(

@@ -5,6 +5,7 @@
 // leading-axis Sum through milab's SIMD loops (simd/kernels.c); Identity sharing data instead of
 // copying; contiguous Slice and row GatherV2 as block copies; a fused Adam step (MilabAdam);
 // Bayes-by-backprop's sigma = softplus(rho) and Gaussian KL, each one pass with its derivatives;
+// seeded normal noise (MilabNormalNoise);
 // cpu-backend fallbacks for the other missing kernels. guards.ts keeps the stock (XNNPACK) kernels
 // away from shapes they get wrong: empty operands, output shapes XNNPACK computes differently (it
 // wrote past the output buffer), and fused epilogues that are not one value per channel. The
@@ -22,6 +23,7 @@ import { registerNativeProducts } from './native';
 import { loadNative } from './native-addon';
 import { registerNativeConv } from './native-conv';
 import { registerWasmPool } from './pool';
+import { registerWasmRandom } from './random';
 import { registerWasmSegmentSum } from './segment';
 import { registerWasmSlicing } from './slice';
 import { registerWasmSum } from './sum';
@@ -32,6 +34,7 @@ import { registerWasmGuards, registerWindowChecks } from './guards';
 export { ADAM_KERNEL } from './adam';
 export type { AdamKernelAttrs } from './adam';
 export { GAUSSIAN_KL_KERNEL, SOFTPLUS_SD_KERNEL } from './bayes';
+export { NORMAL_NOISE_KERNEL } from './random';
 
 const registered = new Set<BackendName>();
 
@@ -52,6 +55,7 @@ export function registerFastKernels(backend: BackendName): void {
     registerWasmSum();
     registerWasmAdam();
     registerWasmBayes();
+    registerWasmRandom();
     registerWasmIdentity();
     registerWasmSlicing();
     registerWasmCpuFallbacks();

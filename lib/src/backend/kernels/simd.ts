@@ -81,6 +81,7 @@ interface Exports {
     inversePriorVariance: number,
     floor: number,
   ): number;
+  normal_noise(out: number, n: number, key: number, mean: number, sd: number): void;
 }
 
 export class SimdKernels {

@@ -448,3 +448,69 @@ double gaussian_kl(const float *restrict mu, const float *restrict rho, float *r
   }
   return total;
 }
+
+// lowbias32 (C. Wellons' hash-prospector): a bijection of 32-bit words with near-ideal avalanche.
+static inline v128_t hash32(v128_t x) {
+  x = wasm_v128_xor(x, wasm_u32x4_shr(x, 16));
+  x = wasm_i32x4_mul(x, wasm_i32x4_splat(0x7feb352d));
+  x = wasm_v128_xor(x, wasm_u32x4_shr(x, 15));
+  x = wasm_i32x4_mul(x, wasm_i32x4_splat((int32_t)0x846ca68b));
+  return wasm_v128_xor(x, wasm_u32x4_shr(x, 16));
+}
+
+// Draws of pairs k..k+3 of stream `key` (normal_noise below): [cos-side, sin-side] values.
+static inline void normal_pairs4(int k, uint32_t key, v128_t *z0, v128_t *z1) {
+  const v128_t pair = wasm_i32x4_add(wasm_i32x4_splat(k), wasm_i32x4_make(0, 1, 2, 3));
+  const v128_t counter = wasm_i32x4_shl(pair, 1); // 2k for the radius, 2k + 1 for the angle
+  const v128_t kv = wasm_i32x4_splat((int32_t)key);
+  const v128_t h1 = hash32(wasm_v128_xor(hash32(counter), kv));
+  const v128_t h2 = hash32(wasm_v128_xor(hash32(wasm_i32x4_add(counter, wasm_i32x4_splat(1))), kv));
+  // u1 in (0, 1] (24 bits: ln u1 finite), u2 in [0, 1).
+  const v128_t scale = wasm_f32x4_splat(5.9604644775390625e-8f); // 2^-24
+  const v128_t u1 = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_add(wasm_u32x4_shr(h1, 8), wasm_i32x4_splat(1))), scale);
+  const v128_t u2 = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_u32x4_shr(h2, 8)), scale);
+  const v128_t radius = wasm_f32x4_sqrt(wasm_f32x4_mul(wasm_f32x4_splat(-2.0f), log_positive(u1)));
+  // The angle 2 pi u2 as q quarter turns plus theta in [-pi/4, pi/4] (Cephes sinf / cosf there).
+  const v128_t turns = wasm_f32x4_mul(u2, wasm_f32x4_splat(4.0f));
+  const v128_t qf = wasm_f32x4_nearest(turns);
+  const v128_t theta = wasm_f32x4_mul(wasm_f32x4_sub(turns, qf), wasm_f32x4_splat(1.57079632679489662f));
+  const v128_t t2 = wasm_f32x4_mul(theta, theta);
+  v128_t s = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(-1.9515295891e-4f), t2), wasm_f32x4_splat(8.3321608736e-3f));
+  s = wasm_f32x4_add(wasm_f32x4_mul(s, t2), wasm_f32x4_splat(-1.6666654611e-1f));
+  s = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(s, t2), theta), theta);
+  v128_t c = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(2.443315711809948e-5f), t2), wasm_f32x4_splat(-1.388731625493765e-3f));
+  c = wasm_f32x4_add(wasm_f32x4_mul(c, t2), wasm_f32x4_splat(4.166664568298827e-2f));
+  c = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(c, t2), t2), wasm_f32x4_sub(wasm_f32x4_splat(1.0f), wasm_f32x4_mul(t2, wasm_f32x4_splat(0.5f))));
+  // Rotate by q quarter turns: odd q swaps cos and sin; cos is negative for q = 1, 2; sin for q = 2, 3.
+  const v128_t q = wasm_i32x4_trunc_sat_f32x4(qf);
+  const v128_t one = wasm_i32x4_splat(1), two = wasm_i32x4_splat(2);
+  const v128_t swap = wasm_i32x4_eq(wasm_v128_and(q, one), one);
+  const v128_t cosine = wasm_v128_bitselect(s, c, swap), sine = wasm_v128_bitselect(c, s, swap);
+  const v128_t cosSign = wasm_i32x4_shl(wasm_v128_and(wasm_i32x4_add(q, one), two), 30); // bit 31
+  const v128_t sinSign = wasm_i32x4_shl(wasm_v128_and(q, two), 30);
+  *z0 = wasm_f32x4_mul(radius, wasm_v128_xor(cosine, cosSign));
+  *z1 = wasm_f32x4_mul(radius, wasm_v128_xor(sine, sinSign));
+}
+
+// n standard normal draws of stream `key` (a hashed seed), mean + sd z each: Box-Muller on a
+// counter-based generator, value 2k and 2k + 1 from pair k, so the draws depend on (key, index)
+// alone: one pass with no state, and nn's JavaScript fallback computes the same values (to float
+// rounding). Uniforms have 24 bits: |z| <= sqrt(-2 ln 2^-24) = 5.77 (P(|z| > 5.77) = 8e-9).
+EXPORT(normal_noise)
+void normal_noise(float *restrict out, int n, uint32_t key, float mean, float sd) {
+  const v128_t m = wasm_f32x4_splat(mean), sdv = wasm_f32x4_splat(sd);
+  v128_t z0, z1;
+  int k = 0;
+  for (; 2 * (k + 4) <= n; k += 4) {
+    normal_pairs4(k, key, &z0, &z1);
+    z0 = wasm_f32x4_add(m, wasm_f32x4_mul(sdv, z0));
+    z1 = wasm_f32x4_add(m, wasm_f32x4_mul(sdv, z1));
+    wasm_v128_store(out + 2 * k, wasm_i32x4_shuffle(z0, z1, 0, 4, 1, 5));
+    wasm_v128_store(out + 2 * k + 4, wasm_i32x4_shuffle(z0, z1, 2, 6, 3, 7));
+  }
+  for (; 2 * k < n; k++) { // the last pairs, one at a time (an odd n drops the last sin-side value)
+    normal_pairs4(k, key, &z0, &z1);
+    out[2 * k] = mean + sd * wasm_f32x4_extract_lane(z0, 0);
+    if (2 * k + 1 < n) out[2 * k + 1] = mean + sd * wasm_f32x4_extract_lane(z1, 0);
+  }
+}
