@@ -1,6 +1,6 @@
 // How much of the protocol each profile runs (protocols-001-003.md §2d). smoke: seconds, every code
 // path; quick: minutes on two cores, trends only (every verdict inconclusive); full: the paper's
-// settings on the whole MNIST / Fashion-MNIST splits over 3 seeds (about 18 CPU-hours:
+// settings on the whole MNIST / Fashion-MNIST splits over 3 seeds (about 10 CPU-hours:
 // `npm run full -- --only 002 --workers 2`, resumable).
 import type { Profile } from '../../report/profile';
 import type { BetaBnnVariant } from '../../regularizers/beta-bnn';
