@@ -159,6 +159,8 @@ test('slice (contiguous runs copied, others stock) and row gather', async () => 
 test('the kernels milab adds are registered on wasm', () => {
   for (const name of [
     'MilabSoftplusSd',
+    'MilabGaussianKl',
+    'MilabNormalNoise',
     'Conv2DBackpropFilter',
     'UnsortedSegmentSum',
     'DepthwiseConv2dNativeBackpropFilter',

@@ -3,7 +3,7 @@
 // draws are one pass with no state, identical on every backend to float rounding. Value 2k and
 // 2k + 1 come from pair k by Box-Muller, the pair's two uniforms from a double lowbias32 hash of
 // the counter keyed by the seed (a keyed hash, not a shifted sequence: two seeds' streams do not
-// overlap). On wasm one SIMD kernel (MilabNormalNoise, ~5x tf.randomNormal); elsewhere the same
+// overlap). On wasm one SIMD kernel (MilabNormalNoise, ~6x tf.randomNormal); elsewhere the same
 // arithmetic in JavaScript. Uniforms have 24 bits, so |z| <= 5.77 (P(|z| > 5.77) = 8e-9).
 import * as tf from '@tensorflow/tfjs';
 import { NORMAL_NOISE_KERNEL } from '../backend/kernels';
