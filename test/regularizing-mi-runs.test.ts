@@ -190,6 +190,36 @@ test('part B verdicts: the ordering, the betas, the KL scale, convergence, the c
   assert.equal(rows[0].paper, 90.05);
   assert.equal(rows[0].ours.n, 3);
   assert.ok(rows.every((r) => r.verdict === 'inconclusive'));
+  assert.ok(!good.some((c) => c.claim.startsWith('Sensitivity'))); // no recipe runs, no claim
+  // The recipe as printed: one run per method, in the table's order, shown beside the paper's
+  // numbers and never judged, and one descriptive claim that says how far the sd moved.
+  const recipe = bnnStudy({
+    vanilla: 90,
+    'fixed-prior': 95,
+    'beta-bnn': 96,
+    online: 97,
+    deterministic: 95,
+  });
+  recipe.literal = (['deterministic', 'fixed-prior', 'vanilla'] as const).map((m) => ({
+    ...bnnRun(m, 1, m === 'vanilla' ? 91.5 : 84.15),
+    optimizer: 'sgd' as const,
+  }));
+  const recipeRows = R.bnnRows(recipe).filter((r) => r.table.includes('as printed'));
+  assert.deepEqual(
+    recipeRows.map((r) => [r.row, r.paper, r.ours.mean, r.ours.n, r.verdict]),
+    [
+      ['Vanilla BNN', 90.05, 91.5, 1, 'inconclusive'],
+      ['Fixed-prior β-BNN', 95.86, 84.15, 1, 'inconclusive'],
+      ['Deterministic MLP (control)', null, 84.15, 1, 'inconclusive'],
+    ],
+  );
+  const sensitivity = R.bnnClaims(recipe).find((c) => c.claim.startsWith('Sensitivity'))!;
+  assert.equal(sensitivity.verdict, 'inconclusive');
+  assert.match(
+    sensitivity.evidence,
+    /^Test accuracy, seed 1: Vanilla BNN 91\.50 % \(paper 90\.05\); Fixed/,
+  );
+  assert.match(sensitivity.evidence, /plain SGD 0\.0500000 → 0\.0500000, Adam 0\.0500000 →/);
 });
 
 test('slopes with intervals and the two-stage rule', () => {
