@@ -225,11 +225,24 @@ function lastJsonLine(
   env: Record<string, string> = {},
 ): RunResult {
   const run = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env } });
-  if (run.status !== 0) {
-    const reason = (run.stderr || run.stdout || String(run.error ?? '')).trim().split('\n').pop();
-    throw new Error(`${what} failed: ${reason}`);
-  }
+  if (run.status !== 0) throw new Error(`${what} failed: ${whyItFailed(run)}`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as RunResult;
+}
+
+/** How a child run ended and its telling line: the first error line (a crash's message comes
+ * before its stack), else the last line it printed. */
+function whyItFailed(run: ReturnType<typeof spawnSync>): string {
+  const how = run.error
+    ? run.error.message
+    : run.signal
+      ? `killed by ${run.signal}`
+      : `exit status ${run.status}`;
+  const lines = String(run.stderr || run.stdout || '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const line = lines.find((l) => /^(error\b|\w*Error:)/i.test(l)) ?? lines.at(-1);
+  return line ? `${how}: ${line}` : how;
 }
 
 function median(values: number[]): number {

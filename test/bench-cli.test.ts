@@ -99,3 +99,27 @@ test('bench compare --json: milab, the peer at 1 and 2 threads, the ratio to eac
   assert.equal(r.ratios['1'], r.milab_steps_per_s / peer['1']);
   assert.ok(r.ratio <= r.ratios['1'] && r.ratio <= r.ratios['2'], 'the better peer');
 });
+
+test('bench compare: a peer that cannot run says why (a CUDA peer on a machine without one)', (t) => {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch; assert not torch.cuda.is_available()'], {
+      stdio: 'ignore',
+    });
+  } catch {
+    return t.skip('PyTorch is missing, or it has a GPU here');
+  }
+  const run = spawnSync(
+    process.execPath,
+    [BENCH, 'compare', '--only', 'mine', '--steps', '1', '--warmup', '0', '--rounds', '1'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, MILAB_QUIET: '1', MILAB_BACKEND: 'wasm', MILAB_PEER_DEVICE: 'cuda' },
+      timeout: 240_000,
+    },
+  );
+  assert.notEqual(run.status, 0);
+  assert.match(
+    run.stderr,
+    /peer mine \(.*mine\.py\) failed: exit status 1: error: MILAB_PEER_DEVICE=cuda but this PyTorch sees no CUDA GPU/,
+  );
+});

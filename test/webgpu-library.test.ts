@@ -9,9 +9,18 @@ import {
   LayerMiRegularizer,
   MilabInputError,
   Rng,
+  bayesMlp,
+  disposeSnapshot,
+  encodeWeights,
   estimate,
+  layerReferences,
+  miDropout,
   mine,
+  mixtureKl,
   mlpClassifier,
+  posteriorKl,
+  reinitDenseUnits,
+  snapshotPosterior,
   tf,
   trainClassifier,
   useBackend,
@@ -178,4 +187,80 @@ test('tensor inputs: estimators read them asynchronously; a synchronous read is 
   } finally {
     tf.dispose([tx, ty]);
   }
+});
+
+/** The library's other reads of a tensor's values, each on `backend`: the beta-BNN priors
+ * (snapshot, mixture KL by both estimators and its gradient), unit surgery (notebook 001's
+ * re-initialisations), the information-plane references and weight encoding (notebook 002's
+ * stored teacher). */
+async function readsOn(backend: BackendName) {
+  await useBackend({ backend, quiet: true });
+  const before = tf.memory().numTensors;
+  const bnn = (seed: number, rho: number) =>
+    bayesMlp({ inputShape: 3, hidden: [4], classes: 2, seed, initialRho: rho });
+  const model = bnn(1, -2);
+  const others = [bnn(2, -1.5), bnn(3, -1.8)];
+  const snapshots = others.map((m) => snapshotPosterior(m));
+  const kls = [
+    mixtureKl(model, snapshots, { estimator: 'upper' }),
+    mixtureKl(model, snapshots, { estimator: 'mc', seed: 4 }),
+    posteriorKl(model, snapshots[0]!),
+  ];
+  const { value, grads } = tf.variableGrads(() =>
+    mixtureKl(model, snapshots, { estimator: 'upper' }),
+  );
+  const klValues = await Promise.all([...kls, value].map(async (t) => (await t.data())[0]!));
+  const gradients = await Promise.all(
+    Object.keys(grads)
+      .sort()
+      .map(async (k) => Array.from(await grads[k]!.data())),
+  );
+  tf.dispose([...kls, value, ...Object.values(grads)]);
+  snapshots.forEach(disposeSnapshot);
+  [model, ...others].forEach((m) => m.dispose());
+
+  const mlp = mlpClassifier({ inputShape: 4, hidden: [6, 5], classes: 3, seed: 2 });
+  const reinit = reinitDenseUnits(mlp, 'hidden1', [1, 3], 7, { outgoing: 'zero' });
+  const scrambled = miDropout.scrambledReinit(mlp, 'hidden1', [1, 3], 7);
+  const weights = await Promise.all(
+    [...reinit.model.getWeights(), ...scrambled.model.getWeights()].map(async (w) =>
+      Array.from(await w.data()),
+    ),
+  );
+  const encoded = (await encodeWeights(scrambled)).map((e) => e.base64);
+  [mlp, reinit, scrambled].forEach((m) => m.dispose());
+
+  const rng = new Rng(5);
+  const layer = tf.tensor2d(
+    Array.from({ length: 40 * 3 }, () => rng.normal()),
+    [40, 3],
+  );
+  const labels = Array.from({ length: 40 }, (_, i) => i % 2);
+  const refs = await layerReferences(layer, layer, labels, { noiseSigma: 0.5, kdeRows: 20 });
+  layer.dispose();
+  assert.equal(tf.memory().numTensors, before, `tensors leaked on ${backend}`);
+  return { klValues, gradients, weights, encoded, refs };
+}
+
+test('beta-BNN priors, unit surgery, layer references and weight encoding run on webgpu as on wasm', async (ctx) => {
+  if (!(await webgpuAvailable(ctx))) return;
+  const gpu = await readsOn('webgpu');
+  const wasm = await readsOn('wasm');
+  const close = (a: number, b: number, what: string, tolerance = 1e-4) =>
+    assert.ok(
+      Number.isFinite(a) && Math.abs(a - b) <= tolerance * (1 + Math.abs(b)),
+      `${what}: webgpu ${a} vs wasm ${b}`,
+    );
+  assert.equal(gpu.klValues.length, 4);
+  gpu.klValues.forEach((v, i) => close(v, wasm.klValues[i]!, `KL ${i}`));
+  assert.ok(gpu.klValues[0]! > 0, 'the mixture KL of distinct posteriors is positive');
+  assert.equal(gpu.gradients.length, 8); // two layers: kernel and bias, each a mean and a rho
+  gpu.gradients.forEach((g, i) =>
+    g.forEach((v, j) => close(v, wasm.gradients[i]![j]!, `gradient ${i}[${j}]`, 1e-3)),
+  );
+  // Surgery selects and merges values: no arithmetic, so the backends agree exactly.
+  assert.deepEqual(gpu.weights, wasm.weights);
+  assert.deepEqual(gpu.encoded, wasm.encoded);
+  for (const key of ['kdeLower', 'kdeUpper', 'kdeIty', 'binnedIxt', 'binnedIty'] as const)
+    close(gpu.refs[key], wasm.refs[key], key, 1e-5);
 });

@@ -7,12 +7,14 @@ starting at -3, Glorot-normal means, zero biases; batch 128; loss = mean cross-e
 recipe."""
 import math
 
-from common import parse_args, pooled_step, report, timed, torch_threads
+from common import (DEVICE, parse_args, pooled_step, report, timed, torch_device,
+                    torch_threads, torch_versions)
 import torch
 import torch.nn.functional as F
 
 args = parse_args(default_steps=100, default_warmup=10)
 torch_threads(torch)
+device = torch_device(torch)
 torch.manual_seed(args.seed)
 
 BATCH, POOL_BATCHES, CLASSES, BETA = 128, 16, 10, 1e-6
@@ -41,7 +43,7 @@ class BayesLinear(torch.nn.Module):
 
 
 layers = torch.nn.ModuleList([BayesLinear(784, 400), BayesLinear(400, 400),
-                              BayesLinear(400, CLASSES)])
+                              BayesLinear(400, CLASSES)]).to(device)
 
 
 def forward(x):
@@ -53,6 +55,7 @@ def forward(x):
 inputs = torch.randn(POOL_BATCHES * BATCH, 784)
 teacher = torch.randn(784, CLASSES)
 labels = (inputs @ teacher).argmax(1)
+inputs, labels = inputs.to(device), labels.to(device)
 
 optimizer = torch.optim.Adam(layers.parameters(), lr=1e-3)
 
@@ -64,5 +67,4 @@ def loss_fn(x, y):
 
 step = pooled_step(inputs, labels, BATCH, optimizer, loss_fn)
 seconds, last = timed(step, args.steps, args.warmup)
-report("bnn", "pytorch-cpu", seconds, args.steps, args.warmup, last,
-       {"torch": torch.__version__})
+report("bnn", f"pytorch-{DEVICE}", seconds, args.steps, args.warmup, last, torch_versions(torch))

@@ -18,9 +18,33 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(THREADS)
 
 
+# Where the PyTorch peers compute: "cpu" (the default, the peer the CPU backends are judged against)
+# or "cuda" (the peer for milab's webgpu backend on a machine with an NVIDIA GPU).
+DEVICE = os.environ.get("MILAB_PEER_DEVICE", "cpu")
+if DEVICE not in ("cpu", "cuda"):
+    sys.exit(f"error: MILAB_PEER_DEVICE must be cpu or cuda; got '{DEVICE}'")
+
+
 def torch_threads(torch):
     """PyTorch's own pool (convolutions, elementwise kernels) on THREADS threads, like its BLAS."""
     torch.set_num_threads(THREADS)
+
+
+def torch_device(torch):
+    """The torch.device the peer computes on (MILAB_PEER_DEVICE); one clear line if CUDA is asked
+    for and this PyTorch cannot reach a GPU."""
+    if DEVICE == "cuda" and not torch.cuda.is_available():
+        sys.exit("error: MILAB_PEER_DEVICE=cuda but this PyTorch sees no CUDA GPU "
+                 f"(torch {torch.__version__}, built for CUDA {torch.version.cuda})")
+    return torch.device(DEVICE)
+
+
+def torch_versions(torch):
+    """The versions a PyTorch peer reports: torch's, and on CUDA the GPU's name."""
+    versions = {"torch": torch.__version__}
+    if DEVICE == "cuda":
+        versions["gpu"] = torch.cuda.get_device_name()
+    return versions
 
 
 def parse_args(default_steps, default_warmup):
@@ -83,7 +107,7 @@ def timed(step, steps, warmup):
     start = time.perf_counter()
     for _ in range(steps):
         last = step()
-    last = float(last)  # a device sync, inside the timed region like the project's final read
+    last = float(last)  # a device sync (CUDA too), inside the timed region like the project's read
     return time.perf_counter() - start, last
 
 

@@ -2,12 +2,14 @@
 dense 500 ReLU, dense 10), batch 64 of 28x28x1 inputs, softmax cross-entropy, Adam 1e-3.
 Inputs: a fixed pool of 16 batches of N(0,1) images labelled by a fixed random linear teacher
 (argmax of 10 projections), so the loss can fall; the project uses the same recipe."""
-from common import parse_args, pooled_step, report, timed, torch_threads
+from common import (DEVICE, parse_args, pooled_step, report, timed, torch_device,
+                    torch_threads, torch_versions)
 import torch
 import torch.nn.functional as F
 
 args = parse_args(default_steps=100, default_warmup=10)
 torch_threads(torch)
+device = torch_device(torch)
 torch.manual_seed(args.seed)
 
 BATCH, POOL_BATCHES, CLASSES = 64, 16, 10
@@ -31,8 +33,9 @@ class LeNet5(torch.nn.Module):
 images = torch.randn(POOL_BATCHES * BATCH, 1, 28, 28)
 teacher = torch.randn(28 * 28, CLASSES)
 labels = (images.reshape(len(images), -1) @ teacher).argmax(1)
+images, labels = images.to(device), labels.to(device)
 
-model = LeNet5()
+model = LeNet5().to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 
 
@@ -43,5 +46,4 @@ def loss_fn(x, y):
 
 step = pooled_step(images, labels, BATCH, optimizer, loss_fn)
 seconds, last = timed(step, args.steps, args.warmup)
-report("lenet", "pytorch-cpu", seconds, args.steps, args.warmup, last,
-       {"torch": torch.__version__})
+report("lenet", f"pytorch-{DEVICE}", seconds, args.steps, args.warmup, last, torch_versions(torch))

@@ -3,6 +3,13 @@
 // gather what they need into one read and do it rarely.
 import * as tf from '@tensorflow/tfjs';
 
+/** Whether the current backend can read a tensor synchronously (dataSync): every one but webgpu.
+ * For the few computations that must stay synchronous (a loss inside a gradient tape) and have a
+ * way to do without the read on a GPU. */
+export function readsSynchronously(): boolean {
+  return tf.getBackend() !== 'webgpu';
+}
+
 /** The values of scalar tensors (numbers pass through), in one asynchronous read-back. Disposes
  * nothing: the caller still owns the tensors. */
 export async function readScalars(values: readonly (tf.Tensor | number)[]): Promise<number[]> {

@@ -172,7 +172,11 @@ export function referencesMeasurer(options: ReferencesMeasurerOptions): PlaneMea
       const z = await standardizeUnits(activations);
       try {
         const { noiseSigma, kdeRows, bins } = options;
-        const refs = layerReferences(z, activations, context.labels, { noiseSigma, kdeRows, bins });
+        const refs = await layerReferences(z, activations, context.labels, {
+          noiseSigma,
+          kdeRows,
+          bins,
+        });
         return { ...refs, ixt: refs.kdeUpper, ity: refs.kdeIty };
       } finally {
         z.dispose();

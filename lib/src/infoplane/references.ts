@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors';
 import { binnedLayerInformation, discreteEntropy } from '../mi/binning';
 import { kdeLayerBounds } from '../mi/kde';
+import { toMatrixAsync } from '../mi/matrix';
 import type { OutcomeCriterion } from './outcome';
 import { gaussianChannelCeiling } from './prepare';
 
@@ -36,14 +37,14 @@ export interface LayerReferences {
 /**
  * References for one layer. `standardised` [n, d] is the layer as MINE sees it (before noise),
  * `raw` [n, d] the activations as the network produced them (for binning), `labels` the n class
- * ids.
+ * ids. The tensors are read asynchronously (so it runs on webgpu too).
  */
-export function layerReferences(
+export async function layerReferences(
   standardised: tf.Tensor2D,
   raw: tf.Tensor2D,
   labels: ArrayLike<number>,
   options: { noiseSigma: number; kdeRows: number; bins?: number },
-): LayerReferences {
+): Promise<LayerReferences> {
   const n = standardised.shape[0];
   if (raw.shape[0] !== n || labels.length !== n)
     inputError(
@@ -55,13 +56,15 @@ export function layerReferences(
   if (!Number.isInteger(kdeRows) || kdeRows < 3)
     inputError(`kdeRows must be an integer >= 3, got ${options.kdeRows}`);
   const head = tf.slice(standardised, [0, 0], [kdeRows, -1]);
-  const kde = kdeLayerBounds(head, {
+  const headRows = await toMatrixAsync(head, 'layer').finally(() => head.dispose());
+  const kde = kdeLayerBounds(headRows, {
     noiseSd: options.noiseSigma,
     labels: Array.from(labels).slice(0, kdeRows),
   });
-  head.dispose();
   const labelList = Array.from(labels);
-  const binned = binnedLayerInformation(raw, labelList, { bins: options.bins ?? 30 });
+  const binned = binnedLayerInformation(await toMatrixAsync(raw, 'layer'), labelList, {
+    bins: options.bins ?? 30,
+  });
   return {
     kdeRows,
     noiseSigma: options.noiseSigma,

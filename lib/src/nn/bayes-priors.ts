@@ -13,6 +13,7 @@
 // value stays exact (every component's L_j is computed); those with r_j < 1e-12 are left out of
 // the backward pass.
 import * as tf from '@tensorflow/tfjs';
+import { readsSynchronously } from '../backend/read';
 import { inputError } from '../errors';
 import { seededNormal } from '../random/normal';
 import { bayesLayers, posteriorSd } from './bayes-dense';
@@ -27,8 +28,8 @@ export interface PosteriorSnapshot {
   /** 1/sd and mean/sd, per tensor. */
   inverseSds: tf.Tensor[];
   scaledMeans: tf.Tensor[];
-  /** sum ln sd over every tensor. */
-  logSdSum: number;
+  /** sum ln sd over every tensor (a tensor: webgpu cannot read it back inside a step). */
+  logSdSum: tf.Scalar;
 }
 
 /** A snapshot from given means and sds (kept, not copied: the snapshot owns them). */
@@ -38,10 +39,15 @@ export function gaussianSnapshot(means: tf.Tensor[], sds: tf.Tensor[]): Posterio
     means.some((m, i) => !tf.util.arraysEqual(m.shape, sds[i].shape))
   )
     inputError('gaussianSnapshot: means and sds must be tensors of the same shapes');
+  const logSdSum = tf.tidy(() => tf.addN(sds.map((sd) => tf.sum(tf.log(sd))))) as tf.Scalar;
+  // The check needs a read, which webgpu cannot do here; there a non-positive sd shows up as a
+  // non-finite KL instead.
+  if (readsSynchronously() && !Number.isFinite(logSdSum.dataSync()[0])) {
+    logSdSum.dispose();
+    inputError('gaussianSnapshot: sds must be positive');
+  }
   const inverseSds = sds.map((sd) => tf.reciprocal(sd));
   const scaledMeans = means.map((m, i) => tf.mul(m, inverseSds[i]));
-  const logSdSum = tf.tidy(() => tf.addN(sds.map((sd) => tf.sum(tf.log(sd)))).dataSync()[0]);
-  if (!Number.isFinite(logSdSum)) inputError('gaussianSnapshot: sds must be positive');
   return { means, sds, inverseSds, scaledMeans, logSdSum };
 }
 
@@ -60,7 +66,7 @@ export function snapshotPosterior(model: Classifier): PosteriorSnapshot {
 }
 
 export function disposeSnapshot(s: PosteriorSnapshot): void {
-  tf.dispose([...s.means, ...s.sds, ...s.inverseSds, ...s.scaledMeans]);
+  tf.dispose([...s.means, ...s.sds, ...s.inverseSds, ...s.scaledMeans, s.logSdSum]);
 }
 
 /** The model's live posterior tensors (inside a gradient tape they carry the gradient). */
@@ -106,7 +112,7 @@ function gaussianPairKl(
     ),
   );
   const size = q.means.reduce((a, m) => a + m.size, 0);
-  return tf.add(tf.sub(p.logSdSum - size / 2, qLogSdSum), tf.mul(0.5, tf.addN(squares)));
+  return tf.add(tf.sub(tf.sub(p.logSdSum, size / 2), qLogSdSum), tf.mul(0.5, tf.addN(squares)));
 }
 
 /** KL(q_model || snapshot) in closed form (a trust region around an earlier posterior). */
@@ -134,6 +140,9 @@ const NEGLIGIBLE = 1e-12;
  * value LSE and the gradient sum_j r_j grad L_j (r_j read as constants, as the gradient wants).
  */
 function sparseLogSumExp(terms: tf.Scalar[]): tf.Scalar {
+  // Choosing the terms needs their values now; webgpu cannot read them inside the step, so there
+  // every term is differentiated (the same value; the gradient differs by under 1e-12 relative).
+  if (!readsSynchronously()) return tf.logSumExp(tf.stack(terms)) as tf.Scalar;
   const values = terms.map((t) => t.dataSync()[0]);
   const max = Math.max(...values);
   const e = values.map((v) => Math.exp(v - max));
@@ -177,7 +186,7 @@ export function mixtureKl(
       const squares = w.map((wi, i) =>
         tf.sum(tf.squaredDifference(tf.mul(wi, c.inverseSds[i]), c.scaledMeans[i])),
       );
-      return tf.sub(-c.logSdSum, tf.mul(0.5, tf.addN(squares))) as tf.Scalar;
+      return tf.sub(tf.neg(c.logSdSum), tf.mul(0.5, tf.addN(squares))) as tf.Scalar;
     });
     return tf.sub(logQ, tf.sub(sparseLogSumExp(logComponents), logK)) as tf.Scalar;
   });

@@ -100,24 +100,34 @@ export function reinitDenseUnits(
   const outgoing = options.outgoing ?? 'keep';
   if (outgoing !== 'keep' && outgoing !== 'zero')
     inputError(`outgoing must be 'keep' or 'zero', got ${JSON.stringify(outgoing)}`);
+  // The draws and masks are built on the JS side and merged on the device with tf.where (exact,
+  // and no read-back: a GPU backend has no synchronous read).
   const replaceColumns = (kernel: tf.Tensor): tf.Tensor => {
     const [fanIn, fanOut] = kernel.shape;
-    const values = Float32Array.from(kernel.dataSync());
+    const draws = new Float32Array(fanIn * fanOut);
+    const mask = new Uint8Array(fanIn * fanOut);
     const rng = new Rng(seed).fork('reinit');
     const limit = Math.sqrt(6 / (fanIn + fanOut));
     for (const u of chosen) {
       for (let r = 0; r < fanIn; r++) {
         const draw = init === 'glorot' ? (2 * rng.uniform() - 1) * limit : normalSd * rng.normal();
-        values[r * fanOut + u] = draw;
+        draws[r * fanOut + u] = draw;
+        mask[r * fanOut + u] = 1;
       }
     }
-    return tf.tensor2d(values, [fanIn, fanOut]);
+    return tf.tidy(() =>
+      tf.where(
+        tf.tensor2d(mask, [fanIn, fanOut], 'bool'),
+        tf.tensor2d(draws, [fanIn, fanOut]),
+        kernel,
+      ),
+    );
   };
   // Zeroes unit u's entries of a bias [units] (stride 1) or a next-layer kernel [units, out].
   const zeroAt = (w: tf.Tensor, stride: number): tf.Tensor => {
-    const values = Float32Array.from(w.dataSync());
-    for (const u of chosen) for (let c = 0; c < stride; c++) values[u * stride + c] = 0;
-    return tf.tensor(values, w.shape);
+    const keep = new Uint8Array(w.size).fill(1);
+    for (const u of chosen) for (let c = 0; c < stride; c++) keep[u * stride + c] = 0;
+    return tf.tidy(() => tf.where(tf.tensor(keep, w.shape, 'bool'), w, tf.zerosLike(w)));
   };
   return rebuild(model, model.layers.map(copyNamed), (i) => i, {
     [at]: ([kernel, bias]) => [replaceColumns(kernel), ...(bias ? [zeroAt(bias, 1)] : [])],

@@ -11,12 +11,15 @@ export interface EncodedTensor {
   base64: string;
 }
 
-export function encodeWeights(model: Classifier): EncodedTensor[] {
-  return model.model.getWeights().map((w) => {
-    const values = w.dataSync() as Float32Array;
-    const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-    return { shape: [...w.shape], base64: bytes.toString('base64') };
-  });
+/** The model's weights, read asynchronously (a GPU backend has no synchronous read). */
+export async function encodeWeights(model: Classifier): Promise<EncodedTensor[]> {
+  return Promise.all(
+    model.model.getWeights().map(async (w) => {
+      const values = (await w.data()) as Float32Array;
+      const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+      return { shape: [...w.shape], base64: bytes.toString('base64') };
+    }),
+  );
 }
 
 /** Sets `model`'s weights from encodeWeights' output (same architecture). */

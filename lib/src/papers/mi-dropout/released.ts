@@ -134,18 +134,22 @@ export function scrambledReinit(
   if (!named) throw new Error(`scrambledReinit: no layer '${layer}'`);
   const [kernel, bias] = named.layer.getWeights();
   const [fanIn, width] = kernel.shape;
-  const old = kernel.dataSync();
   const gone = new Set(units);
   const keptColumns = Array.from({ length: width }, (_, c) => c).filter((c) => !gone.has(c));
-  const values = new Float32Array(fanIn * width);
+  // The kept columns move to the front (a gather on the device: no read-back, which a GPU backend
+  // cannot do synchronously); the fresh ones, drawn column by column, fill the rest.
+  const fresh = width - keptColumns.length;
+  const draws = new Float32Array(fanIn * fresh);
   const rng = new Rng(seed);
-  for (let r = 0; r < fanIn; r++) {
-    keptColumns.forEach((c, j) => (values[r * width + j] = old[r * width + c]));
+  for (let j = 0; j < fresh; j++) {
+    for (let r = 0; r < fanIn; r++) draws[r * fresh + j] = 0.01 * rng.normal();
   }
-  for (let j = keptColumns.length; j < width; j++) {
-    for (let r = 0; r < fanIn; r++) values[r * width + j] = 0.01 * rng.normal();
-  }
-  const newKernel = tf.tensor2d(values, [fanIn, width]);
+  const newKernel = tf.tidy(() =>
+    tf.concat(
+      [tf.gather(kernel, tf.tensor1d(keptColumns, 'int32'), 1), tf.tensor2d(draws, [fanIn, fresh])],
+      1,
+    ),
+  ) as tf.Tensor2D;
   const sameBias = tf.clone(bias);
   named.layer.setWeights([newKernel, sameBias]);
   tf.dispose([newKernel, sameBias]);

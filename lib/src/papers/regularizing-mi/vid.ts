@@ -73,7 +73,7 @@ export async function runTeacher(
       valAccuracy: await accuracy(model, data.val),
       testAccuracy: await accuracy(model, data.test),
       seconds: history.seconds,
-      weights: encodeWeights(model),
+      weights: await encodeWeights(model),
     };
   } finally {
     y.dispose();
@@ -394,8 +394,8 @@ async function probeInformation(
 ): Promise<{ mi: number; warning?: string } | null> {
   const n = Math.min(rows, test.labels.length);
   const x = tf.slice(test.x, 0, n);
-  const t = liveColumns(collectActivations(teacher, x, ['relu3']).relu3 as tf.Tensor2D);
-  const s = liveColumns(collectActivations(student, x, ['hidden3']).hidden3 as tf.Tensor2D);
+  const t = await liveColumns(collectActivations(teacher, x, ['relu3']).relu3 as tf.Tensor2D);
+  const s = await liveColumns(collectActivations(student, x, ['hidden3']).hidden3 as tf.Tensor2D);
   x.dispose();
   try {
     if (t.shape[1] === 0 || s.shape[1] === 0) return null;
@@ -408,8 +408,10 @@ async function probeInformation(
 }
 
 /** The columns of `a` that vary over its rows (disposes `a`). */
-function liveColumns(a: tf.Tensor2D): tf.Tensor2D {
-  const variance = tf.tidy(() => tf.moments(a, 0).variance.dataSync());
+async function liveColumns(a: tf.Tensor2D): Promise<tf.Tensor2D> {
+  const varianceTensor = tf.tidy(() => tf.moments(a, 0).variance);
+  const variance = await varianceTensor.data();
+  varianceTensor.dispose();
   const keep = Int32Array.from(Array.from(variance.keys()).filter((j) => variance[j] > 1e-12));
   const out = tf.tidy(() => tf.gather(a, tf.tensor1d(keep, 'int32'), 1) as tf.Tensor2D);
   a.dispose();
