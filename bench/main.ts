@@ -78,7 +78,12 @@ async function runProject(name: WorkloadName, args: Args): Promise<RunResult> {
   // last step's result exists (GPU work is queued, not done, when step() returns).
   const value = async (v: tf.Scalar | number) => (typeof v === 'number' ? v : (await v.data())[0]);
   const release = (v: tf.Scalar | number) => typeof v !== 'number' && v.dispose();
-  for (let i = 0; i < warmup; i++) release(workload.step());
+  for (let i = 0; i < warmup; i++) {
+    const v = workload.step();
+    // The warm-up's queued GPU work must not run on the clock: wait for its last result.
+    if (i === warmup - 1) await value(v);
+    release(v);
+  }
   let tensorsAfterWarmup = tf.memory().numTensors;
   const start = performance.now();
   let last: tf.Scalar | number = NaN;

@@ -102,7 +102,9 @@ test('bench compare --json: milab, the peer at 1 and 2 threads, the ratio to eac
 
 test('bench compare: a peer that cannot run says why (a CUDA peer on a machine without one)', (t) => {
   try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch; assert not torch.cuda.is_available()'], {
+    // the Python compare runs (bench/machine.ts peerPython)
+    const python = process.env.MILAB_PEER_PYTHON || '/usr/bin/python3';
+    execFileSync(python, ['-c', 'import torch; assert not torch.cuda.is_available()'], {
       stdio: 'ignore',
     });
   } catch {

@@ -233,6 +233,32 @@ test('bad data is a one-line input error', async () => {
   model.dispose();
 });
 
+test('a diverging run stops at the epoch end with one line, leaving no tensor behind', async () => {
+  const data = blobs(64, 5);
+  const model = mlpClassifier({ inputShape: 8, hidden: [4], classes: 3, seed: 1 });
+  const before = tf.memory().numTensors;
+  const epochs: number[] = [];
+  let calls = 0;
+  await assert.rejects(
+    trainClassifier(model, data, {
+      epochs: 3,
+      batchSize: 16,
+      // 0 for the first epoch's four steps, NaN from the fifth on (and the weights with it)
+      extraLoss: (a) => tf.mul(++calls > 4 ? NaN : 0, tf.sum(a[model.penultimate]!)) as tf.Scalar,
+      onEpochEnd: (e) => void epochs.push(e.epoch),
+    }),
+    (err: Error) =>
+      err instanceof MilabInputError &&
+      /^trainClassifier: training diverged at epoch 2 \(mean loss NaN, extra loss NaN\); lower the/.test(
+        err.message,
+      ),
+  );
+  assert.deepEqual(epochs, [1]);
+  assert.equal(tf.memory().numTensors, before);
+  model.dispose();
+  tf.dispose([data.x, data.y]);
+});
+
 test('wasm and the cpu reference train a CNN and two text models (Conv1D, GRU) to the same losses', async () => {
   const rng = new Rng(14);
   const images = {

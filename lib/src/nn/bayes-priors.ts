@@ -41,7 +41,7 @@ export function gaussianSnapshot(means: tf.Tensor[], sds: tf.Tensor[]): Posterio
     inputError('gaussianSnapshot: means and sds must be tensors of the same shapes');
   const logSdSum = tf.tidy(() => tf.addN(sds.map((sd) => tf.sum(tf.log(sd))))) as tf.Scalar;
   // The check needs a read, which webgpu cannot do here; there a non-positive sd shows up as a
-  // non-finite KL instead.
+  // non-finite KL instead, on which the trainers stop (checkConverging).
   if (readsSynchronously() && !Number.isFinite(logSdSum.dataSync()[0])) {
     logSdSum.dispose();
     inputError('gaussianSnapshot: sds must be positive');

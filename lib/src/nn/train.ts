@@ -158,6 +158,10 @@ export async function trainClassifier(
       } finally {
         sums.dispose(); // also when a step or callback threw
       }
+      checkConverging('trainClassifier', epoch, {
+        loss: means.loss,
+        'extra loss': means.extraLoss,
+      });
       const summary: EpochSummary = {
         epoch,
         loss: means.loss,
@@ -193,6 +197,24 @@ export async function trainClassifier(
   };
   if (best) result.bestEpoch = best.epoch;
   return result;
+}
+
+/**
+ * Stops a run whose epoch means are not finite: TF.js trains on NaN without a complaint, and every
+ * later number would be wrong. The means are read at each epoch's end anyway, so this costs no
+ * read. `values`: name -> the epoch's mean (undefined: not tracked).
+ */
+export function checkConverging(
+  who: string,
+  epoch: number,
+  values: Record<string, number | undefined>,
+): void {
+  const bad = Object.entries(values).filter(([, v]) => v !== undefined && !Number.isFinite(v));
+  if (bad.length === 0) return;
+  inputError(
+    `${who}: training diverged at epoch ${epoch} (mean ${bad.map(([k, v]) => `${k} ${v}`).join(', ')}); ` +
+      'lower the learning rate, or check the inputs and any extra loss',
+  );
 }
 
 /** Copies of a model's weights (the caller disposes them; model.model.setWeights restores). */

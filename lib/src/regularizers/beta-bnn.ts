@@ -28,7 +28,7 @@ import {
 } from '../nn';
 import type { Classifier } from '../nn/classifier';
 import { makeOptimizer, type OptimizerSpec } from '../nn/optimizers';
-import { evaluateAccuracy } from '../nn/train';
+import { checkConverging, evaluateAccuracy } from '../nn/train';
 import { ClassifierTrainer } from '../nn/trainer';
 import { Rng } from '../random/rng';
 
@@ -174,6 +174,7 @@ export async function trainBetaBnn(
         nll += values[i][0];
         kl += values[i + 1][0] / beta;
       }
+      checkConverging('trainBetaBnn', epoch, { NLL: nll, KL: kl });
       averageMeans(components, mean);
       const summary: BetaBnnEpoch = {
         epoch,

@@ -410,8 +410,7 @@ async function probeInformation(
 /** The columns of `a` that vary over its rows (disposes `a`). */
 async function liveColumns(a: tf.Tensor2D): Promise<tf.Tensor2D> {
   const varianceTensor = tf.tidy(() => tf.moments(a, 0).variance);
-  const variance = await varianceTensor.data();
-  varianceTensor.dispose();
+  const variance = await varianceTensor.data().finally(() => varianceTensor.dispose());
   const keep = Int32Array.from(Array.from(variance.keys()).filter((j) => variance[j] > 1e-12));
   const out = tf.tidy(() => tf.gather(a, tf.tensor1d(keep, 'int32'), 1) as tf.Tensor2D);
   a.dispose();
