@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   ClassifierTrainer,
   MilabInputError,
+  NeuralTrainingError,
   Rng,
   collectActivations,
   evaluateAccuracy,
@@ -248,7 +249,7 @@ test('a diverging run stops at the epoch end with one line, leaving no tensor be
       onEpochEnd: (e) => void epochs.push(e.epoch),
     }),
     (err: Error) =>
-      err instanceof MilabInputError &&
+      err instanceof NeuralTrainingError &&
       /^trainClassifier: training diverged at epoch 2 \(mean loss NaN, extra loss NaN\); lower the/.test(
         err.message,
       ),

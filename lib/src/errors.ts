@@ -20,6 +20,14 @@ export class MilabInputError extends Error {
   }
 }
 
+/** Raised when training diverged (non-finite, exploding or collapsing values) and could not be
+ * recovered: an estimator's critic (mi/neural), a regulariser's, or a classifier's whole run
+ * (nn/train.ts). A MilabInputError: the cure is the user's (learning rate, clipping, another
+ * bound), so the CLI prints it as one `error:` line rather than as an internal error. */
+export class NeuralTrainingError extends MilabInputError {
+  override name = 'NeuralTrainingError';
+}
+
 export function inputError(message: string): never {
   throw new MilabInputError(message);
 }

@@ -7,7 +7,7 @@
 // same run.
 import * as tf from '@tensorflow/tfjs';
 import { readScalars, takeScalar } from '../backend/read';
-import { inputError } from '../errors';
+import { NeuralTrainingError, inputError } from '../errors';
 import { Rng } from '../random/rng';
 import type { Activations, Classifier } from './classifier';
 import { ClassifierTrainer, StepResult, TrainerOptions } from './trainer';
@@ -211,7 +211,7 @@ export function checkConverging(
 ): void {
   const bad = Object.entries(values).filter(([, v]) => v !== undefined && !Number.isFinite(v));
   if (bad.length === 0) return;
-  inputError(
+  throw new NeuralTrainingError(
     `${who}: training diverged at epoch ${epoch} (mean ${bad.map(([k, v]) => `${k} ${v}`).join(', ')}); ` +
       'lower the learning rate, or check the inputs and any extra loss',
   );

@@ -5,14 +5,9 @@
 // (the training sum with the held-out estimate), which is also what a GPU backend needs.
 import * as tf from '@tensorflow/tfjs';
 import { readScalars } from '../../backend/read';
-import { MilabInputError, inputError } from '../../errors';
+import { NeuralTrainingError, inputError } from '../../errors';
 
-/** Raised when training diverged (non-finite, exploding or collapsing values) and could not be
- * recovered. A MilabInputError: the cure is the user's (learning rate, clipping, another bound), so
- * the CLI prints it as one `error:` line rather than as an internal error. */
-export class NeuralTrainingError extends MilabInputError {
-  override name = 'NeuralTrainingError';
-}
+export { NeuralTrainingError };
 
 /** When a finite value still means training diverged. Both are in the units of the objective. */
 export interface DivergenceLimits {
